@@ -1,0 +1,103 @@
+/**
+ * Execution, stage and action statuses and the transitions allowed between them. Statuses
+ * use CodePipeline's words (DESIGN.md, "Execution summary"); `Pending` is an action or stage
+ * that has not started yet, `Waiting` one that waits for a window or an approval.
+ */
+import { assertNever } from './errors.js';
+
+export type ExecutionStatus = 'InProgress' | 'Stopping' | 'Stopped' | 'Succeeded' | 'Failed' | 'Superseded' | 'Cancelled';
+export type StageStatus = 'Pending' | 'InProgress' | 'Stopping' | 'Stopped' | 'Succeeded' | 'Failed' | 'Skipped' | 'Cancelled';
+export type ActionStatus = 'Pending' | 'InProgress' | 'Waiting' | 'Succeeded' | 'Failed' | 'Abandoned' | 'Stopped' | 'Skipped';
+
+export const TERMINAL_EXECUTION: ReadonlySet<ExecutionStatus> = new Set(['Stopped', 'Succeeded', 'Failed', 'Superseded', 'Cancelled']);
+export const TERMINAL_ACTION: ReadonlySet<ActionStatus> = new Set(['Succeeded', 'Failed', 'Abandoned', 'Stopped', 'Skipped']);
+
+const ACTION_TRANSITIONS: Record<ActionStatus, readonly ActionStatus[]> = {
+  Pending: ['InProgress', 'Skipped', 'Stopped'],
+  InProgress: ['Waiting', 'Succeeded', 'Failed', 'Abandoned', 'InProgress'],
+  Waiting: ['InProgress', 'Succeeded', 'Failed', 'Abandoned'],
+  // Retrying a stage puts finished actions back to Pending (RetryStageExecution).
+  Succeeded: ['Pending'],
+  Failed: ['Pending'],
+  Abandoned: ['Pending'],
+  Stopped: ['Pending'],
+  Skipped: ['Pending'],
+};
+
+const EXECUTION_TRANSITIONS: Record<ExecutionStatus, readonly ExecutionStatus[]> = {
+  InProgress: ['Stopping', 'Stopped', 'Succeeded', 'Failed', 'Superseded', 'Cancelled'],
+  Stopping: ['Stopped'],
+  // A failed or stopped execution can be retried from its failed stage.
+  Failed: ['InProgress'],
+  Stopped: ['InProgress'],
+  Succeeded: [],
+  Superseded: [],
+  Cancelled: [],
+};
+
+export function canTransitionAction(from: ActionStatus, to: ActionStatus): boolean {
+  return ACTION_TRANSITIONS[from].includes(to);
+}
+
+export function canTransitionExecution(from: ExecutionStatus, to: ExecutionStatus): boolean {
+  return EXECUTION_TRANSITIONS[from].includes(to);
+}
+
+/** What a trigger says about how an execution started. */
+export interface Trigger {
+  type: 'cli' | 'api' | 'webhook' | 'poll' | 'retry';
+  detail?: string;
+}
+
+export interface ActionError {
+  code: string;
+  message: string;
+}
+
+/** The execution summary of DESIGN.md: `run --json` and `GET /api/executions/{id}`. */
+export interface ExecutionSummary {
+  executionId: string;
+  pipeline: string;
+  status: ExecutionStatus;
+  startedAt: string;
+  endedAt: string | null;
+  trigger: Trigger;
+  stages: Array<{
+    name: string;
+    status: StageStatus;
+    actions: Array<{
+      name: string;
+      region: string;
+      runOrder: number;
+      status: ActionStatus;
+      startedAt: string | null;
+      endedAt: string | null;
+      attempts: number;
+      outputVariables: Record<string, string>;
+      error: ActionError | null;
+    }>;
+  }>;
+}
+
+export function describeStatus(status: ActionStatus): string {
+  switch (status) {
+    case 'Pending':
+      return 'not started';
+    case 'InProgress':
+      return 'running';
+    case 'Waiting':
+      return 'waiting';
+    case 'Succeeded':
+      return 'succeeded';
+    case 'Failed':
+      return 'failed';
+    case 'Abandoned':
+      return 'abandoned';
+    case 'Stopped':
+      return 'stopped';
+    case 'Skipped':
+      return 'did not run';
+    default:
+      return assertNever(status);
+  }
+}

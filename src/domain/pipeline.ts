@@ -1,0 +1,129 @@
+/**
+ * The compiled pipeline model: what both definition formats (native YAML and CodePipeline)
+ * compile into, and the only shape the engine reads. Pure data, JSON-serialisable, so an
+ * execution can keep the exact pipeline it started with.
+ *
+ * Terminology: a Pipeline has Stages; a Stage has Actions; an Action runs in one Region
+ * through one Provider. See DESIGN.md "Concepts".
+ */
+
+/** Where something was written in a definition file (1-based line and column). */
+export interface SourceLocation {
+  file: string;
+  line: number;
+  col: number;
+}
+
+export type ActionCategory = 'Source' | 'Build' | 'Test' | 'Deploy' | 'Approval' | 'Invoke' | 'Compute';
+export type ActionOwner = 'AWS' | 'ThirdParty' | 'Custom' | 'Meridian';
+
+export interface ActionTypeId {
+  category: ActionCategory;
+  owner: ActionOwner;
+  provider: string;
+  version: string;
+}
+
+/** `Category/Owner/Provider`, the key a provider registers under, e.g. `Compute/AWS/Commands`. */
+export function actionTypeKey(type: ActionTypeId): string {
+  return `${type.category}/${type.owner}/${type.provider}`;
+}
+
+/**
+ * A configuration value. Strings may hold references resolved when the action is about to
+ * start: `#{Namespace.Variable}`, `#{codepipeline.PipelineExecutionId}`, `#{variables.Name}`
+ * and `#{parameters.Name}` (a template parameter, resolved when the execution starts).
+ */
+export type ConfigValue = string | number | boolean | null | ConfigValue[] | { [key: string]: ConfigValue };
+
+export type EnvironmentVariableType = 'PLAINTEXT' | 'PARAMETER_STORE' | 'SECRETS_MANAGER';
+
+export interface EnvironmentVariable {
+  name: string;
+  value: string;
+  type: EnvironmentVariableType;
+}
+
+export interface Action {
+  name: string;
+  type: ActionTypeId;
+  /** 1–999; actions of one stage with the same runOrder run together. */
+  runOrder: number;
+  /** Always set: the action's `Region`, or the pipeline's home region. */
+  region: string;
+  configuration: Record<string, ConfigValue>;
+  inputArtifacts: string[];
+  outputArtifacts: string[];
+  namespace?: string;
+  timeoutInMinutes?: number;
+  /** Commands action (`Compute/AWS/Commands`) fields. */
+  commands?: string[];
+  outputVariables?: string[];
+  environmentVariables?: EnvironmentVariable[];
+  location?: SourceLocation;
+}
+
+export interface Stage {
+  name: string;
+  actions: Action[];
+  location?: SourceLocation;
+}
+
+export type ArtifactStoreKind = 'folder' | 's3';
+
+export interface ArtifactStoreRef {
+  kind: ArtifactStoreKind;
+  /**
+   * Folder path (relative paths are relative to the state dir) or bucket name. A bucket
+   * name may be `#{parameters.X}`: it is resolved when the execution starts. Until S3
+   * stores exist, an `s3` store is kept in `<state-dir>/stores/<region>`.
+   */
+  location: string;
+}
+
+export interface Region {
+  name: string;
+  /** IANA time zone, `UTC` when the definition says nothing. */
+  timezone: string;
+  store: ArtifactStoreRef;
+}
+
+export interface PipelineVariable {
+  name: string;
+  defaultValue?: string;
+  description?: string;
+}
+
+export type TemplateParameterType = 'String' | 'Number' | 'CommaDelimitedList' | 'SSM';
+
+/** A CloudFormation template parameter the pipeline refers to. */
+export interface TemplateParameter {
+  name: string;
+  type: TemplateParameterType;
+  /** For `SSM`: the parameter-store name (`Default`), read when an execution starts. */
+  default?: string;
+  location?: SourceLocation;
+}
+
+export type ExecutionMode = 'SUPERSEDED' | 'QUEUED' | 'PARALLEL';
+
+export interface Pipeline {
+  name: string;
+  /** The region the pipeline itself lives in: actions without a region run here. */
+  homeRegion: string;
+  regions: Region[];
+  stages: Stage[];
+  variables: PipelineVariable[];
+  parameters: TemplateParameter[];
+  executionMode: ExecutionMode;
+  /** Other resources of the template that providers may read (e.g. `AWS::CodeBuild::Project`), by logical id. */
+  resources: Record<string, { type: string; properties: Record<string, ConfigValue> }>;
+  /** The file the pipeline came from, absolute. */
+  file: string;
+  format: 'native' | 'codepipeline-template' | 'codepipeline-json';
+}
+
+/** Namespaces Meridian fills itself; a user namespace may not take these names. */
+export const RESERVED_NAMESPACES = ['codepipeline', 'variables', 'parameters'] as const;
+
+export const DEFAULT_REGION = 'local';

@@ -1,0 +1,95 @@
+/**
+ * The seam between Meridian and the code that runs one kind of action. A provider never
+ * touches the state store: the agent gives it an ActionContext (inputs unpacked, a folder
+ * per output, a log, the parameter and secret readers) and turns its result or error into
+ * the job's outcome. Register providers with `ProviderRegistry.register`, the same way a
+ * third-party provider would.
+ */
+import type { Action } from '../domain/pipeline.js';
+
+export interface ProviderCapabilities {
+  /** Safe to run again after the process running it died mid-way. */
+  idempotent: boolean;
+  /** Stops promptly when its AbortSignal fires. */
+  cancellable: boolean;
+}
+
+/** Streams text into the action's log. The agent splits lines and masks secrets. */
+export interface LogSink {
+  write(text: string): void;
+}
+
+export interface ParameterValue {
+  name: string;
+  type: 'String' | 'StringList' | 'SecureString';
+  value: string;
+  version: number;
+}
+
+export interface ParameterReader {
+  /** Decrypts SecureString values. Throws MeridianError NOT_FOUND when missing. */
+  get(name: string): Promise<ParameterValue>;
+}
+
+export interface SecretReader {
+  /** `secret-id[:json-key[:version-stage[:version-id]]]` as Secrets Manager addresses it. */
+  get(reference: string): Promise<string>;
+}
+
+export interface ApprovalOutcome {
+  status: 'Approved' | 'Rejected';
+  comment?: string;
+  by?: string;
+}
+
+export interface ActionContext {
+  executionId: string;
+  pipelineName: string;
+  /** The action with every `#{...}` reference in its configuration already resolved. */
+  action: Action;
+  attempt: number;
+  /** A fresh, empty folder for this attempt; input folders live under it. */
+  workDir: string;
+  /** Input artifact name -> folder holding its unpacked content, in declaration order. */
+  inputs: Map<string, string>;
+  /** Creates (once) and returns the folder whose content becomes output artifact `name`. */
+  outputDir(name: string): Promise<string>;
+  log: LogSink;
+  /** Adds a value that must never appear in logs or summaries. */
+  mask(value: string): void;
+  parameters: ParameterReader;
+  secrets: SecretReader;
+  /** Set by `--source NAME=PATH_OR_URL[#BRANCH]` or a trigger for this source action. */
+  sourceOverride?: { location: string; branch?: string; revision?: string };
+  /** Fires on timeout, stop-and-abandon, or shutdown. */
+  signal: AbortSignal;
+  /** Marks the action Waiting with a reason a person can read. */
+  setWaiting(reason: string): Promise<void>;
+  /** Resolves when someone approves or rejects this action (polls the state store). */
+  awaitApproval(): Promise<ApprovalOutcome>;
+}
+
+export interface ActionResult {
+  /** Output variables, visible to later actions through the action's namespace. */
+  outputVariables?: Record<string, string>;
+  /** One line for the summary, e.g. the commit a source action fetched. */
+  summary?: string;
+}
+
+/** A problem with an action's configuration found at validation time. */
+export interface ConfigProblem {
+  /** The configuration key, e.g. `Branch`; empty for the action as a whole. */
+  field: string;
+  message: string;
+  hint?: string;
+}
+
+export interface Provider {
+  /** Action type keys this provider runs, e.g. `Compute/AWS/Commands`. */
+  readonly types: readonly string[];
+  readonly capabilities: ProviderCapabilities;
+  /** Checks the configuration before anything runs. */
+  validate?(action: Action): ConfigProblem[];
+  /** Does the work. Throws a MeridianError (ACTION_FAILED, TIMEOUT, ...) to fail the action. */
+  run(ctx: ActionContext): Promise<ActionResult>;
+}

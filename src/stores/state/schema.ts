@@ -1,0 +1,124 @@
+/**
+ * Table shapes for Kysely. One set for SQLite and PostgreSQL: instants are ISO 8601 text,
+ * JSON is text, booleans are integers, so both dialects read the same rows.
+ */
+import type { Generated } from 'kysely';
+
+export interface ExecutionsTable {
+  id: string;
+  pipeline: string;
+  status: string;
+  trigger: string; // JSON Trigger
+  definition: string; // JSON Pipeline, as compiled when the execution started
+  context: string; // JSON: resolved template parameters, pipeline variables, source overrides
+  started_at: string;
+  ended_at: string | null;
+  /** The process that drives this execution: `host:pid:nonce`. */
+  owner: string | null;
+  error: string | null; // JSON ActionError
+}
+
+export interface StageExecutionsTable {
+  execution_id: string;
+  stage_index: number;
+  name: string;
+  status: string;
+  started_at: string | null;
+  ended_at: string | null;
+}
+
+export interface ActionExecutionsTable {
+  execution_id: string;
+  stage_index: number;
+  action_index: number;
+  stage: string;
+  name: string;
+  region: string;
+  run_order: number;
+  status: string;
+  attempts: number;
+  started_at: string | null;
+  ended_at: string | null;
+  waiting_reason: string | null;
+  output_variables: string; // JSON Record<string, string>
+  error: string | null; // JSON ActionError
+}
+
+export interface JobsTable {
+  id: string;
+  execution_id: string;
+  stage_index: number;
+  action_index: number;
+  attempt: number;
+  region: string;
+  status: string; // queued | running | done
+  lease_owner: string | null;
+  lease_expires_at: string | null;
+  created_at: string;
+}
+
+export interface EventsTable {
+  id: Generated<number>;
+  execution_id: string;
+  at: string;
+  type: string;
+  stage: string | null;
+  action: string | null;
+  description: string;
+  data: string | null; // JSON
+}
+
+/** Output artifacts of an execution: name -> content digest, and which region produced it. */
+export interface ArtifactsTable {
+  execution_id: string;
+  name: string;
+  digest: string;
+  size: number;
+  region: string;
+  produced_by: string;
+}
+
+export interface ApprovalsTable {
+  execution_id: string;
+  stage: string;
+  action: string;
+  status: string; // Approved | Rejected
+  comment: string | null;
+  by: string | null;
+  at: string;
+}
+
+export interface ParametersTable {
+  name: string;
+  version: number;
+  type: string;
+  value: string; // encrypted, see stores/secrets/crypto
+  description: string | null;
+  modified_at: string;
+}
+
+export interface SecretsTable {
+  secret_id: string;
+  version_id: string;
+  stages: string; // JSON string[]
+  value: string; // encrypted
+  created_at: string;
+}
+
+export interface ExportsTable {
+  name: string;
+  value: string;
+}
+
+export interface Database {
+  executions: ExecutionsTable;
+  stage_executions: StageExecutionsTable;
+  action_executions: ActionExecutionsTable;
+  jobs: JobsTable;
+  events: EventsTable;
+  artifacts: ArtifactsTable;
+  approvals: ApprovalsTable;
+  parameters: ParametersTable;
+  secrets: SecretsTable;
+  exports: ExportsTable;
+}
