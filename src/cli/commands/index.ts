@@ -1,5 +1,16 @@
 import type { Command } from 'commander';
 import type { CliIO } from '../io.js';
+import { registerApprove } from './approve.js';
+import { registerExecutions } from './executions.js';
+import { registerLogs } from './logs.js';
+import { registerPlan } from './plan.js';
+import { registerResume } from './resume.js';
+import { registerRetry } from './retry.js';
+import { registerRun } from './run.js';
+import { registerSchema } from './schema.js';
+import { registerShow } from './show.js';
+import { registerStop } from './stop.js';
+import { registerValidate } from './validate.js';
 
 /**
  * Each command file exports one `register` function; this list is the CLI. A command
@@ -8,4 +19,16 @@ import type { CliIO } from '../io.js';
  */
 export type RegisterCommand = (program: Command, io: CliIO, setExit: (code: number) => void) => void;
 
-export const commands: RegisterCommand[] = [];
+export const commands: RegisterCommand[] = [
+  registerRun,
+  registerResume,
+  registerValidate,
+  registerPlan,
+  registerRetry,
+  registerStop,
+  registerApprove,
+  registerExecutions,
+  registerShow,
+  registerLogs,
+  registerSchema,
+];

@@ -15,6 +15,8 @@ export interface ExecutionsTable {
   ended_at: string | null;
   /** The process that drives this execution: `host:pid:nonce`. */
   owner: string | null;
+  /** Set by a stop request: `wait` lets running actions finish, `abandon` aborts them. */
+  stop_mode: string | null;
   error: string | null; // JSON ActionError
 }
 

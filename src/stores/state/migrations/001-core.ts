@@ -13,6 +13,7 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     .addColumn('started_at', 'text', (c) => c.notNull())
     .addColumn('ended_at', 'text')
     .addColumn('owner', 'text')
+    .addColumn('stop_mode', 'text')
     .addColumn('error', 'text')
     .execute();
   await db.schema.createIndex('executions_pipeline_started').on('executions').columns(['pipeline', 'started_at']).execute();

@@ -1,0 +1,61 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import type { LogSink } from '../providers/provider.js';
+import type { Masker } from './masker.js';
+
+/** Where the log of one attempt of one action lives. */
+export function actionLogPath(stateDir: string, executionId: string, stage: string, action: string, attempt: number): string {
+  return path.join(stateDir, 'logs', executionId, stage, `${action}.${attempt}.log`);
+}
+
+/**
+ * Appends an action's output to its log file, line by line, with secrets masked. A partial
+ * line is held back until its newline arrives (or the log closes), so a secret split across
+ * two writes is still masked.
+ */
+export class ActionLog implements LogSink {
+  private partial = '';
+  private readonly fd: number;
+  private readonly listeners = new Set<(line: string) => void>();
+
+  constructor(
+    readonly file: string,
+    private readonly masker: Masker,
+  ) {
+    fs.mkdirSync(path.dirname(file), { recursive: true });
+    this.fd = fs.openSync(file, 'a');
+  }
+
+  onLine(listener: (line: string) => void): void {
+    this.listeners.add(listener);
+  }
+
+  write(text: string): void {
+    const lines = (this.partial + text).split('\n');
+    this.partial = lines.pop() ?? '';
+    for (const line of lines) this.emit(line);
+  }
+
+  close(): void {
+    if (this.partial) this.emit(this.partial);
+    this.partial = '';
+    fs.closeSync(this.fd);
+  }
+
+  private emit(line: string): void {
+    const masked = this.masker.mask(line);
+    fs.writeSync(this.fd, `${masked}\n`);
+    for (const listener of this.listeners) listener(masked);
+  }
+}
+
+/** The last `count` lines of a log file, for showing why an action failed. */
+export function tailLog(file: string, count: number): string[] {
+  try {
+    const lines = fs.readFileSync(file, 'utf8').split('\n');
+    if (lines[lines.length - 1] === '') lines.pop();
+    return lines.slice(-count);
+  } catch {
+    return [];
+  }
+}

@@ -1,0 +1,52 @@
+/**
+ * Carries executions to their end inside this process: the engine decides, the embedded agent
+ * runs jobs, and a short poll picks up what other processes wrote to the same state dir
+ * (approvals, stop requests).
+ */
+import { TERMINAL_EXECUTION } from '../domain/execution.js';
+import { MeridianError } from '../domain/errors.js';
+import type { Engine } from '../engine/engine.js';
+import type { StateStore } from '../stores/state/state-store.js';
+import type { EmbeddedAgent } from './embedded-agent.js';
+
+export interface LocalRunnerDeps {
+  engine: Engine;
+  store: StateStore;
+  agent: EmbeddedAgent;
+  pollMs?: number;
+}
+
+export async function runToEnd(deps: LocalRunnerDeps, executionIds: Set<string>): Promise<void> {
+  const pollMs = deps.pollMs ?? 250;
+  deps.agent.wake();
+  while (executionIds.size > 0) {
+    for (const id of [...executionIds]) {
+      const execution = await deps.store.getExecution(deps.store.db, id);
+      if (TERMINAL_EXECUTION.has(execution.status)) {
+        executionIds.delete(id);
+        continue;
+      }
+      if (execution.status === 'Stopping' && execution.stopMode === 'abandon') {
+        deps.agent.abandon(id, new MeridianError('INTERRUPTED', 'abandoned by a stop request'));
+      }
+      await deps.engine.advance(id);
+    }
+    deps.agent.wake();
+    if (executionIds.size > 0) await waitForChange(deps.engine, pollMs);
+  }
+}
+
+/** Resolves after `ms`, or sooner when the engine records an event. */
+function waitForChange(engine: Engine, ms: number): Promise<void> {
+  return new Promise((resolve) => {
+    const done = (): void => {
+      clearTimeout(timer);
+      unsubscribe();
+      resolve();
+    };
+    const timer = setTimeout(done, ms);
+    const unsubscribe = engine.onEvent((event) => {
+      if (event.type === 'execution-finished') done();
+    });
+  });
+}

@@ -1,0 +1,44 @@
+import os from 'node:os';
+import type { Command } from 'commander';
+import { openLocalMeridian } from '../local-meridian.js';
+import { resolveStateDir, STATE_DIR_FLAGS, STATE_DIR_HELP } from '../state-dir.js';
+import type { RegisterCommand } from './index.js';
+
+interface AnswerOptions {
+  comment?: string;
+  stage?: string;
+  by?: string;
+  stateDir?: string;
+}
+
+function registerAnswer(program: Command, name: 'approve' | 'reject', out: (text: string) => void): void {
+  const status = name === 'approve' ? 'Approved' : 'Rejected';
+  program
+    .command(`${name} <execution> <action>`)
+    .description(`${name} a manual approval action that is waiting`)
+    .option('--comment <text>', 'a summary recorded with the answer')
+    .option('--stage <name>', 'the stage, when several stages have an action of that name')
+    .option('--by <name>', 'who answers (default: the current user)')
+    .option(STATE_DIR_FLAGS, STATE_DIR_HELP)
+    .action(async (execution: string, action: string, options: AnswerOptions) => {
+      const meridian = await openLocalMeridian(resolveStateDir(options.stateDir));
+      try {
+        const id = await meridian.store.resolveExecutionId(meridian.db, execution);
+        const answer: { status: typeof status; comment: string | null; by: string; stage?: string } = {
+          status,
+          comment: options.comment ?? null,
+          by: options.by ?? os.userInfo().username,
+        };
+        if (options.stage !== undefined) answer.stage = options.stage;
+        await meridian.engine.answerApproval(id, action, answer);
+        out(`${action} ${status.toLowerCase()} in execution ${id}.\n`);
+      } finally {
+        await meridian.close();
+      }
+    });
+}
+
+export const registerApprove: RegisterCommand = (program, io) => {
+  registerAnswer(program, 'approve', io.out);
+  registerAnswer(program, 'reject', io.out);
+};

@@ -1,0 +1,34 @@
+import type { Command } from 'commander';
+import { openLocalMeridian } from '../local-meridian.js';
+import { resolveStateDir, STATE_DIR_FLAGS, STATE_DIR_HELP } from '../state-dir.js';
+import type { RegisterCommand } from './index.js';
+
+export const registerExecutions: RegisterCommand = (program: Command, io) => {
+  program
+    .command('executions')
+    .description('list executions, newest first')
+    .option('--pipeline <name>', 'only this pipeline')
+    .option('--limit <n>', 'at most this many', '50')
+    .option(STATE_DIR_FLAGS, STATE_DIR_HELP)
+    .option('--json', 'print JSON')
+    .action(async (options: { pipeline?: string; limit: string; stateDir?: string; json?: boolean }) => {
+      const meridian = await openLocalMeridian(resolveStateDir(options.stateDir));
+      try {
+        const filter: { pipeline?: string; limit: number } = { limit: Number(options.limit) };
+        if (options.pipeline !== undefined) filter.pipeline = options.pipeline;
+        const executions = await meridian.store.listExecutions(meridian.db, filter);
+        if (options.json) {
+          const rows = executions.map((e) => ({ executionId: e.id, pipeline: e.pipeline, status: e.status, startedAt: e.startedAt }));
+          io.out(`${JSON.stringify(rows, null, 2)}\n`);
+          return;
+        }
+        if (executions.length === 0) {
+          io.out('No executions yet. Start one with `meridian run -f FILE`.\n');
+          return;
+        }
+        for (const e of executions) io.out(`${e.id}  ${e.pipeline.padEnd(20)} ${e.status.padEnd(11)} ${e.startedAt}\n`);
+      } finally {
+        await meridian.close();
+      }
+    });
+};

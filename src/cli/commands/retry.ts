@@ -1,0 +1,41 @@
+import type { Command } from 'commander';
+import { MeridianError } from '../../domain/errors.js';
+import { driveAndReport } from '../drive.js';
+import { openLocalMeridian } from '../local-meridian.js';
+import { resolveStateDir, STATE_DIR_FLAGS, STATE_DIR_HELP } from '../state-dir.js';
+import type { RegisterCommand } from './index.js';
+
+export const registerRetry: RegisterCommand = (program: Command, io, setExit) => {
+  program
+    .command('retry <execution>')
+    .description('re-run the failed stage of an execution, like RetryStageExecution (same execution id)')
+    .option('--stage <name>', 'the stage to retry (default: the failed one)')
+    .option('--mode <mode>', 'failed: only failed actions; all: the whole stage', 'failed')
+    .option(STATE_DIR_FLAGS, STATE_DIR_HELP)
+    .option('--json', 'print only the execution summary as JSON')
+    .action(async (execution: string, options: { stage?: string; mode: string; stateDir?: string; json?: boolean }) => {
+      if (options.mode !== 'failed' && options.mode !== 'all') {
+        throw new MeridianError('BAD_INPUT', `--mode ${options.mode}: write --mode failed (FAILED_ACTIONS) or --mode all (ALL_ACTIONS)`);
+      }
+      const mode = options.mode;
+      let ids: string[] = [];
+      const meridian = await openLocalMeridian(resolveStateDir(options.stateDir), { executionIds: () => ids });
+      try {
+        await driveAndReport(
+          meridian,
+          io,
+          async () => {
+            const id = await meridian.store.resolveExecutionId(meridian.db, execution);
+            ids = [id];
+            const retry: { stage?: string; mode: 'failed' | 'all' } = { mode };
+            if (options.stage !== undefined) retry.stage = options.stage;
+            await meridian.engine.retry(id, retry);
+            return ids;
+          },
+          { json: options.json === true, setExit },
+        );
+      } finally {
+        await meridian.close();
+      }
+    });
+};

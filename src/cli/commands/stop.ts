@@ -1,0 +1,42 @@
+import type { Command } from 'commander';
+import { isOwnerAlive } from '../../lib/process-owner.js';
+import { driveAndReport } from '../drive.js';
+import { openLocalMeridian } from '../local-meridian.js';
+import { resolveStateDir, STATE_DIR_FLAGS, STATE_DIR_HELP } from '../state-dir.js';
+import type { RegisterCommand } from './index.js';
+import { adoptUnfinished } from './resume.js';
+
+export const registerStop: RegisterCommand = (program: Command, io, setExit) => {
+  program
+    .command('stop <execution>')
+    .description('stop an execution: running actions finish (stop and wait) or are abandoned (--abandon)')
+    .option('--abandon', 'abandon running actions instead of letting them finish')
+    .option('--reason <text>', 'why, recorded in the execution history')
+    .option(STATE_DIR_FLAGS, STATE_DIR_HELP)
+    .action(async (execution: string, options: { abandon?: boolean; reason?: string; stateDir?: string }) => {
+      let ids: string[] = [];
+      const meridian = await openLocalMeridian(resolveStateDir(options.stateDir), { executionIds: () => ids });
+      try {
+        const id = await meridian.store.resolveExecutionId(meridian.db, execution);
+        await meridian.engine.requestStop(id, options.abandon === true, options.reason);
+        const record = await meridian.store.getExecution(meridian.db, id);
+        if (isOwnerAlive(record.owner)) {
+          io.out(`Stop requested; the process running ${id} will ${options.abandon ? 'abandon its running actions' : 'let running actions finish'} and stop.\n`);
+          return;
+        }
+        // Nobody drives it: stop it here. Interrupted actions cannot finish, so they are abandoned.
+        await driveAndReport(
+          meridian,
+          io,
+          async () => {
+            await meridian.engine.requestStop(id, true, 'no process was running it');
+            ids = await adoptUnfinished(meridian, id);
+            return ids;
+          },
+          { json: false, setExit: () => setExit(0) },
+        );
+      } finally {
+        await meridian.close();
+      }
+    });
+};

@@ -1,0 +1,42 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import type { Command } from 'commander';
+import { loadDefinition } from '../../definition/load-definition.js';
+import type { Pipeline } from '../../domain/pipeline.js';
+import { registerBuiltinProviders } from '../../providers/builtin.js';
+import { ProviderRegistry } from '../../providers/registry.js';
+import { openLocalMeridian } from '../local-meridian.js';
+import { resolveStateDir, STATE_DIR_FLAGS, STATE_DIR_HELP } from '../state-dir.js';
+import type { RegisterCommand } from './index.js';
+
+/** Loads a definition without starting anything; reads exports only from an existing state dir. */
+export async function loadForInspection(file: string, pipelineName: string | undefined, stateDirOption: string | undefined): Promise<Pipeline> {
+  const stateDir = resolveStateDir(stateDirOption);
+  let exports: Record<string, string> = {};
+  if (fs.existsSync(path.join(stateDir, 'state.db'))) {
+    const meridian = await openLocalMeridian(stateDir);
+    try {
+      exports = await meridian.exports.all();
+    } finally {
+      await meridian.close();
+    }
+  }
+  const options: Parameters<typeof loadDefinition>[1] = { exports, knownActionTypes: registerBuiltinProviders(new ProviderRegistry()).types() };
+  if (pipelineName !== undefined) options.pipelineName = pipelineName;
+  return loadDefinition(path.resolve(file), options);
+}
+
+export const registerValidate: RegisterCommand = (program: Command, io) => {
+  program
+    .command('validate')
+    .description('check a definition and report every problem with FILE:LINE:COL')
+    .requiredOption('-f, --file <file>', 'the definition')
+    .option('--pipeline <name>', 'which pipeline, when the template holds several')
+    .option(STATE_DIR_FLAGS, STATE_DIR_HELP)
+    .action(async (options: { file: string; pipeline?: string; stateDir?: string }) => {
+      const pipeline = await loadForInspection(options.file, options.pipeline, options.stateDir);
+      const actions = pipeline.stages.reduce((n, s) => n + s.actions.length, 0);
+      const regions = [...new Set(pipeline.stages.flatMap((s) => s.actions.map((a) => a.region)))];
+      io.out(`${options.file}: pipeline ${pipeline.name} is valid: ${pipeline.stages.length} stages, ${actions} actions, regions ${regions.join(', ')}.\n`);
+    });
+};

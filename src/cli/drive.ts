@@ -1,0 +1,68 @@
+/**
+ * What every driving command shares every driving command shares (run, resume, retry, stop): run executions to their
+ * end in this process, show progress, print the outcome, set the exit code. Ctrl-C leaves the
+ * state resumable rather than pretending the execution ended.
+ */
+import { runToEnd } from '../agent/local-runner.js';
+import { TERMINAL_EXECUTION } from '../domain/execution.js';
+import { toSummary } from '../engine/execution-summary.js';
+import { formatDuration } from '../engine/engine.js';
+import type { CliIO } from './io.js';
+import type { LocalMeridian } from './local-meridian.js';
+import { showProgress } from './progress/progress-view.js';
+
+export async function driveAndReport(
+  meridian: LocalMeridian,
+  io: CliIO,
+  start: () => Promise<string[]>,
+  options: { json: boolean; setExit: (code: number) => void },
+): Promise<void> {
+  let executionIds: string[] = [];
+  const view = showProgress(meridian, io, () => executionIds, options.json);
+  try {
+    executionIds = await start();
+  } catch (error) {
+    await view.finish();
+    throw error;
+  }
+  const active = new Set(executionIds);
+  const onSigint = (): void => {
+    void (async () => {
+      await meridian.agent.close(new Error('interrupted'));
+      await view.finish();
+      io.err(`\nInterrupted. Carry on with: meridian resume ${executionIds.join(' ')}${stateDirFlag(meridian)}\n`);
+      process.exit(130);
+    })();
+  };
+  process.once('SIGINT', onSigint);
+  try {
+    await runToEnd({ engine: meridian.engine, store: meridian.store, agent: meridian.agent }, active);
+  } finally {
+    process.off('SIGINT', onSigint);
+    await view.finish();
+  }
+  if (meridian.backgroundErrors.length > 0) throw meridian.backgroundErrors[0];
+  const summaries = [];
+  for (const id of executionIds) summaries.push(toSummary(await meridian.store.snapshot(meridian.db, id)));
+  if (options.json) {
+    io.out(`${JSON.stringify(summaries.length === 1 ? summaries[0] : summaries, null, 2)}\n`);
+  } else {
+    for (const summary of summaries) {
+      const took = summary.endedAt ? ` in ${formatDuration(Date.parse(summary.endedAt) - Date.parse(summary.startedAt))}` : '';
+      io.out(`Execution ${summary.executionId} ${summary.status}${took}.\n`);
+      for (const stage of summary.stages) {
+        for (const action of stage.actions.filter((a) => a.status === 'Failed' || a.status === 'Abandoned')) {
+          io.out(`  ${stage.name}/${action.name} (${action.region}) ${action.status}: ${action.error?.message ?? 'no error recorded'}\n`);
+          io.out(`  Log: meridian logs ${summary.executionId} ${action.name}${stateDirFlag(meridian)}\n`);
+        }
+      }
+    }
+  }
+  const allSucceeded = summaries.every((s) => s.status === 'Succeeded');
+  const allEnded = summaries.every((s) => TERMINAL_EXECUTION.has(s.status));
+  options.setExit(allSucceeded && allEnded ? 0 : 1);
+}
+
+function stateDirFlag(meridian: LocalMeridian): string {
+  return meridian.stateDir === `${process.cwd()}/.meridian` ? '' : ` --state-dir ${meridian.stateDir}`;
+}

@@ -1,0 +1,80 @@
+/**
+ * The composition root of the CLI: one state dir opened with its stores, the built-in
+ * providers, an engine and an in-process agent. Commands get everything from here.
+ */
+import type { Kysely } from 'kysely';
+import { EmbeddedAgent } from '../agent/embedded-agent.js';
+import { Engine } from '../engine/engine.js';
+import { systemClock, type Clock } from '../lib/clock.js';
+import { makeOwnerId } from '../lib/process-owner.js';
+import { registerBuiltinProviders } from '../providers/builtin.js';
+import { ProviderRegistry } from '../providers/registry.js';
+import { ExportsStore } from '../stores/exports/exports-store.js';
+import { LocalParameterStore } from '../stores/parameters/local-parameter-store.js';
+import { LocalSecretStore } from '../stores/secrets/local-secret-store.js';
+import { loadMasterKey } from '../stores/secrets/crypto.js';
+import { openSqlite } from '../stores/state/sqlite/open-sqlite.js';
+import type { Database } from '../stores/state/schema.js';
+import { StateStore } from '../stores/state/state-store.js';
+import { masterKeyFromEnv } from './environment.js';
+
+export interface LocalMeridian {
+  stateDir: string;
+  db: Kysely<Database>;
+  store: StateStore;
+  engine: Engine;
+  agent: EmbeddedAgent;
+  registry: ProviderRegistry;
+  parameters: LocalParameterStore;
+  secrets: LocalSecretStore;
+  exports: ExportsStore;
+  owner: string;
+  clock: Clock;
+  /** Errors from background work (the agent's loop), reported once the command ends. */
+  backgroundErrors: Error[];
+  close(): Promise<void>;
+}
+
+export async function openLocalMeridian(
+  stateDir: string,
+  options: { concurrency?: number; executionIds?: () => string[] } = {},
+): Promise<LocalMeridian> {
+  const db = await openSqlite(stateDir);
+  const clock = systemClock;
+  const owner = makeOwnerId();
+  const store = new StateStore(db);
+  const key = loadMasterKey({ stateDir, envValue: masterKeyFromEnv() });
+  const parameters = new LocalParameterStore(db, key);
+  const secrets = new LocalSecretStore(db, key);
+  const exports = new ExportsStore(db);
+  const registry = registerBuiltinProviders(new ProviderRegistry());
+  const backgroundErrors: Error[] = [];
+  let agent: EmbeddedAgent | undefined;
+  const engine = new Engine({ store, clock, owner, onJobsQueued: () => agent?.wake() });
+  const agentOptions: ConstructorParameters<typeof EmbeddedAgent>[1] = {
+    owner,
+    concurrency: options.concurrency ?? 64,
+    onError: (error) => backgroundErrors.push(error),
+  };
+  if (options.executionIds) agentOptions.executionIds = options.executionIds;
+  agent = new EmbeddedAgent({ engine, store, registry, stateDir, parameters, secrets }, agentOptions);
+  const created = agent;
+  return {
+    stateDir,
+    db,
+    store,
+    engine,
+    agent: created,
+    registry,
+    parameters,
+    secrets,
+    exports,
+    owner,
+    clock,
+    backgroundErrors,
+    close: async () => {
+      await created.close(new Error('closing'));
+      await db.destroy();
+    },
+  };
+}

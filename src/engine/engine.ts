@@ -1,0 +1,357 @@
+/**
+ * Moves executions forward. The engine decides (domain/next-step), persists each decision with
+ * its event in one transaction, and hands actions to agents as jobs in the store. It never
+ * calls a provider: agents claim the jobs and report outcomes through `completeJob`.
+ */
+import { randomUUID } from 'node:crypto';
+import type { ActionError, ActionStatus, Trigger } from '../domain/execution.js';
+import { MeridianError } from '../domain/errors.js';
+import { nextStep, type Step } from '../domain/next-step.js';
+import type { Action, Pipeline } from '../domain/pipeline.js';
+import type { Clock } from '../lib/clock.js';
+import type { ExecutionContext, ExecutionSnapshot, JobRecord } from '../stores/state/records.js';
+import type { Db, NewEvent, StateStore } from '../stores/state/state-store.js';
+import type { EngineEvent, EngineListener } from './engine-events.js';
+
+export interface JobOutcome {
+  status: 'Succeeded' | 'Failed' | 'Abandoned';
+  outputVariables?: Record<string, string>;
+  error?: ActionError;
+  summary?: string;
+}
+
+export interface EngineDeps {
+  store: StateStore;
+  clock: Clock;
+  /** Identifies this process as the driver of the executions it starts or resumes. */
+  owner: string;
+  /** Called after jobs were queued, so an in-process agent can claim them at once. */
+  onJobsQueued?: () => void;
+}
+
+export class Engine {
+  private readonly listeners = new Set<EngineListener>();
+
+  constructor(private readonly deps: EngineDeps) {}
+
+  get store(): StateStore {
+    return this.deps.store;
+  }
+
+  onEvent(listener: EngineListener): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  async start(pipeline: Pipeline, trigger: Trigger, context: ExecutionContext): Promise<string> {
+    const id = randomUUID();
+    await this.write(id, async (tx, record) => {
+      await this.deps.store.createExecution(tx, { id, pipeline, trigger, context, at: this.now(), owner: this.deps.owner });
+      await record({ type: 'execution-started', description: `Execution ${id} of ${pipeline.name} started (${describeTrigger(trigger)})` });
+    });
+    await this.advance(id);
+    return id;
+  }
+
+  /** Records an execution that could not start (e.g. a parameter is missing) as Failed. */
+  async startFailed(pipeline: Pipeline, trigger: Trigger, context: ExecutionContext, error: ActionError): Promise<string> {
+    const id = randomUUID();
+    await this.write(id, async (tx, record) => {
+      const at = this.now();
+      await this.deps.store.createExecution(tx, { id, pipeline, trigger, context, at, owner: this.deps.owner });
+      await record({ type: 'execution-started', description: `Execution ${id} of ${pipeline.name} started (${describeTrigger(trigger)})` });
+      await this.skipPending(tx, id, at);
+      await this.deps.store.setExecutionStatus(tx, id, 'Failed', at, error);
+      await record({ type: 'execution-finished', description: `Execution failed before any action ran: ${error.message}`, data: { status: 'Failed' } });
+    });
+    return id;
+  }
+
+  /** Applies steps until the execution waits for running actions or has ended. */
+  async advance(executionId: string): Promise<void> {
+    let queued = false;
+    for (;;) {
+      const step = await this.write(executionId, async (tx, record) => {
+        const snapshot = await this.deps.store.snapshot(tx, executionId);
+        const next = nextStep(toStepInput(snapshot));
+        if (next.kind === 'start-actions') queued = true;
+        await this.apply(tx, snapshot, next, record);
+        return next;
+      });
+      if (step.kind === 'wait' || step.kind === 'done') break;
+    }
+    if (queued) this.deps.onJobsQueued?.();
+  }
+
+  /** An agent reports the end of one job. Late reports for a job already settled are ignored. */
+  async completeJob(job: JobRecord, outcome: JobOutcome): Promise<void> {
+    await this.write(job.executionId, async (tx, record) => {
+      const current = await this.deps.store.getJob(tx, job.id);
+      if (current.status === 'done') return;
+      await this.deps.store.finishJob(tx, job.id);
+      const key = { executionId: job.executionId, stageIndex: job.stageIndex, actionIndex: job.actionIndex };
+      const action = await this.deps.store.getAction(tx, key);
+      const at = this.now();
+      await this.deps.store.updateAction(tx, key, {
+        status: outcome.status,
+        endedAt: at,
+        waitingReason: null,
+        outputVariables: outcome.outputVariables ?? {},
+        error: outcome.error ?? null,
+      });
+      const took = action.startedAt ? ` in ${formatDuration(Date.parse(at) - Date.parse(action.startedAt))}` : '';
+      const why = outcome.error ? `: ${outcome.error.message}` : outcome.summary ? ` (${outcome.summary})` : '';
+      await record({
+        type: 'action-finished',
+        stage: action.stage,
+        action: action.name,
+        description: `${action.name} (${action.region}) ${outcome.status.toLowerCase()}${took}${why}`,
+        data: { status: outcome.status, region: action.region, attempt: job.attempt },
+      });
+    });
+    await this.advance(job.executionId);
+  }
+
+  async setWaiting(job: JobRecord, reason: string): Promise<void> {
+    await this.write(job.executionId, async (tx, record) => {
+      const key = { executionId: job.executionId, stageIndex: job.stageIndex, actionIndex: job.actionIndex };
+      const action = await this.deps.store.getAction(tx, key);
+      await this.deps.store.updateAction(tx, key, { status: 'Waiting', waitingReason: reason });
+      await record({ type: 'action-waiting', stage: action.stage, action: action.name, description: `${action.name} is waiting: ${reason}`, data: { status: 'Waiting', region: action.region } });
+    });
+  }
+
+  /** Re-queues an interrupted job (provider safe to repeat) or fails its action. */
+  async recoverJob(job: JobRecord, repeatable: boolean): Promise<void> {
+    await this.write(job.executionId, async (tx, record) => {
+      await this.deps.store.finishJob(tx, job.id);
+      const key = { executionId: job.executionId, stageIndex: job.stageIndex, actionIndex: job.actionIndex };
+      const action = await this.deps.store.getAction(tx, key);
+      const at = this.now();
+      if (repeatable) {
+        await this.queueAttempt(tx, key, action.region, action.attempts + 1, at);
+        await record({ type: 'action-requeued', stage: action.stage, action: action.name, description: `${action.name} was interrupted; running it again (attempt ${action.attempts + 1})`, data: { status: 'InProgress', region: action.region } });
+      } else {
+        const error = { code: 'INTERRUPTED', message: `interrupted while running and not safe to repeat; retry the stage with \`meridian retry ${job.executionId}\`` };
+        await this.deps.store.updateAction(tx, key, { status: 'Failed', endedAt: at, error, waitingReason: null });
+        await record({ type: 'action-finished', stage: action.stage, action: action.name, description: `${action.name} failed: ${error.message}`, data: { status: 'Failed', region: action.region } });
+      }
+    });
+    await this.advance(job.executionId);
+  }
+
+  /** PutApprovalResult: answers a waiting manual approval once; the approval provider picks it up. */
+  async answerApproval(executionId: string, actionName: string, answer: { status: 'Approved' | 'Rejected'; comment: string | null; by: string; stage?: string }): Promise<void> {
+    await this.write(executionId, async (tx, record) => {
+      const snapshot = await this.deps.store.snapshot(tx, executionId);
+      const matches = snapshot.actions.filter((a) => a.name === actionName && (answer.stage === undefined || a.stage === answer.stage));
+      const action = matches[0];
+      if (!action) {
+        const approvals = snapshot.actions
+          .filter((a) => snapshot.execution.definition.stages[a.stageIndex]?.actions[a.actionIndex]?.type.category === 'Approval')
+          .map((a) => a.name);
+        throw new MeridianError('NOT_FOUND', `execution ${executionId} has no action ${actionName}; its approval actions: ${approvals.join(', ') || 'none'}`);
+      }
+      if (matches.length > 1) throw new MeridianError('BAD_INPUT', `several stages have an action ${actionName}; pass --stage`);
+      const declared = snapshot.execution.definition.stages[action.stageIndex]?.actions[action.actionIndex];
+      if (declared?.type.category !== 'Approval') {
+        throw new MeridianError('BAD_INPUT', `${actionName} is a ${declared ? `${declared.type.category}/${declared.type.provider}` : 'unknown'} action, not a manual approval`);
+      }
+      if (action.status !== 'Waiting' && action.status !== 'InProgress') {
+        throw new MeridianError('CONFLICT', `${actionName} is ${action.status}, not waiting for approval; an approval can be answered once, while it waits`);
+      }
+      const at = this.now();
+      await this.deps.store.recordApproval(tx, { executionId, stage: action.stage, action: action.name, status: answer.status, comment: answer.comment, by: answer.by, at });
+      const verb = answer.status === 'Approved' ? 'approved' : 'rejected';
+      await record({
+        type: 'approval',
+        stage: action.stage,
+        action: action.name,
+        description: `${action.name} ${verb} by ${answer.by}${answer.comment ? `: ${answer.comment}` : ''}`,
+        data: { status: answer.status, by: answer.by, comment: answer.comment },
+      });
+    });
+  }
+
+  async takeOwnership(executionId: string): Promise<void> {
+    await this.write(executionId, async (tx, record) => {
+      await this.deps.store.setOwner(tx, executionId, this.deps.owner);
+      await record({ type: 'execution-resumed', description: `Execution resumed by ${this.deps.owner}` });
+    });
+  }
+
+  async releaseOwnership(executionId: string): Promise<void> {
+    await this.deps.store.setOwner(this.deps.store.db, executionId, null);
+  }
+
+  /** Stop and wait (running actions finish) or stop and abandon (running actions are abandoned). */
+  async requestStop(executionId: string, abandon: boolean, reason?: string): Promise<void> {
+    await this.write(executionId, async (tx, record) => {
+      const execution = await this.deps.store.getExecution(tx, executionId);
+      if (execution.status !== 'InProgress' && execution.status !== 'Stopping') {
+        throw new MeridianError('CONFLICT', `execution ${executionId} is ${execution.status}; only an execution in progress can be stopped`);
+      }
+      if (execution.status === 'Stopping' && !abandon) {
+        throw new MeridianError('CONFLICT', `execution ${executionId} is already stopping; pass --abandon to abandon its running actions`);
+      }
+      await this.deps.store.setExecutionStatus(tx, executionId, 'Stopping', this.now());
+      await this.deps.store.setStopMode(tx, executionId, abandon ? 'abandon' : 'wait');
+      const how = abandon ? 'stop and abandon' : 'stop and wait';
+      await record({ type: 'execution-stopping', description: `Stop requested (${how})${reason ? `: ${reason}` : ''}`, data: { status: 'Stopping' } });
+    });
+  }
+
+  /** Abandons the running actions of an execution whose driver is gone (no agent will report). */
+  async abandonOrphans(executionId: string): Promise<void> {
+    const jobs = await this.deps.store.jobs(this.deps.store.db, executionId, 'running');
+    for (const job of jobs) {
+      await this.completeJob(job, { status: 'Abandoned', error: { code: 'INTERRUPTED', message: 'abandoned by a stop request' } });
+    }
+    await this.advance(executionId);
+  }
+
+  /** RetryStageExecution: re-runs the failed stage of a Failed or Stopped execution, same id. */
+  async retry(executionId: string, options: { stage?: string; mode: 'failed' | 'all' }): Promise<string> {
+    const stageName = await this.write(executionId, async (tx, record) => {
+      const snapshot = await this.deps.store.snapshot(tx, executionId);
+      const { execution } = snapshot;
+      if (execution.status !== 'Failed' && execution.status !== 'Stopped') {
+        throw new MeridianError('CONFLICT', `execution ${executionId} is ${execution.status}; only a Failed or Stopped execution can be retried`);
+      }
+      const stage = options.stage
+        ? snapshot.stages.find((s) => s.name === options.stage)
+        : snapshot.stages.find((s) => s.status === 'Failed' || s.status === 'Stopped');
+      if (!stage) {
+        const names = snapshot.stages.map((s) => `${s.name} (${s.status})`).join(', ');
+        throw new MeridianError('BAD_INPUT', options.stage ? `no stage ${options.stage}; stages: ${names}` : `no failed stage to retry; stages: ${names}`);
+      }
+      if (stage.status !== 'Failed' && stage.status !== 'Stopped') {
+        throw new MeridianError('CONFLICT', `stage ${stage.name} is ${stage.status}; only a Failed or Stopped stage can be retried`);
+      }
+      const at = this.now();
+      for (const action of snapshot.actions) {
+        const key = { executionId, stageIndex: action.stageIndex, actionIndex: action.actionIndex };
+        const inStage = action.stageIndex === stage.index;
+        const reset = inStage ? options.mode === 'all' || action.status !== 'Succeeded' : action.stageIndex > stage.index;
+        if (reset) await this.deps.store.updateAction(tx, key, { status: 'Pending', endedAt: null, error: null, waitingReason: null });
+      }
+      for (const later of snapshot.stages.filter((s) => s.index > stage.index)) {
+        await this.deps.store.setStageStatus(tx, executionId, later.index, 'Pending', at);
+      }
+      await this.deps.store.setStageStatus(tx, executionId, stage.index, 'InProgress', at);
+      await this.deps.store.setExecutionStatus(tx, executionId, 'InProgress', at);
+      await this.deps.store.setStopMode(tx, executionId, null);
+      await this.deps.store.setOwner(tx, executionId, this.deps.owner);
+      await record({
+        type: 'stage-retried',
+        stage: stage.name,
+        description: `Stage ${stage.name} retried (${options.mode === 'all' ? 'ALL_ACTIONS' : 'FAILED_ACTIONS'})`,
+        data: { status: 'InProgress' },
+      });
+      return stage.name;
+    });
+    await this.advance(executionId);
+    return stageName;
+  }
+
+  private async apply(tx: Db, snapshot: ExecutionSnapshot, step: Step, record: (event: NewEvent) => Promise<void>): Promise<void> {
+    const { store } = this.deps;
+    const { execution } = snapshot;
+    const at = this.now();
+    switch (step.kind) {
+      case 'wait':
+      case 'done':
+        return;
+      case 'start-stage': {
+        const stage = snapshot.stages[step.stageIndex];
+        await store.setStageStatus(tx, execution.id, step.stageIndex, 'InProgress', at);
+        await record({ type: 'stage-started', stage: stage?.name, description: `Stage ${stage?.name} started`, data: { status: 'InProgress' } });
+        return;
+      }
+      case 'start-actions': {
+        const stage = execution.definition.stages[step.stageIndex];
+        for (const actionIndex of step.actionIndexes) {
+          const action = stage?.actions[actionIndex];
+          if (!action || !stage) throw new MeridianError('INTERNAL', `action ${step.stageIndex}/${actionIndex} is not in the definition`);
+          const key = { executionId: execution.id, stageIndex: step.stageIndex, actionIndex };
+          const current = snapshot.actions.find((a) => a.stageIndex === step.stageIndex && a.actionIndex === actionIndex);
+          await this.queueAttempt(tx, key, action.region, (current?.attempts ?? 0) + 1, at);
+          await record({ type: 'action-started', stage: stage.name, action: action.name, description: `${action.name} (${action.region}) started${describeWave(action)}`, data: { status: 'InProgress', region: action.region, runOrder: action.runOrder } });
+        }
+        return;
+      }
+      case 'finish-stage': {
+        const stage = snapshot.stages[step.stageIndex];
+        await store.setStageStatus(tx, execution.id, step.stageIndex, step.status, at);
+        await record({ type: 'stage-finished', stage: stage?.name, description: `Stage ${stage?.name} ${step.status.toLowerCase()}`, data: { status: step.status } });
+        return;
+      }
+      case 'finish-execution': {
+        await this.skipPending(tx, execution.id, at);
+        await store.setExecutionStatus(tx, execution.id, step.status, at, step.error);
+        await store.setOwner(tx, execution.id, null);
+        const why = step.error ? `: ${step.error.message}` : '';
+        await record({ type: 'execution-finished', description: `Execution ${step.status.toLowerCase()}${why}`, data: { status: step.status } });
+        return;
+      }
+    }
+  }
+
+  private async queueAttempt(tx: Db, key: { executionId: string; stageIndex: number; actionIndex: number }, region: string, attempt: number, at: string): Promise<void> {
+    await this.deps.store.updateAction(tx, key, { status: 'InProgress', attempts: attempt, startedAt: at, endedAt: null, error: null, waitingReason: null });
+    await this.deps.store.enqueueJob(tx, { id: randomUUID(), ...key, attempt, region, createdAt: at });
+  }
+
+  /** Actions that never started in an execution that has ended are reported as Skipped. */
+  private async skipPending(tx: Db, executionId: string, at: string): Promise<void> {
+    const snapshot = await this.deps.store.snapshot(tx, executionId);
+    for (const action of snapshot.actions.filter((a) => a.status === 'Pending')) {
+      await this.deps.store.updateAction(tx, { executionId, stageIndex: action.stageIndex, actionIndex: action.actionIndex }, { status: 'Skipped' as ActionStatus });
+    }
+    for (const stage of snapshot.stages.filter((s) => s.status === 'Pending')) {
+      await this.deps.store.setStageStatus(tx, executionId, stage.index, 'Skipped', at);
+    }
+  }
+
+  /** Runs `fn` in a transaction; the events it records reach listeners only after commit. */
+  private async write<T>(executionId: string, fn: (tx: Db, record: (event: NewEvent) => Promise<void>) => Promise<T>): Promise<T> {
+    const pending: EngineEvent[] = [];
+    const result = await this.deps.store.transaction(async (tx) => {
+      const record = async (event: NewEvent): Promise<void> => {
+        const at = this.now();
+        await this.deps.store.appendEvent(tx, executionId, at, event);
+        pending.push({ executionId, at, type: event.type, stage: event.stage ?? null, action: event.action ?? null, description: event.description, data: event.data ?? null });
+      };
+      return fn(tx, record);
+    });
+    for (const event of pending) for (const listener of this.listeners) listener(event);
+    return result;
+  }
+
+  private now(): string {
+    return this.deps.clock.now().toISOString();
+  }
+}
+
+function toStepInput(snapshot: ExecutionSnapshot): Parameters<typeof nextStep>[0] {
+  return {
+    status: snapshot.execution.status,
+    stages: snapshot.stages.map((s) => ({ index: s.index, status: s.status })),
+    actions: snapshot.actions.map((a) => ({ stageIndex: a.stageIndex, actionIndex: a.actionIndex, runOrder: a.runOrder, status: a.status, error: a.error, name: a.name })),
+  };
+}
+
+function describeTrigger(trigger: Trigger): string {
+  return trigger.detail ? `${trigger.type}: ${trigger.detail}` : trigger.type;
+}
+
+function describeWave(action: Action): string {
+  return action.runOrder === 1 ? '' : ` (runOrder ${action.runOrder})`;
+}
+
+export function formatDuration(ms: number): string {
+  if (ms < 1000) return `${ms}ms`;
+  if (ms < 60_000) return `${(ms / 1000).toFixed(1)}s`;
+  const minutes = Math.floor(ms / 60_000);
+  return `${minutes}m${Math.round((ms % 60_000) / 1000)}s`;
+}

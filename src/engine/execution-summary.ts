@@ -1,0 +1,32 @@
+import type { ExecutionSummary } from '../domain/execution.js';
+import type { ExecutionSnapshot } from '../stores/state/records.js';
+
+/** The execution summary of DESIGN.md, the shape `run --json` and the API print. */
+export function toSummary(snapshot: ExecutionSnapshot): ExecutionSummary {
+  const { execution } = snapshot;
+  return {
+    executionId: execution.id,
+    pipeline: execution.pipeline,
+    status: execution.status,
+    startedAt: execution.startedAt,
+    endedAt: execution.endedAt,
+    trigger: execution.trigger,
+    stages: snapshot.stages.map((stage) => ({
+      name: stage.name,
+      status: stage.status,
+      actions: snapshot.actions
+        .filter((action) => action.stageIndex === stage.index)
+        .map((action) => ({
+          name: action.name,
+          region: action.region,
+          runOrder: action.runOrder,
+          status: action.status,
+          startedAt: action.startedAt,
+          endedAt: action.endedAt,
+          attempts: action.attempts,
+          outputVariables: action.outputVariables,
+          error: action.error,
+        })),
+    })),
+  };
+}

@@ -1,0 +1,112 @@
+/** What the state store hands out: rows decoded into domain shapes. */
+import type { ActionError, ActionStatus, ExecutionStatus, StageStatus, Trigger } from '../../domain/execution.js';
+import type { Pipeline } from '../../domain/pipeline.js';
+
+export interface SourceOverride {
+  location: string;
+  branch?: string;
+  revision?: string;
+}
+
+/** Everything fixed when an execution starts besides the pipeline itself. */
+export interface ExecutionContext {
+  /** Template parameters, resolved (SSM-typed ones read from the parameter store). */
+  parameters: Record<string, string>;
+  /** Pipeline variables (V2): defaults overridden by the start request. */
+  variables: Record<string, string>;
+  /** Source action name -> where to fetch from instead of the configured repository. */
+  sourceOverrides: Record<string, SourceOverride>;
+  /** Region name -> artifact store folder, absolute. */
+  stores: Record<string, string>;
+}
+
+export interface ExecutionRecord {
+  id: string;
+  pipeline: string;
+  status: ExecutionStatus;
+  trigger: Trigger;
+  definition: Pipeline;
+  context: ExecutionContext;
+  startedAt: string;
+  endedAt: string | null;
+  owner: string | null;
+  stopMode: 'wait' | 'abandon' | null;
+  error: ActionError | null;
+}
+
+export interface StageRecord {
+  executionId: string;
+  index: number;
+  name: string;
+  status: StageStatus;
+  startedAt: string | null;
+  endedAt: string | null;
+}
+
+export interface ActionRecord {
+  executionId: string;
+  stageIndex: number;
+  actionIndex: number;
+  stage: string;
+  name: string;
+  region: string;
+  runOrder: number;
+  status: ActionStatus;
+  attempts: number;
+  startedAt: string | null;
+  endedAt: string | null;
+  waitingReason: string | null;
+  outputVariables: Record<string, string>;
+  error: ActionError | null;
+}
+
+export type JobStatus = 'queued' | 'running' | 'done';
+
+export interface JobRecord {
+  id: string;
+  executionId: string;
+  stageIndex: number;
+  actionIndex: number;
+  attempt: number;
+  region: string;
+  status: JobStatus;
+  leaseOwner: string | null;
+  createdAt: string;
+}
+
+export interface EventRecord {
+  id: number;
+  executionId: string;
+  at: string;
+  type: string;
+  stage: string | null;
+  action: string | null;
+  description: string;
+  data: Record<string, unknown> | null;
+}
+
+export interface ArtifactRecord {
+  executionId: string;
+  name: string;
+  digest: string;
+  size: number;
+  region: string;
+  producedBy: string;
+}
+
+export interface ApprovalRecord {
+  executionId: string;
+  stage: string;
+  action: string;
+  status: 'Approved' | 'Rejected';
+  comment: string | null;
+  by: string | null;
+  at: string;
+}
+
+/** A full picture of one execution, as the scheduler and the summary need it. */
+export interface ExecutionSnapshot {
+  execution: ExecutionRecord;
+  stages: StageRecord[];
+  actions: ActionRecord[];
+}

@@ -1,0 +1,437 @@
+/**
+ * The durable record of executions: one class over Kysely, so SQLite and PostgreSQL share it.
+ * Every method that changes state writes an event in the same transaction, so the history
+ * (`meridian show --events`) and the state never disagree.
+ */
+import type { Kysely, Transaction } from 'kysely';
+import type { ActionError, ActionStatus, ExecutionStatus, StageStatus, Trigger } from '../../domain/execution.js';
+import { MeridianError } from '../../domain/errors.js';
+import type { Pipeline } from '../../domain/pipeline.js';
+import type {
+  ActionRecord,
+  ApprovalRecord,
+  ArtifactRecord,
+  EventRecord,
+  ExecutionContext,
+  ExecutionRecord,
+  ExecutionSnapshot,
+  JobRecord,
+  JobStatus,
+  StageRecord,
+} from './records.js';
+import type { Database } from './schema.js';
+
+export type Db = Kysely<Database> | Transaction<Database>;
+
+export interface NewEvent {
+  type: string;
+  stage?: string;
+  action?: string;
+  description: string;
+  data?: Record<string, unknown>;
+}
+
+export class StateStore {
+  constructor(readonly db: Kysely<Database>) {}
+
+  /** Runs `fn` in one transaction; every write inside commits or none does. */
+  transaction<T>(fn: (tx: Transaction<Database>) => Promise<T>): Promise<T> {
+    return this.db.transaction().execute(fn);
+  }
+
+  async createExecution(
+    tx: Db,
+    input: { id: string; pipeline: Pipeline; trigger: Trigger; context: ExecutionContext; at: string; owner: string },
+  ): Promise<void> {
+    const { id, pipeline, at } = input;
+    await tx
+      .insertInto('executions')
+      .values({
+        id,
+        pipeline: pipeline.name,
+        status: 'InProgress',
+        trigger: JSON.stringify(input.trigger),
+        definition: JSON.stringify(pipeline),
+        context: JSON.stringify(input.context),
+        started_at: at,
+        ended_at: null,
+        owner: input.owner,
+        stop_mode: null,
+        error: null,
+      })
+      .execute();
+    const stageRows = pipeline.stages.map((stage, index) => ({
+      execution_id: id,
+      stage_index: index,
+      name: stage.name,
+      status: 'Pending',
+      started_at: null,
+      ended_at: null,
+    }));
+    if (stageRows.length > 0) await tx.insertInto('stage_executions').values(stageRows).execute();
+    const actionRows = pipeline.stages.flatMap((stage, stageIndex) =>
+      stage.actions.map((action, actionIndex) => ({
+        execution_id: id,
+        stage_index: stageIndex,
+        action_index: actionIndex,
+        stage: stage.name,
+        name: action.name,
+        region: action.region,
+        run_order: action.runOrder,
+        status: 'Pending',
+        attempts: 0,
+        started_at: null,
+        ended_at: null,
+        waiting_reason: null,
+        output_variables: '{}',
+        error: null,
+      })),
+    );
+    // SQLite limits bound variables per statement; insert in slices.
+    for (let i = 0; i < actionRows.length; i += 50) {
+      await tx.insertInto('action_executions').values(actionRows.slice(i, i + 50)).execute();
+    }
+  }
+
+  async getExecution(db: Db, id: string): Promise<ExecutionRecord> {
+    const row = await db.selectFrom('executions').selectAll().where('id', '=', id).executeTakeFirst();
+    if (!row) {
+      throw new MeridianError('NOT_FOUND', `execution ${id} does not exist; list executions with \`meridian executions\``);
+    }
+    return toExecution(row);
+  }
+
+  /** Accepts a full id or a unique prefix of at least 6 characters, as git does for commits. */
+  async resolveExecutionId(db: Db, idOrPrefix: string): Promise<string> {
+    const exact = await db.selectFrom('executions').select('id').where('id', '=', idOrPrefix).executeTakeFirst();
+    if (exact) return exact.id;
+    if (idOrPrefix.length >= 6) {
+      const rows = await db.selectFrom('executions').select('id').where('id', 'like', `${idOrPrefix}%`).limit(2).execute();
+      if (rows.length === 1 && rows[0]) return rows[0].id;
+      if (rows.length > 1) throw new MeridianError('BAD_INPUT', `${idOrPrefix} matches several executions; give more characters`);
+    }
+    throw new MeridianError('NOT_FOUND', `execution ${idOrPrefix} does not exist; list executions with \`meridian executions\``);
+  }
+
+  async snapshot(db: Db, id: string): Promise<ExecutionSnapshot> {
+    const execution = await this.getExecution(db, id);
+    const stages = await db
+      .selectFrom('stage_executions')
+      .selectAll()
+      .where('execution_id', '=', id)
+      .orderBy('stage_index')
+      .execute();
+    const actions = await db
+      .selectFrom('action_executions')
+      .selectAll()
+      .where('execution_id', '=', id)
+      .orderBy('stage_index')
+      .orderBy('action_index')
+      .execute();
+    return { execution, stages: stages.map(toStage), actions: actions.map(toAction) };
+  }
+
+  async listExecutions(db: Db, filter: { pipeline?: string; limit?: number; unfinished?: boolean } = {}): Promise<ExecutionRecord[]> {
+    let query = db.selectFrom('executions').selectAll().orderBy('started_at', 'desc').orderBy('id', 'desc');
+    if (filter.pipeline !== undefined) query = query.where('pipeline', '=', filter.pipeline);
+    if (filter.unfinished) query = query.where('status', 'in', ['InProgress', 'Stopping']);
+    if (filter.limit !== undefined) query = query.limit(filter.limit);
+    return (await query.execute()).map(toExecution);
+  }
+
+  async setExecutionStatus(db: Db, id: string, status: ExecutionStatus, at: string, error: ActionError | null = null): Promise<void> {
+    const ended = status === 'InProgress' || status === 'Stopping' ? null : at;
+    await db
+      .updateTable('executions')
+      .set({ status, ended_at: ended, error: error ? JSON.stringify(error) : null })
+      .where('id', '=', id)
+      .execute();
+  }
+
+  async setStopMode(db: Db, id: string, mode: 'wait' | 'abandon' | null): Promise<void> {
+    await db.updateTable('executions').set({ stop_mode: mode }).where('id', '=', id).execute();
+  }
+
+  async setOwner(db: Db, id: string, owner: string | null): Promise<void> {
+    await db.updateTable('executions').set({ owner }).where('id', '=', id).execute();
+  }
+
+  async setStageStatus(db: Db, id: string, stageIndex: number, status: StageStatus, at: string): Promise<void> {
+    const patch: { status: string; started_at?: string; ended_at: string | null } = { status, ended_at: null };
+    if (status === 'InProgress') patch.started_at = at;
+    else if (status !== 'Pending' && status !== 'Stopping') patch.ended_at = at;
+    await db
+      .updateTable('stage_executions')
+      .set(patch)
+      .where('execution_id', '=', id)
+      .where('stage_index', '=', stageIndex)
+      .execute();
+  }
+
+  async updateAction(
+    db: Db,
+    key: { executionId: string; stageIndex: number; actionIndex: number },
+    patch: Partial<{
+      status: ActionStatus;
+      attempts: number;
+      startedAt: string | null;
+      endedAt: string | null;
+      waitingReason: string | null;
+      outputVariables: Record<string, string>;
+      error: ActionError | null;
+    }>,
+  ): Promise<void> {
+    const set: Record<string, unknown> = {};
+    if (patch.status !== undefined) set.status = patch.status;
+    if (patch.attempts !== undefined) set.attempts = patch.attempts;
+    if (patch.startedAt !== undefined) set.started_at = patch.startedAt;
+    if (patch.endedAt !== undefined) set.ended_at = patch.endedAt;
+    if (patch.waitingReason !== undefined) set.waiting_reason = patch.waitingReason;
+    if (patch.outputVariables !== undefined) set.output_variables = JSON.stringify(patch.outputVariables);
+    if (patch.error !== undefined) set.error = patch.error ? JSON.stringify(patch.error) : null;
+    await db
+      .updateTable('action_executions')
+      .set(set)
+      .where('execution_id', '=', key.executionId)
+      .where('stage_index', '=', key.stageIndex)
+      .where('action_index', '=', key.actionIndex)
+      .execute();
+  }
+
+  async getAction(db: Db, key: { executionId: string; stageIndex: number; actionIndex: number }): Promise<ActionRecord> {
+    const row = await db
+      .selectFrom('action_executions')
+      .selectAll()
+      .where('execution_id', '=', key.executionId)
+      .where('stage_index', '=', key.stageIndex)
+      .where('action_index', '=', key.actionIndex)
+      .executeTakeFirstOrThrow();
+    return toAction(row);
+  }
+
+  async appendEvent(db: Db, executionId: string, at: string, event: NewEvent): Promise<void> {
+    await db
+      .insertInto('events')
+      .values({
+        execution_id: executionId,
+        at,
+        type: event.type,
+        stage: event.stage ?? null,
+        action: event.action ?? null,
+        description: event.description,
+        data: event.data ? JSON.stringify(event.data) : null,
+      })
+      .execute();
+  }
+
+  async events(db: Db, executionId: string, afterId = 0): Promise<EventRecord[]> {
+    const rows = await db
+      .selectFrom('events')
+      .selectAll()
+      .where('execution_id', '=', executionId)
+      .where('id', '>', afterId)
+      .orderBy('id')
+      .execute();
+    return rows.map((row) => ({
+      id: row.id,
+      executionId: row.execution_id,
+      at: row.at,
+      type: row.type,
+      stage: row.stage,
+      action: row.action,
+      description: row.description,
+      data: row.data ? (JSON.parse(row.data) as Record<string, unknown>) : null,
+    }));
+  }
+
+  // Jobs: one attempt of one action, kept until an agent claims and finishes it.
+
+  async enqueueJob(db: Db, job: Omit<JobRecord, 'status' | 'leaseOwner'>): Promise<void> {
+    await db
+      .insertInto('jobs')
+      .values({
+        id: job.id,
+        execution_id: job.executionId,
+        stage_index: job.stageIndex,
+        action_index: job.actionIndex,
+        attempt: job.attempt,
+        region: job.region,
+        status: 'queued',
+        lease_owner: null,
+        lease_expires_at: null,
+        created_at: job.createdAt,
+      })
+      .execute();
+  }
+
+  /** Claims the oldest queued job (of one of `regions`, when given) for `owner`. */
+  async claimJob(owner: string, options: { regions?: string[]; executionIds?: string[] } = {}): Promise<JobRecord | undefined> {
+    return this.transaction(async (tx) => {
+      let query = tx.selectFrom('jobs').selectAll().where('status', '=', 'queued').orderBy('created_at').orderBy('id').limit(1);
+      if (options.regions) query = query.where('region', 'in', options.regions);
+      if (options.executionIds) query = query.where('execution_id', 'in', options.executionIds);
+      const row = await query.executeTakeFirst();
+      if (!row) return undefined;
+      const claimed = await tx
+        .updateTable('jobs')
+        .set({ status: 'running', lease_owner: owner })
+        .where('id', '=', row.id)
+        .where('status', '=', 'queued')
+        .executeTakeFirst();
+      if (Number(claimed.numUpdatedRows) !== 1) return undefined;
+      return toJob({ ...row, status: 'running', lease_owner: owner });
+    });
+  }
+
+  async getJob(db: Db, id: string): Promise<JobRecord> {
+    const row = await db.selectFrom('jobs').selectAll().where('id', '=', id).executeTakeFirstOrThrow();
+    return toJob(row);
+  }
+
+  async jobs(db: Db, executionId: string, status?: JobStatus): Promise<JobRecord[]> {
+    let query = db.selectFrom('jobs').selectAll().where('execution_id', '=', executionId).orderBy('created_at');
+    if (status) query = query.where('status', '=', status);
+    return (await query.execute()).map(toJob);
+  }
+
+  async finishJob(db: Db, id: string): Promise<void> {
+    await db.updateTable('jobs').set({ status: 'done' }).where('id', '=', id).execute();
+  }
+
+  // Artifacts and approvals.
+
+  async recordArtifact(db: Db, artifact: ArtifactRecord): Promise<void> {
+    await db
+      .deleteFrom('artifacts')
+      .where('execution_id', '=', artifact.executionId)
+      .where('name', '=', artifact.name)
+      .execute();
+    await db
+      .insertInto('artifacts')
+      .values({
+        execution_id: artifact.executionId,
+        name: artifact.name,
+        digest: artifact.digest,
+        size: artifact.size,
+        region: artifact.region,
+        produced_by: artifact.producedBy,
+      })
+      .execute();
+  }
+
+  async artifacts(db: Db, executionId: string): Promise<ArtifactRecord[]> {
+    const rows = await db.selectFrom('artifacts').selectAll().where('execution_id', '=', executionId).execute();
+    return rows.map((row) => ({
+      executionId: row.execution_id,
+      name: row.name,
+      digest: row.digest,
+      size: row.size,
+      region: row.region,
+      producedBy: row.produced_by,
+    }));
+  }
+
+  async recordApproval(db: Db, approval: ApprovalRecord): Promise<void> {
+    await db
+      .insertInto('approvals')
+      .values({
+        execution_id: approval.executionId,
+        stage: approval.stage,
+        action: approval.action,
+        status: approval.status,
+        comment: approval.comment,
+        by: approval.by,
+        at: approval.at,
+      })
+      .execute();
+  }
+
+  /** The newest answer to an approval action given at or after `since`. */
+  async findApproval(db: Db, key: { executionId: string; stage: string; action: string; since: string }): Promise<ApprovalRecord | undefined> {
+    const row = await db
+      .selectFrom('approvals')
+      .selectAll()
+      .where('execution_id', '=', key.executionId)
+      .where('stage', '=', key.stage)
+      .where('action', '=', key.action)
+      .where('at', '>=', key.since)
+      .orderBy('at', 'desc')
+      .executeTakeFirst();
+    if (!row) return undefined;
+    return {
+      executionId: row.execution_id,
+      stage: row.stage,
+      action: row.action,
+      status: row.status as ApprovalRecord['status'],
+      comment: row.comment,
+      by: row.by,
+      at: row.at,
+    };
+  }
+}
+
+type Row<T extends keyof Database> = Database[T];
+
+function parseJson<T>(text: string | null): T | null {
+  return text === null ? null : (JSON.parse(text) as T);
+}
+
+function toExecution(row: Row<'executions'>): ExecutionRecord {
+  return {
+    id: row.id,
+    pipeline: row.pipeline,
+    status: row.status as ExecutionStatus,
+    trigger: JSON.parse(row.trigger) as Trigger,
+    definition: JSON.parse(row.definition) as Pipeline,
+    context: JSON.parse(row.context) as ExecutionContext,
+    startedAt: row.started_at,
+    endedAt: row.ended_at,
+    owner: row.owner,
+    stopMode: row.stop_mode as ExecutionRecord['stopMode'],
+    error: parseJson<ActionError>(row.error),
+  };
+}
+
+function toStage(row: Row<'stage_executions'>): StageRecord {
+  return {
+    executionId: row.execution_id,
+    index: row.stage_index,
+    name: row.name,
+    status: row.status as StageStatus,
+    startedAt: row.started_at,
+    endedAt: row.ended_at,
+  };
+}
+
+function toAction(row: Row<'action_executions'>): ActionRecord {
+  return {
+    executionId: row.execution_id,
+    stageIndex: row.stage_index,
+    actionIndex: row.action_index,
+    stage: row.stage,
+    name: row.name,
+    region: row.region,
+    runOrder: row.run_order,
+    status: row.status as ActionStatus,
+    attempts: row.attempts,
+    startedAt: row.started_at,
+    endedAt: row.ended_at,
+    waitingReason: row.waiting_reason,
+    outputVariables: JSON.parse(row.output_variables) as Record<string, string>,
+    error: parseJson<ActionError>(row.error),
+  };
+}
+
+function toJob(row: Row<'jobs'>): JobRecord {
+  return {
+    id: row.id,
+    executionId: row.execution_id,
+    stageIndex: row.stage_index,
+    actionIndex: row.action_index,
+    attempt: row.attempt,
+    region: row.region,
+    status: row.status as JobStatus,
+    leaseOwner: row.lease_owner,
+    createdAt: row.created_at,
+  };
+}
