@@ -1,0 +1,53 @@
+/**
+ * How providers turn an AbortSignal into the error an action fails with. The agent aborts
+ * with a MeridianError (TIMEOUT, a stop, a shutdown) and that reason is kept as is; a bare
+ * `AbortSignal.timeout()` becomes TIMEOUT and anything else ACTION_FAILED.
+ */
+import { MeridianError } from '../domain/errors.js';
+
+export function abortError(signal: AbortSignal): MeridianError {
+  const reason: unknown = signal.reason;
+  if (reason instanceof MeridianError) return reason;
+  if (reason instanceof Error && reason.name === 'TimeoutError') {
+    return new MeridianError('TIMEOUT', 'the action ran past its timeout and was stopped', { cause: reason });
+  }
+  const why = reason instanceof Error ? reason.message : typeof reason === 'string' ? reason : 'no reason given';
+  return new MeridianError('ACTION_FAILED', `the action was stopped: ${why}`, { cause: reason });
+}
+
+export function throwIfAborted(signal: AbortSignal): void {
+  if (signal.aborted) throw abortError(signal);
+}
+
+/** Settles with `work`, or rejects with `abortError` as soon as the signal fires. */
+export function raceAbort<T>(work: Promise<T>, signal: AbortSignal): Promise<T> {
+  if (signal.aborted) {
+    work.catch(() => undefined);
+    return Promise.reject(abortError(signal));
+  }
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = (): void => reject(abortError(signal));
+    signal.addEventListener('abort', onAbort, { once: true });
+    work.then(
+      (value) => {
+        signal.removeEventListener('abort', onAbort);
+        resolve(value);
+      },
+      (error: unknown) => {
+        signal.removeEventListener('abort', onAbort);
+        reject(error instanceof Error ? error : new Error(String(error)));
+      },
+    );
+  });
+}
+
+/** Resolves after `ms`, or rejects with `abortError` when the signal fires first. */
+export function sleep(ms: number, signal: AbortSignal): Promise<void> {
+  return raceAbort(
+    new Promise<void>((resolve) => {
+      const timer = setTimeout(resolve, ms);
+      signal.addEventListener('abort', () => clearTimeout(timer), { once: true });
+    }),
+    signal,
+  );
+}

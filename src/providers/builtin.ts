@@ -1,0 +1,13 @@
+/** The providers that ship with Meridian, registered the way a third-party provider would be. */
+import { commandsProvider } from './commands/index.js';
+import { gitSourceProvider } from './git-source/index.js';
+import { manualApprovalProvider } from './manual-approval/index.js';
+import { noopProvider } from './noop/index.js';
+import type { ProviderRegistry } from './registry.js';
+
+export const BUILTIN_PROVIDERS = [gitSourceProvider, commandsProvider, manualApprovalProvider, noopProvider] as const;
+
+export function registerBuiltinProviders(registry: ProviderRegistry): ProviderRegistry {
+  for (const provider of BUILTIN_PROVIDERS) registry.register(provider);
+  return registry;
+}

@@ -1,0 +1,83 @@
+/**
+ * Runs a program for a provider, without a shell. Each child leads its own process group
+ * (and session, so it has no terminal to prompt on): an abort, and the end of the program,
+ * kill the whole group, so background jobs it started never outlive the action.
+ */
+import { spawn } from 'node:child_process';
+import { MeridianError } from '../domain/errors.js';
+import { abortError } from './abort.js';
+
+export interface ProcessOptions {
+  cwd?: string;
+  env?: NodeJS.ProcessEnv;
+  signal: AbortSignal;
+  /** Receives output as it arrives; without it, output is collected into the result. */
+  onOutput?: (text: string) => void;
+  /** Between SIGTERM and SIGKILL after an abort. */
+  killGraceMs?: number;
+}
+
+export interface ProcessResult {
+  /** null when the process was killed by a signal. */
+  exitCode: number | null;
+  signal: NodeJS.Signals | null;
+  stdout: string;
+  stderr: string;
+}
+
+const DEFAULT_KILL_GRACE_MS = 2_000;
+/** How long to wait for output still buffered in the pipes once the group is gone. */
+const DRAIN_MS = 1_000;
+
+export function runProcess(file: string, args: readonly string[], options: ProcessOptions): Promise<ProcessResult> {
+  const { signal } = options;
+  if (signal.aborted) return Promise.reject(abortError(signal));
+  return new Promise<ProcessResult>((resolve, reject) => {
+    const child = spawn(file, args, { cwd: options.cwd, env: options.env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+    const out = { stdout: '', stderr: '' };
+    child.stdout.setEncoding('utf8');
+    child.stderr.setEncoding('utf8');
+    child.stdout.on('data', (text: string) => (options.onOutput ? options.onOutput(text) : (out.stdout += text)));
+    child.stderr.on('data', (text: string) => (options.onOutput ? options.onOutput(text) : (out.stderr += text)));
+
+    const timers: NodeJS.Timeout[] = [];
+    const killGroup = (name: NodeJS.Signals): void => {
+      if (child.pid === undefined) return;
+      try {
+        process.kill(-child.pid, name);
+      } catch {
+        // ESRCH: the group is already gone.
+      }
+    };
+    const onAbort = (): void => {
+      killGroup('SIGTERM');
+      timers.push(setTimeout(() => killGroup('SIGKILL'), options.killGraceMs ?? DEFAULT_KILL_GRACE_MS));
+    };
+    signal.addEventListener('abort', onAbort, { once: true });
+
+    let exit: { code: number | null; signal: NodeJS.Signals | null } | undefined;
+    child.once('exit', (code, exitSignal) => {
+      exit = { code, signal: exitSignal };
+      killGroup('SIGKILL');
+      // A process that escaped the group (setsid) may still hold the pipes open.
+      timers.push(
+        setTimeout(() => {
+          child.stdout.destroy();
+          child.stderr.destroy();
+        }, DRAIN_MS),
+      );
+    });
+    child.once('close', () => {
+      for (const timer of timers) clearTimeout(timer);
+      signal.removeEventListener('abort', onAbort);
+      if (signal.aborted) reject(abortError(signal));
+      else resolve({ exitCode: exit?.code ?? null, signal: exit?.signal ?? null, ...out });
+    });
+    child.once('error', (error) => {
+      if (exit !== undefined) return;
+      for (const timer of timers) clearTimeout(timer);
+      signal.removeEventListener('abort', onAbort);
+      reject(new MeridianError('ACTION_FAILED', `cannot run ${file}: ${error.message}; check that it is installed and on PATH`, { cause: error }));
+    });
+  });
+}
