@@ -2,12 +2,15 @@ import type { Command } from 'commander';
 import type { CliIO } from '../io.js';
 import { registerApprove } from './approve.js';
 import { registerExecutions } from './executions.js';
+import { registerExports } from './exports.js';
 import { registerLogs } from './logs.js';
+import { registerParams } from './params.js';
 import { registerPlan } from './plan.js';
 import { registerResume } from './resume.js';
 import { registerRetry } from './retry.js';
 import { registerRun } from './run.js';
 import { registerSchema } from './schema.js';
+import { registerSecrets } from './secrets.js';
 import { registerShow } from './show.js';
 import { registerStop } from './stop.js';
 import { registerValidate } from './validate.js';
@@ -31,4 +34,7 @@ export const commands: RegisterCommand[] = [
   registerShow,
   registerLogs,
   registerSchema,
+  registerParams,
+  registerSecrets,
+  registerExports,
 ];
