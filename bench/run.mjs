@@ -1,0 +1,486 @@
+#!/usr/bin/env node
+// Meridian's benchmarks, against the compiled CLI (bin/meridian.js; `npm run build` first).
+//
+//   npm run bench [-- --runs N] [-- --only a,b,c] [-- --keep]
+//
+// (a) the example's shape: 1 source, 1 build, 9 deploy actions in 3 runOrders of 3, all
+//     no-op Commands, against a bash script running the same 11 no-ops in the same waves;
+// (b) 200 no-op actions in waves of 20, against bash the same; per-action overhead and peak
+//     RSS of the meridian process;
+// (c) a 100 MB artifact replicated to three regions' stores, against `cp` of the same file
+//     three times; then a second execution of the same content, which should copy nothing.
+//
+// Each run gets a fresh --state-dir; the source is a fresh git repository in a temp folder.
+// Prints a Markdown table and writes it to bench/results.md.
+import { spawn, spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { cpus, loadavg, tmpdir, totalmem } from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import YAML from 'yaml';
+
+const ROOT = fileURLToPath(new URL('..', import.meta.url));
+const CLI = path.join(ROOT, 'bin', 'meridian.js');
+const RESULTS = path.join(ROOT, 'bench', 'results.md');
+const REGIONS = { 'eu-west-1': 'Europe/Dublin', 'us-east-1': 'America/New_York', 'ap-southeast-2': 'Australia/Sydney' };
+const BIG_MB = 100;
+const MB = 1024 * 1024;
+
+const options = parseArgs(process.argv.slice(2));
+if (!existsSync(path.join(ROOT, 'dist', 'cli', 'main.js'))) fail('dist/cli/main.js is missing: run `npm run build` (or `npm install`) first');
+
+const work = mkdtempSync(path.join(tmpdir(), 'meridian-bench-'));
+process.on('exit', () => {
+  if (!options.keep) rmSync(work, { recursive: true, force: true });
+});
+for (const signal of ['SIGINT', 'SIGTERM']) process.on(signal, () => process.exit(130));
+
+const loadNow = () => loadavg()[0].toFixed(1);
+// Other work on the machine skews every number here: the report says how busy it was.
+const loadStart = loadNow();
+const repo = makeSourceRepo(path.join(work, 'repo'));
+const rows = [];
+const notes = [];
+log(`work folder ${work}; ${options.runs} run(s) each; node ${process.version}; ${cpus().length} cores, ${Math.round(totalmem() / 1024 ** 3)} GiB`);
+if (options.only.has('a')) await benchShape();
+if (options.only.has('b')) await benchManyActions();
+if (options.only.has('c')) await benchReplication();
+report();
+
+// ---------------------------------------------------------------- (a) the example's shape
+
+async function benchShape() {
+  log('(a) example shape: 1 source + 1 build + 9 deploy actions in 3 runOrders');
+  const file = writeDefinition('shape.yaml', shapeDefinition());
+  const waves = [1, 1, 3, 3, 3];
+  const script = writeBashWaves('shape.sh', waves);
+  const meridian = [];
+  const bash = [];
+  for (let i = 0; i < options.runs; i++) {
+    const run = await runMeridian(file, freshStateDir('a', i));
+    expectActions(run.summary, 11);
+    meridian.push(run.ms);
+    bash.push(timeCommand('bash', [script]));
+    log(`  run ${i + 1}: meridian ${fmt(run.ms)} ms, bash ${fmt(bash.at(-1))} ms`);
+  }
+  const m = median(meridian);
+  const b = median(bash);
+  const target = 1.5 * b + 300;
+  rows.push({
+    name: '(a) example shape, 11 no-op actions',
+    meridian: `${fmt(m)} ms`,
+    baseline: `${fmt(b)} ms (bash & + wait)`,
+    metric: `ratio ${(m / b).toFixed(1)}×`,
+    target: `≤ 1.5 × bash + 300 ms = ${fmt(target)} ms`,
+    pass: m <= target,
+  });
+}
+
+function shapeDefinition() {
+  const noop = (name, runOrder) => ({ name, runOrder, uses: 'commands', inputs: ['src'], commands: ['true'] });
+  return {
+    pipeline: 'bench-shape',
+    regions: regionsBlock(),
+    sources: { src: { git: repo } },
+    stages: [
+      { name: 'Build', actions: [{ name: 'build', uses: 'commands', inputs: ['src'], commands: ['true'] }] },
+      {
+        name: 'Deploy',
+        forEach: 'region',
+        actions: [noop('${region}-infrastructure', 1), noop('${region}-prepare', 2), noop('${region}-activate', 3)],
+      },
+    ],
+  };
+}
+
+// ---------------------------------------------------------------- (b) 200 actions
+
+async function benchManyActions() {
+  log('(b) 200 no-op actions in waves of 20');
+  const { file, layout } = manyActionsDefinition();
+  notes.push(`(b) layout: ${layout}.`);
+  const script = writeBashWaves('many.sh', [1, ...Array(10).fill(20)]);
+  const meridian = [];
+  const bash = [];
+  const rss = [];
+  for (let i = 0; i < options.runs; i++) {
+    const run = await runMeridian(file, freshStateDir('b', i), { rss: true });
+    expectActions(run.summary, 201);
+    meridian.push(run.ms);
+    if (run.rssKb !== undefined) rss.push(run.rssKb);
+    bash.push(timeCommand('bash', [script]));
+    log(`  run ${i + 1}: meridian ${fmt(run.ms)} ms, bash ${fmt(bash.at(-1))} ms, peak RSS ${run.rssKb === undefined ? '?' : fmt(run.rssKb / 1024)} MB`);
+  }
+  const m = median(meridian);
+  const b = median(bash);
+  const perAction = (m - b) / 200;
+  rows.push({
+    name: '(b) 200 no-op actions, waves of 20',
+    meridian: `${fmt(m)} ms`,
+    baseline: `${fmt(b)} ms (bash & + wait)`,
+    metric: `${perAction.toFixed(2)} ms per action`,
+    target: '≤ 5 ms per action',
+    pass: perAction <= 5,
+  });
+  const peakMb = rss.length > 0 ? Math.max(...rss) / 1024 : undefined;
+  rows.push({
+    name: '(b) peak RSS of `meridian run`',
+    meridian: peakMb === undefined ? 'n/a' : `${fmt(peakMb)} MB`,
+    baseline: '',
+    metric: rss.length > 0 ? `median ${fmt(median(rss) / 1024)} MB` : 'not measured',
+    target: '≤ 150 MB',
+    pass: peakMb === undefined ? undefined : peakMb <= 150,
+  });
+}
+
+/**
+ * The brief's shape is one stage of 10 runOrders × 20 actions. CodePipeline allows 50
+ * actions per stage; should Meridian enforce that, the same 10 waves of 20 are spread over
+ * 5 stages of 2 runOrders each (still 40 actions a stage).
+ */
+function manyActionsDefinition() {
+  const noop = (name, runOrder) => ({ name, runOrder, uses: 'commands', inputs: ['src'], commands: ['true'] });
+  const wave = (order, prefix, runOrder = order) => Array.from({ length: 20 }, (_, i) => noop(`${prefix}${order}-${i + 1}`, runOrder));
+  const base = { pipeline: 'bench-many', regions: regionsBlock(), sources: { src: { git: repo } } };
+  const oneStage = writeDefinition('many-one-stage.yaml', {
+    ...base,
+    stages: [{ name: 'Work', actions: Array.from({ length: 10 }, (_, w) => wave(w + 1, 'a')).flat() }],
+  });
+  const check = spawnSync(process.execPath, [CLI, 'validate', '-f', oneStage], { encoding: 'utf8' });
+  if (check.status === 0) return { file: oneStage, layout: 'one stage, 10 runOrders × 20 actions' };
+  notes.push(`(b) \`meridian validate\` refused one stage of 200 actions: ${firstLine(check.stderr)}`);
+  const stages = Array.from({ length: 5 }, (_, s) => ({
+    name: `Work${s + 1}`,
+    actions: [...wave(2 * s + 1, 'a', 1), ...wave(2 * s + 2, 'a', 2)],
+  }));
+  return { file: writeDefinition('many-five-stages.yaml', { ...base, stages }), layout: '5 stages × 2 runOrders × 20 actions (10 waves of 20)' };
+}
+
+// ---------------------------------------------------------------- (c) replication
+
+async function benchReplication() {
+  log(`(c) a ${BIG_MB} MB artifact replicated to three regions`);
+  const big = path.join(work, 'big.bin');
+  writeRandomFile(big, BIG_MB * MB);
+  const file = writeDefinition('replicate.yaml', replicationDefinition(big));
+  const firstSpans = [];
+  const secondSpans = [];
+  const firstBytes = [];
+  const secondBytes = [];
+  const secondGrowth = [];
+  const cpTimes = [];
+  for (let i = 0; i < options.runs; i++) {
+    const stateDir = freshStateDir('c', i);
+    const first = await runMeridian(file, stateDir);
+    expectActions(first.summary, 5);
+    const copied = replicatedBytes(first.summary.executionId, stateDir, 'big');
+    firstBytes.push(copied.bytes);
+    firstSpans.push(stageSpanMs(first.summary, 'Deploy'));
+
+    const before = folderBytes(path.join(stateDir, 'stores'));
+    const second = await runMeridian(file, stateDir);
+    expectActions(second.summary, 5);
+    secondBytes.push(replicatedBytes(second.summary.executionId, stateDir, 'big').bytes);
+    secondGrowth.push(folderBytes(path.join(stateDir, 'stores')) - before);
+    secondSpans.push(stageSpanMs(second.summary, 'Deploy'));
+    rmSync(stateDir, { recursive: true, force: true });
+
+    cpTimes.push(timeCopies(big, 3));
+    log(`  run ${i + 1}: Deploy stage ${fmt(firstSpans.at(-1))} ms for ${copied.count} copies (${fmt(copied.bytes / MB)} MB); second execution copied ${secondBytes.at(-1)} B; cp ×3 ${fmt(cpTimes.at(-1))} ms`);
+  }
+  const spanMs = median(firstSpans);
+  const bytes = median(firstBytes);
+  const meridianRate = bytes / MB / (spanMs / 1000);
+  const cpMs = median(cpTimes);
+  const cpRate = (3 * BIG_MB) / (cpMs / 1000);
+  const ratio = meridianRate / cpRate;
+  // The second execution runs the same stage with nothing to copy: the difference is the copies.
+  const copyMs = spanMs - median(secondSpans);
+  const copyRatio = copyMs > 0 ? bytes / MB / (copyMs / 1000) / cpRate : undefined;
+  rows.push({
+    name: `(c) replicate ${BIG_MB} MB to 3 region stores`,
+    meridian: `${fmt(spanMs)} ms, ${fmt(meridianRate)} MB/s`,
+    baseline: `${fmt(cpMs)} ms, ${fmt(cpRate)} MB/s (cp ×3)`,
+    metric: `${Math.round(ratio * 100)} % of cp (copies alone ≈ ${copyRatio === undefined ? '?' : Math.round(copyRatio * 100)} %)`,
+    target: '≥ 50 % of cp',
+    pass: ratio >= 0.5,
+  });
+  const worstSecond = Math.max(...secondBytes);
+  rows.push({
+    name: '(c) second execution, same content',
+    meridian: `${worstSecond} B replicated`,
+    baseline: '',
+    metric: `store growth ${Math.max(...secondGrowth)} B`,
+    target: '0 B copied',
+    pass: worstSecond === 0,
+  });
+  notes.push(
+    `(c) Meridian's time is the Deploy stage's span (first action start to last action end), so it includes unpacking the artifact in each action, not only the copy; ` +
+      `copies seen per execution: ${fmt(bytes / MB)} MB (from the \`Replicated\` log lines). ` +
+      `The same stage with nothing to copy (second execution) took ${fmt(median(secondSpans))} ms, so the copies alone took about ${fmt(Math.max(0, spanMs - median(secondSpans)))} ms.`,
+  );
+}
+
+function replicationDefinition(big) {
+  // The build runs in a fourth region, so that each of the three consumers needs a copy.
+  return {
+    pipeline: 'bench-replicate',
+    home: 'us-west-2',
+    regions: { 'us-west-2': { timezone: 'America/Los_Angeles' }, ...regionsBlock() },
+    sources: { src: { git: repo } },
+    stages: [
+      {
+        name: 'Build',
+        // cp -p keeps the mtime, so the second execution's artifact has the same content.
+        actions: [{ name: 'build', uses: 'commands', inputs: ['src'], outputs: ['big'], commands: [`cp -p ${shellQuote(big)} big.bin`], with: { files: ['big.bin'] } }],
+      },
+      {
+        name: 'Deploy',
+        forEach: Object.keys(REGIONS),
+        actions: [{ name: '${region}-consume', uses: 'commands', inputs: ['big'], commands: ['test -s big.bin'] }],
+      },
+    ],
+  };
+}
+
+/** Bytes that `Replicated NAME (digest, size) from A to B` log lines report for one artifact. */
+function replicatedBytes(executionId, stateDir, artifact) {
+  const logs = spawnSync(process.execPath, [CLI, 'logs', executionId, '--state-dir', stateDir], { encoding: 'utf8', maxBuffer: 64 * MB });
+  if (logs.status !== 0) fail(`meridian logs ${executionId} exited ${logs.status}:\n${logs.stderr}`);
+  const units = { B: 1, KB: 1024, MB };
+  let bytes = 0;
+  let count = 0;
+  for (const match of logs.stdout.matchAll(/^Replicated (\S+) \([0-9a-f]+, ([\d.]+) (B|KB|MB)\)/gm)) {
+    if (match[1] !== artifact) continue;
+    bytes += Number(match[2]) * units[match[3]];
+    count++;
+  }
+  return { bytes: Math.round(bytes), count };
+}
+
+function timeCopies(file, times) {
+  const dir = path.join(work, 'cp');
+  rmSync(dir, { recursive: true, force: true });
+  mkdirSync(dir);
+  const start = performance.now();
+  for (let i = 0; i < times; i++) {
+    const result = spawnSync('cp', [file, path.join(dir, `copy-${i}`)]);
+    if (result.status !== 0) fail(`cp failed: ${result.stderr}`);
+  }
+  const ms = performance.now() - start;
+  rmSync(dir, { recursive: true, force: true });
+  return ms;
+}
+
+// ---------------------------------------------------------------- running things
+
+async function runMeridian(file, stateDir, { rss = false } = {}) {
+  const args = [CLI, 'run', '-f', file, '--source', `src=${repo}`, '--state-dir', stateDir, '--json'];
+  const useTime = rss && existsSync('/usr/bin/time');
+  const rssFile = path.join(work, 'rss.txt');
+  const command = useTime ? '/usr/bin/time' : process.execPath;
+  const argv = useTime ? ['-f', '%M', '-o', rssFile, process.execPath, ...args] : args;
+  const start = performance.now();
+  const child = spawn(command, argv, { env: benchEnv(), stdio: ['ignore', 'pipe', 'pipe'] });
+  const poll = rss && !useTime ? pollPeakRss(child.pid) : undefined;
+  let stdout = '';
+  let stderr = '';
+  child.stdout.setEncoding('utf8').on('data', (chunk) => (stdout += chunk));
+  child.stderr.setEncoding('utf8').on('data', (chunk) => (stderr += chunk));
+  const status = await new Promise((resolve, reject) => {
+    child.on('error', reject);
+    child.on('close', (code, signal) => resolve(code ?? signal));
+  }).catch((error) => fail(`cannot start meridian: ${error.message}`));
+  const ms = performance.now() - start;
+  poll?.stop();
+  if (status !== 0) {
+    process.stderr.write(stderr);
+    if (stdout) process.stderr.write(`\nstdout:\n${stdout.slice(0, 4000)}\n`);
+    fail(`\`meridian run -f ${file}\` exited with ${status}`);
+  }
+  let summary;
+  try {
+    summary = JSON.parse(stdout);
+  } catch {
+    fail(`meridian run --json printed something that is not JSON:\n${stdout.slice(0, 2000)}`);
+  }
+  if (summary.status !== 'Succeeded') fail(`execution ${summary.executionId} ended ${summary.status}`);
+  let rssKb;
+  if (useTime) rssKb = Number(readFileSync(rssFile, 'utf8').trim().split('\n').at(-1));
+  else if (poll) rssKb = poll.peakKb();
+  return { ms, summary, rssKb: Number.isFinite(rssKb) && rssKb > 0 ? rssKb : undefined };
+}
+
+/** Without /usr/bin/time: the VmHWM (peak RSS) the kernel keeps for the process, read every 20 ms. */
+function pollPeakRss(pid) {
+  let peak = 0;
+  const read = () => {
+    try {
+      const match = /^VmHWM:\s+(\d+) kB/m.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+      if (match) peak = Math.max(peak, Number(match[1]));
+    } catch {
+      // The process has ended.
+    }
+  };
+  const timer = setInterval(read, 20);
+  return { stop: () => clearInterval(timer), peakKb: () => peak };
+}
+
+/** Our environment without npm's run-script variables, which an action's shell need not see. */
+function benchEnv() {
+  return Object.fromEntries(Object.entries(process.env).filter(([name]) => !name.startsWith('npm_')));
+}
+
+function timeCommand(command, args) {
+  const start = performance.now();
+  const result = spawnSync(command, args, { stdio: ['ignore', 'ignore', 'pipe'], encoding: 'utf8' });
+  const ms = performance.now() - start;
+  if (result.status !== 0) fail(`${command} ${args.join(' ')} exited ${result.status}: ${result.stderr}`);
+  return ms;
+}
+
+/** A bash script that runs `waves[i]` no-ops in parallel per wave, one bash each as Meridian does. */
+function writeBashWaves(name, waves) {
+  const lines = ['set -e'];
+  for (const size of waves) lines.push(`${Array(size).fill("bash --noprofile --norc -c 'true' &").join(' ')} wait`);
+  const file = path.join(work, name);
+  writeFileSync(file, `${lines.join('\n')}\n`);
+  return file;
+}
+
+function expectActions(summary, count) {
+  const actions = summary.stages.flatMap((stage) => stage.actions);
+  const succeeded = actions.filter((action) => action.status === 'Succeeded').length;
+  if (actions.length !== count || succeeded !== count) fail(`expected ${count} actions to succeed, got ${succeeded} of ${actions.length}`);
+}
+
+function stageSpanMs(summary, stageName) {
+  const stage = summary.stages.find((s) => s.name === stageName);
+  if (!stage) fail(`execution has no stage ${stageName}`);
+  const starts = stage.actions.map((a) => Date.parse(a.startedAt));
+  const ends = stage.actions.map((a) => Date.parse(a.endedAt));
+  return Math.max(...ends) - Math.min(...starts);
+}
+
+// ---------------------------------------------------------------- files and folders
+
+function makeSourceRepo(dir) {
+  mkdirSync(dir, { recursive: true });
+  writeFileSync(path.join(dir, 'README.md'), '# bench source\n');
+  const env = { ...process.env, GIT_AUTHOR_NAME: 'bench', GIT_AUTHOR_EMAIL: 'bench@example.com', GIT_COMMITTER_NAME: 'bench', GIT_COMMITTER_EMAIL: 'bench@example.com' };
+  for (const args of [['init', '-q', '-b', 'main'], ['add', '.'], ['-c', 'commit.gpgsign=false', 'commit', '-q', '-m', 'bench']]) {
+    const result = spawnSync('git', ['-C', dir, ...args], { env, encoding: 'utf8' });
+    if (result.status !== 0) fail(`git ${args.join(' ')} failed: ${result.stderr}`);
+  }
+  return dir;
+}
+
+function regionsBlock() {
+  return Object.fromEntries(Object.entries(REGIONS).map(([name, timezone]) => [name, { timezone }]));
+}
+
+function writeDefinition(name, definition) {
+  const file = path.join(work, name);
+  writeFileSync(file, YAML.stringify(definition, { lineWidth: 0 }));
+  return file;
+}
+
+function freshStateDir(bench, run) {
+  const dir = path.join(work, `state-${bench}-${run}`);
+  rmSync(dir, { recursive: true, force: true });
+  return dir;
+}
+
+function writeRandomFile(file, bytes) {
+  const result = spawnSync('head', ['-c', String(bytes), '/dev/urandom'], { maxBuffer: bytes + MB });
+  if (result.status !== 0) fail('cannot read /dev/urandom');
+  writeFileSync(file, result.stdout);
+}
+
+function folderBytes(dir) {
+  if (!existsSync(dir)) return 0;
+  let total = 0;
+  for (const entry of readdirSync(dir, { withFileTypes: true, recursive: true })) {
+    if (entry.isFile()) total += statSync(path.join(entry.parentPath ?? entry.path, entry.name)).size;
+  }
+  return total;
+}
+
+// ---------------------------------------------------------------- report
+
+function report() {
+  const verdict = (pass) => (pass === undefined ? 'n/a' : pass ? 'pass' : 'FAIL');
+  const table = [
+    '| benchmark | meridian (median) | baseline (median) | ratio / metric | target | result |',
+    '| --- | --- | --- | --- | --- | --- |',
+    ...rows.map((r) => `| ${r.name} | ${r.meridian} | ${r.baseline} | ${r.metric} | ${r.target} | ${verdict(r.pass)} |`),
+  ].join('\n');
+  const when = new Date().toISOString();
+  const machine = `${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, ${Math.round(totalmem() / 1024 ** 3)} GiB, node ${process.version}, load average ${loadStart} at start and ${loadNow()} at the end`;
+  const text = [
+    '# Meridian benchmarks',
+    '',
+    `${when}, ${options.runs} run(s) each, ${machine}. Produced by \`npm run bench\` (bench/run.mjs).`,
+    '',
+    table,
+    '',
+    ...notes.map((n) => `- ${n}`),
+    '',
+  ].join('\n');
+  process.stdout.write(`\n${table}\n\n${notes.map((n) => `- ${n}`).join('\n')}\n`);
+  writeFileSync(RESULTS, text);
+  log(`wrote ${path.relative(process.cwd(), RESULTS) || RESULTS}`);
+}
+
+// ---------------------------------------------------------------- small helpers
+
+function parseArgs(argv) {
+  const parsed = { runs: 5, only: new Set(['a', 'b', 'c']), keep: false };
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i];
+    const value = () => {
+      const next = argv[++i];
+      if (next === undefined) fail(`${arg} needs a value`);
+      return next;
+    };
+    if (arg === '--runs') parsed.runs = Number(value());
+    else if (arg.startsWith('--runs=')) parsed.runs = Number(arg.slice('--runs='.length));
+    else if (arg === '--only') parsed.only = new Set(value().split(','));
+    else if (arg.startsWith('--only=')) parsed.only = new Set(arg.slice('--only='.length).split(','));
+    else if (arg === '--keep') parsed.keep = true;
+    else if (arg === '--help' || arg === '-h') {
+      process.stdout.write('usage: node bench/run.mjs [--runs N] [--only a,b,c] [--keep]\n');
+      process.exit(0);
+    } else fail(`unknown option ${arg}; try --help`);
+  }
+  if (!Number.isInteger(parsed.runs) || parsed.runs < 1) fail('--runs must be a whole number, at least 1');
+  for (const name of parsed.only) if (!['a', 'b', 'c'].includes(name)) fail(`--only takes a, b and c, not ${name}`);
+  return parsed;
+}
+
+function median(values) {
+  const sorted = [...values].sort((x, y) => x - y);
+  const mid = Math.floor(sorted.length / 2);
+  return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
+}
+
+function fmt(n) {
+  return n >= 100 ? String(Math.round(n)) : n.toFixed(1);
+}
+
+function firstLine(text) {
+  return (text ?? '').trim().split('\n')[0] ?? '';
+}
+
+function shellQuote(text) {
+  return `'${text.replaceAll("'", `'\\''`)}'`;
+}
+
+function log(message) {
+  process.stderr.write(`${message}\n`);
+}
+
+function fail(message) {
+  process.stderr.write(`bench: ${message}\n`);
+  process.exit(1);
+}
