@@ -41,7 +41,8 @@ export async function driveAndReport(
     process.off('SIGINT', onSigint);
     await view.finish();
   }
-  if (meridian.backgroundErrors.length > 0) throw meridian.backgroundErrors[0];
+  const [backgroundError] = meridian.backgroundErrors;
+  if (backgroundError) throw backgroundError;
   const summaries = [];
   for (const id of executionIds) summaries.push(toSummary(await meridian.store.snapshot(meridian.db, id)));
   if (options.json) {

@@ -49,16 +49,17 @@ export async function openLocalMeridian(
   const exports = new ExportsStore(db);
   const registry = registerBuiltinProviders(new ProviderRegistry());
   const backgroundErrors: Error[] = [];
-  let agent: EmbeddedAgent | undefined;
-  const engine = new Engine({ store, clock, owner, onJobsQueued: () => agent?.wake() });
+  // The engine wakes the agent when it queues jobs; the agent reports to the engine.
+  const wake = { agent: undefined as EmbeddedAgent | undefined };
+  const engine = new Engine({ store, clock, owner, onJobsQueued: () => wake.agent?.wake() });
   const agentOptions: ConstructorParameters<typeof EmbeddedAgent>[1] = {
     owner,
     concurrency: options.concurrency ?? 64,
     onError: (error) => backgroundErrors.push(error),
   };
   if (options.executionIds) agentOptions.executionIds = options.executionIds;
-  agent = new EmbeddedAgent({ engine, store, registry, stateDir, parameters, secrets }, agentOptions);
-  const created = agent;
+  const created = new EmbeddedAgent({ engine, store, registry, stateDir, parameters, secrets }, agentOptions);
+  wake.agent = created;
   return {
     stateDir,
     db,

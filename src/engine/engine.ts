@@ -4,7 +4,7 @@
  * calls a provider: agents claim the jobs and report outcomes through `completeJob`.
  */
 import { randomUUID } from 'node:crypto';
-import type { ActionError, ActionStatus, Trigger } from '../domain/execution.js';
+import type { ActionError, Trigger } from '../domain/execution.js';
 import { MeridianError } from '../domain/errors.js';
 import { nextStep, type Step } from '../domain/next-step.js';
 import type { Action, Pipeline } from '../domain/pipeline.js';
@@ -306,7 +306,7 @@ export class Engine {
   private async skipPending(tx: Db, executionId: string, at: string): Promise<void> {
     const snapshot = await this.deps.store.snapshot(tx, executionId);
     for (const action of snapshot.actions.filter((a) => a.status === 'Pending')) {
-      await this.deps.store.updateAction(tx, { executionId, stageIndex: action.stageIndex, actionIndex: action.actionIndex }, { status: 'Skipped' as ActionStatus });
+      await this.deps.store.updateAction(tx, { executionId, stageIndex: action.stageIndex, actionIndex: action.actionIndex }, { status: 'Skipped' });
     }
     for (const stage of snapshot.stages.filter((s) => s.status === 'Pending')) {
       await this.deps.store.setStageStatus(tx, executionId, stage.index, 'Skipped', at);

@@ -2,6 +2,7 @@ import os from 'node:os';
 import type { Command } from 'commander';
 import { openLocalMeridian } from '../local-meridian.js';
 import { resolveStateDir, STATE_DIR_FLAGS, STATE_DIR_HELP } from '../state-dir.js';
+import type { CliIO } from '../io.js';
 import type { RegisterCommand } from './index.js';
 
 interface AnswerOptions {
@@ -11,7 +12,7 @@ interface AnswerOptions {
   stateDir?: string;
 }
 
-function registerAnswer(program: Command, name: 'approve' | 'reject', out: (text: string) => void): void {
+function registerAnswer(program: Command, name: 'approve' | 'reject', io: CliIO): void {
   const status = name === 'approve' ? 'Approved' : 'Rejected';
   program
     .command(`${name} <execution> <action>`)
@@ -31,7 +32,7 @@ function registerAnswer(program: Command, name: 'approve' | 'reject', out: (text
         };
         if (options.stage !== undefined) answer.stage = options.stage;
         await meridian.engine.answerApproval(id, action, answer);
-        out(`${action} ${status.toLowerCase()} in execution ${id}.\n`);
+        io.out(`${action} ${status.toLowerCase()} in execution ${id}.\n`);
       } finally {
         await meridian.close();
       }
@@ -39,6 +40,6 @@ function registerAnswer(program: Command, name: 'approve' | 'reject', out: (text
 }
 
 export const registerApprove: RegisterCommand = (program, io) => {
-  registerAnswer(program, 'approve', io.out);
-  registerAnswer(program, 'reject', io.out);
+  registerAnswer(program, 'approve', io);
+  registerAnswer(program, 'reject', io);
 };

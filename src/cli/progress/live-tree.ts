@@ -12,7 +12,7 @@ export function renderTree(snapshot: ExecutionSnapshot, now: Date, failingLogs: 
   const lines: string[] = [];
   lines.push(`${pc.bold(execution.pipeline)} ${pc.dim(execution.id)} ${colour(execution.status, execution.status)} ${pc.dim(elapsed(execution.startedAt, execution.endedAt, now))}`);
   for (const stage of snapshot.stages) {
-    lines.push(`${statusIcon(stage.status as ActionStatus)} ${pc.bold(stage.name)} ${colour(stage.status, stage.status)}`);
+    lines.push(`${statusIcon(stage.status)} ${pc.bold(stage.name)} ${colour(stage.status, stage.status)}`);
     const actions = snapshot.actions.filter((a) => a.stageIndex === stage.index);
     const orders = [...new Set(actions.map((a) => a.runOrder))].sort((a, b) => a - b);
     for (const order of orders) {
