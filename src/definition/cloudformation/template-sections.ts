@@ -1,0 +1,90 @@
+/**
+ * The sections of a CloudFormation template that Meridian reads: top-level keys,
+ * `Resources` (with the pipelines among them) and the home region from `Metadata`.
+ */
+import { isMap, isSeq, type Node, type YAMLMap } from 'yaml';
+import type { Problem } from '../../domain/errors.js';
+import { problem } from '../problems.js';
+import { didYouMean, listWords } from '../suggest.js';
+import type { Locator } from '../yaml/locator.js';
+import { mapEntries, mapGet, plainString } from '../yaml/nodes.js';
+import type { ResourceInfo } from './scope.js';
+
+export const PIPELINE_TYPE = 'AWS::CodePipeline::Pipeline';
+
+const SECTIONS = ['AWSTemplateFormatVersion', 'Description', 'Metadata', 'Parameters', 'Rules', 'Mappings', 'Conditions', 'Transform', 'Resources', 'Outputs', 'Hooks'];
+const RESOURCE_KEYS = ['Type', 'Properties', 'DependsOn', 'Metadata', 'Condition', 'DeletionPolicy', 'UpdateReplacePolicy', 'UpdatePolicy', 'CreationPolicy'];
+
+export interface TemplateSections {
+  root: YAMLMap;
+  resources: Map<string, ResourceInfo>;
+  /** Pipeline resources in document order. */
+  pipelines: ResourceInfo[];
+  problems: Problem[];
+}
+
+export function readSections(root: YAMLMap, locator: Locator): TemplateSections {
+  const problems: Problem[] = [];
+  for (const { key, keyNode } of mapEntries(root)) {
+    if (!SECTIONS.includes(key)) {
+      problems.push(problem(locator.ofNode(keyNode), `unknown template section \`${key}\``, didYouMean(key, SECTIONS) ?? `a template may have ${listWords(SECTIONS)}`));
+    }
+  }
+  const resources = new Map<string, ResourceInfo>();
+  const section = mapGet(root, 'Resources');
+  if (!isMap(section)) {
+    problems.push(problem(section ? locator.ofNode(section) : locator.start(), '`Resources` must be a mapping of logical ids to resources'));
+    return { root, resources, pipelines: [], problems };
+  }
+  for (const { key, keyNode, value } of mapEntries(section)) {
+    const location = locator.ofNode(keyNode);
+    if (!isMap(value)) {
+      problems.push(problem(location, `resource ${key} must be a mapping with a Type`, `write \`Type:\` and \`Properties:\` indented under \`${key}:\``));
+      continue;
+    }
+    for (const entry of mapEntries(value)) {
+      if (!RESOURCE_KEYS.includes(entry.key)) {
+        problems.push(problem(locator.ofNode(entry.keyNode), `unknown key \`${entry.key}\` in resource ${key}`, didYouMean(entry.key, RESOURCE_KEYS) ?? `a resource may have ${listWords(RESOURCE_KEYS)}`));
+      }
+    }
+    const type = plainString(mapGet(value, 'Type'));
+    if (type === undefined) {
+      problems.push(problem(location, `resource ${key} has no Type`, 'add e.g. `Type: AWS::CodePipeline::Pipeline`'));
+      continue;
+    }
+    const properties = mapGet(value, 'Properties');
+    if (properties !== undefined && properties !== null && !isMap(properties)) {
+      problems.push(problem(locator.ofNode(properties), `the Properties of ${key} must be a mapping`));
+      continue;
+    }
+    resources.set(key, { id: key, type, node: value, properties: isMap(properties) ? mapEntries(properties) : [], location });
+  }
+  const pipelines = [...resources.values()].filter((resource) => resource.type === PIPELINE_TYPE);
+  if (pipelines.length === 0) {
+    problems.push(problem(locator.ofNode(section), `this template has no ${PIPELINE_TYPE} resource`, `add a resource with \`Type: ${PIPELINE_TYPE}\``));
+  }
+  return { root, resources, pipelines, problems };
+}
+
+export function property(resource: ResourceInfo, key: string): Node | null | undefined {
+  return resource.properties.find((entry) => entry.key === key)?.value;
+}
+
+/**
+ * `Metadata: { Meridian: { HomeRegion: eu-west-1 } }` on the pipeline resource or on the
+ * template says where the pipeline lives; the resource's wins.
+ */
+export function metadataHomeRegion(root: YAMLMap, resourceNode: Node | null | undefined): { name: string; where: string } | undefined {
+  const fromResource = plainString(mapGet(mapGet(mapGet(resourceNode, 'Metadata'), 'Meridian'), 'HomeRegion'));
+  if (fromResource !== undefined) return { name: fromResource, where: "set by the resource's Metadata.Meridian.HomeRegion" };
+  const fromTemplate = plainString(mapGet(mapGet(mapGet(root, 'Metadata'), 'Meridian'), 'HomeRegion'));
+  if (fromTemplate !== undefined) return { name: fromTemplate, where: "set by the template's Metadata.Meridian.HomeRegion" };
+  return undefined;
+}
+
+/** The first `ArtifactStores` region written as plain text, before anything is resolved (for `AWS::Region`). */
+export function firstStoreRegion(resource: ResourceInfo): string | undefined {
+  const stores = property(resource, 'ArtifactStores');
+  if (!isSeq(stores)) return undefined;
+  return plainString(mapGet(stores.items[0] as Node | undefined, 'Region'));
+}

@@ -1,0 +1,114 @@
+/**
+ * Loading a pipeline definition: read -> parse (YAML; JSON is YAML) -> detect the format
+ * -> compile into the Pipeline model -> validation rules. Every problem found on the way
+ * is reported at once, as one MeridianError('DEFINITION_INVALID') whose `problems` each
+ * carry file:line:col and a hint.
+ *
+ * Formats: native YAML (top-level `pipeline: NAME`), a CloudFormation template with
+ * `AWS::CodePipeline::Pipeline` resources (YAML or JSON), or the JSON `aws codepipeline
+ * get-pipeline` prints.
+ */
+import { readFile } from 'node:fs/promises';
+import { resolve } from 'node:path';
+import { isMap } from 'yaml';
+import { MeridianError, type Problem } from '../domain/errors.js';
+import type { Pipeline } from '../domain/pipeline.js';
+import { brokenTemplateProblems, looksLikeTemplate } from './cloudformation/broken-template.js';
+import { compileTemplate, templatePipelineNames } from './cloudformation/compile-template.js';
+import { compilePipelineJson, isPipelineJson, pipelineJsonName } from './codepipeline/compile-json.js';
+import type { CompileResult, LoadContext } from './compile-result.js';
+import { compileNative } from './native/compile-native.js';
+import { definitionError, problem } from './problems.js';
+import { runRules } from './rules/index.js';
+import { PipelineLocator } from './trace.js';
+import { isPlainObject } from './values.js';
+import { parseYaml, type ParsedYaml } from './yaml/parse-yaml.js';
+
+export interface LoadOptions {
+  /** Which pipeline of a template holding several (`--pipeline NAME`): its Name or logical id. */
+  pipelineName?: string;
+  /** Values for `!ImportValue` (`meridian exports set`). */
+  exports?: Record<string, string>;
+  /** `Category/Owner/Provider` keys of the registered providers; unknown action types are problems. */
+  knownActionTypes?: string[];
+}
+
+export type DefinitionFormat = Pipeline['format'];
+
+export async function loadDefinition(file: string, options: LoadOptions = {}): Promise<Pipeline> {
+  return compileDefinition(await readDefinition(file), file, options);
+}
+
+/** The pipeline names a file holds (several for a template with several pipelines). */
+export async function listPipelines(file: string): Promise<string[]> {
+  const text = await readDefinition(file);
+  const parsed = parseChecked(text, file);
+  const context = makeContext(file, {});
+  const root = parsed.doc.contents;
+  const data: unknown = parsed.doc.toJS();
+  const format = detectFormat(data, parsed);
+  if (format === 'codepipeline-template' && isMap(root)) {
+    const { names, problems } = templatePipelineNames(root, parsed.locator, context);
+    if (names.length === 0) throw definitionError(file, problems);
+    return names;
+  }
+  const name = format === 'codepipeline-json' && isPlainObject(data) ? pipelineJsonName(data) : isPlainObject(data) ? data.pipeline : undefined;
+  if (typeof name === 'string') return [name];
+  return [compileDefinition(text, file, {}).name];
+}
+
+/** Compiles definition text already in memory; `file` names it in problems. */
+export function compileDefinition(text: string, file: string, options: LoadOptions = {}): Pipeline {
+  const parsed = parseChecked(text, file);
+  const context = makeContext(file, options);
+  const data: unknown = parsed.doc.toJS();
+  const format = detectFormat(data, parsed);
+  const root = parsed.doc.contents;
+  let result: CompileResult;
+  if (format === 'codepipeline-template' && isMap(root)) result = compileTemplate(root, parsed.locator, context);
+  else if (format === 'codepipeline-json' && isPlainObject(data)) result = compilePipelineJson(data, parsed.locator, context);
+  else result = compileNative(parsed.doc, parsed.locator, context);
+
+  const problems: Problem[] = [...parsed.warnings, ...result.problems];
+  if (result.pipeline && result.trace && !result.blocking) {
+    problems.push(...runRules(result.pipeline, new PipelineLocator(result.trace), { knownActionTypes: options.knownActionTypes }));
+  }
+  if (problems.length > 0 || !result.pipeline) throw definitionError(file, problems);
+  return result.pipeline;
+}
+
+/** The format of parsed data; a file that is none of them is a problem. */
+function detectFormat(data: unknown, parsed: ParsedYaml): DefinitionFormat {
+  const hint = 'write a native definition (`pipeline: NAME`), a CloudFormation template with an AWS::CodePipeline::Pipeline resource, or the JSON `aws codepipeline get-pipeline` prints';
+  if (!isPlainObject(data)) {
+    const what = data === null || data === undefined ? 'the file is empty' : 'the file does not hold a mapping';
+    throw definitionError(parsed.locator.file, [problem(parsed.locator.start(), `${what}: it is not a pipeline definition`, hint)]);
+  }
+  if ('Resources' in data || 'AWSTemplateFormatVersion' in data) return 'codepipeline-template';
+  if (isPipelineJson(data)) return 'codepipeline-json';
+  if ('pipeline' in data || 'stages' in data) return 'native';
+  throw definitionError(parsed.locator.file, [problem(parsed.locator.start(), 'this file is not a pipeline definition', hint)]);
+}
+
+function parseChecked(text: string, file: string): ParsedYaml {
+  const parsed = parseYaml(text, file);
+  if (parsed.syntaxProblems.length === 0) return parsed;
+  const problems = looksLikeTemplate(text) ? brokenTemplateProblems(text, parsed.locator, parsed.syntaxProblems) : parsed.syntaxProblems;
+  throw definitionError(file, problems);
+}
+
+function makeContext(file: string, options: LoadOptions): LoadContext {
+  const context: LoadContext = { file, absoluteFile: resolve(file), exports: options.exports ?? {} };
+  if (options.pipelineName !== undefined) context.pipelineName = options.pipelineName;
+  return context;
+}
+
+async function readDefinition(file: string): Promise<string> {
+  try {
+    return await readFile(file, 'utf8');
+  } catch (thrown) {
+    const code = (thrown as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT') throw new MeridianError('NOT_FOUND', `definition file ${file} does not exist`, { cause: thrown });
+    throw new MeridianError('BAD_INPUT', `cannot read definition file ${file}: ${(thrown as Error).message}`, { cause: thrown });
+  }
+}

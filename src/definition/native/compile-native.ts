@@ -1,0 +1,168 @@
+/**
+ * The native format -> one Pipeline. Regions are declared once (no regions: one region,
+ * the home region); `sources:` become the automatic first stage `Source`; stages expand
+ * with forEach (expand-stage.ts). Shape errors come from the zod schema, all at once.
+ */
+import { visit, type Document } from 'yaml';
+import type { Problem } from '../../domain/errors.js';
+import { DEFAULT_REGION, type ArtifactStoreRef, type Pipeline, type PipelineVariable, type Region, type Stage, type TemplateParameter } from '../../domain/pipeline.js';
+import { SHORT_FORMS } from '../cloudformation/intrinsic-tags.js';
+import type { CompileResult, LoadContext } from '../compile-result.js';
+import { problem } from '../problems.js';
+import { didYouMean, listWords } from '../suggest.js';
+import type { PipelineTrace, StageTrace } from '../trace.js';
+import type { Locator } from '../yaml/locator.js';
+import { SHORT_NAMES } from './action-types.js';
+import { expandStage } from './expand-stage.js';
+import { nativeSchema, type NativeDefinition } from './schema.js';
+import { zodProblems } from './zod-problems.js';
+
+export function compileNative(doc: Document, locator: Locator, context: LoadContext): CompileResult {
+  const problems = intrinsicTagProblems(doc, locator);
+  const data: unknown = doc.toJS();
+  const parsed = nativeSchema.safeParse(data);
+  if (!parsed.success) return { problems: [...problems, ...zodProblems(parsed.error.issues, nativeSchema, data, locator)], blocking: true };
+  const definition = parsed.data;
+  const trace: PipelineTrace = { at: locator.at([]), fields: { name: locator.at(['pipeline']), stages: locator.keyAt(['stages']) }, stages: [] };
+
+  const regions = compileRegions(definition, locator, trace, problems);
+  const homeRegion = definition.home ?? regions[0]?.name ?? DEFAULT_REGION;
+  if (definition.home !== undefined && !regions.some((r) => r.name === definition.home)) {
+    const names = regions.map((r) => r.name);
+    problems.push(problem(locator.at(['home']), `home region ${definition.home} is not declared under \`regions:\``, didYouMean(definition.home, names) ?? `declared regions: ${listWords(names, 'and')}`));
+  }
+
+  const stages: Stage[] = [];
+  const source = sourceStage(definition, homeRegion, locator, problems);
+  if (source) {
+    stages.push(source.stage);
+    trace.stages.push(source.trace);
+  }
+  definition.stages.forEach((stageDefinition, i) => {
+    const { stage, trace: stageTrace } = expandStage(stageDefinition, i, { regions, homeRegion, locator, problems });
+    stages.push(stage);
+    trace.stages.push(stageTrace);
+  });
+
+  if (context.pipelineName !== undefined && context.pipelineName !== definition.pipeline) {
+    problems.push(problem(locator.at(['pipeline']), `this file holds pipeline ${definition.pipeline}, not ${context.pipelineName}`, `pass \`--pipeline ${definition.pipeline}\` or leave it out`));
+  }
+  const pipeline: Pipeline = {
+    name: definition.pipeline,
+    homeRegion,
+    regions,
+    stages,
+    variables: compileVariables(definition, locator, trace),
+    parameters: compileParameters(definition, locator),
+    executionMode: definition.executionMode ?? 'SUPERSEDED',
+    resources: {},
+    file: context.absoluteFile,
+    format: 'native',
+  };
+  // Compile problems leave stand-ins (an undeclared region, an unknown `uses`) that rules would report again.
+  return { pipeline, trace, problems, blocking: problems.length > 0 };
+}
+
+function compileRegions(definition: NativeDefinition, locator: Locator, trace: PipelineTrace, problems: Problem[]): Region[] {
+  const entries = Object.entries(definition.regions ?? {});
+  if (entries.length === 0) {
+    const name = definition.home ?? DEFAULT_REGION;
+    return [{ name, timezone: 'UTC', store: storeRef(name, undefined) }];
+  }
+  return entries.map(([name, region]) => {
+    trace.fields[`regions.${name}`] = locator.keyAt(['regions', name]);
+    const timezone = region?.timezone ?? 'UTC';
+    if (!isTimeZone(timezone)) {
+      problems.push(problem(locator.at(['regions', name, 'timezone']), `\`${timezone}\` is not a time zone`, 'use an IANA time zone name such as Europe/Dublin, America/New_York or UTC'));
+    }
+    return { name, timezone, store: storeRef(name, region?.store) };
+  });
+}
+
+/** Default `stores/NAME` inside the state dir; `s3://bucket` is an S3 store; any other path is kept as written. */
+function storeRef(region: string, written: string | undefined): ArtifactStoreRef {
+  if (written === undefined) return { kind: 'folder', location: `stores/${region}` };
+  if (written.startsWith('s3://')) return { kind: 's3', location: written.slice('s3://'.length) };
+  return { kind: 'folder', location: written };
+}
+
+function isTimeZone(name: string): boolean {
+  try {
+    new Intl.DateTimeFormat('en-US', { timeZone: name });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+function sourceStage(definition: NativeDefinition, homeRegion: string, locator: Locator, problems: Problem[]): { stage: Stage; trace: StageTrace } | undefined {
+  if (definition.sources && definition.source) {
+    problems.push(problem(locator.keyAt(['source']), 'both `sources:` and `source:` are given', 'keep one of them (they mean the same)'));
+  }
+  const key = definition.sources ? 'sources' : 'source';
+  const sources = definition.sources ?? definition.source;
+  if (!sources || Object.keys(sources).length === 0) return undefined;
+  const at = locator.keyAt([key]);
+  const stage: Stage = { name: 'Source', actions: [], location: at };
+  const trace: StageTrace = { at, fields: { name: at }, actions: [] };
+  for (const [name, source] of Object.entries(sources)) {
+    const path = [key, name];
+    const configuration: Record<string, string> = { Repository: source.git };
+    if (source.branch !== undefined) configuration.Branch = source.branch;
+    if (source.webhook !== undefined) configuration.Webhook = String(source.webhook);
+    const location = locator.keyAt(path);
+    stage.actions.push({
+      name,
+      type: { ...SHORT_NAMES.git! },
+      runOrder: 1,
+      region: homeRegion,
+      configuration,
+      inputArtifacts: [],
+      outputArtifacts: [name],
+      ...(source.namespace === undefined ? {} : { namespace: source.namespace }),
+      location,
+    });
+    trace.actions.push({
+      at: location,
+      fields: {
+        name: location,
+        'outputArtifacts.0': location,
+        'configuration.Repository': locator.at([...path, 'git']),
+        ...(source.namespace === undefined ? {} : { namespace: locator.at([...path, 'namespace']) }),
+      },
+    });
+  }
+  return { stage, trace };
+}
+
+function compileVariables(definition: NativeDefinition, locator: Locator, trace: PipelineTrace): PipelineVariable[] {
+  return Object.entries(definition.variables ?? {}).map(([name, value]) => {
+    trace.fields[`variables.${name}`] = locator.keyAt(['variables', name]);
+    if (typeof value !== 'object') return { name, defaultValue: String(value) };
+    const variable: PipelineVariable = { name };
+    if (value.default !== undefined) variable.defaultValue = String(value.default);
+    if (value.description !== undefined) variable.description = value.description;
+    return variable;
+  });
+}
+
+function compileParameters(definition: NativeDefinition, locator: Locator): TemplateParameter[] {
+  return Object.entries(definition.parameters ?? {}).map(([name, value]) => {
+    const location = locator.keyAt(['parameters', name]);
+    return 'ssm' in value ? { name, type: 'SSM', default: value.ssm, location } : { name, type: 'String', default: String(value.default), location };
+  });
+}
+
+/** `!Ref` and friends are CloudFormation syntax; in the native format they would silently become plain text. */
+function intrinsicTagProblems(doc: Document, locator: Locator): Problem[] {
+  const problems: Problem[] = [];
+  visit(doc, (_key, node) => {
+    const tag = (node as { tag?: string } | null)?.tag;
+    if (tag !== undefined && SHORT_FORMS.has(tag) && node && typeof node === 'object' && 'range' in node) {
+      problems.push(
+        problem(locator.ofNode(node as Parameters<Locator['ofNode']>[0]), `${tag} is CloudFormation syntax; the native format does not evaluate it`, 'write the value, or `#{parameters.NAME}` for a value read when an execution starts'),
+      );
+    }
+  });
+  return problems;
+}

@@ -1,0 +1,135 @@
+/**
+ * One native stage -> one Stage. In a `forEach` stage every action entry becomes one
+ * action per region (entry by entry: all regions of the first entry, then the next), with
+ * `${region}` and `${region.timezone}` replaced in its name, configuration, artifacts,
+ * namespace, commands and environment; every copy points at the entry it came from.
+ * Outside forEach the same placeholders mean the action's own region.
+ */
+import type { Problem } from '../../domain/errors.js';
+import type { Action, ConfigValue, EnvironmentVariable, Region, Stage } from '../../domain/pipeline.js';
+import { problem } from '../problems.js';
+import { didYouMean, listWords } from '../suggest.js';
+import type { ActionTrace, StageTrace } from '../trace.js';
+import type { Locator, Path } from '../yaml/locator.js';
+import { mapConfiguration, resolveUses } from './action-types.js';
+import type { NativeAction, NativeStage } from './schema.js';
+
+export interface ExpandContext {
+  regions: readonly Region[];
+  homeRegion: string;
+  locator: Locator;
+  problems: Problem[];
+}
+
+export function expandStage(definition: NativeStage, index: number, ctx: ExpandContext): { stage: Stage; trace: StageTrace } {
+  const path = ['stages', index];
+  const { locator } = ctx;
+  const trace: StageTrace = { at: locator.at(path), fields: { name: locator.at([...path, 'name']) }, actions: [] };
+  const stage: Stage = { name: definition.name, actions: [], location: trace.at };
+  const targets = forEachRegions(definition, path, ctx);
+  definition.actions.forEach((entry, j) => {
+    const entryPath = [...path, 'actions', j];
+    const uses = resolveUses(entry.uses);
+    if ('message' in uses) ctx.problems.push(problem(locator.at([...entryPath, 'uses']), uses.message, uses.hint));
+    const type = 'type' in uses ? uses.type : { category: 'Build' as const, owner: 'AWS' as const, provider: entry.uses, version: '1' };
+    if (targets && entry.region !== undefined) {
+      ctx.problems.push(problem(locator.at([...entryPath, 'region']), 'an action in a forEach stage runs in every region of the stage', 'remove `region:`, or move the action to a stage without forEach'));
+    }
+    // An undeclared home region is reported once, at `home:`.
+    const home = ctx.regions.find((r) => r.name === ctx.homeRegion) ?? { name: ctx.homeRegion, timezone: 'UTC', store: { kind: 'folder' as const, location: `stores/${ctx.homeRegion}` } };
+    const regions = targets ?? [entry.region === undefined ? home : regionNamed(entry.region, [...entryPath, 'region'], ctx)];
+    for (const region of regions) {
+      const { action, trace: actionTrace } = compileAction(entry, entryPath, region, { ...type }, ctx);
+      if (targets && !actionTrace.fields.region) actionTrace.fields.region = locator.at([...path, 'forEach']);
+      actionTrace.expanded = targets !== undefined;
+      stage.actions.push(action);
+      trace.actions.push(actionTrace);
+    }
+  });
+  return { stage, trace };
+}
+
+function forEachRegions(definition: NativeStage, path: Path, ctx: ExpandContext): Region[] | undefined {
+  if (definition.forEach === undefined) return undefined;
+  if (definition.forEach === 'region') return [...ctx.regions];
+  return definition.forEach.map((name, k) => regionNamed(name, [...path, 'forEach', k], ctx));
+}
+
+/** The declared region `name`; an undeclared one is reported and stands in as UTC with no store. */
+function regionNamed(name: string, path: Path, ctx: ExpandContext): Region {
+  const region = ctx.regions.find((r) => r.name === name);
+  if (region) return region;
+  const names = ctx.regions.map((r) => r.name);
+  ctx.problems.push(problem(ctx.locator.at(path), `region ${name} is not declared under \`regions:\``, didYouMean(name, names) ?? `declared regions: ${listWords(names, 'and')}`));
+  return { name, timezone: 'UTC', store: { kind: 'folder', location: `stores/${name}` } };
+}
+
+function compileAction(entry: NativeAction, path: Path, region: Region, type: Action['type'], ctx: ExpandContext): { action: Action; trace: ActionTrace } {
+  const { locator } = ctx;
+  const sub = (text: string): string => text.replaceAll('${region.timezone}', region.timezone).replaceAll('${region}', region.name);
+  const trace: ActionTrace = { at: locator.at(path), fields: {} };
+  const field = (model: string, ...written: Array<string | number>): void => {
+    const fieldPath = [...path, ...written];
+    if (locator.has(fieldPath)) trace.fields[model] = locator.at(fieldPath);
+  };
+  field('name', 'name');
+  field('type', 'uses');
+  field('runOrder', 'runOrder');
+  field('region', 'region');
+  field('namespace', 'namespace');
+  field('timeoutInMinutes', 'timeout');
+  field('configuration', 'with');
+  field('inputArtifacts', 'inputs');
+  field('outputArtifacts', 'outputs');
+  field('commands', 'commands');
+  field('outputVariables', 'outputVariables');
+  field('environmentVariables', 'env');
+
+  const mapped = mapConfiguration(type, entry.with);
+  for (const { key, other } of mapped.duplicates) {
+    ctx.problems.push(problem(locator.keyAt([...path, 'with', key]), `\`${key}\` sets the same configuration as \`${other}\``, 'keep one of them'));
+  }
+  const configuration: Record<string, ConfigValue> = {};
+  for (const [key, value] of Object.entries(mapped.configuration)) {
+    configuration[key] = substitute(value, sub);
+    field(`configuration.${key}`, 'with', mapped.writtenAs[key] ?? key);
+  }
+  const action: Action = {
+    name: sub(entry.name),
+    type,
+    runOrder: entry.runOrder ?? 1,
+    region: region.name,
+    configuration,
+    inputArtifacts: (entry.inputs ?? []).map(sub),
+    outputArtifacts: (entry.outputs ?? []).map(sub),
+    location: trace.at,
+  };
+  (entry.inputs ?? []).forEach((_, k) => field(`inputArtifacts.${k}`, 'inputs', k));
+  (entry.outputs ?? []).forEach((_, k) => field(`outputArtifacts.${k}`, 'outputs', k));
+  if (entry.namespace !== undefined) action.namespace = sub(entry.namespace);
+  if (entry.timeout !== undefined) action.timeoutInMinutes = entry.timeout;
+  if (entry.commands !== undefined) {
+    action.commands = entry.commands.map(sub);
+    entry.commands.forEach((_, k) => field(`commands.${k}`, 'commands', k));
+  }
+  if (entry.outputVariables !== undefined) action.outputVariables = [...entry.outputVariables];
+  if (entry.env !== undefined) {
+    action.environmentVariables = Object.entries(entry.env).map(([name, value], k): EnvironmentVariable => {
+      field(`environmentVariables.${k}`, 'env', name);
+      if (typeof value === 'object') {
+        return 'parameter' in value ? { name, value: value.parameter, type: 'PARAMETER_STORE' } : { name, value: value.secret, type: 'SECRETS_MANAGER' };
+      }
+      return { name, value: sub(String(value)), type: 'PLAINTEXT' };
+    });
+  }
+  return { action, trace };
+}
+
+function substitute(value: ConfigValue, sub: (text: string) => string): ConfigValue {
+  if (typeof value === 'string') return sub(value);
+  if (Array.isArray(value)) return value.map((item) => substitute(item, sub));
+  if (value !== null && typeof value === 'object') {
+    return Object.fromEntries(Object.entries(value).map(([key, item]) => [key, substitute(item, sub)]));
+  }
+  return value;
+}

@@ -1,0 +1,20 @@
+/** Every action's type must be one a registered provider runs (when the caller says which ones exist). */
+import type { Problem } from '../../domain/errors.js';
+import { actionTypeKey } from '../../domain/pipeline.js';
+import { problem } from '../problems.js';
+import { closest, listWords } from '../suggest.js';
+import { placedActions, type Rule } from './rule.js';
+
+export function knownActionTypes(known: readonly string[]): Rule {
+  return (pipeline, locate) => {
+    const problems: Problem[] = [];
+    for (const { stage, index, action } of placedActions(pipeline)) {
+      const key = actionTypeKey(action.type);
+      if (known.includes(key)) continue;
+      const near = closest(key, known);
+      const hint = `${near === undefined ? '' : `did you mean \`${near}\`? `}known action types: ${listWords([...known].sort(), 'and')}`;
+      problems.push(problem(locate.action(stage, index, 'type'), `unknown action type ${key}: no provider runs it`, hint));
+    }
+    return problems;
+  };
+}

@@ -1,0 +1,22 @@
+/** The validation rules, run in this order after either format has compiled. */
+import type { Problem } from '../../domain/errors.js';
+import type { Pipeline } from '../../domain/pipeline.js';
+import type { PipelineLocator } from '../trace.js';
+import { knownActionTypes } from './action-types.js';
+import { artifacts } from './artifacts.js';
+import { commandsAction } from './commands-action.js';
+import { crossRegion } from './cross-region.js';
+import { nameFormat } from './name-format.js';
+import { namespaces } from './namespaces.js';
+import type { Rule } from './rule.js';
+import { runOrder } from './run-order.js';
+import { stageStructure } from './stage-structure.js';
+import { uniqueNames } from './unique-names.js';
+import { variableReferences } from './variable-references.js';
+
+export const RULES: readonly Rule[] = [stageStructure, uniqueNames, nameFormat, runOrder, artifacts, namespaces, variableReferences, crossRegion, commandsAction];
+
+export function runRules(pipeline: Pipeline, locate: PipelineLocator, options: { knownActionTypes?: readonly string[] } = {}): Problem[] {
+  const rules = options.knownActionTypes ? [...RULES, knownActionTypes(options.knownActionTypes)] : RULES;
+  return rules.flatMap((rule) => rule(pipeline, locate));
+}

@@ -1,0 +1,75 @@
+/**
+ * `#{NAMESPACE.VARIABLE}` references in configuration, commands and environment values:
+ * the namespace must be declared by an action that runs before (variables exist only
+ * once their action succeeded); `#{variables.X}` and `#{parameters.X}` must be declared.
+ */
+import type { Problem } from '../../domain/errors.js';
+import type { Action, ConfigValue, Pipeline } from '../../domain/pipeline.js';
+import { problem } from '../problems.js';
+import { didYouMean } from '../suggest.js';
+import { byFormat, describeAction, placedActions, runsBefore, type PlacedAction, type Rule } from './rule.js';
+
+const REFERENCE = /#\{([^}.\s]+)\.([^}\s]+)\}/g;
+
+export const variableReferences: Rule = (pipeline, locate) => {
+  const problems: Problem[] = [];
+  const placed = placedActions(pipeline);
+  for (const entry of placed) {
+    for (const { field, text } of referenceFields(entry.action)) {
+      for (const match of text.matchAll(REFERENCE)) {
+        const found = check(pipeline, placed, entry, match[1]!, match[2]!);
+        if (found) problems.push(problem(locate.action(entry.stage, entry.index, field), found.message, found.hint));
+      }
+    }
+  }
+  return problems;
+};
+
+function check(pipeline: Pipeline, placed: PlacedAction[], user: PlacedAction, namespace: string, variable: string): { message: string; hint?: string } | undefined {
+  const reference = `#{${namespace}.${variable}}`;
+  if (namespace === 'codepipeline') return undefined;
+  if (namespace === 'variables') {
+    const names = pipeline.variables.map((v) => v.name);
+    if (names.includes(variable)) return undefined;
+    return {
+      message: `${reference} refers to pipeline variable ${variable}, which is not declared`,
+      hint: didYouMean(variable, names) ?? byFormat(pipeline, { native: 'declare it under `variables:`', template: 'add it to `Variables`', json: 'add it to `variables`' }),
+    };
+  }
+  if (namespace === 'parameters') {
+    const names = pipeline.parameters.map((p) => p.name);
+    if (names.includes(variable)) return undefined;
+    return {
+      message: `${reference} refers to parameter ${variable}, which is not declared`,
+      hint: didYouMean(variable, names) ?? byFormat(pipeline, { native: 'declare it under `parameters:`', template: 'declare it under `Parameters` and use `!Ref`', json: 'write the value directly' }),
+    };
+  }
+  const producers = placed.filter((other) => other.action.namespace === namespace);
+  if (producers.length === 0) {
+    const known = placed.flatMap((other) => (other.action.namespace === undefined ? [] : [other.action.namespace]));
+    return {
+      message: `${reference} refers to namespace ${namespace}, which no action declares`,
+      hint: didYouMean(namespace, known) ?? `give the action that produces ${variable} the namespace ${namespace}`,
+    };
+  }
+  if (producers.some((producer) => runsBefore(producer, user))) return undefined;
+  const producer = producers[0]!;
+  return {
+    message: `${reference} comes from action ${describeAction(producer)}, which does not run before ${user.action.name}`,
+    hint: 'variables can be used by actions in later stages, or in the same stage with a higher runOrder',
+  };
+}
+
+/** Every string that may hold references, with the trace field it was written in. */
+function referenceFields(action: Action): Array<{ field: string; text: string }> {
+  const out: Array<{ field: string; text: string }> = [];
+  const collect = (field: string, value: ConfigValue): void => {
+    if (typeof value === 'string') out.push({ field, text: value });
+    else if (Array.isArray(value)) value.forEach((item) => collect(field, item));
+    else if (value !== null && typeof value === 'object') Object.values(value).forEach((item) => collect(field, item));
+  };
+  for (const [key, value] of Object.entries(action.configuration)) collect(`configuration.${key}`, value);
+  action.commands?.forEach((command, k) => out.push({ field: `commands.${k}`, text: command }));
+  action.environmentVariables?.forEach((variable, k) => out.push({ field: `environmentVariables.${k}`, text: variable.value }));
+  return out;
+}
