@@ -74,9 +74,12 @@ export function readAction(r: DeclarationReader, value: unknown, path: Path, hom
   action.inputArtifacts = readArtifacts(r, r.get(declaration, 'InputArtifacts'), field('InputArtifacts', 'inputArtifacts'), 'InputArtifacts', (i) => {
     field('InputArtifacts', 'inputArtifacts', [i]);
   });
+  const files: string[] = [];
   action.outputArtifacts = readArtifacts(r, r.get(declaration, 'OutputArtifacts'), field('OutputArtifacts', 'outputArtifacts'), 'OutputArtifacts', (i) => {
     field('OutputArtifacts', 'outputArtifacts', [i]);
-  });
+  }, files);
+  // A Commands action names the files of its output artifact on the artifact (`Files`); providers read `files`.
+  if (files.length > 0) action.configuration.files = files;
 
   const commands = r.get(declaration, 'Commands');
   if (commands !== undefined) {
@@ -112,7 +115,7 @@ function readConfiguration(r: DeclarationReader, value: unknown, path: Path, tra
   return out;
 }
 
-function readArtifacts(r: DeclarationReader, value: unknown, path: Path, what: string, traceItem: (i: number) => void): string[] {
+function readArtifacts(r: DeclarationReader, value: unknown, path: Path, what: string, traceItem: (i: number) => void, files?: string[]): string[] {
   if (value === undefined || value === null) return [];
   const items = r.list(value, path, `\`${what}\``, `write \`${r.key(what)}: [{ ${r.key('Name')}: artifact }]\``) ?? [];
   const names: string[] = [];
@@ -124,7 +127,9 @@ function readArtifacts(r: DeclarationReader, value: unknown, path: Path, what: s
     }
     const artifact = r.map(item, itemPath, `each item of \`${what}\``);
     if (!artifact) return;
-    r.checkKeys(artifact, itemPath, ['Name'], 'an artifact');
+    r.checkKeys(artifact, itemPath, files ? ['Name', 'Files'] : ['Name'], 'an artifact');
+    const listed = files ? r.get(artifact, 'Files') : undefined;
+    if (files && listed !== undefined) files.push(...(r.stringList(listed, [...itemPath, r.key('Files')], 'Files') ?? []));
     const name = r.string(r.required(artifact, 'Name', itemPath, 'an artifact'), [...itemPath, r.key('Name')], 'the artifact name');
     if (name !== undefined) {
       traceItem(i);

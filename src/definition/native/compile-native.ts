@@ -3,6 +3,7 @@
  * the home region); `sources:` become the automatic first stage `Source`; stages expand
  * with forEach (expand-stage.ts). Shape errors come from the zod schema, all at once.
  */
+import path from 'node:path';
 import { visit, type Document } from 'yaml';
 import type { Problem } from '../../domain/errors.js';
 import { DEFAULT_REGION, type ArtifactStoreRef, type Pipeline, type PipelineVariable, type Region, type Stage, type TemplateParameter } from '../../domain/pipeline.js';
@@ -25,7 +26,8 @@ export function compileNative(doc: Document, locator: Locator, context: LoadCont
   const definition = parsed.data;
   const trace: PipelineTrace = { at: locator.at([]), fields: { name: locator.at(['pipeline']), stages: locator.keyAt(['stages']) }, stages: [] };
 
-  const regions = compileRegions(definition, locator, trace, problems);
+  const baseDir = path.dirname(context.absoluteFile);
+  const regions = compileRegions(definition, locator, trace, problems, baseDir);
   const homeRegion = definition.home ?? regions[0]?.name ?? DEFAULT_REGION;
   if (definition.home !== undefined && !regions.some((r) => r.name === definition.home)) {
     const names = regions.map((r) => r.name);
@@ -33,7 +35,7 @@ export function compileNative(doc: Document, locator: Locator, context: LoadCont
   }
 
   const stages: Stage[] = [];
-  const source = sourceStage(definition, homeRegion, locator, problems);
+  const source = sourceStage(definition, homeRegion, locator, problems, baseDir);
   if (source) {
     stages.push(source.stage);
     trace.stages.push(source.trace);
@@ -63,7 +65,7 @@ export function compileNative(doc: Document, locator: Locator, context: LoadCont
   return { pipeline, trace, problems, blocking: problems.length > 0 };
 }
 
-function compileRegions(definition: NativeDefinition, locator: Locator, trace: PipelineTrace, problems: Problem[]): Region[] {
+function compileRegions(definition: NativeDefinition, locator: Locator, trace: PipelineTrace, problems: Problem[], baseDir: string): Region[] {
   const entries = Object.entries(definition.regions ?? {});
   if (entries.length === 0) {
     const name = definition.home ?? DEFAULT_REGION;
@@ -75,15 +77,23 @@ function compileRegions(definition: NativeDefinition, locator: Locator, trace: P
     if (!isTimeZone(timezone)) {
       problems.push(problem(locator.at(['regions', name, 'timezone']), `\`${timezone}\` is not a time zone`, 'use an IANA time zone name such as Europe/Dublin, America/New_York or UTC'));
     }
-    return { name, timezone, store: storeRef(name, region?.store) };
+    return { name, timezone, store: storeRef(name, region?.store, baseDir) };
   });
 }
 
-/** Default `stores/NAME` inside the state dir; `s3://bucket` is an S3 store; any other path is kept as written. */
-function storeRef(region: string, written: string | undefined): ArtifactStoreRef {
+/**
+ * Default `stores/NAME` inside the state dir (a relative location is relative to the state
+ * dir); `s3://bucket` is an S3 store; a written path is relative to the definition file.
+ */
+function storeRef(region: string, written: string | undefined, baseDir = '.'): ArtifactStoreRef {
   if (written === undefined) return { kind: 'folder', location: `stores/${region}` };
   if (written.startsWith('s3://')) return { kind: 's3', location: written.slice('s3://'.length) };
-  return { kind: 'folder', location: written };
+  return { kind: 'folder', location: path.resolve(baseDir, written) };
+}
+
+/** A git location that is not a URL is a path relative to the definition file. */
+function gitLocation(written: string, baseDir: string): string {
+  return /^([a-z][a-z0-9+.-]*:\/\/|[^/]+@[^/:]+:)/i.test(written) ? written : path.resolve(baseDir, written);
 }
 
 function isTimeZone(name: string): boolean {
@@ -95,7 +105,7 @@ function isTimeZone(name: string): boolean {
   }
 }
 
-function sourceStage(definition: NativeDefinition, homeRegion: string, locator: Locator, problems: Problem[]): { stage: Stage; trace: StageTrace } | undefined {
+function sourceStage(definition: NativeDefinition, homeRegion: string, locator: Locator, problems: Problem[], baseDir: string): { stage: Stage; trace: StageTrace } | undefined {
   if (definition.sources && definition.source) {
     problems.push(problem(locator.keyAt(['source']), 'both `sources:` and `source:` are given', 'keep one of them (they mean the same)'));
   }
@@ -107,7 +117,7 @@ function sourceStage(definition: NativeDefinition, homeRegion: string, locator: 
   const trace: StageTrace = { at, fields: { name: at }, actions: [] };
   for (const [name, source] of Object.entries(sources)) {
     const path = [key, name];
-    const configuration: Record<string, string> = { Repository: source.git };
+    const configuration: Record<string, string> = { Repository: gitLocation(source.git, baseDir) };
     if (source.branch !== undefined) configuration.Branch = source.branch;
     if (source.webhook !== undefined) configuration.Webhook = String(source.webhook);
     const location = locator.keyAt(path);

@@ -107,7 +107,7 @@ function compileAction(entry: NativeAction, path: Path, region: Region, type: Ac
   (entry.inputs ?? []).forEach((_, k) => field(`inputArtifacts.${k}`, 'inputs', k));
   (entry.outputs ?? []).forEach((_, k) => field(`outputArtifacts.${k}`, 'outputs', k));
   if (entry.namespace !== undefined) action.namespace = sub(entry.namespace);
-  if (entry.timeout !== undefined) action.timeoutInMinutes = entry.timeout;
+  if (entry.timeout !== undefined) action.timeoutInMinutes = toMinutes(entry.timeout);
   if (entry.commands !== undefined) {
     action.commands = entry.commands.map(sub);
     entry.commands.forEach((_, k) => field(`commands.${k}`, 'commands', k));
@@ -132,4 +132,13 @@ function substitute(value: ConfigValue, sub: (text: string) => string): ConfigVa
     return Object.fromEntries(Object.entries(value).map(([key, item]) => [key, substitute(item, sub)]));
   }
   return value;
+}
+
+const MINUTES_PER_UNIT: Record<string, number> = { s: 1 / 60, m: 1, h: 60, d: 24 * 60 };
+
+/** A native timeout (minutes, or `90s` / `10m` / `2h` / `1d`) in minutes. */
+function toMinutes(timeout: number | string): number {
+  if (typeof timeout === 'number') return timeout;
+  const unit = timeout.slice(-1);
+  return Number(timeout.slice(0, -1)) * (MINUTES_PER_UNIT[unit] ?? 1);
 }

@@ -8,6 +8,9 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { z } from 'zod';
 
+/** `90s`, `10m`, `1.5h`, `2d`: a native timeout. */
+export const DURATION = /^\d+(\.\d+)?(s|m|h|d)$/;
+
 const scalar = z.union([z.string(), z.number(), z.boolean()]);
 const nonEmpty = (what: string) => z.string().min(1, { error: `${what} must not be empty` });
 
@@ -65,7 +68,10 @@ export const actionSchema = z
     runOrder: z.number().optional().describe('1-999; actions with the same runOrder run together. Default 1.'),
     region: z.string().optional().describe('Region to run in (default: the home region). Not allowed in a forEach stage.'),
     namespace: z.string().optional().describe('Namespace for the action\'s output variables: #{NAMESPACE.VAR}.'),
-    timeout: z.number().optional().describe('Timeout in minutes.'),
+    timeout: z
+      .union([z.number().positive(), z.string().regex(DURATION, 'write a duration such as 90s, 10m, 2h or 1d')])
+      .optional()
+      .describe('Timeout: minutes, or a duration such as 90s, 10m, 2h, 1d.'),
     commands: z.array(z.string()).optional().describe('Shell commands (uses: commands).'),
     outputVariables: z.array(z.string()).optional().describe('Environment variables exported as output variables (uses: commands).'),
     env: z.record(z.string(), envValueSchema).optional().describe('Environment variables (uses: commands).'),
