@@ -1,3 +1,4 @@
+import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { loadDefinition } from '../../src/definition/load-definition.js';
 import { fixture, problemAt, problemsOf, tempDefinition } from './helpers.js';
@@ -64,7 +65,7 @@ stages:
     expect(pipeline.stages[0]).toMatchObject({
       name: 'Source',
       location: { file, line: 13, col: 1 },
-      actions: [{ name: 'app', type: { category: 'Source', owner: 'Meridian', provider: 'Git', version: '1' }, configuration: { Repository: './app', Branch: 'main' }, outputArtifacts: ['app'], namespace: 'SourceVars' }],
+      actions: [{ name: 'app', type: { category: 'Source', owner: 'Meridian', provider: 'Git', version: '1' }, configuration: { Repository: path.join(path.dirname(file), 'app'), Branch: 'main' }, outputArtifacts: ['app'], namespace: 'SourceVars' }],
     });
     const [test, approve, custom] = pipeline.stages[1]!.actions;
     expect(test).toMatchObject({

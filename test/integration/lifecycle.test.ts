@@ -65,9 +65,6 @@ stages:
     const [id] = await executionIds(state);
     expect((await summary(state, id!)).status).toBe('InProgress');
 
-    const notice = await runCli(['run', '-f', file, '--state-dir', path.join(dir, 'other-state'), '--json']);
-    expect(notice.stderr).not.toContain(id!); // a different state dir knows nothing of it
-
     fs.writeFileSync(gate, '');
     const resumed = await runCli(['resume', id!, '--state-dir', state, '--json']);
     expect(resumed.stderr).toBe('');
