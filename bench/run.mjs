@@ -27,7 +27,7 @@ const BIG_MB = 100;
 const MB = 1024 * 1024;
 
 const options = parseArgs(process.argv.slice(2));
-if (!existsSync(path.join(ROOT, 'dist', 'cli', 'main.js'))) fail('dist/cli/main.js is missing: run `npm run build` (or `npm install`) first');
+if (!existsSync(path.join(ROOT, 'dist', 'meridian.js'))) fail('dist/meridian.js is missing: run `npm run build` (or `npm install`) first');
 
 const work = mkdtempSync(path.join(tmpdir(), 'meridian-bench-'));
 process.on('exit', () => {

@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// The CLI is compiled to dist/ by `npm install` (the prepare script).
-import { main } from '../dist/cli/main.js';
+// The CLI is bundled into dist/ by `npm install` (the prepare script: scripts/build.mjs).
+import { main } from '../dist/meridian.js';
 
 process.exitCode = await main(process.argv.slice(2));

@@ -32,6 +32,9 @@ export interface NewEvent {
 }
 
 export class StateStore {
+  /** An execution's definition and context never change once written: parse them once. */
+  private readonly parsed = new Map<string, { definition: Pipeline; context: ExecutionContext }>();
+
   constructor(readonly db: Kysely<Database>) {}
 
   /** Runs `fn` in one transaction; every write inside commits or none does. */
@@ -98,7 +101,16 @@ export class StateStore {
     if (!row) {
       throw new MeridianError('NOT_FOUND', `execution ${id} does not exist; list executions with \`meridian executions\``);
     }
-    return toExecution(row);
+    return this.toExecution(row);
+  }
+
+  private toExecution(row: Row<'executions'>): ExecutionRecord {
+    let parsed = this.parsed.get(row.id);
+    if (!parsed) {
+      parsed = { definition: JSON.parse(row.definition) as Pipeline, context: JSON.parse(row.context) as ExecutionContext };
+      this.parsed.set(row.id, parsed);
+    }
+    return toExecution(row, parsed);
   }
 
   /** Accepts a full id or a unique prefix of at least 6 characters, as git does for commits. */
@@ -136,7 +148,7 @@ export class StateStore {
     if (filter.pipeline !== undefined) query = query.where('pipeline', '=', filter.pipeline);
     if (filter.unfinished) query = query.where('status', 'in', ['InProgress', 'Stopping']);
     if (filter.limit !== undefined) query = query.limit(filter.limit);
-    return (await query.execute()).map(toExecution);
+    return (await query.execute()).map((row) => this.toExecution(row));
   }
 
   async setExecutionStatus(db: Db, id: string, status: ExecutionStatus, at: string, error: ActionError | null = null): Promise<void> {
@@ -376,14 +388,14 @@ function parseJson<T>(text: string | null): T | null {
   return text === null ? null : (JSON.parse(text) as T);
 }
 
-function toExecution(row: Row<'executions'>): ExecutionRecord {
+function toExecution(row: Row<'executions'>, parsed: { definition: Pipeline; context: ExecutionContext }): ExecutionRecord {
   return {
     id: row.id,
     pipeline: row.pipeline,
     status: row.status as ExecutionStatus,
     trigger: JSON.parse(row.trigger) as Trigger,
-    definition: JSON.parse(row.definition) as Pipeline,
-    context: JSON.parse(row.context) as ExecutionContext,
+    definition: parsed.definition,
+    context: parsed.context,
     startedAt: row.started_at,
     endedAt: row.ended_at,
     owner: row.owner,
