@@ -69,25 +69,27 @@ export class Engine {
 
   /** Applies steps until the execution waits for running actions or has ended. */
   async advance(executionId: string): Promise<void> {
+    const queued = await this.write(executionId, (tx, record) => this.advanceIn(tx, executionId, record));
+    if (queued) this.deps.onJobsQueued?.();
+  }
+
+  /** The steps of `advance` inside a transaction the caller holds; true when jobs were queued. */
+  private async advanceIn(tx: Db, executionId: string, record: (event: NewEvent) => Promise<void>): Promise<boolean> {
     let queued = false;
     for (;;) {
-      const step = await this.write(executionId, async (tx, record) => {
-        const snapshot = await this.deps.store.snapshot(tx, executionId);
-        const next = nextStep(toStepInput(snapshot));
-        if (next.kind === 'start-actions') queued = true;
-        await this.apply(tx, snapshot, next, record);
-        return next;
-      });
-      if (step.kind === 'wait' || step.kind === 'done') break;
+      const snapshot = await this.deps.store.snapshot(tx, executionId);
+      const next = nextStep(toStepInput(snapshot));
+      if (next.kind === 'wait' || next.kind === 'done') return queued;
+      if (next.kind === 'start-actions') queued = true;
+      await this.apply(tx, snapshot, next, record);
     }
-    if (queued) this.deps.onJobsQueued?.();
   }
 
   /** An agent reports the end of one job. Late reports for a job already settled are ignored. */
   async completeJob(job: JobRecord, outcome: JobOutcome): Promise<void> {
-    await this.write(job.executionId, async (tx, record) => {
+    const queued = await this.write(job.executionId, async (tx, record) => {
       const current = await this.deps.store.getJob(tx, job.id);
-      if (current.status === 'done') return;
+      if (current.status === 'done') return false;
       await this.deps.store.finishJob(tx, job.id);
       const key = { executionId: job.executionId, stageIndex: job.stageIndex, actionIndex: job.actionIndex };
       const action = await this.deps.store.getAction(tx, key);
@@ -108,8 +110,9 @@ export class Engine {
         description: `${action.name} (${action.region}) ${outcome.status.toLowerCase()}${took}${why}`,
         data: { status: outcome.status, region: action.region, attempt: job.attempt },
       });
+      return this.advanceIn(tx, job.executionId, record);
     });
-    await this.advance(job.executionId);
+    if (queued) this.deps.onJobsQueued?.();
   }
 
   async setWaiting(job: JobRecord, reason: string): Promise<void> {

@@ -5,6 +5,7 @@ import { Kysely, Migrator, SqliteDialect } from 'kysely';
 import { MeridianError } from '../../../domain/errors.js';
 import { migrations } from '../migrations/index.js';
 import type { Database } from '../schema.js';
+import { withStatementCache } from './statement-cache.js';
 
 /**
  * Opens (creating if needed) `<stateDir>/state.db` and brings its schema up to date.
@@ -30,7 +31,7 @@ export async function openSqlite(stateDir: string): Promise<Kysely<Database>> {
   } catch (cause) {
     throw new MeridianError('STATE_DIR', `cannot open ${path.join(stateDir, 'state.db')}: ${(cause as Error).message}`, { cause });
   }
-  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }) });
+  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: withStatementCache(sqlite) }) });
   const migrator = new Migrator({ db, provider: { getMigrations: () => Promise.resolve(migrations) } });
   const { error } = await migrator.migrateToLatest();
   if (error) {
