@@ -16,10 +16,12 @@ import type { ActionContext, ParameterReader, SecretReader } from '../providers/
 import type { ProviderRegistry } from '../providers/registry.js';
 import { makeArtifactStore } from '../stores/artifacts/folder-artifact-store.js';
 import { unzipTo, zipFolder } from '../stores/artifacts/zip.js';
+import type { TestReport } from '../domain/test-report.js';
 import type { ExecutionSnapshot, JobRecord } from '../stores/state/records.js';
 import type { StateStore } from '../stores/state/state-store.js';
 import { ActionLog, actionLogPath } from './action-log.js';
 import { Masker } from './masker.js';
+import { meridianToolPath } from './tool-path.js';
 
 export interface JobDeps {
   engine: Engine;
@@ -59,6 +61,7 @@ export async function runJob(deps: JobDeps, job: JobRecord, abort: AbortSignal):
     fs.mkdirSync(workDir, { recursive: true });
     const inputs = await bringInputs(deps, snapshot, action, workDir, log);
     const outputs = new Map<string, string>();
+    const cacheRoot = path.join(deps.stateDir, 'cache', action.region);
     const ctx: ActionContext = {
       executionId: execution.id,
       pipelineName: execution.pipeline,
@@ -66,6 +69,16 @@ export async function runJob(deps: JobDeps, job: JobRecord, abort: AbortSignal):
       attempt: job.attempt,
       workDir,
       inputs,
+      inputRevisions: inputRevisions(snapshot, action),
+      resources: execution.definition.resources,
+      artifactStores: execution.context.stores,
+      stateDir: deps.stateDir,
+      toolPath: meridianToolPath(deps.stateDir),
+      cacheDir: (key) => {
+        const dir = path.join(cacheRoot, key.replace(/[^A-Za-z0-9._-]/g, '_'));
+        fs.mkdirSync(dir, { recursive: true });
+        return Promise.resolve(dir);
+      },
       outputDir: (name) => {
         if (!action.outputArtifacts.includes(name)) {
           return Promise.reject(new MeridianError('INTERNAL', `${action.name} has no output artifact ${name}`));
@@ -94,6 +107,7 @@ export async function runJob(deps: JobDeps, job: JobRecord, abort: AbortSignal):
     fs.rmSync(workDir, { recursive: true, force: true });
     const outcome: JobOutcome = { status: 'Succeeded', outputVariables: masker.maskRecord(result.outputVariables ?? {}) };
     if (result.summary) outcome.summary = masker.mask(result.summary);
+    if (result.reports) outcome.reports = result.reports.map((report) => maskReport(report, masker));
     return outcome;
   } catch (thrown) {
     const error = coerceError(thrown);
@@ -105,6 +119,32 @@ export async function runJob(deps: JobDeps, job: JobRecord, abort: AbortSignal):
     abort.removeEventListener('abort', onAbort);
     log.close();
   }
+}
+
+/** The commit each input artifact was built from: the CommitId of the source action that produced it, or of its own input. */
+function inputRevisions(snapshot: ExecutionSnapshot, action: Action): Map<string, string> {
+  const { definition } = snapshot.execution;
+  const revisions = new Map<string, string>();
+  const revisionOf = (artifact: string, depth: number): string | undefined => {
+    for (const record of snapshot.actions) {
+      const producer = definition.stages[record.stageIndex]?.actions[record.actionIndex];
+      if (!producer?.outputArtifacts.includes(artifact)) continue;
+      const commit = record.outputVariables.CommitId;
+      if (commit) return commit;
+      const upstream = producer.inputArtifacts[0];
+      return upstream && depth < 20 ? revisionOf(upstream, depth + 1) : undefined;
+    }
+    return undefined;
+  };
+  for (const name of action.inputArtifacts) {
+    const revision = revisionOf(name, 0);
+    if (revision) revisions.set(name, revision);
+  }
+  return revisions;
+}
+
+function maskReport(report: TestReport, masker: Masker): TestReport {
+  return { ...report, failures: report.failures.map((f) => ({ ...f, name: masker.mask(f.name), message: masker.mask(f.message) })) };
 }
 
 /** Variables visible to an action: the namespaces of actions that already succeeded, and Meridian's own. */

@@ -4,6 +4,7 @@
  * that has not started yet, `Waiting` one that waits for a window or an approval.
  */
 import { assertNever } from './errors.js';
+import type { TestReport } from './test-report.js';
 
 export type ExecutionStatus = 'InProgress' | 'Stopping' | 'Stopped' | 'Succeeded' | 'Failed' | 'Superseded' | 'Cancelled';
 export type StageStatus = 'Pending' | 'InProgress' | 'Stopping' | 'Stopped' | 'Succeeded' | 'Failed' | 'Skipped' | 'Cancelled';
@@ -75,6 +76,8 @@ export interface ExecutionSummary {
       attempts: number;
       outputVariables: Record<string, string>;
       error: ActionError | null;
+      /** Present when the action produced test reports (CodeBuild `reports:`). */
+      reports?: TestReport[];
     }>;
   }>;
 }

@@ -8,6 +8,7 @@ import type { ActionError, Trigger } from '../domain/execution.js';
 import { MeridianError } from '../domain/errors.js';
 import { nextStep, type Step } from '../domain/next-step.js';
 import type { Action, Pipeline } from '../domain/pipeline.js';
+import type { TestReport } from '../domain/test-report.js';
 import type { Clock } from '../lib/clock.js';
 import type { ExecutionContext, ExecutionSnapshot, JobRecord } from '../stores/state/records.js';
 import type { Db, NewEvent, StateStore } from '../stores/state/state-store.js';
@@ -18,6 +19,7 @@ export interface JobOutcome {
   outputVariables?: Record<string, string>;
   error?: ActionError;
   summary?: string;
+  reports?: TestReport[];
 }
 
 export interface EngineDeps {
@@ -100,6 +102,7 @@ export class Engine {
         waitingReason: null,
         outputVariables: outcome.outputVariables ?? {},
         error: outcome.error ?? null,
+        reports: outcome.reports ?? null,
       });
       const took = action.startedAt ? ` in ${formatDuration(Date.parse(at) - Date.parse(action.startedAt))}` : '';
       const why = outcome.error ? `: ${outcome.error.message}` : outcome.summary ? ` (${outcome.summary})` : '';

@@ -26,6 +26,7 @@ export function toSummary(snapshot: ExecutionSnapshot): ExecutionSummary {
           attempts: action.attempts,
           outputVariables: action.outputVariables,
           error: action.error,
+          ...(action.reports.length > 0 ? { reports: action.reports } : {}),
         })),
     })),
   };

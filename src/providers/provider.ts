@@ -5,7 +5,8 @@
  * the job's outcome. Register providers with `ProviderRegistry.register`, the same way a
  * third-party provider would.
  */
-import type { Action } from '../domain/pipeline.js';
+import type { Action, Pipeline } from '../domain/pipeline.js';
+import type { TestReport } from '../domain/test-report.js';
 
 export interface ProviderCapabilities {
   /** Safe to run again after the process running it died mid-way. */
@@ -52,6 +53,18 @@ export interface ActionContext {
   workDir: string;
   /** Input artifact name -> folder holding its unpacked content, in declaration order. */
   inputs: Map<string, string>;
+  /** Input artifact name -> the source revision (commit id) it was built from, when known. */
+  inputRevisions: Map<string, string>;
+  /** The template's other resources by logical id (e.g. the `AWS::CodeBuild::Project` named by `ProjectName`). */
+  resources: Pipeline['resources'];
+  /** Region name -> artifact store folder of this execution (what `meridian package --region` writes to). */
+  artifactStores: Record<string, string>;
+  /** The state dir of this Meridian: tools started by the action (e.g. `meridian package`) use it. */
+  stateDir: string;
+  /** A folder holding a `meridian` executable: put it first on PATH of the commands an action runs. */
+  toolPath: string;
+  /** A folder kept across executions for one cache key of this action's region (created on demand). */
+  cacheDir(key: string): Promise<string>;
   /** Creates (once) and returns the folder whose content becomes output artifact `name`. */
   outputDir(name: string): Promise<string>;
   log: LogSink;
@@ -74,6 +87,8 @@ export interface ActionResult {
   outputVariables?: Record<string, string>;
   /** One line for the summary, e.g. the commit a source action fetched. */
   summary?: string;
+  /** Test reports the action produced (CodeBuild `reports:`). */
+  reports?: TestReport[];
 }
 
 /** A problem with an action's configuration found at validation time. */

@@ -79,6 +79,16 @@ export async function makeTestContext(options: TestContextOptions): Promise<Test
     attempt: 1,
     workDir,
     inputs: new Map(Object.entries(options.inputs ?? {})),
+    inputRevisions: new Map(),
+    resources: {},
+    artifactStores: {},
+    stateDir: join(workDir, 'state'),
+    toolPath: join(workDir, 'bin'),
+    async cacheDir(key) {
+      const dir = join(workDir, 'cache', key);
+      await mkdir(dir, { recursive: true });
+      return dir;
+    },
     async outputDir(name) {
       const existing = outputs.get(name);
       if (existing) return existing;

@@ -1,6 +1,7 @@
 /** What the state store hands out: rows decoded into domain shapes. */
 import type { ActionError, ActionStatus, ExecutionStatus, StageStatus, Trigger } from '../../domain/execution.js';
 import type { Pipeline } from '../../domain/pipeline.js';
+import type { TestReport } from '../../domain/test-report.js';
 
 export interface SourceOverride {
   location: string;
@@ -58,6 +59,7 @@ export interface ActionRecord {
   waitingReason: string | null;
   outputVariables: Record<string, string>;
   error: ActionError | null;
+  reports: TestReport[];
 }
 
 export type JobStatus = 'queued' | 'running' | 'done';

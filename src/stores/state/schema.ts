@@ -44,6 +44,7 @@ export interface ActionExecutionsTable {
   waiting_reason: string | null;
   output_variables: string; // JSON Record<string, string>
   error: string | null; // JSON ActionError
+  reports: string | null; // JSON TestReport[]
 }
 
 export interface JobsTable {

@@ -7,6 +7,7 @@ import type { Kysely, Transaction } from 'kysely';
 import type { ActionError, ActionStatus, ExecutionStatus, StageStatus, Trigger } from '../../domain/execution.js';
 import { MeridianError } from '../../domain/errors.js';
 import type { Pipeline } from '../../domain/pipeline.js';
+import type { TestReport } from '../../domain/test-report.js';
 import type {
   ActionRecord,
   ApprovalRecord,
@@ -88,6 +89,7 @@ export class StateStore {
         waiting_reason: null,
         output_variables: '{}',
         error: null,
+        reports: null,
       })),
     );
     // SQLite limits bound variables per statement; insert in slices.
@@ -191,6 +193,7 @@ export class StateStore {
       waitingReason: string | null;
       outputVariables: Record<string, string>;
       error: ActionError | null;
+      reports: TestReport[] | null;
     }>,
   ): Promise<void> {
     const set: Record<string, unknown> = {};
@@ -201,6 +204,7 @@ export class StateStore {
     if (patch.waitingReason !== undefined) set.waiting_reason = patch.waitingReason;
     if (patch.outputVariables !== undefined) set.output_variables = JSON.stringify(patch.outputVariables);
     if (patch.error !== undefined) set.error = patch.error ? JSON.stringify(patch.error) : null;
+    if (patch.reports !== undefined) set.reports = patch.reports ? JSON.stringify(patch.reports) : null;
     await db
       .updateTable('action_executions')
       .set(set)
@@ -431,6 +435,7 @@ function toAction(row: Row<'action_executions'>): ActionRecord {
     waitingReason: row.waiting_reason,
     outputVariables: JSON.parse(row.output_variables) as Record<string, string>,
     error: parseJson<ActionError>(row.error),
+    reports: parseJson<TestReport[]>(row.reports) ?? [],
   };
 }
 

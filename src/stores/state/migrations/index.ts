@@ -1,7 +1,9 @@
 import type { Migration } from 'kysely';
 import * as core from './001-core.js';
+import * as actionReports from './002-action-reports.js';
 
 /** Every migration, in order. Names are permanent: never rename or edit a shipped one. */
 export const migrations: Record<string, Migration> = {
   '001-core': core,
+  '002-action-reports': actionReports,
 };
