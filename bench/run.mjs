@@ -166,6 +166,7 @@ async function benchReplication() {
   const firstSpans = [];
   const secondSpans = [];
   const firstBytes = [];
+  const copyTimes = [];
   const secondBytes = [];
   const secondGrowth = [];
   const cpTimes = [];
@@ -175,6 +176,7 @@ async function benchReplication() {
     expectActions(first.summary, 5);
     const copied = replicatedBytes(first.summary.executionId, stateDir, 'big');
     firstBytes.push(copied.bytes);
+    copyTimes.push(copied.ms);
     firstSpans.push(stageSpanMs(first.summary, 'Deploy'));
 
     const before = folderBytes(path.join(stateDir, 'stores'));
@@ -186,22 +188,21 @@ async function benchReplication() {
     rmSync(stateDir, { recursive: true, force: true });
 
     cpTimes.push(timeCopies(big, 3));
-    log(`  run ${i + 1}: Deploy stage ${fmt(firstSpans.at(-1))} ms for ${copied.count} copies (${fmt(copied.bytes / MB)} MB); second execution copied ${secondBytes.at(-1)} B; cp ×3 ${fmt(cpTimes.at(-1))} ms`);
+    log(`  run ${i + 1}: ${copied.count} copies (${fmt(copied.bytes / MB)} MB) took ${copied.ms} ms in all (Deploy stage ${fmt(firstSpans.at(-1))} ms); second execution copied ${secondBytes.at(-1)} B; cp ×3 ${fmt(cpTimes.at(-1))} ms`);
   }
   const spanMs = median(firstSpans);
   const bytes = median(firstBytes);
-  const meridianRate = bytes / MB / (spanMs / 1000);
+  // Each copy's own time, as the agent logs it (`Replicated … in N ms`), summed over the three regions.
+  const copyMs = median(copyTimes);
+  const meridianRate = bytes / MB / (copyMs / 1000);
   const cpMs = median(cpTimes);
   const cpRate = (3 * BIG_MB) / (cpMs / 1000);
   const ratio = meridianRate / cpRate;
-  // The second execution runs the same stage with nothing to copy: the difference is the copies.
-  const copyMs = spanMs - median(secondSpans);
-  const copyRatio = copyMs > 0 ? bytes / MB / (copyMs / 1000) / cpRate : undefined;
   rows.push({
     name: `(c) replicate ${BIG_MB} MB to 3 region stores`,
-    meridian: `${fmt(spanMs)} ms, ${fmt(meridianRate)} MB/s`,
+    meridian: `${fmt(copyMs)} ms, ${fmt(meridianRate)} MB/s`,
     baseline: `${fmt(cpMs)} ms, ${fmt(cpRate)} MB/s (cp ×3)`,
-    metric: `${Math.round(ratio * 100)} % of cp (copies alone ≈ ${copyRatio === undefined ? '?' : Math.round(copyRatio * 100)} %)`,
+    metric: `${Math.round(ratio * 100)} % of cp`,
     target: '≥ 50 % of cp',
     pass: ratio >= 0.5,
   });
@@ -215,9 +216,8 @@ async function benchReplication() {
     pass: worstSecond === 0,
   });
   notes.push(
-    `(c) Meridian's time is the Deploy stage's span (first action start to last action end), so it includes unpacking the artifact in each action, not only the copy; ` +
-      `copies seen per execution: ${fmt(bytes / MB)} MB (from the \`Replicated\` log lines). ` +
-      `The same stage with nothing to copy (second execution) took ${fmt(median(secondSpans))} ms, so the copies alone took about ${fmt(Math.max(0, spanMs - median(secondSpans)))} ms.`,
+    `(c) Meridian's time is the sum of the three copies as the agent logs them (\`Replicated NAME (…) from A to B in N ms\`), ${fmt(bytes / MB)} MB per execution; ` +
+      `the whole Deploy stage, which also unpacks the artifact in each action, took ${fmt(spanMs)} ms (${fmt(median(secondSpans))} ms in the second execution, with nothing to copy).`,
   );
 }
 
@@ -250,12 +250,14 @@ function replicatedBytes(executionId, stateDir, artifact) {
   const units = { B: 1, KB: 1024, MB };
   let bytes = 0;
   let count = 0;
-  for (const match of logs.stdout.matchAll(/^Replicated (\S+) \([0-9a-f]+, ([\d.]+) (B|KB|MB)\)/gm)) {
+  let ms = 0;
+  for (const match of logs.stdout.matchAll(/^Replicated (\S+) \([0-9a-f]+, ([\d.]+) (B|KB|MB)\) from \S+ to \S+ in (\d+) ms/gm)) {
     if (match[1] !== artifact) continue;
     bytes += Number(match[2]) * units[match[3]];
+    ms += Number(match[4]);
     count++;
   }
-  return { bytes: Math.round(bytes), count };
+  return { bytes: Math.round(bytes), count, ms };
 }
 
 function timeCopies(file, times) {

@@ -174,8 +174,12 @@ async function bringInputs(deps: JobDeps, snapshot: ExecutionSnapshot, action: A
       throw new MeridianError('ARTIFACT', `input artifact ${name} was not produced in this execution; check that an earlier action lists it in its outputs`);
     }
     const source = storeFor(execution.context.stores, record.region);
+    const started = performance.now();
     const copy = await target.copyFrom(source, record.digest);
-    if (copy.copied) log.write(`Replicated ${name} (${record.digest.slice(0, 12)}, ${formatBytes(copy.bytes)}) from ${record.region} to ${action.region}\n`);
+    if (copy.copied) {
+      const ms = Math.round(performance.now() - started);
+      log.write(`Replicated ${name} (${record.digest.slice(0, 12)}, ${formatBytes(copy.bytes)}) from ${record.region} to ${action.region} in ${ms} ms\n`);
+    }
     const folder = path.join(workDir, 'inputs', name);
     await unzipTo(await target.getVerified(record.digest), folder);
     inputs.set(name, folder);

@@ -1,0 +1,41 @@
+import { describe, expect, it } from 'vitest';
+import { runCli } from '../helpers/cli.js';
+
+describe('meridian plan and schema', () => {
+  it('plan --json prints the expanded pipeline in the shape DESIGN.md fixes', async () => {
+    const result = await runCli(['plan', '-f', 'examples/service-x/meridian.yaml', '--at', '2026-11-27T10:00:00Z', '--json']);
+    expect(result.stderr).toBe('');
+    expect(result.code).toBe(0);
+    const plan = JSON.parse(result.stdout);
+    expect(plan.pipeline).toBe('service-x');
+    expect(plan.at).toBe('2026-11-27T10:00:00.000Z');
+    expect(plan.stages.map((s: { name: string }) => s.name)).toEqual(['Source', 'Build', 'Deploy']);
+    const deploy = plan.stages[2];
+    expect(deploy.window).toBeNull();
+    expect(deploy.waves.map((w: { runOrder: number }) => w.runOrder)).toEqual([1, 2, 3]);
+    expect(deploy.waves[0].actions).toEqual([
+      { name: 'eu-west-1-infrastructure', region: 'eu-west-1', provider: 'Compute/AWS/Commands' },
+      { name: 'us-east-1-infrastructure', region: 'us-east-1', provider: 'Compute/AWS/Commands' },
+      { name: 'ap-southeast-2-infrastructure', region: 'ap-southeast-2', provider: 'Compute/AWS/Commands' },
+    ]);
+    expect(plan.regions).toEqual([
+      { name: 'eu-west-1', timezone: 'Europe/Dublin', window: null },
+      { name: 'us-east-1', timezone: 'America/New_York', window: null },
+      { name: 'ap-southeast-2', timezone: 'Australia/Sydney', window: null },
+    ]);
+  });
+
+  it('plan refuses an instant that is not ISO 8601', async () => {
+    const result = await runCli(['plan', '-f', 'examples/service-x/meridian.yaml', '--at', 'tomorrow']);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain('--at tomorrow');
+  });
+
+  it('schema prints a JSON Schema for meridian.yaml that editors can use', async () => {
+    const result = await runCli(['schema']);
+    expect(result.code).toBe(0);
+    const schema = JSON.parse(result.stdout);
+    expect(schema.type).toBe('object');
+    expect(Object.keys(schema.properties)).toEqual(expect.arrayContaining(['pipeline', 'regions', 'sources', 'stages']));
+  });
+});
