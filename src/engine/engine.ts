@@ -113,6 +113,9 @@ export class Engine {
         description: `${action.name} (${action.region}) ${outcome.status.toLowerCase()}${took}${why}`,
         data: { status: outcome.status, region: action.region, attempt: job.attempt },
       });
+      // While others of its stage still run, nothing can change (nextStep would say `wait`):
+      // skip reading the whole execution once per finished action.
+      if ((await this.deps.store.countRunning(tx, job.executionId, job.stageIndex)) > 0) return false;
       return this.advanceIn(tx, job.executionId, record);
     });
     if (queued) this.deps.onJobsQueued?.();

@@ -214,6 +214,18 @@ export class StateStore {
       .execute();
   }
 
+  /** Actions of one stage that are running or waiting. */
+  async countRunning(db: Db, executionId: string, stageIndex: number): Promise<number> {
+    const row = await db
+      .selectFrom('action_executions')
+      .select((eb) => eb.fn.countAll<number>().as('running'))
+      .where('execution_id', '=', executionId)
+      .where('stage_index', '=', stageIndex)
+      .where('status', 'in', ['InProgress', 'Waiting'])
+      .executeTakeFirstOrThrow();
+    return Number(row.running);
+  }
+
   async getAction(db: Db, key: { executionId: string; stageIndex: number; actionIndex: number }): Promise<ActionRecord> {
     const row = await db
       .selectFrom('action_executions')
