@@ -6,14 +6,19 @@ describe('meridian plan and schema', () => {
     const result = await runCli(['plan', '-f', 'examples/service-x/meridian.yaml', '--at', '2026-11-27T10:00:00Z', '--json']);
     expect(result.stderr).toBe('');
     expect(result.code).toBe(0);
-    const plan = JSON.parse(result.stdout);
+    const plan = JSON.parse(result.stdout) as {
+      pipeline: string;
+      at: string;
+      stages: Array<{ name: string; window: unknown; waves: Array<{ runOrder: number; actions: unknown[] }> }>;
+      regions: unknown[];
+    };
     expect(plan.pipeline).toBe('service-x');
     expect(plan.at).toBe('2026-11-27T10:00:00.000Z');
-    expect(plan.stages.map((s: { name: string }) => s.name)).toEqual(['Source', 'Build', 'Deploy']);
-    const deploy = plan.stages[2];
+    expect(plan.stages.map((s) => s.name)).toEqual(['Source', 'Build', 'Deploy']);
+    const deploy = plan.stages[2]!;
     expect(deploy.window).toBeNull();
-    expect(deploy.waves.map((w: { runOrder: number }) => w.runOrder)).toEqual([1, 2, 3]);
-    expect(deploy.waves[0].actions).toEqual([
+    expect(deploy.waves.map((w) => w.runOrder)).toEqual([1, 2, 3]);
+    expect(deploy.waves[0]!.actions).toEqual([
       { name: 'eu-west-1-infrastructure', region: 'eu-west-1', provider: 'Compute/AWS/Commands' },
       { name: 'us-east-1-infrastructure', region: 'us-east-1', provider: 'Compute/AWS/Commands' },
       { name: 'ap-southeast-2-infrastructure', region: 'ap-southeast-2', provider: 'Compute/AWS/Commands' },
@@ -34,7 +39,7 @@ describe('meridian plan and schema', () => {
   it('schema prints a JSON Schema for meridian.yaml that editors can use', async () => {
     const result = await runCli(['schema']);
     expect(result.code).toBe(0);
-    const schema = JSON.parse(result.stdout);
+    const schema = JSON.parse(result.stdout) as { type: string; properties: Record<string, unknown> };
     expect(schema.type).toBe('object');
     expect(Object.keys(schema.properties)).toEqual(expect.arrayContaining(['pipeline', 'regions', 'sources', 'stages']));
   });
