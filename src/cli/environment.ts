@@ -8,3 +8,25 @@ export function masterKeyFromEnv(): string | undefined {
   const value = process.env['MERIDIAN_MASTER_KEY'];
   return value === undefined || value === '' ? undefined : value;
 }
+
+/**
+ * `MERIDIAN_ARTIFACT_STORES`: JSON `{ "<region>": "<store folder>" }` of the current execution,
+ * exported by a build so that `meridian package --region R` writes to R's store. Unset or
+ * empty means none.
+ */
+export function artifactStoresFromEnv(): string | undefined {
+  const value = process.env['MERIDIAN_ARTIFACT_STORES'];
+  return value === undefined || value === '' ? undefined : value;
+}
+
+/** `MERIDIAN_STATE_DIR`: the state dir of the Meridian running the current build; unset or empty means none. */
+export function stateDirFromEnv(): string | undefined {
+  const value = process.env['MERIDIAN_STATE_DIR'];
+  return value === undefined || value === '' ? undefined : value;
+}
+
+/** `AWS_REGION` (or `AWS_DEFAULT_REGION`): inside a build, the action's region. */
+export function regionFromEnv(): string | undefined {
+  const value = process.env['AWS_REGION'] ?? process.env['AWS_DEFAULT_REGION'];
+  return value === undefined || value === '' ? undefined : value;
+}

@@ -4,6 +4,7 @@ import { registerApprove } from './approve.js';
 import { registerExecutions } from './executions.js';
 import { registerExports } from './exports.js';
 import { registerLogs } from './logs.js';
+import { registerPackage } from './package.js';
 import { registerParams } from './params.js';
 import { registerPlan } from './plan.js';
 import { registerResume } from './resume.js';
@@ -37,4 +38,5 @@ export const commands: RegisterCommand[] = [
   registerParams,
   registerSecrets,
   registerExports,
+  registerPackage,
 ];
