@@ -7,12 +7,14 @@ describe('built-in providers', () => {
     const registry = registerBuiltinProviders(new ProviderRegistry());
     expect(registry.types()).toEqual([
       'Approval/AWS/Manual',
+      'Build/AWS/CodeBuild',
       'Compute/AWS/Commands',
       'Compute/Meridian/Noop',
       'Source/AWS/CodeCommit',
       'Source/AWS/CodeStarSourceConnection',
       'Source/Meridian/Git',
       'Source/ThirdParty/GitHub',
+      'Test/AWS/CodeBuild',
     ]);
     for (const type of registry.types()) expect(registry.get(type).capabilities).toEqual({ idempotent: true, cancellable: true });
   });

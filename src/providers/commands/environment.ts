@@ -1,8 +1,10 @@
 /**
- * The environment of a Commands action: what Meridian inherits, the CodeBuild-style source
+ * The environment of a Commands action: what Meridian inherits, the `meridian` tool first
+ * on PATH with the state dir and artifact stores it needs, the CodeBuild-style source
  * folders, the region, then the action's EnvironmentVariables. Values read from the
  * parameter store (SecureString) or Secrets Manager are masked before the shell starts.
  */
+import { delimiter } from 'node:path';
 import { MeridianError } from '../../domain/errors.js';
 import type { EnvironmentVariable } from '../../domain/pipeline.js';
 import { inheritedEnvironment } from '../inherited-environment.js';
@@ -11,7 +13,7 @@ import type { ActionContext } from '../provider.js';
 export async function commandsEnvironment(ctx: ActionContext, primaryDir: string): Promise<NodeJS.ProcessEnv> {
   const { action } = ctx;
   const env: NodeJS.ProcessEnv = {
-    ...inheritedEnvironment(),
+    ...toolEnvironment(ctx),
     CODEBUILD_SRC_DIR: primaryDir,
     MERIDIAN_EXECUTION_ID: ctx.executionId,
     MERIDIAN_REGION: action.region,
@@ -23,7 +25,23 @@ export async function commandsEnvironment(ctx: ActionContext, primaryDir: string
   return env;
 }
 
-async function resolveVariable(ctx: ActionContext, variable: EnvironmentVariable): Promise<string> {
+/**
+ * The inherited environment with `meridian` first on PATH, and what `meridian package`
+ * run by a build needs to find this Meridian's state and the execution's artifact stores.
+ * (inheritedEnvironment drops the parent's MERIDIAN_* variables; these are set on purpose.)
+ */
+export function toolEnvironment(ctx: ActionContext): NodeJS.ProcessEnv {
+  const inherited = inheritedEnvironment();
+  return {
+    ...inherited,
+    PATH: inherited.PATH ? `${ctx.toolPath}${delimiter}${inherited.PATH}` : ctx.toolPath,
+    MERIDIAN_STATE_DIR: ctx.stateDir,
+    MERIDIAN_ARTIFACT_STORES: JSON.stringify(ctx.artifactStores),
+  };
+}
+
+/** The value of one variable; SecureString parameters and secrets are masked. */
+export async function resolveVariable(ctx: ActionContext, variable: EnvironmentVariable): Promise<string> {
   try {
     switch (variable.type) {
       case 'PLAINTEXT':
@@ -51,7 +69,7 @@ async function resolveVariable(ctx: ActionContext, variable: EnvironmentVariable
 }
 
 /** The agent masks line by line, so each line of a multi-line secret (a PEM key) is masked too. */
-function maskSecret(ctx: ActionContext, value: string): void {
+export function maskSecret(ctx: ActionContext, value: string): void {
   if (value === '') return;
   ctx.mask(value);
   const lines = value.split(/\r?\n/).filter((line) => line.trim().length >= 4);
