@@ -113,7 +113,11 @@ export async function runJob(deps: JobDeps, job: JobRecord, abort: AbortSignal):
     const error = coerceError(thrown);
     log.write(`\n${error.code === 'TIMEOUT' ? 'Timed out' : 'Failed'}: ${error.message}\n`);
     const abandoned = abort.aborted && !(error.code === 'TIMEOUT');
-    return { status: abandoned ? 'Abandoned' : 'Failed', error: { code: error.code, message: masker.mask(error.message) } };
+    const outcome: JobOutcome = { status: abandoned ? 'Abandoned' : 'Failed', error: { code: error.code, message: masker.mask(error.message) } };
+    // A failed build still produced its test reports: they say why it failed.
+    const reports = error.details.reports;
+    if (Array.isArray(reports) && reports.length > 0) outcome.reports = (reports as TestReport[]).map((report) => maskReport(report, masker));
+    return outcome;
   } finally {
     clearTimeout(timer);
     abort.removeEventListener('abort', onAbort);

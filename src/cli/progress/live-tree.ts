@@ -22,6 +22,12 @@ export function renderTree(snapshot: ExecutionSnapshot, now: Date, failingLogs: 
       const width = Math.max(...wave.map((a) => a.name.length));
       for (const action of wave) {
         lines.push(`${indent}${statusIcon(action.status)} ${action.name.padEnd(width)}  ${pc.dim(action.region.padEnd(14))} ${describe(action, now)}`);
+        for (const report of action.reports) {
+          const { total, passed, failed, errored, skipped } = report.totals;
+          const counts = `${total} tests, ${passed} passed, ${failed} failed, ${errored} errored, ${skipped} skipped`;
+          lines.push(`${indent}    ${pc.dim('report')} ${report.name}: ${failed + errored > 0 ? pc.red(counts) : counts}`);
+          for (const failure of report.failures.slice(0, 5)) lines.push(`${indent}      ${pc.red('✖')} ${failure.suite} › ${failure.name}: ${failure.message.split('\n')[0] ?? ''}`);
+        }
         const tail = failingLogs.get(`${action.stageIndex}/${action.actionIndex}`);
         if (action.status === 'Failed' && tail) for (const line of tail) lines.push(`${indent}    ${pc.dim('│')} ${line}`);
       }

@@ -1,6 +1,6 @@
 /**
  * The Commands action (`Compute/AWS/Commands`): 1–50 commands of at most 1000 characters;
- * `commands`, `outputVariables` and environment variables belong to it alone.
+ * `commands` and `outputVariables` belong to it alone; environment variables to it and CodeBuild.
  */
 import type { Problem } from '../../domain/errors.js';
 import { actionTypeKey } from '../../domain/pipeline.js';
@@ -16,7 +16,9 @@ export const commandsAction: Rule = (pipeline, locate) => {
   for (const { stage, index, action } of placedActions(pipeline)) {
     const isCommands = actionTypeKey(action.type) === COMMANDS_TYPE;
     if (!isCommands) {
-      for (const field of ['commands', 'outputVariables', 'environmentVariables'] as const) {
+      // CodeBuild actions take environment variables too (the action's override of the project's).
+      const fields = action.type.provider === 'CodeBuild' ? (['commands', 'outputVariables'] as const) : (['commands', 'outputVariables', 'environmentVariables'] as const);
+      for (const field of fields) {
         if (action[field] !== undefined) {
           problems.push(problem(locate.action(stage, index, field), `${field} only apply to Commands actions (${COMMANDS_TYPE}); ${action.name} is ${actionTypeKey(action.type)}`, `remove ${field}, or make the action a Commands action`));
         }
