@@ -75,8 +75,9 @@ export function parseJunit(text: string): Parsed {
   const parser = new XMLParser({ ignoreAttributes: false, attributeNamePrefix: '', textNodeName: '#text', isArray: (name) => ARRAYS.has(name), parseAttributeValue: false, parseTagValue: false });
   const root = parser.parse(text) as XmlNode;
   const parsed: Parsed = { totals: { total: 0, passed: 0, failed: 0, skipped: 0, errored: 0 }, durationMs: null, failures: [] };
-  const suites = [...nodes(root.testsuite), ...nodes((root.testsuites as XmlNode | undefined)?.testsuite)];
-  if (suites.length === 0) throw new Error('no <testsuite> element');
+  // `<testsuites>` is read as a suite too: Node's junit reporter puts `<testcase>` right under it.
+  const suites = [...nodes(root.testsuite), ...nodes(root.testsuites)];
+  if (suites.length === 0) throw new Error('no <testsuites> or <testsuite> element');
   for (const suite of suites) readSuite(suite, parsed);
   return parsed;
 }
