@@ -112,8 +112,28 @@ describe('examples/service-x', () => {
     const outcome = await meridian(['run', '-f', 'examples/service-x/meridian.yaml', '--state-dir', stateDir, '--json'], { DEPLOY_ROOT: deployRoot });
 
     expectExit(outcome, 0);
-    expectAllSucceeded(parseSummary(outcome.stdout));
+    const summary = parseSummary(outcome.stdout);
+    expectAllSucceeded(summary);
     expectDeployed(deployRoot);
+
+    // The build is the example's buildspec: its JUnit report and its exported release id,
+    // which the prepare actions use as the release folder name.
+    const build = summary.stages.find((stage) => stage.name === 'Build')?.actions[0] as ActionSummary & {
+      outputVariables: Record<string, string>;
+      reports?: Array<{ name: string; totals: { total: number; passed: number; failed: number } }>;
+    };
+    expect(build.reports?.[0]).toMatchObject({ name: 'service-tests', totals: { failed: 0 } });
+    expect(build.reports?.[0]?.totals.total).toBeGreaterThanOrEqual(4);
+    const releaseId = build.outputVariables.RELEASE_ID ?? '';
+    expect(releaseId).toMatch(/^r-[0-9a-f]{12}-1$/);
+    for (const region of REGIONS) {
+      expect(readlinkSync(path.join(deployRoot, region, 'current'))).toBe(`releases/${releaseId}`);
+      // meridian package ran once per region, into that region's store.
+      const packaged = readFileSync(path.join(deployRoot, region, 'current', 'serverless.packaged.yaml'), 'utf8');
+      const key = /CodeUri: s3:\/\/meridian-[a-z0-9-]+\/([0-9a-f]{32})/.exec(packaged)?.[1];
+      expect(key, packaged).toBeDefined();
+      expect(lstatSync(path.join(stateDir, 'stores', region, 'objects', key!)).isFile()).toBe(true);
+    }
   }, RUN_TIMEOUT_MS + 10_000);
 
   it('runs pipeline.template.yaml once its SSM parameters exist', async () => {
