@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // Meridian's benchmarks, against the compiled CLI (bin/meridian.js; `npm run build` first).
 //
-//   npm run bench [-- --runs N] [-- --only a,b,c] [-- --keep]
+//   npm run bench [-- --runs N] [-- --only a,b,c,d,e] [-- --keep]
 //
 // (a) the example's shape: 1 source, 1 build, 9 deploy actions in 3 runOrders of 3, all
 //     no-op Commands, against a bash script running the same 11 no-ops in the same waves;
@@ -27,6 +27,10 @@ const BIG_MB = 100;
 const MB = 1024 * 1024;
 
 const options = parseArgs(process.argv.slice(2));
+// (d) and (e): a buildspec of 200 commands; a cache of 200 folders × 100 files.
+const BUILD_COMMANDS = 200;
+const CACHE_DIRS = 200;
+const CACHE_FILES_PER_DIR = 100;
 if (!existsSync(path.join(ROOT, 'dist', 'meridian.js'))) fail('dist/meridian.js is missing: run `npm run build` (or `npm install`) first');
 
 const work = mkdtempSync(path.join(tmpdir(), 'meridian-bench-'));
@@ -45,6 +49,8 @@ log(`work folder ${work}; ${options.runs} run(s) each; node ${process.version}; 
 if (options.only.has('a')) await benchShape();
 if (options.only.has('b')) await benchManyActions();
 if (options.only.has('c')) await benchReplication();
+if (options.only.has('d')) await benchBuildspecCommands();
+if (options.only.has('e')) await benchCacheRestore();
 report();
 
 // ---------------------------------------------------------------- (a) the example's shape
@@ -276,8 +282,8 @@ function timeCopies(file, times) {
 
 // ---------------------------------------------------------------- running things
 
-async function runMeridian(file, stateDir, { rss = false } = {}) {
-  const args = [CLI, 'run', '-f', file, '--source', `src=${repo}`, '--state-dir', stateDir, '--json'];
+async function runMeridian(file, stateDir, { rss = false, source = repo } = {}) {
+  const args = [CLI, 'run', '-f', file, '--source', `src=${source}`, '--state-dir', stateDir, '--json'];
   const useTime = rss && existsSync('/usr/bin/time');
   const rssFile = path.join(work, 'rss.txt');
   const command = useTime ? '/usr/bin/time' : process.execPath;
@@ -364,11 +370,125 @@ function stageSpanMs(summary, stageName) {
   return Math.max(...ends) - Math.min(...starts);
 }
 
+// ---------------------------------------------------------------- (d) a buildspec of 200 commands
+
+async function benchBuildspecCommands() {
+  log(`(d) a buildspec of ${BUILD_COMMANDS} trivial commands against the same commands in one bash script`);
+  const commands = Array.from({ length: BUILD_COMMANDS }, (_, i) => `n=$((${i} + 1))`);
+  const buildRepo = makeSourceRepo(path.join(work, 'repo-d'), {
+    'buildspec.yml': YAML.stringify({ version: 0.2, phases: { build: { commands } } }),
+  });
+  const script = path.join(work, 'commands.sh');
+  writeFileSync(script, `${commands.join('\n')}\n`);
+  const file = writeDefinition('buildspec-commands.yaml', {
+    pipeline: 'bench-buildspec',
+    sources: { src: { git: buildRepo, branch: 'main' } },
+    stages: [{ name: 'Build', actions: [{ name: 'build', uses: 'codebuild', inputs: ['src'], with: { buildspec: 'buildspec.yml' } }] }],
+  });
+  const phaseTimes = [];
+  const actionTimes = [];
+  const bashTimes = [];
+  for (let i = 0; i < options.runs; i++) {
+    const stateDir = freshStateDir('d', i);
+    const { summary } = await runMeridian(file, stateDir, { source: buildRepo });
+    expectActions(summary, 2);
+    const logText = actionLog(summary.executionId, stateDir, 'build');
+    const phase = /Phase complete: BUILD State: SUCCEEDED \(([\d.]+) seconds\)/.exec(logText);
+    if (!phase) fail(`no BUILD phase line in the build's log:\n${logText.slice(0, 2000)}`);
+    phaseTimes.push(Number(phase[1]) * 1000);
+    actionTimes.push(stageSpanMs(summary, 'Build'));
+    bashTimes.push(timeCommand('bash', ['--noprofile', '--norc', script]));
+    rmSync(stateDir, { recursive: true, force: true });
+    log(`  run ${i + 1}: BUILD phase ${fmt(phaseTimes.at(-1))} ms (whole action ${fmt(actionTimes.at(-1))} ms), bash ${fmt(bashTimes.at(-1))} ms`);
+  }
+  const phaseMs = median(phaseTimes);
+  const bashMs = median(bashTimes);
+  rows.push({
+    name: `(d) buildspec, ${BUILD_COMMANDS} trivial commands`,
+    meridian: `${fmt(phaseMs)} ms (BUILD phase)`,
+    baseline: `${fmt(bashMs)} ms (one bash script)`,
+    metric: `ratio ${(phaseMs / bashMs).toFixed(2)}×`,
+    target: '≤ 1.2 × bash',
+    pass: phaseMs <= 1.2 * bashMs,
+  });
+  notes.push(`(d) The row compares the BUILD phase as the build log reports it with \`bash script.sh\` (which includes starting bash; the build's shell starts once, before INSTALL). The whole build action, with its workspace, inputs, log and outputs, took ${fmt(median(actionTimes))} ms.`);
+}
+
+// ---------------------------------------------------------------- (e) restoring a build cache
+
+async function benchCacheRestore() {
+  const files = CACHE_DIRS * CACHE_FILES_PER_DIR;
+  log(`(e) restoring a build cache of ${files} small files against cp -a of the same tree`);
+  const fill = `for d in $(seq ${CACHE_DIRS}); do mkdir -p deps/d$d && (cd deps/d$d && for f in $(seq ${CACHE_FILES_PER_DIR}); do echo $d$f > f$f; done); done`;
+  const cacheRepo = makeSourceRepo(path.join(work, 'repo-e'), {
+    'buildspec.yml': YAML.stringify({
+      version: 0.2,
+      phases: { build: { commands: [`if [ ! -d deps ]; then ${fill}; fi`, `test "$(find deps -type f | wc -l)" -eq ${files}`] } },
+      cache: { paths: ['deps/**/*'] },
+    }),
+  });
+  const file = writeDefinition('cache-restore.yaml', {
+    pipeline: 'bench-cache',
+    sources: { src: { git: cacheRepo, branch: 'main' } },
+    stages: [{ name: 'Build', actions: [{ name: 'build', uses: 'codebuild', inputs: ['src'], with: { buildspec: 'buildspec.yml' } }] }],
+  });
+  const restoreTimes = [];
+  const cpTimes = [];
+  for (let i = 0; i < options.runs; i++) {
+    const stateDir = freshStateDir('e', i);
+    expectActions((await runMeridian(file, stateDir, { source: cacheRepo })).summary, 2);
+    const second = await runMeridian(file, stateDir, { source: cacheRepo });
+    expectActions(second.summary, 2);
+    const logText = actionLog(second.summary.executionId, stateDir, 'build');
+    const restored = /Restored cache for deps in (\d+) ms/.exec(logText);
+    if (!restored) fail(`the second build did not restore its cache:\n${logText.slice(0, 3000)}`);
+    restoreTimes.push(Number(restored[1]));
+    const cached = findFolder(path.join(stateDir, 'cache'), 'deps');
+    const target = path.join(work, `cp-e-${i}`);
+    cpTimes.push(timeCommand('cp', ['-a', cached, target]));
+    rmSync(target, { recursive: true, force: true });
+    rmSync(stateDir, { recursive: true, force: true });
+    log(`  run ${i + 1}: restore ${restoreTimes.at(-1)} ms, cp -a ${fmt(cpTimes.at(-1))} ms`);
+  }
+  const restoreMs = median(restoreTimes);
+  const cpMs = median(cpTimes);
+  rows.push({
+    name: `(e) restore a cache of ${files} small files`,
+    meridian: `${fmt(restoreMs)} ms`,
+    baseline: `${fmt(cpMs)} ms (cp -a)`,
+    metric: `ratio ${(restoreMs / cpMs).toFixed(2)}×`,
+    target: '≤ 1.5 × cp -a',
+    pass: restoreMs <= 1.5 * cpMs,
+  });
+}
+
+function actionLog(executionId, stateDir, action) {
+  const logs = spawnSync(process.execPath, [CLI, 'logs', executionId, action, '--state-dir', stateDir], { encoding: 'utf8', maxBuffer: 64 * MB });
+  if (logs.status !== 0) fail(`meridian logs ${executionId} ${action} exited ${logs.status}:\n${logs.stderr}`);
+  return logs.stdout;
+}
+
+/** The first folder called `name` under `root`, breadth first. */
+function findFolder(root, name) {
+  const queue = [root];
+  while (queue.length > 0) {
+    const dir = queue.shift();
+    for (const entry of readdirSync(dir, { withFileTypes: true })) {
+      if (!entry.isDirectory()) continue;
+      const full = path.join(dir, entry.name);
+      if (entry.name === name) return full;
+      queue.push(full);
+    }
+  }
+  fail(`no folder ${name} under ${root}`);
+}
+
 // ---------------------------------------------------------------- files and folders
 
-function makeSourceRepo(dir) {
+function makeSourceRepo(dir, files = {}) {
   mkdirSync(dir, { recursive: true });
   writeFileSync(path.join(dir, 'README.md'), '# bench source\n');
+  for (const [name, content] of Object.entries(files)) writeFileSync(path.join(dir, name), content);
   const env = { ...process.env, GIT_AUTHOR_NAME: 'bench', GIT_AUTHOR_EMAIL: 'bench@example.com', GIT_COMMITTER_NAME: 'bench', GIT_COMMITTER_EMAIL: 'bench@example.com' };
   for (const args of [['init', '-q', '-b', 'main'], ['add', '.'], ['-c', 'commit.gpgsign=false', 'commit', '-q', '-m', 'bench']]) {
     const result = spawnSync('git', ['-C', dir, ...args], { env, encoding: 'utf8' });
@@ -437,7 +557,7 @@ function report() {
 // ---------------------------------------------------------------- small helpers
 
 function parseArgs(argv) {
-  const parsed = { runs: 5, only: new Set(['a', 'b', 'c']), keep: false };
+  const parsed = { runs: 5, only: new Set(['a', 'b', 'c', 'd', 'e']), keep: false };
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i];
     const value = () => {
@@ -451,12 +571,12 @@ function parseArgs(argv) {
     else if (arg.startsWith('--only=')) parsed.only = new Set(arg.slice('--only='.length).split(','));
     else if (arg === '--keep') parsed.keep = true;
     else if (arg === '--help' || arg === '-h') {
-      process.stdout.write('usage: node bench/run.mjs [--runs N] [--only a,b,c] [--keep]\n');
+      process.stdout.write('usage: node bench/run.mjs [--runs N] [--only a,b,c,d,e] [--keep]\n');
       process.exit(0);
     } else fail(`unknown option ${arg}; try --help`);
   }
   if (!Number.isInteger(parsed.runs) || parsed.runs < 1) fail('--runs must be a whole number, at least 1');
-  for (const name of parsed.only) if (!['a', 'b', 'c'].includes(name)) fail(`--only takes a, b and c, not ${name}`);
+  for (const name of parsed.only) if (!['a', 'b', 'c', 'd', 'e'].includes(name)) fail(`--only takes a, b, c, d and e, not ${name}`);
   return parsed;
 }
 

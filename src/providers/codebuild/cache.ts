@@ -32,8 +32,9 @@ export async function restoreCache(options: CacheOptions): Promise<void> {
     const target = join(options.sourceDir, root);
     try {
       await mkdir(dirname(target), { recursive: true });
+      const started = performance.now();
       await copy(cached, target, options.signal);
-      options.log(`Restored cache for ${root}`);
+      options.log(`Restored cache for ${root} in ${Math.round(performance.now() - started)} ms`);
     } catch (error) {
       if (options.signal.aborted) throw error;
       options.log(`Warning: cache for ${root} could not be restored (${reason(error)}); building without it`);
