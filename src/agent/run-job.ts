@@ -7,9 +7,9 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { randomUUID } from 'node:crypto';
 import { MeridianError } from '../domain/errors.js';
-import { actionTypeKey, type Action } from '../domain/pipeline.js';
+import { actionTypeKey, type Action, type ConfigValue, type Pipeline } from '../domain/pipeline.js';
 import { timeoutMinutes } from '../domain/timeouts.js';
-import { resolveAction, type VariableScope } from '../domain/variables.js';
+import { resolveAction, resolveValue, type VariableScope } from '../domain/variables.js';
 import type { Engine, JobOutcome } from '../engine/engine.js';
 import { coerceError } from '../lib/coerce-error.js';
 import type { ActionContext, ParameterReader, SecretReader } from '../providers/provider.js';
@@ -51,7 +51,8 @@ export async function runJob(deps: JobDeps, job: JobRecord, abort: AbortSignal):
   }, limit);
   try {
     const provider = deps.registry.get(actionTypeKey(declared.type));
-    const resolution = resolveAction(declared, scopeFor(snapshot));
+    const scope = scopeFor(snapshot);
+    const resolution = resolveAction(declared, scope);
     if (resolution.missing.length > 0) {
       throw new MeridianError('ACTION_FAILED', `unresolved variable${resolution.missing.length > 1 ? 's' : ''} ${resolution.missing.map((m) => `#{${m}}`).join(', ')}: declare the namespace on an action that runs earlier, or pass the variable when starting the execution`);
     }
@@ -70,7 +71,7 @@ export async function runJob(deps: JobDeps, job: JobRecord, abort: AbortSignal):
       workDir,
       inputs,
       inputRevisions: inputRevisions(snapshot, action),
-      resources: execution.definition.resources,
+      resources: resolveResources(execution.definition.resources, scope),
       artifactStores: execution.context.stores,
       stateDir: deps.stateDir,
       toolPath: meridianToolPath(deps.stateDir),
@@ -149,6 +150,14 @@ function inputRevisions(snapshot: ExecutionSnapshot, action: Action): Map<string
 
 function maskReport(report: TestReport, masker: Masker): TestReport {
   return { ...report, failures: report.failures.map((f) => ({ ...f, name: masker.mask(f.name), message: masker.mask(f.message) })) };
+}
+
+/** Template resources with their `#{parameters.X}` (and other) references resolved, as CloudFormation would have. */
+function resolveResources(resources: Pipeline['resources'], scope: VariableScope): Pipeline['resources'] {
+  const missing: string[] = [];
+  return Object.fromEntries(
+    Object.entries(resources).map(([id, resource]) => [id, { ...resource, properties: resolveValue(resource.properties, scope, missing) as Record<string, ConfigValue> }]),
+  );
 }
 
 /** Variables visible to an action: the namespaces of actions that already succeeded, and Meridian's own. */
