@@ -31,7 +31,7 @@ const options = parseArgs(process.argv.slice(2));
 const BUILD_COMMANDS = 200;
 const CACHE_DIRS = 200;
 const CACHE_FILES_PER_DIR = 100;
-if (!existsSync(path.join(ROOT, 'dist', 'meridian.js'))) fail('dist/meridian.js is missing: run `npm run build` (or `npm install`) first');
+if (!existsSync(path.join(ROOT, 'dist', 'meridian.cjs'))) fail('dist/meridian.cjs is missing: run `npm run build` (or `npm install`) first');
 
 const work = mkdtempSync(path.join(tmpdir(), 'meridian-bench-'));
 process.on('exit', () => {
