@@ -30,3 +30,15 @@ export function regionFromEnv(): string | undefined {
   const value = process.env['AWS_REGION'] ?? process.env['AWS_DEFAULT_REGION'];
   return value === undefined || value === '' ? undefined : value;
 }
+
+/** `AWS_ENDPOINT_URL_S3`: the SDK's standard override for S3 (s3rver, MinIO…); unset or empty means AWS. */
+export function s3EndpointFromEnv(): string | undefined {
+  const value = process.env['AWS_ENDPOINT_URL_S3'];
+  return value === undefined || value === '' ? undefined : value;
+}
+
+/** `AWS_ENDPOINT_URL_SSM`: the SDK's standard override for SSM; unset or empty means AWS. */
+export function ssmEndpointFromEnv(): string | undefined {
+  const value = process.env['AWS_ENDPOINT_URL_SSM'];
+  return value === undefined || value === '' ? undefined : value;
+}

@@ -29,3 +29,15 @@ export function inheritedEnvironment(): NodeJS.ProcessEnv {
   }
   return env;
 }
+
+/**
+ * The CloudFormation endpoint override of the AWS SDKs' standard variables: the
+ * service-specific `AWS_ENDPOINT_URL_CLOUDFORMATION` first, then the global
+ * `AWS_ENDPOINT_URL`; none when `AWS_IGNORE_CONFIGURED_ENDPOINT_URLS` is true. Read here so
+ * that the override does not depend on the SDK version's own support for these variables.
+ */
+export function cloudFormationEndpoint(): string | undefined {
+  if (/^true$/i.test(process.env.AWS_IGNORE_CONFIGURED_ENDPOINT_URLS ?? '')) return undefined;
+  const endpoint = process.env.AWS_ENDPOINT_URL_CLOUDFORMATION ?? process.env.AWS_ENDPOINT_URL;
+  return endpoint === undefined || endpoint === '' ? undefined : endpoint;
+}

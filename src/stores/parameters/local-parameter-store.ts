@@ -12,6 +12,7 @@ import { MeridianError } from '../../domain/errors.js';
 import { isoNow, systemClock, type Clock } from '../../lib/clock.js';
 import type { Database, ParametersTable } from '../state/schema.js';
 import { decrypt, encrypt, type MasterKey } from '../secrets/crypto.js';
+import { parameterAlreadyExists, parameterNotFound, parameterVersionNotFound } from './parameter-errors.js';
 import { checkDescription, checkName, checkPath, checkType, checkValue, parseSelector } from './parameter-name.js';
 import type {
   GetParameterOptions,
@@ -49,13 +50,13 @@ export class LocalParameterStore implements ParameterStore {
         version = await this.insertNext(name, type, sealed, input.description ?? null, input.overwrite !== true);
       } catch (error) {
         if (!isUniqueViolation(error)) throw error;
-        if (!input.overwrite) throw alreadyExists(name);
+        if (!input.overwrite) throw parameterAlreadyExists(name);
         if (attempt >= PUT_ATTEMPTS) {
           throw new MeridianError('CONFLICT', `parameter ${name} is being written by others at the same time; try again`, { retryable: true });
         }
         continue;
       }
-      if (version === undefined) throw alreadyExists(name);
+      if (version === undefined) throw parameterAlreadyExists(name);
       await this.db.deleteFrom('parameters').where('name', '=', name).where('version', '<=', version - KEPT_VERSIONS).execute();
       return { version };
     }
@@ -92,9 +93,9 @@ export class LocalParameterStore implements ParameterStore {
         : await this.db.selectFrom('parameters').selectAll().where('name', '=', parsed.name).where('version', '=', version).executeTakeFirst();
     if (!row) {
       if (version !== undefined && (await this.latestRow(parsed.name))) {
-        throw new MeridianError('NOT_FOUND', `parameter ${parsed.name} has no version ${version}; see its versions with \`meridian params history ${parsed.name}\``);
+        throw parameterVersionNotFound(parsed.name, version);
       }
-      throw notFound(parsed.name);
+      throw parameterNotFound(parsed.name);
     }
     return this.toParameter(row, options.withDecryption ?? true);
   }
@@ -122,14 +123,14 @@ export class LocalParameterStore implements ParameterStore {
   async history(name: string, options: Pick<GetParameterOptions, 'withDecryption'> = {}): Promise<Parameter[]> {
     checkName(name);
     const rows = await this.db.selectFrom('parameters').selectAll().where('name', '=', name).orderBy('version').execute();
-    if (rows.length === 0) throw notFound(name);
+    if (rows.length === 0) throw parameterNotFound(name);
     return rows.map((row) => this.toParameter(row, options.withDecryption ?? true));
   }
 
   async delete(name: string): Promise<void> {
     checkName(name);
     const result = await this.db.deleteFrom('parameters').where('name', '=', name).executeTakeFirst();
-    if (result.numDeletedRows === 0n) throw notFound(name);
+    if (result.numDeletedRows === 0n) throw parameterNotFound(name);
   }
 
   private async latestRow(name: string): Promise<Row | undefined> {
@@ -151,14 +152,6 @@ function summary(row: Pick<Row, 'name' | 'version' | 'type' | 'description' | 'm
 
 function context(name: string): string {
   return `parameter ${name}`;
-}
-
-function notFound(name: string): MeridianError {
-  return new MeridianError('NOT_FOUND', `parameter ${name} not found; create it with \`meridian params put ${name} VALUE\``, { details: { name } });
-}
-
-function alreadyExists(name: string): MeridianError {
-  return new MeridianError('CONFLICT', `parameter ${name} already exists; pass --overwrite to replace it`, { details: { name } });
 }
 
 /** A primary-key or unique collision, in SQLite's words or PostgreSQL's. */
