@@ -9,6 +9,11 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import vm from 'node:vm';
 
+// The AWS SDK warns on every run that its releases after January 2027 need Node 22; Meridian
+// pins the SDK's major version, so that advice is not for Meridian's users. Set it to
+// anything else to see the warning.
+process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
+
 const file = fileURLToPath(new URL('../dist/meridian.cjs', import.meta.url));
 const cacheFile = `${file}.cache`;
 let cachedData;

@@ -14,7 +14,8 @@ import type { Engine, JobOutcome } from '../engine/engine.js';
 import { coerceError } from '../lib/coerce-error.js';
 import type { ActionContext, ParameterReader, SecretReader } from '../providers/provider.js';
 import type { ProviderRegistry } from '../providers/registry.js';
-import { makeArtifactStore } from '../stores/artifacts/folder-artifact-store.js';
+import type { ArtifactStore } from '../stores/artifacts/artifact-store.js';
+import { makeArtifactStoreFor } from '../stores/artifacts/make-store.js';
 import { unzipTo, zipFolder } from '../stores/artifacts/zip.js';
 import type { TestReport } from '../domain/test-report.js';
 import type { ExecutionSnapshot, JobRecord } from '../stores/state/records.js';
@@ -32,6 +33,8 @@ export interface JobDeps {
   secrets: SecretReader;
   /** How often to look for an approval answered from another process. */
   pollMs?: number;
+  /** AWS_ENDPOINT_URL_S3, for regions whose store is an S3 bucket. */
+  s3Endpoint?: string;
 }
 
 export async function runJob(deps: JobDeps, job: JobRecord, abort: AbortSignal): Promise<JobOutcome> {
@@ -180,13 +183,13 @@ async function bringInputs(deps: JobDeps, snapshot: ExecutionSnapshot, action: A
   const inputs = new Map<string, string>();
   if (action.inputArtifacts.length === 0) return inputs;
   const records = await deps.store.artifacts(deps.store.db, execution.id);
-  const target = storeFor(execution.context.stores, action.region);
+  const target = storeFor(deps, execution.context.stores, action.region);
   for (const name of action.inputArtifacts) {
     const record = records.find((r) => r.name === name);
     if (!record) {
       throw new MeridianError('ARTIFACT', `input artifact ${name} was not produced in this execution; check that an earlier action lists it in its outputs`);
     }
-    const source = storeFor(execution.context.stores, record.region);
+    const source = storeFor(deps, execution.context.stores, record.region);
     const started = performance.now();
     const copy = await target.copyFrom(source, record.digest);
     if (copy.copied) {
@@ -207,7 +210,7 @@ async function storeOutput(deps: JobDeps, snapshot: ExecutionSnapshot, action: A
   const zip = path.join(tmp, `${randomUUID()}.zip`);
   try {
     await zipFolder(dir, zip);
-    const stored = await storeFor(execution.context.stores, action.region).putFile(zip);
+    const stored = await storeFor(deps, execution.context.stores, action.region).putFile(zip);
     await deps.store.recordArtifact(deps.store.db, {
       executionId: execution.id,
       name,
@@ -221,10 +224,13 @@ async function storeOutput(deps: JobDeps, snapshot: ExecutionSnapshot, action: A
   }
 }
 
-function storeFor(stores: Record<string, string>, region: string): ReturnType<typeof makeArtifactStore> {
-  const root = stores[region];
-  if (!root) throw new MeridianError('ARTIFACT', `region ${region} has no artifact store; declare one for it`);
-  return makeArtifactStore(region, root);
+/** A region's store: a folder, or an S3 bucket for an `s3://bucket[/prefix]` location. */
+function storeFor(deps: JobDeps, stores: Record<string, string>, region: string): ArtifactStore {
+  const location = stores[region];
+  if (!location) throw new MeridianError('ARTIFACT', `region ${region} has no artifact store; declare one for it`);
+  const options: Parameters<typeof makeArtifactStoreFor>[2] = { stateDir: deps.stateDir };
+  if (deps.s3Endpoint !== undefined) options.s3Endpoint = deps.s3Endpoint;
+  return makeArtifactStoreFor(location, region, options);
 }
 
 async function awaitApproval(deps: JobDeps, job: JobRecord, stage: string, action: string, signal: AbortSignal): Promise<{ status: 'Approved' | 'Rejected'; comment?: string; by?: string }> {

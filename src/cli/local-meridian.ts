@@ -16,7 +16,7 @@ import { loadMasterKey } from '../stores/secrets/crypto.js';
 import { openSqlite } from '../stores/state/sqlite/open-sqlite.js';
 import type { Database } from '../stores/state/schema.js';
 import { StateStore } from '../stores/state/state-store.js';
-import { masterKeyFromEnv } from './environment.js';
+import { masterKeyFromEnv, s3EndpointFromEnv } from './environment.js';
 
 export interface LocalMeridian {
   stateDir: string;
@@ -58,7 +58,10 @@ export async function openLocalMeridian(
     onError: (error) => backgroundErrors.push(error),
   };
   if (options.executionIds) agentOptions.executionIds = options.executionIds;
-  const created = new EmbeddedAgent({ engine, store, registry, stateDir, parameters, secrets }, agentOptions);
+  const jobDeps: ConstructorParameters<typeof EmbeddedAgent>[0] = { engine, store, registry, stateDir, parameters, secrets };
+  const s3Endpoint = s3EndpointFromEnv();
+  if (s3Endpoint !== undefined) jobDeps.s3Endpoint = s3Endpoint;
+  const created = new EmbeddedAgent(jobDeps, agentOptions);
   wake.agent = created;
   return {
     stateDir,

@@ -61,8 +61,12 @@ export async function buildExecutionContext(pipeline: Pipeline, request: StartRe
       throw new MeridianError('BAD_INPUT', `pipeline variable ${variable.name} has no default; pass --variable ${variable.name}=VALUE`);
     }
   }
-  const storeRoot = (location: string, kind: string, region: string): string =>
-    kind === 'folder' ? path.resolve(request.stateDir, location) : path.join(request.stateDir, 'stores', region);
+  // A native `store: s3://bucket/prefix` is an S3 store; a CodePipeline ArtifactStores bucket stays a
+  // local folder per region (nothing here reaches AWS unless a definition asks for s3:// explicitly).
+  const storeRoot = (location: string, kind: string, region: string): string => {
+    if (kind === 'folder') return path.resolve(request.stateDir, location);
+    return location.startsWith('s3://') ? location : path.join(request.stateDir, 'stores', region);
+  };
   for (const region of pipeline.regions) context.stores[region.name] = storeRoot(region.store.location, region.store.kind, region.name);
   context.stores[pipeline.homeRegion] ??= path.join(request.stateDir, 'stores', pipeline.homeRegion);
   return { context, error };

@@ -50,7 +50,7 @@ stages:
     const pipeline = await loadDefinition(file);
     expect(pipeline).toMatchObject({ name: 'shop', executionMode: 'QUEUED', homeRegion: 'eu-west-1', format: 'native', resources: {} });
     expect(pipeline.regions).toEqual([
-      { name: 'eu-west-1', timezone: 'Europe/Dublin', store: { kind: 's3', location: 'shop-eu' } },
+      { name: 'eu-west-1', timezone: 'Europe/Dublin', store: { kind: 's3', location: 's3://shop-eu' } },
       { name: 'us-east-1', timezone: 'UTC', store: { kind: 'folder', location: '/var/meridian/us' } },
       { name: 'ap-southeast-2', timezone: 'UTC', store: { kind: 'folder', location: 'stores/ap-southeast-2' } },
     ]);

@@ -87,7 +87,8 @@ function compileRegions(definition: NativeDefinition, locator: Locator, trace: P
  */
 function storeRef(region: string, written: string | undefined, baseDir = '.'): ArtifactStoreRef {
   if (written === undefined) return { kind: 'folder', location: `stores/${region}` };
-  if (written.startsWith('s3://')) return { kind: 's3', location: written.slice('s3://'.length) };
+  // Kept with its scheme: the execution uses an S3 store only for an explicit s3:// location.
+  if (written.startsWith('s3://')) return { kind: 's3', location: written };
   return { kind: 'folder', location: path.resolve(baseDir, written) };
 }
 
