@@ -10,6 +10,8 @@ describe('built-in providers', () => {
       'Build/AWS/CodeBuild',
       'Compute/AWS/Commands',
       'Compute/Meridian/Noop',
+      'Deploy/AWS/CloudFormation',
+      'Deploy/Meridian/Release',
       'Source/AWS/CodeCommit',
       'Source/AWS/CodeStarSourceConnection',
       'Source/Meridian/Git',

@@ -15,6 +15,8 @@ export const SHORT_NAMES: Readonly<Record<string, ActionTypeId>> = {
   codebuild: { category: 'Build', owner: 'AWS', provider: 'CodeBuild', version: '1' },
   cloudformation: { category: 'Deploy', owner: 'AWS', provider: 'CloudFormation', version: '1' },
   git: { category: 'Source', owner: 'Meridian', provider: 'Git', version: '1' },
+  // No aliases: its `with:` keys (target, mode, hooks, healthCheck...) are its own names.
+  release: { category: 'Deploy', owner: 'Meridian', provider: 'Release', version: '1' },
 };
 
 const ALIASES: Readonly<Record<string, Readonly<Record<string, string>>>> = {
