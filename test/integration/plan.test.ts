@@ -1,5 +1,6 @@
+import fs from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { runCli } from '../helpers/cli.js';
+import { REPO_ROOT, runCli } from '../helpers/cli.js';
 
 describe('meridian plan and schema', () => {
   it('plan --json prints the expanded pipeline in the shape DESIGN.md fixes', async () => {
@@ -42,5 +43,7 @@ describe('meridian plan and schema', () => {
     const schema = JSON.parse(result.stdout) as { type: string; properties: Record<string, unknown> };
     expect(schema.type).toBe('object');
     expect(Object.keys(schema.properties)).toEqual(expect.arrayContaining(['pipeline', 'regions', 'sources', 'stages']));
+    // The copy shipped for editors is the one the validator would generate: run `npm run schema` after changing it.
+    expect(fs.readFileSync(`${REPO_ROOT}schema/meridian.schema.json`, 'utf8')).toBe(result.stdout);
   });
 });
