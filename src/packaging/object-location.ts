@@ -35,7 +35,7 @@ export function storeFolderFrom(value: string, what: string): string {
     }
   }
   if (/^[a-z][a-z0-9+.-]*:\/\//i.test(value)) {
-    throw new MeridianError('BAD_INPUT', `${what} ${value} is not a folder: \`meridian package\` writes to a folder store; give a path or a file:// URL`);
+    throw new MeridianError('BAD_INPUT', `${what} ${value} is not a folder: \`meridian package\` writes to a folder store or an S3 bucket; give a path, a file:// URL or s3://bucket[/prefix]`);
   }
   return path.resolve(value);
 }
@@ -94,18 +94,23 @@ export function replacementFor(shape: Shape, object: StoredObject, region: strin
 }
 
 export interface StoreChoice {
+  /** A folder store; empty when the store is an S3 bucket. */
   root: string;
+  /** Set when the region's store is `s3://bucket[/prefix]`. */
+  s3?: { bucket: string; prefix: string | undefined };
   /** Set when the choice is probably not what the caller meant. */
   warning?: string;
 }
 
 /** `--store` wins; then the execution's store for the region (a build's MERIDIAN_ARTIFACT_STORES); then `<state-dir>/stores/<region>`. */
 export function chooseStore(input: { store?: string; region: string; executionStores?: string; stateDir: string }): StoreChoice {
+  if (input.store?.startsWith('s3://')) return { root: '', s3: parseS3Store(input.store) };
   if (input.store !== undefined) return { root: storeFolderFrom(input.store, '--store') };
   const fallback = path.join(input.stateDir, 'stores', input.region);
   if (input.executionStores === undefined) return { root: fallback };
   const stores = parseArtifactStores(input.executionStores);
   const folder = stores[input.region];
+  if (folder?.startsWith('s3://')) return { root: '', s3: parseS3Store(folder) };
   if (folder !== undefined) return { root: storeFolderFrom(folder, `MERIDIAN_ARTIFACT_STORES.${input.region}`) };
   return {
     root: fallback,
@@ -113,4 +118,13 @@ export function chooseStore(input: { store?: string; region: string; executionSt
       `warning: this execution has no artifact store for ${input.region} (MERIDIAN_ARTIFACT_STORES has ${Object.keys(stores).join(', ') || 'none'}); ` +
       `writing to ${fallback}. Pass --store to choose the folder.`,
   };
+}
+
+/** `s3://bucket[/prefix]` into its parts. */
+export function parseS3Store(value: string): { bucket: string; prefix: string | undefined } {
+  const rest = value.slice('s3://'.length).replace(/\/+$/, '');
+  const slash = rest.indexOf('/');
+  const bucket = slash < 0 ? rest : rest.slice(0, slash);
+  if (bucket === '') throw new MeridianError('BAD_INPUT', `${value} names no bucket; write s3://bucket[/prefix]`);
+  return { bucket, prefix: slash < 0 ? undefined : rest.slice(slash + 1) };
 }

@@ -22,7 +22,12 @@ export interface UploaderOptions {
   log: (line: string) => void;
 }
 
-export class ObjectUploader {
+/** Where `meridian package` puts an object: a folder store (below) or an S3 bucket (s3-object-uploader.ts). */
+export interface Uploader {
+  upload(file: string, extension?: string): Promise<StoredObject>;
+}
+
+export class ObjectUploader implements Uploader {
   constructor(private readonly options: UploaderOptions) {}
 
   async upload(file: string, extension?: string): Promise<StoredObject> {

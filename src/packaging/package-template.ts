@@ -11,14 +11,14 @@ import { isScalar } from 'yaml';
 import { assertNever } from '../domain/errors.js';
 import { zipFolder } from '../stores/artifacts/zip.js';
 import { replacementFor, type StoredObject } from './object-location.js';
-import type { ObjectUploader } from './object-uploader.js';
+import type { Uploader } from './object-uploader.js';
 import { planTemplate, type ArtifactReference, type ArtifactSource, type TemplatePlan } from './plan-template.js';
 import { renderTemplate, type OutputFormat } from './template-file.js';
 
 export interface PackageRequest {
   templateFile: string;
   region: string;
-  uploader: ObjectUploader;
+  uploader: Uploader;
   format: OutputFormat;
 }
 

@@ -43,15 +43,15 @@ describe('meridian package: the region store', () => {
     expect(result.stderr).toContain('warning: this execution has no artifact store for ap-southeast-2 (MERIDIAN_ARTIFACT_STORES has eu-west-1)');
   });
 
-  it('refuses a malformed MERIDIAN_ARTIFACT_STORES, a non-folder --store and a prefix that climbs out of objects/ (exit 2)', async () => {
+  it('refuses a malformed MERIDIAN_ARTIFACT_STORES, a --store that is neither a folder nor s3:// and a prefix that climbs out of objects/ (exit 2)', async () => {
     const dir = copyFixture('json');
     const template = path.join(dir, 'template.json');
     const bad = await meridianPackage(['--template-file', template, '--region', 'eu-west-1'], { env: { MERIDIAN_ARTIFACT_STORES: '{eu-west-1' } });
     expect(bad.code).toBe(2);
     expect(bad.stderr).toContain('MERIDIAN_ARTIFACT_STORES is not JSON');
-    const s3 = await meridianPackage(['--template-file', template, '--region', 'eu-west-1', '--store', 's3://bucket']);
-    expect(s3.code).toBe(2);
-    expect(s3.stderr).toContain('--store s3://bucket is not a folder');
+    const http = await meridianPackage(['--template-file', template, '--region', 'eu-west-1', '--store', 'https://example.com/bucket']);
+    expect(http.code).toBe(2);
+    expect(http.stderr).toContain('--store https://example.com/bucket is not a folder');
     const climb = await meridianPackage(['--template-file', template, '--region', 'eu-west-1', '--state-dir', tempDir(), '--s3-prefix', '../x']);
     expect(climb.code).toBe(2);
     expect(climb.stderr).toContain('may not contain ".." segments');

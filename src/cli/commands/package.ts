@@ -3,9 +3,10 @@ import path from 'node:path';
 import type { Command } from 'commander';
 import { MeridianError } from '../../domain/errors.js';
 import { checkPrefix, checkRegion, chooseStore, defaultBucket } from '../../packaging/object-location.js';
-import { ObjectUploader } from '../../packaging/object-uploader.js';
+import { ObjectUploader, type Uploader } from '../../packaging/object-uploader.js';
 import { packageTemplate } from '../../packaging/package-template.js';
-import { artifactStoresFromEnv, stateDirFromEnv, regionFromEnv } from '../environment.js';
+import { S3ObjectUploader } from '../../packaging/s3-object-uploader.js';
+import { artifactStoresFromEnv, stateDirFromEnv, regionFromEnv, s3EndpointFromEnv } from '../environment.js';
 import { resolveStateDir, STATE_DIR_FLAGS, STATE_DIR_HELP } from '../state-dir.js';
 import type { RegisterCommand } from './index.js';
 
@@ -45,7 +46,7 @@ export const registerPackage: RegisterCommand = (program: Command, io) => {
     .description("upload a template's local artifacts to a region's artifact store and write the template that points at them")
     .requiredOption('--template-file <file>', 'the CloudFormation or SAM template (YAML or JSON)')
     .option('--region <region>', 'whose artifact store receives the objects (default: AWS_REGION, which builds set to the action\'s region)')
-    .option('--store <folder-or-url>', 'the store folder (a path or file:// URL); overrides the region store')
+    .option('--store <folder-or-url>', 'the store: a folder (a path or file:// URL) or s3://bucket[/prefix]; overrides the region store')
     .option('--s3-bucket <name>', 'the bucket name written into the template (default meridian-<region>)')
     .option('--s3-prefix <prefix>', 'a prefix for the object keys')
     .option('--output-template-file <file>', 'write the packaged template here instead of stdout')
@@ -70,13 +71,19 @@ export const registerPackage: RegisterCommand = (program: Command, io) => {
         ...(executionStores === undefined ? {} : { executionStores }),
       });
       if (store.warning !== undefined) io.err(`${store.warning}\n`);
-      const uploader = new ObjectUploader({
-        storeRoot: store.root,
-        bucket: options.s3Bucket ?? defaultBucket(options.region),
-        prefix: options.s3Prefix,
-        force: options.forceUpload === true,
-        log: (line) => io.err(`${line}\n`),
-      });
+      const log = (line: string): void => io.err(`${line}\n`);
+      const force = options.forceUpload === true;
+      let uploader: Uploader;
+      if (store.s3) {
+        // An S3 store: the objects go to that bucket, so the template names it (not --s3-bucket).
+        const prefix = [store.s3.prefix, options.s3Prefix].filter((p) => p !== undefined && p !== '').join('/') || undefined;
+        const s3Options: ConstructorParameters<typeof S3ObjectUploader>[0] = { region: options.region, bucket: store.s3.bucket, prefix, force, log };
+        const endpoint = s3EndpointFromEnv();
+        if (endpoint !== undefined) s3Options.endpoint = endpoint;
+        uploader = new S3ObjectUploader(s3Options);
+      } else {
+        uploader = new ObjectUploader({ storeRoot: store.root, bucket: options.s3Bucket ?? defaultBucket(options.region), prefix: options.s3Prefix, force, log });
+      }
       const text = await packageTemplate({
         templateFile: options.templateFile,
         region: options.region,
