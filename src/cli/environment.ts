@@ -42,3 +42,13 @@ export function ssmEndpointFromEnv(): string | undefined {
   const value = process.env['AWS_ENDPOINT_URL_SSM'];
   return value === undefined || value === '' ? undefined : value;
 }
+
+/**
+ * `MERIDIAN_PARAMETER_STORE`: where parameters live. Unset, empty or `local`: the encrypted
+ * store in the state dir. `ssm://REGION`: AWS Systems Manager Parameter Store in that region
+ * (with `AWS_ENDPOINT_URL_SSM` for a local endpoint).
+ */
+export function parameterStoreFromEnv(): string | undefined {
+  const value = process.env['MERIDIAN_PARAMETER_STORE'];
+  return value === undefined || value === '' ? undefined : value;
+}

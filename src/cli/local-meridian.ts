@@ -10,13 +10,14 @@ import { makeOwnerId } from '../lib/process-owner.js';
 import { registerBuiltinProviders } from '../providers/builtin.js';
 import { ProviderRegistry } from '../providers/registry.js';
 import { ExportsStore } from '../stores/exports/exports-store.js';
-import { LocalParameterStore } from '../stores/parameters/local-parameter-store.js';
+import type { ParameterStore } from '../stores/parameters/parameter-store.js';
 import { LocalSecretStore } from '../stores/secrets/local-secret-store.js';
 import { loadMasterKey } from '../stores/secrets/crypto.js';
 import { openSqlite } from '../stores/state/sqlite/open-sqlite.js';
 import type { Database } from '../stores/state/schema.js';
 import { StateStore } from '../stores/state/state-store.js';
 import { masterKeyFromEnv, s3EndpointFromEnv } from './environment.js';
+import { chooseParameterStore } from './parameter-store-choice.js';
 
 export interface LocalMeridian {
   stateDir: string;
@@ -25,7 +26,7 @@ export interface LocalMeridian {
   engine: Engine;
   agent: EmbeddedAgent;
   registry: ProviderRegistry;
-  parameters: LocalParameterStore;
+  parameters: ParameterStore;
   secrets: LocalSecretStore;
   exports: ExportsStore;
   owner: string;
@@ -44,7 +45,7 @@ export async function openLocalMeridian(
   const owner = makeOwnerId();
   const store = new StateStore(db);
   const key = loadMasterKey({ stateDir, envValue: masterKeyFromEnv() });
-  const parameters = new LocalParameterStore(db, key);
+  const parameters = chooseParameterStore(db, () => key);
   const secrets = new LocalSecretStore(db, key);
   const exports = new ExportsStore(db);
   const registry = registerBuiltinProviders(new ProviderRegistry());

@@ -4,7 +4,8 @@
  * `get-parameters-by-path`/`describe-parameters`, `get-parameter-history` and `delete-parameter`.
  */
 import { Option, type Command } from 'commander';
-import { LocalParameterStore } from '../../stores/parameters/local-parameter-store.js';
+import type { ParameterStore } from '../../stores/parameters/parameter-store.js';
+import { chooseParameterStore } from '../parameter-store-choice.js';
 import { PARAMETER_TYPES, type Parameter, type ParameterSummary, type ParameterType } from '../../stores/parameters/parameter-store.js';
 import type { CliIO } from '../io.js';
 import { masterKeyFor, printJson, withStateDb } from '../state-db.js';
@@ -15,9 +16,9 @@ interface StateOptions {
   stateDir?: string;
 }
 
-async function withParameters<T>(options: StateOptions, fn: (store: LocalParameterStore) => Promise<T>): Promise<T> {
+async function withParameters<T>(options: StateOptions, fn: (store: ParameterStore) => Promise<T>): Promise<T> {
   const stateDir = resolveStateDir(options.stateDir);
-  return withStateDb(stateDir, (db) => fn(new LocalParameterStore(db, masterKeyFor(stateDir))));
+  return withStateDb(stateDir, (db) => fn(chooseParameterStore(db, () => masterKeyFor(stateDir))));
 }
 
 export const registerParams: RegisterCommand = (program: Command, io: CliIO) => {
@@ -31,7 +32,7 @@ export const registerParams: RegisterCommand = (program: Command, io: CliIO) => 
     .option('--description <text>', 'what the parameter is for')
     .option(STATE_DIR_FLAGS, STATE_DIR_HELP)
     .action(async (name: string, value: string, options: StateOptions & { type: ParameterType; overwrite?: boolean; description?: string }) => {
-      const input: Parameters<LocalParameterStore['put']>[0] = { name, value, type: options.type, overwrite: options.overwrite === true };
+      const input: Parameters<ParameterStore['put']>[0] = { name, value, type: options.type, overwrite: options.overwrite === true };
       if (options.description !== undefined) input.description = options.description;
       const { version } = await withParameters(options, (store) => store.put(input));
       printJson(io, { Version: version, Tier: 'Standard' });
@@ -54,7 +55,7 @@ export const registerParams: RegisterCommand = (program: Command, io: CliIO) => 
     .option('--recursive', 'with --path: every level below it, not only the next one')
     .option(STATE_DIR_FLAGS, STATE_DIR_HELP)
     .action(async (options: StateOptions & { path?: string; recursive?: boolean }) => {
-      const list: Parameters<LocalParameterStore['list']>[0] = { recursive: options.recursive === true };
+      const list: Parameters<ParameterStore['list']>[0] = { recursive: options.recursive === true };
       if (options.path !== undefined) list.path = options.path;
       const parameters = await withParameters(options, (store) => store.list(list));
       printJson(io, { Parameters: parameters.map(describe) });
