@@ -3,18 +3,10 @@
  * behaviour as callers see it. `make` gives a fresh, empty store per call.
  */
 import { describe, expect, it } from 'vitest';
-import { MeridianError } from '../../src/domain/errors.js';
 import type { ParameterReader } from '../../src/providers/provider.js';
 import type { ParameterStore, PutParameterInput } from '../../src/stores/parameters/parameter-store.js';
+import { failure } from '../helpers/failure.js';
 
-async function failure(promise: Promise<unknown>): Promise<MeridianError> {
-  const error = await promise.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  expect(error).toBeInstanceOf(MeridianError);
-  return error as MeridianError;
-}
 
 export function describeParameterStore(name: string, make: () => Promise<ParameterStore>): void {
   describe(`ParameterStore contract: ${name}`, () => {

@@ -5,19 +5,12 @@ import { describe, expect, it } from 'vitest';
 import { MeridianError } from '../../src/domain/errors.js';
 import { commandsProvider } from '../../src/providers/commands/index.js';
 import { logShows, makeAction, makeTempDir, makeTestContext, type TestContextOptions } from './context.js';
+import { failure } from '../helpers/failure.js';
 
 function commands(list: string[], extra: Partial<TestContextOptions> = {}): TestContextOptions {
   return { type: 'Compute/AWS/Commands', commands: list, ...extra };
 }
 
-async function failure(promise: Promise<unknown>): Promise<MeridianError> {
-  const error = await promise.then(
-    () => undefined,
-    (thrown: unknown) => thrown,
-  );
-  expect(error).toBeInstanceOf(MeridianError);
-  return error as MeridianError;
-}
 
 /**
  * Living processes (zombies excluded: a killed child of an exited shell may wait for init to

@@ -7,6 +7,7 @@ import { MeridianError } from '../../src/domain/errors.js';
 import { gitSourceProvider } from '../../src/providers/git-source/index.js';
 import { makeAction, makeTempDir, makeTestContext, type TestContextOptions } from './context.js';
 import { commit, gitIn, makeRepo } from './git-fixture.js';
+import { failure } from '../helpers/failure.js';
 
 const run = promisify(execFile);
 
@@ -19,14 +20,6 @@ function nativeSource(repository: string, branch?: string, extra: Partial<TestCo
   };
 }
 
-async function failure(promise: Promise<unknown>): Promise<MeridianError> {
-  const error = await promise.then(
-    () => undefined,
-    (thrown: unknown) => thrown,
-  );
-  expect(error).toBeInstanceOf(MeridianError);
-  return error as MeridianError;
-}
 
 describe('git source: local repositories', () => {
   it('exports the tree of a branch without .git and reports CodePipeline-style variables', async () => {

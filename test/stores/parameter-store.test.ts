@@ -5,6 +5,7 @@ import { LocalParameterStore } from '../../src/stores/parameters/local-parameter
 import { openSqlite } from '../../src/stores/state/sqlite/open-sqlite.js';
 import { describeParameterStore } from '../contract/parameter-store.contract.js';
 import { filesContaining, freshState } from './state-db.js';
+import { failure } from '../helpers/failure.js';
 
 async function makeStore(): Promise<{ store: LocalParameterStore; stateDir: string; key: Buffer }> {
   const { db, stateDir } = await freshState();
@@ -12,14 +13,6 @@ async function makeStore(): Promise<{ store: LocalParameterStore; stateDir: stri
   return { store: new LocalParameterStore(db, key), stateDir, key };
 }
 
-async function failure(promise: Promise<unknown>): Promise<MeridianError> {
-  const error = await promise.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  expect(error).toBeInstanceOf(MeridianError);
-  return error as MeridianError;
-}
 
 describeParameterStore('local', async () => (await makeStore()).store);
 

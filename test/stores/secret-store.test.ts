@@ -1,23 +1,15 @@
 import { randomBytes } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { MeridianError } from '../../src/domain/errors.js';
 import type { SecretReader } from '../../src/providers/provider.js';
 import { LocalSecretStore } from '../../src/stores/secrets/local-secret-store.js';
 import { filesContaining, freshState } from './state-db.js';
+import { failure } from '../helpers/failure.js';
 
 async function makeStore(): Promise<{ store: LocalSecretStore; stateDir: string }> {
   const { db, stateDir } = await freshState();
   return { store: new LocalSecretStore(db, randomBytes(32)), stateDir };
 }
 
-async function failure(promise: Promise<unknown>): Promise<MeridianError> {
-  const error = await promise.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  expect(error).toBeInstanceOf(MeridianError);
-  return error as MeridianError;
-}
 
 describe('LocalSecretStore', () => {
   it('labels each new version AWSCURRENT and moves the previous one to AWSPREVIOUS', async () => {
