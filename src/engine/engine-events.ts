@@ -1,12 +1,6 @@
-/** What the engine tells listeners (the CLI's progress view, later the server's live feed). */
-export interface EngineEvent {
-  executionId: string;
-  at: string;
-  type: string;
-  stage: string | null;
-  action: string | null;
-  description: string;
-  data: Record<string, unknown> | null;
-}
+import type { EventRecord } from '../stores/state/records.js';
+
+/** What the engine tells listeners (the CLI's progress view, later the server's live feed): a committed event. */
+export type EngineEvent = Omit<EventRecord, 'id'>;
 
 export type EngineListener = (event: EngineEvent) => void;

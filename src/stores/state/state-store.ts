@@ -185,16 +185,11 @@ export class StateStore {
   async updateAction(
     db: Db,
     key: { executionId: string; stageIndex: number; actionIndex: number },
-    patch: Partial<{
-      status: ActionStatus;
-      attempts: number;
-      startedAt: string | null;
-      endedAt: string | null;
-      waitingReason: string | null;
-      outputVariables: Record<string, string>;
-      error: ActionError | null;
-      reports: TestReport[] | null;
-    }>,
+    patch: Partial<
+      Pick<ActionRecord, 'status' | 'attempts' | 'startedAt' | 'endedAt' | 'waitingReason' | 'outputVariables' | 'error'> & {
+        reports: TestReport[] | null;
+      }
+    >,
   ): Promise<void> {
     const set: Record<string, unknown> = {};
     if (patch.status !== undefined) set.status = patch.status;
