@@ -26,6 +26,15 @@ async function summary(state: string, id: string): Promise<ExecutionSummary> {
   return JSON.parse(shown.stdout) as ExecutionSummary;
 }
 
+/** The id of the state dir's execution once its approval (first action of stage 2) waits. */
+function approvalWaiting(state: string): Promise<string> {
+  return eventually(async () => {
+    const ids = fs.existsSync(path.join(state, 'state.db')) ? await executionIds(state) : [];
+    if (!ids[0]) return undefined;
+    return (await summary(state, ids[0])).stages[1]?.actions[0]?.status === 'Waiting' ? ids[0] : undefined;
+  }, 20_000, 'approval to wait');
+}
+
 describe('durable executions', () => {
   it('resumes after kill -9 mid-action; completed actions run once', async () => {
     const repo = makeRepo({ 'a.txt': 'a\n' });
@@ -133,12 +142,7 @@ stages:
 `,
     );
     const child = startCli(['run', '-f', file, '--state-dir', state, '--json']);
-    const id = await eventually(async () => {
-      const ids = fs.existsSync(path.join(state, 'state.db')) ? await executionIds(state) : [];
-      if (!ids[0]) return undefined;
-      const s = await summary(state, ids[0]);
-      return s.stages[1]?.actions[0]?.status === 'Waiting' ? ids[0] : undefined;
-    }, 20_000, 'approval to wait');
+    const id = await approvalWaiting(state);
     const approved = await runCli(['approve', id, 'go-live', '--comment', 'ship it', '--by', 'ops-lead', '--state-dir', state]);
     expect(approved.code).toBe(0);
     const result = await finished(child);
@@ -167,11 +171,7 @@ stages:
 `,
     );
     const child = startCli(['run', '-f', file, '--state-dir', state, '--json']);
-    const id = await eventually(async () => {
-      const ids = fs.existsSync(path.join(state, 'state.db')) ? await executionIds(state) : [];
-      if (!ids[0]) return undefined;
-      return (await summary(state, ids[0])).stages[1]?.actions[0]?.status === 'Waiting' ? ids[0] : undefined;
-    }, 20_000, 'approval to wait');
+    const id = await approvalWaiting(state);
     expect((await runCli(['reject', id, 'go-live', '--comment', 'not today', '--state-dir', state])).code).toBe(0);
     const result = await finished(child);
     expect(result.code).toBe(1);
