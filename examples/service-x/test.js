@@ -6,17 +6,17 @@ let server;
 let base;
 
 before(async () => {
-  server = makeServer({ region: 'test-region' });
+  server = makeServer({ region: 'test-region', release: { release: 'r-test', version: 'abc123' } });
   await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
   base = `http://127.0.0.1:${server.address().port}`;
 });
 
 after(() => new Promise((resolve) => server.close(resolve)));
 
-test('GET /health says ok and names the region', async () => {
+test('GET /health says ok and names the region and the release', async () => {
   const res = await fetch(`${base}/health`);
   assert.equal(res.status, 200);
-  assert.deepEqual(await res.json(), { status: 'ok', region: 'test-region' });
+  assert.deepEqual(await res.json(), { status: 'ok', region: 'test-region', release: 'r-test', version: 'abc123' });
 });
 
 test('GET /hello greets by name', async () => {

@@ -52,6 +52,10 @@ export async function driveAndReport(
       const took = summary.endedAt ? ` in ${formatDuration(Date.parse(summary.endedAt) - Date.parse(summary.startedAt))}` : '';
       io.out(`Execution ${summary.executionId} ${summary.status}${took}.\n`);
       for (const stage of summary.stages) {
+        // Released services say where they answer (the release action's `url`).
+        for (const action of stage.actions.filter((a) => a.status === 'Succeeded' && a.outputVariables?.Url !== undefined)) {
+          io.out(`  ${action.region}: ${action.outputVariables?.Url ?? ''} (${stage.name}/${action.name})\n`);
+        }
         for (const action of stage.actions.filter((a) => a.status === 'Failed' || a.status === 'Abandoned')) {
           io.out(`  ${stage.name}/${action.name} (${action.region}) ${action.status}: ${action.error?.message ?? 'no error recorded'}\n`);
           io.out(`  Log: meridian logs ${summary.executionId} ${action.name}${stateDirFlag(meridian)}\n`);

@@ -5,7 +5,7 @@
  * example's make-repo.sh (so it also covers uncommitted changes to the example).
  */
 import { execFile } from 'node:child_process';
-import { mkdtempSync, readFileSync, readlinkSync, realpathSync, rmSync, lstatSync } from 'node:fs';
+import { lstatSync, mkdtempSync, readFileSync, readlinkSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -27,6 +27,9 @@ interface ActionSummary {
   region: string;
   runOrder: number;
   status: string;
+  outputVariables: Record<string, string>;
+  error?: { message: string };
+  reports?: Array<{ name: string; totals: { total: number; passed: number; failed: number } }>;
 }
 
 interface ExecutionSummary {
@@ -79,6 +82,30 @@ function expectAllSucceeded(summary: ExecutionSummary): void {
   }
 }
 
+/** Region -> where its service answers, from the activate actions' `Url` output variables. */
+function serviceUrls(summary: ExecutionSummary): Record<string, string> {
+  const urls: Record<string, string> = {};
+  for (const action of summary.stages.flatMap((stage) => stage.actions)) {
+    if (action.outputVariables.Url !== undefined) urls[action.region] = action.outputVariables.Url;
+  }
+  return urls;
+}
+
+async function health(url: string): Promise<Record<string, unknown>> {
+  const response = await fetch(`${url}/health`);
+  return { httpStatus: response.status, ...((await response.json()) as Record<string, unknown>) };
+}
+
+async function head(repo: string): Promise<string> {
+  return (await run('git', ['-C', repo, 'rev-parse', 'HEAD'], {})).stdout.trim();
+}
+
+async function commitAll(repo: string, message: string): Promise<void> {
+  const identity = ['-c', 'user.name=Test', '-c', 'user.email=test@example.com', '-c', 'commit.gpgsign=false'];
+  expectExit(await run('git', ['-C', repo, 'add', '--all'], {}), 0);
+  expectExit(await run('git', ['-C', repo, ...identity, 'commit', '--quiet', '-m', message], {}), 0);
+}
+
 function expectDeployed(deployRoot: string): void {
   for (const region of REGIONS) {
     const current = path.join(deployRoot, region, 'current');
@@ -100,46 +127,85 @@ describe('examples/service-x', () => {
     temps.push(dir);
     return dir;
   };
-  afterEach(() => {
+  const stateDirs: string[] = [];
+  /** The native example leaves its services running, as a user's run would; stop them. */
+  const stopServicesAfter = (stateDir: string): void => {
+    stateDirs.push(stateDir);
+  };
+  afterEach(async () => {
+    for (const stateDir of stateDirs.splice(0)) await run('bash', [path.join(EXAMPLE, 'scripts', 'stop.sh'), stateDir], {});
     for (const dir of temps.splice(0)) rmSync(dir, { recursive: true, force: true });
   });
 
-  it('runs meridian.yaml against the repository that contains it', async () => {
+  it('releases to three local regions, deploys a new commit everywhere, and rolls back a region whose health check fails', async () => {
     const work = tempDir('meridian-example-native-');
     const stateDir = path.join(work, 'state');
-    const deployRoot = path.join(work, 'deploy');
+    const deployRoot = path.join(stateDir, 'deploy');
+    const repo = path.join(work, 'service-x');
+    stopServicesAfter(stateDir);
 
-    const outcome = await meridian(['run', '-f', 'examples/service-x/meridian.yaml', '--state-dir', stateDir, '--json'], { DEPLOY_ROOT: deployRoot });
-
-    expectExit(outcome, 0);
-    const summary = parseSummary(outcome.stdout);
+    // 1. The README's main command: the source is the repository holding the file, at HEAD.
+    const first = await meridian(['run', '-f', 'examples/service-x/meridian.yaml', '--state-dir', stateDir, '--json']);
+    expectExit(first, 0);
+    const summary = parseSummary(first.stdout);
     expectAllSucceeded(summary);
     expectDeployed(deployRoot);
 
     // The build is the example's buildspec: its JUnit report and its exported release id,
     // which the prepare actions use as the release folder name.
-    const build = summary.stages.find((stage) => stage.name === 'Build')?.actions[0] as ActionSummary & {
-      outputVariables: Record<string, string>;
-      reports?: Array<{ name: string; totals: { total: number; passed: number; failed: number } }>;
-    };
+    const build = summary.stages.find((stage) => stage.name === 'Build')?.actions[0] as ActionSummary;
     expect(build.reports?.[0]).toMatchObject({ name: 'service-tests', totals: { failed: 0 } });
     expect(build.reports?.[0]?.totals.total).toBeGreaterThanOrEqual(4);
     const releaseId = build.outputVariables.RELEASE_ID ?? '';
     expect(releaseId).toMatch(/^r-[0-9a-f]{12}-1$/);
+    const urls = serviceUrls(summary);
+    expect(Object.keys(urls).sort()).toEqual([...REGIONS].sort());
     for (const region of REGIONS) {
       expect(readlinkSync(path.join(deployRoot, region, 'current'))).toBe(`releases/${releaseId}`);
+      // Each region's service runs the new release on a port of its own.
+      expect(await health(urls[region]!)).toMatchObject({ status: 'ok', region, release: releaseId });
       // meridian package ran once per region, into that region's store.
       const packaged = readFileSync(path.join(deployRoot, region, 'current', 'serverless.packaged.yaml'), 'utf8');
       const key = /CodeUri: s3:\/\/meridian-[a-z0-9-]+\/([0-9a-f]{32})/.exec(packaged)?.[1];
       expect(key, packaged).toBeDefined();
       expect(lstatSync(path.join(stateDir, 'stores', region, 'objects', key!)).isFile()).toBe(true);
     }
-  }, RUN_TIMEOUT_MS + 10_000);
+    expect(new Set(Object.values(urls)).size).toBe(3);
+
+    // 2. A new commit (in a copy of the example) goes out everywhere, on the same ports.
+    expectExit(await run('bash', [path.join(EXAMPLE, 'make-repo.sh'), repo], {}), 0);
+    const second = await meridian(['run', '-f', 'examples/service-x/meridian.yaml', '--source', `src=${repo}`, '--state-dir', stateDir, '--json']);
+    expectExit(second, 0);
+    const secondCommit = await head(repo);
+    expect(serviceUrls(parseSummary(second.stdout))).toEqual(urls);
+    for (const region of REGIONS) expect(await health(urls[region]!)).toMatchObject({ region, version: secondCommit });
+
+    // 3. A commit whose service is unhealthy in one region: that region goes back to the
+    //    release it had, the others take the new one, and the execution fails.
+    const server = path.join(repo, 'examples', 'service-x', 'server.js');
+    writeFileSync(
+      server,
+      readFileSync(server, 'utf8').replace(
+        "if (url.pathname === '/health') return",
+        "if (url.pathname === '/health' && region === 'ap-southeast-2') return send(503, { status: 'broken', region });\n    if (url.pathname === '/health') return",
+      ),
+    );
+    await commitAll(repo, 'break /health in ap-southeast-2');
+    const third = await meridian(['run', '-f', 'examples/service-x/meridian.yaml', '--source', `src=${repo}`, '--state-dir', stateDir, '--json']);
+    expectExit(third, 1);
+    const thirdCommit = await head(repo);
+    const failed = parseSummary(third.stdout).stages.flatMap((stage) => stage.actions).filter((action) => action.status === 'Failed');
+    expect(failed.map((action) => action.name)).toEqual(['ap-southeast-2-activate']);
+    expect(failed[0]?.error?.message).toMatch(/rolled back to r-[0-9a-f]{12}-2.*answered 503/);
+    expect(await health(urls['ap-southeast-2']!)).toMatchObject({ status: 'ok', version: secondCommit });
+    expect(await health(urls['eu-west-1']!)).toMatchObject({ status: 'ok', version: thirdCommit });
+    expect(await health(urls['us-east-1']!)).toMatchObject({ status: 'ok', version: thirdCommit });
+  }, 3 * RUN_TIMEOUT_MS);
 
   it('runs pipeline.template.yaml once its SSM parameters exist', async () => {
     const work = tempDir('meridian-example-template-');
     const stateDir = path.join(work, 'state');
-    const deployRoot = path.join(work, 'deploy');
+    const deployRoot = path.join(stateDir, 'deploy');
     const repo = path.join(work, 'service-x');
     expectExit(await run('bash', [path.join(EXAMPLE, 'make-repo.sh'), repo], {}), 0);
 
@@ -153,7 +219,6 @@ describe('examples/service-x', () => {
 
     const outcome = await meridian(
       ['run', '-f', 'examples/service-x/pipeline.template.yaml', '--source', `source=${repo}`, '--state-dir', stateDir, '--json'],
-      { DEPLOY_ROOT: deployRoot },
     );
 
     expectExit(outcome, 0);

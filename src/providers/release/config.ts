@@ -10,6 +10,7 @@ import type { ConfigProblem } from '../provider.js';
 export const RELEASE_MODES = ['prepare', 'activate', 'deploy'] as const;
 export type ReleaseMode = (typeof RELEASE_MODES)[number];
 
+/** A local root is absolute, or relative to the state dir (resolved when the action runs). */
 export type TargetLocation = { kind: 'local'; root: string } | { kind: 'ssh'; user?: string; host: string; port?: number; root: string };
 
 export interface Hooks {
@@ -34,6 +35,8 @@ export interface ReleaseConfig {
   artifact?: string;
   path?: string;
   releaseId?: string;
+  /** Where the released service answers; printed after a run and exported as `Url`. */
+  url?: string;
   keep: number;
   shared: string[];
   hooks: Hooks;
@@ -60,6 +63,8 @@ export function parseReleaseConfig(action: Action): ParsedConfig {
   if (releaseId !== undefined && (!RELEASE_ID.test(releaseId) || releaseId.endsWith('.partial'))) {
     problems.push({ field: 'releaseId', message: `releaseId \`${releaseId}\` cannot be a folder name`, hint: 'use letters, digits, dot, dash and underscore' });
   }
+  const url = configString(action, 'url');
+  if (url !== undefined && !/^[a-z][a-z0-9+.-]*:\/\//i.test(url)) problems.push({ field: 'url', message: `url \`${url}\` is not a URL`, hint: 'e.g. url: http://127.0.0.1:8080' });
   const keep = wholeNumber(action.configuration.keep, 'keep', 5, 1, problems);
   const shared = parseShared(action.configuration.shared, problems);
   const hooks = parseHooks(action.configuration.hooks, problems);
@@ -79,6 +84,7 @@ export function parseReleaseConfig(action: Action): ParsedConfig {
       artifact: configString(action, 'artifact'),
       path: configString(action, 'path'),
       releaseId,
+      url,
       keep,
       shared,
       hooks,
@@ -91,7 +97,7 @@ export function parseReleaseConfig(action: Action): ParsedConfig {
 }
 
 function parseTarget(text: string | undefined, problems: ConfigProblem[]): TargetLocation | undefined {
-  const hint = 'e.g. target: file:///srv/app, /srv/app or ssh://deploy@host:22/srv/app';
+  const hint = 'e.g. target: file:///srv/app, /srv/app, deploy/eu-west-1 (inside the state dir) or ssh://deploy@host:22/srv/app';
   if (text === undefined) {
     problems.push({ field: 'target', message: 'target is required', hint });
     return undefined;
@@ -104,12 +110,23 @@ function parseTarget(text: string | undefined, problems: ConfigProblem[]): Targe
     }
     return { kind: 'ssh', user: match[1], host: match[2], port: match[3] === undefined ? undefined : Number(match[3]), root: trimSlash(match[4]) };
   }
-  const path = text.startsWith('file://') ? decodeURIComponent(text.slice('file://'.length)) : text;
-  if (!path.startsWith('/')) {
-    problems.push({ field: 'target', message: `target \`${text}\` must be an absolute path`, hint });
+  if (text.startsWith('file://')) {
+    const path = decodeURIComponent(text.slice('file://'.length));
+    if (!path.startsWith('/')) {
+      problems.push({ field: 'target', message: `target \`${text}\` is not a file:///absolute/path URL`, hint });
+      return undefined;
+    }
+    return { kind: 'local', root: trimSlash(path) };
+  }
+  if (/^[a-z][a-z0-9+.-]*:\/\//i.test(text)) {
+    problems.push({ field: 'target', message: `target \`${text}\` uses a scheme Meridian cannot release to`, hint });
     return undefined;
   }
-  return { kind: 'local', root: trimSlash(path) };
+  if (text.trim() === '' || (!text.startsWith('/') && text.split('/').includes('..'))) {
+    problems.push({ field: 'target', message: `target \`${text}\` must be an absolute path or a folder inside the state dir`, hint });
+    return undefined;
+  }
+  return { kind: 'local', root: trimSlash(text) };
 }
 
 function trimSlash(path: string): string {

@@ -3,7 +3,7 @@
  * target, tried up to `retries` times. Resolves with whether it passed and what the last
  * try saw, so a failure can say why.
  */
-import { abortError, sleep, throwIfAborted } from '../abort.js';
+import { abortError, sleep, throwIfAborted, withDeadline } from '../abort.js';
 import type { LogSink } from '../provider.js';
 import type { HealthCheck } from './config.js';
 import type { ReleaseTarget } from './target.js';
@@ -17,11 +17,12 @@ export async function runHealthCheck(check: HealthCheck, target: ReleaseTarget, 
   let last = 'not run';
   for (let attempt = 1; attempt <= check.retries; attempt++) {
     throwIfAborted(signal);
-    const trySignal = AbortSignal.any([signal, AbortSignal.timeout(check.timeoutSeconds * 1000)]);
-    const result = await once(check, target, cwd, env, trySignal).catch((error: unknown) => {
-      if (signal.aborted) throw abortError(signal);
-      return { ok: false, last: trySignal.aborted ? `no answer within ${check.timeoutSeconds}s` : error instanceof Error ? error.message : String(error) };
-    });
+    const result = await withDeadline(signal, check.timeoutSeconds * 1000, (trySignal) =>
+      once(check, target, cwd, env, trySignal).catch((error: unknown) => {
+        if (signal.aborted) throw abortError(signal);
+        return { ok: false, last: trySignal.aborted ? `no answer within ${check.timeoutSeconds}s` : describeFailure(error) };
+      }),
+    );
     last = result.last;
     log.write(`Health check ${attempt}/${check.retries}: ${result.ok ? 'passed' : 'failed'} (${last})\n`);
     if (result.ok) return result;
@@ -45,4 +46,13 @@ async function once(check: HealthCheck, target: ReleaseTarget, cwd: string, env:
   const code = await target.exec(check.command ?? 'true', { cwd, env, signal, onOutput: (text) => (output = (output + text).slice(-500)) });
   const said = output.trim().replace(/\s+/g, ' ');
   return { ok: code === 0, last: `\`${check.command ?? ''}\` exited with ${String(code)}${said === '' ? '' : `: ${said}`}` };
+}
+
+/** fetch says only "fetch failed"; the reason (connection refused...) is in its cause. */
+function describeFailure(error: unknown): string {
+  if (!(error instanceof Error)) return String(error);
+  const cause = error.cause instanceof Error ? error.cause : undefined;
+  const code = (cause as NodeJS.ErrnoException | undefined)?.code;
+  if (code === 'ECONNREFUSED') return 'connection refused: nothing listens there';
+  return cause ? `${error.message}: ${cause.message}` : error.message;
 }

@@ -5,7 +5,7 @@
  * does both; every mode is idempotent for a release id.
  */
 import { stat } from 'node:fs/promises';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { MeridianError } from '../../domain/errors.js';
 import type { Action } from '../../domain/pipeline.js';
 import { configString } from '../config.js';
@@ -34,7 +34,7 @@ async function run(ctx: ActionContext): Promise<ActionResult> {
     throw new MeridianError('ACTION_FAILED', `${ctx.action.name}: ${text}`, { fault: 'user' });
   }
   const config = parsed.config;
-  const target = makeTarget(config, ctx.action.region, configuredTarget(ctx.action));
+  const target = makeTarget(config, ctx, configuredTarget(ctx.action));
   if (config.target.kind === 'ssh' && !config.strictHostKeyChecking) {
     ctx.log.write(`Warning: strictHostKeyChecking is false, so the host key of ${config.target.host} is not checked\n`);
   }
@@ -46,22 +46,30 @@ async function run(ctx: ActionContext): Promise<ActionResult> {
       return { summary: `prepared release ${id} on ${target.description}`, outputVariables: { ReleaseId: id } };
     case 'deploy': {
       await prepareRelease(step, id, await artifactFolder(ctx, config));
-      return { summary: await activateRelease(step, id), outputVariables: { ReleaseId: id } };
+      return released(config, id, await activateRelease(step, id));
     }
     case 'activate': {
       const chosen = await releaseToActivate(step);
-      return { summary: await activateRelease(step, chosen), outputVariables: { ReleaseId: chosen } };
+      return released(config, chosen, await activateRelease(step, chosen));
     }
   }
+}
+
+/** A live release: its id, and where it answers when the action says so. */
+function released(config: ReleaseConfig, id: string, summary: string): ActionResult {
+  if (config.url === undefined) return { summary, outputVariables: { ReleaseId: id } };
+  return { summary: `${summary}; answering at ${config.url}`, outputVariables: { ReleaseId: id, Url: config.url } };
 }
 
 function configuredTarget(action: Action): string {
   return configString(action, 'target') ?? '';
 }
 
-function makeTarget(config: ReleaseConfig, region: string, description: string): ReleaseTarget {
+function makeTarget(config: ReleaseConfig, ctx: ActionContext, description: string): ReleaseTarget {
   const location = config.target;
-  if (location.kind === 'local') return makeLocalTarget(location.root, region);
+  const region = ctx.action.region;
+  // A relative local target is a folder inside the state dir, e.g. deploy/eu-west-1.
+  if (location.kind === 'local') return makeLocalTarget(resolve(ctx.stateDir, location.root), region);
   return makeSshTarget({ ...location, description, region, config });
 }
 

@@ -13,6 +13,8 @@ import type { ReleaseTarget } from './target.js';
 export const RELEASES = 'releases';
 export const CURRENT = 'current';
 const PREPARED = '.prepared';
+/** How long the rollback after a stop may run its activate hook. */
+const ROLLBACK_GRACE_MS = 60_000;
 
 export interface Step {
   ctx: ActionContext;
@@ -96,8 +98,13 @@ export async function activateRelease(step: Step, id: string): Promise<string> {
     await hook(step, 'afterActivate', id, previous);
     await check(step, id, previous);
   } catch (error) {
-    if (ctx.signal.aborted) throw error;
-    throw await rollBack(step, id, previous, error);
+    if (!ctx.signal.aborted) throw await rollBack(step, id, previous, error, ctx.signal);
+    // Stopped (abandon, timeout, shutdown) after the switch: the region goes back to what
+    // was live before, within a grace period of its own, and the action ends as stopped.
+    ctx.log.write(`Stopped after switching to ${id}; going back to ${previous ?? 'no release'}\n`);
+    const outcome = await rollBack(step, id, previous, error, AbortSignal.timeout(ROLLBACK_GRACE_MS));
+    ctx.log.write(`${outcome.message}\n`);
+    throw error;
   }
   await target.remove(`${PREPARED}/${ctx.executionId}`);
   await prune(step, id);
@@ -115,7 +122,7 @@ async function check(step: Step, id: string, previous: string | undefined): Prom
   }
 }
 
-async function rollBack(step: Step, id: string, previous: string | undefined, failure: unknown): Promise<MeridianError> {
+async function rollBack(step: Step, id: string, previous: string | undefined, failure: unknown, signal: AbortSignal): Promise<MeridianError> {
   const { ctx, target } = step;
   const reason = failure instanceof Error ? failure.message : String(failure);
   const head = `${ctx.action.region}: release ${id} failed on ${target.description}`;
@@ -127,7 +134,7 @@ async function rollBack(step: Step, id: string, previous: string | undefined, fa
   await target.pointLink(CURRENT, `${RELEASES}/${previous}`);
   ctx.log.write(`Switched current back to ${previous}\n`);
   try {
-    await hook(step, 'activate', previous, id);
+    await hook(step, 'activate', previous, id, signal);
   } catch (error) {
     const again = error instanceof Error ? error.message : String(error);
     return new MeridianError('ACTION_FAILED', `${head}; rolled back to ${previous}, but its activate hook failed too (${again}): ${reason}`, { cause: failure });
@@ -144,12 +151,12 @@ function hookEnv(target: ReleaseTarget, id: string, previous: string | undefined
   };
 }
 
-async function hook(step: Step, name: 'beforeActivate' | 'activate' | 'afterActivate', id: string, previous: string | undefined): Promise<void> {
+async function hook(step: Step, name: 'beforeActivate' | 'activate' | 'afterActivate', id: string, previous: string | undefined, signal = step.ctx.signal): Promise<void> {
   const { ctx, config, target } = step;
   const command = config.hooks[name];
   if (command === undefined) return;
   ctx.log.write(`Running ${name} hook for ${id}: ${command}\n`);
-  const code = await target.exec(command, { cwd: `${RELEASES}/${id}`, env: hookEnv(target, id, previous), signal: ctx.signal, onOutput: (text) => ctx.log.write(text) });
+  const code = await target.exec(command, { cwd: `${RELEASES}/${id}`, env: hookEnv(target, id, previous), signal, onOutput: (text) => ctx.log.write(text) });
   if (code !== 0) throw new MeridianError('ACTION_FAILED', `the ${name} hook of release ${id} exited with ${String(code)}; see the log`);
 }
 
