@@ -51,8 +51,8 @@ async function once(check: HealthCheck, target: ReleaseTarget, cwd: string, env:
 /** fetch says only "fetch failed"; the reason (connection refused...) is in its cause. */
 function describeFailure(error: unknown): string {
   if (!(error instanceof Error)) return String(error);
-  const cause = error.cause instanceof Error ? error.cause : undefined;
-  const code = (cause as NodeJS.ErrnoException | undefined)?.code;
+  const cause: NodeJS.ErrnoException | undefined = error.cause instanceof Error ? error.cause : undefined;
+  const code = cause?.code;
   if (code === 'ECONNREFUSED') return 'connection refused: nothing listens there';
   return cause ? `${error.message}: ${cause.message}` : error.message;
 }

@@ -17,7 +17,8 @@ export function sshError(exitCode: number | null, stderr: string, where: Where):
   const said = stderr.trim().split(/\r?\n/).slice(-3).join(' ').trim();
   const head = `${where.region}: release target ${where.description}`;
   const details = { region: where.region, target: where.description, exitCode, stderr: said };
-  if (/No space left on device/i.test(stderr)) {
+  // GNU tar reports a short write on a full disk as "Wrote only N of M bytes".
+  if (/No space left on device|Disk quota exceeded|Wrote only \d+ of \d+ bytes/i.test(stderr)) {
     return new MeridianError('ACTION_FAILED', `${head}: the disk is full (${said}); free space on ${where.host} or lower keep`, { details });
   }
   if (exitCode !== 255) {

@@ -3,7 +3,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { lstat, mkdir, readdir, readFile, readlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vitest';
 import { MeridianError } from '../../../src/domain/errors.js';
 import type { ConfigValue } from '../../../src/domain/pipeline.js';
 import { releaseProvider } from '../../../src/providers/release/index.js';
@@ -144,6 +144,44 @@ describe('release provider on a local folder', () => {
     await logShows(test, 'Uploading');
     test.abort(new MeridianError('ACTION_FAILED', 'stopped by the test'));
     await expect(running).rejects.toThrow(/stopped by the test/);
+    expect(await served(root)).toBe('one');
+    expect((await readdir(join(root, 'releases'))).sort()).toEqual(['v1']);
+  });
+
+  it('puts a relative target inside the state dir and exports where the service answers', async () => {
+    const test = await releaseContext({ target: 'deploy/eu-west-1', releaseId: 'v1', url: 'http://127.0.0.1:8101' }, await makeArtifact('one'));
+    const result = await releaseProvider.run(test.ctx);
+    expect(await served(join(test.ctx.stateDir, 'deploy', 'eu-west-1'))).toBe('one');
+    expect(result.outputVariables).toEqual({ ReleaseId: 'v1', Url: 'http://127.0.0.1:8101' });
+    expect(result.summary).toMatch(/released v1 to .*deploy\/eu-west-1; answering at http:\/\/127\.0\.0\.1:8101$/);
+  });
+
+  it('a stop that lands after the switch puts the previous release back before the action ends', async () => {
+    const root = await makeTempDir();
+    const hooks = { activate: 'echo "$RELEASE_ID" >> ../../activations' };
+    await deploy(root, 'one', 'v1', { hooks });
+    // The health check never passes, so the stop lands while it is retrying.
+    const healthCheck = { command: 'exit 1', retries: 1000, intervalSeconds: 0.05 };
+    const test = await releaseContext({ target: root, releaseId: 'v2', hooks, healthCheck }, await makeArtifact('two'));
+    const running = releaseProvider.run(test.ctx);
+    await logShows(test, 'Health check 1/1000');
+    expect(await served(root)).toBe('two');
+    test.abort(new MeridianError('ACTION_FAILED', 'stopped and abandoned by the test'));
+    await expect(running).rejects.toThrow(/stopped and abandoned by the test/);
+    expect(await served(root)).toBe('one');
+    expect(await readFile(join(root, 'activations'), 'utf8')).toBe('v1\nv2\nv1\n');
+    expect(test.log()).toContain('Stopped after switching to v2; going back to v1');
+    expect(test.log()).toContain('Switched current back to v1');
+  });
+
+  // A real full disk: a 1 MiB tmpfs as the target. Mounting needs root, which CI has.
+  it.skipIf(process.getuid?.() !== 0)('a full disk on the target fails with the region, the target and the fix, and leaves the live release alone', async () => {
+    const root = await makeTempDir();
+    execFileSync('mount', ['-t', 'tmpfs', '-o', 'size=1m', 'meridian-full-disk', root]);
+    onTestFinished(() => execFileSync('umount', [root]));
+    await deploy(root, 'one', 'v1');
+    const test = await releaseContext({ target: root, releaseId: 'v2' }, await makeArtifact('two', { 'big.bin': 'x'.repeat(2 * 1024 * 1024) }));
+    await expect(releaseProvider.run(test.ctx)).rejects.toThrow(new RegExp(`^eu-west-1: the disk of target ${root} is full .*; free space there or lower keep$`));
     expect(await served(root)).toBe('one');
     expect((await readdir(join(root, 'releases'))).sort()).toEqual(['v1']);
   });

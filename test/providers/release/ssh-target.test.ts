@@ -1,6 +1,7 @@
+import { execFileSync } from 'node:child_process';
 import { readdir, readFile, readlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vitest';
 import { releaseProvider } from '../../../src/providers/release/index.js';
 import { makeTempDir } from '../context.js';
 import { makeArtifact, releaseContext } from './fixture.js';
@@ -66,6 +67,19 @@ describe.skipIf(!sshdAvailable)('release provider over SSH to a real sshd', () =
     const root = await makeTempDir();
     const test = await releaseContext({ target: target(root), sshKey: sshd.strangerKey, knownHosts: sshd.knownHosts }, await makeArtifact('one'));
     await expect(releaseProvider.run(test.ctx)).rejects.toThrow(/eu-west-1: release target ssh:\/\/.*: 127\.0\.0\.1 refused the key .*stranger_key .*authorized_keys/);
+  });
+
+  // A real full disk on the target host: a 1 MiB tmpfs (mounting needs root, which CI has).
+  it.skipIf(process.getuid?.() !== 0)('names the region, target and fix when the target disk is full, and leaves the live release alone', { timeout: 60_000 }, async () => {
+    const root = await makeTempDir();
+    execFileSync('mount', ['-t', 'tmpfs', '-o', 'size=1m,mode=1777', 'meridian-full-disk', root]);
+    onTestFinished(() => execFileSync('umount', [root]));
+    const base = { target: target(root), sshKey: sshd.userKey, knownHosts: sshd.knownHosts };
+    await releaseProvider.run((await releaseContext({ ...base, releaseId: 'v1' }, await makeArtifact('one'))).ctx);
+    const full = await releaseContext({ ...base, releaseId: 'v2' }, await makeArtifact('two', { 'big.bin': 'x'.repeat(2 * 1024 * 1024) }), 'exec-2');
+    await expect(releaseProvider.run(full.ctx)).rejects.toThrow(/^eu-west-1: release target ssh:\/\/.*: the disk is full .*; free space on 127\.0\.0\.1 or lower keep$/);
+    expect(await readFile(join(root, 'current', 'index.html'), 'utf8')).toBe('one');
+    expect(await readdir(join(root, 'releases'))).toEqual(['v1']);
   });
 
   it('names the region, target and fix when the host is unreachable', async () => {
