@@ -107,6 +107,64 @@ export interface TemplateParameter {
 
 export type ExecutionMode = 'SUPERSEDED' | 'QUEUED' | 'PARALLEL';
 
+/** A V2 trigger's include/exclude lists (CodePipeline glob rules; excludes win). */
+export interface FilterCriteria {
+  includes: string[];
+  excludes: string[];
+}
+
+/** One push filter: tags, branches, or branches + file paths (all given parts must match). */
+export interface GitPushFilter {
+  branches?: FilterCriteria;
+  tags?: FilterCriteria;
+  filePaths?: FilterCriteria;
+}
+
+/**
+ * A V2 trigger (`Triggers[].GitConfiguration`): which pushes to a source action's repository
+ * start the pipeline. Several push filters are OR-ed.
+ */
+export interface PipelineTrigger {
+  /** `CodeStarSourceConnection` in a template; `GitHub` in the native format. */
+  providerType: string;
+  sourceActionName: string;
+  push: GitPushFilter[];
+  location?: SourceLocation;
+}
+
+export type WebhookAuthentication = 'GITHUB_HMAC' | 'IP' | 'UNAUTHENTICATED';
+
+/** One `AWS::CodePipeline::Webhook` filter; `{Key}` in matchEquals is the target action's configuration value. */
+export interface WebhookFilter {
+  jsonPath: string;
+  matchEquals?: string;
+}
+
+/**
+ * Who may start the pipeline through `POST /webhooks/github/{pipeline}`, and which
+ * deliveries start it: an `AWS::CodePipeline::Webhook` resource, or a native source's
+ * `webhook:`. Every filter must match.
+ */
+export interface PipelineWebhook {
+  /** The resource's `Name` (or logical id), or the native source's name. */
+  name: string;
+  authentication: WebhookAuthentication;
+  /** GITHUB_HMAC: the shared secret. May be `#{parameters.X}` or `{{resolve:secretsmanager:...}}`-free plain text. */
+  secretToken?: string;
+  /** IP: a CIDR such as 192.0.2.0/24. */
+  allowedIpRange?: string;
+  filters: WebhookFilter[];
+  /** The source action the pushed commit goes to. */
+  targetAction: string;
+  location?: SourceLocation;
+}
+
+/** `PollForSourceChanges: true` or a native `poll:`: `git ls-remote` every interval, an execution per new commit. */
+export interface SourcePoll {
+  sourceActionName: string;
+  intervalSeconds: number;
+}
+
 export interface Pipeline {
   name: string;
   /** The region the pipeline itself lives in: actions without a region run here. */
@@ -116,6 +174,12 @@ export interface Pipeline {
   variables: PipelineVariable[];
   parameters: TemplateParameter[];
   executionMode: ExecutionMode;
+  /** V2 triggers; empty when the pipeline declares none. */
+  triggers: PipelineTrigger[];
+  /** Webhooks that may start the pipeline; empty when none is declared. */
+  webhooks: PipelineWebhook[];
+  /** Source actions polled for new commits. */
+  polls: SourcePoll[];
   /** Other resources of the template that providers may read (e.g. `AWS::CodeBuild::Project`), by logical id. */
   resources: Record<string, { type: string; properties: Record<string, ConfigValue> }>;
   /** The file the pipeline came from, absolute. */

@@ -178,7 +178,9 @@ describe('release provider on a local folder', () => {
   it.skipIf(process.getuid?.() !== 0)('a full disk on the target fails with the region, the target and the fix, and leaves the live release alone', async () => {
     const root = await makeTempDir();
     execFileSync('mount', ['-t', 'tmpfs', '-o', 'size=1m', 'meridian-full-disk', root]);
-    onTestFinished(() => execFileSync('umount', [root]));
+    onTestFinished(() => {
+      execFileSync('umount', [root]);
+    });
     await deploy(root, 'one', 'v1');
     const test = await releaseContext({ target: root, releaseId: 'v2' }, await makeArtifact('two', { 'big.bin': 'x'.repeat(2 * 1024 * 1024) }));
     await expect(releaseProvider.run(test.ctx)).rejects.toThrow(new RegExp(`^eu-west-1: the disk of target ${root} is full .*; free space there or lower keep$`));

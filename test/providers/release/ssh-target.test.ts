@@ -73,7 +73,9 @@ describe.skipIf(!sshdAvailable)('release provider over SSH to a real sshd', () =
   it.skipIf(process.getuid?.() !== 0)('names the region, target and fix when the target disk is full, and leaves the live release alone', { timeout: 60_000 }, async () => {
     const root = await makeTempDir();
     execFileSync('mount', ['-t', 'tmpfs', '-o', 'size=1m,mode=1777', 'meridian-full-disk', root]);
-    onTestFinished(() => execFileSync('umount', [root]));
+    onTestFinished(() => {
+      execFileSync('umount', [root]);
+    });
     const base = { target: target(root), sshKey: sshd.userKey, knownHosts: sshd.knownHosts };
     await releaseProvider.run((await releaseContext({ ...base, releaseId: 'v1' }, await makeArtifact('one'))).ctx);
     const full = await releaseContext({ ...base, releaseId: 'v2' }, await makeArtifact('two', { 'big.bin': 'x'.repeat(2 * 1024 * 1024) }), 'exec-2');
