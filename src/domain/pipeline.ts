@@ -134,6 +134,13 @@ export interface PipelineTrigger {
 
 export type WebhookAuthentication = 'GITHUB_HMAC' | 'IP' | 'UNAUTHENTICATED';
 
+/**
+ * A webhook's HMAC secret: written in the definition (plain), or a parameter-store name
+ * (`{{resolve:ssm:NAME}}` in a template), or a secret reference `id[:json-key]`
+ * (`{{resolve:secretsmanager:ID:SecretString:KEY}}`).
+ */
+export type WebhookSecret = { kind: 'plain'; value: string } | { kind: 'parameter'; name: string } | { kind: 'secret'; reference: string };
+
 /** One `AWS::CodePipeline::Webhook` filter; `{Key}` in matchEquals is the target action's configuration value. */
 export interface WebhookFilter {
   jsonPath: string;
@@ -149,8 +156,8 @@ export interface PipelineWebhook {
   /** The resource's `Name` (or logical id), or the native source's name. */
   name: string;
   authentication: WebhookAuthentication;
-  /** GITHUB_HMAC: the shared secret. May be `#{parameters.X}` or `{{resolve:secretsmanager:...}}`-free plain text. */
-  secretToken?: string;
+  /** GITHUB_HMAC: where the shared secret comes from, read when a delivery arrives. */
+  secret?: WebhookSecret;
   /** IP: a CIDR such as 192.0.2.0/24. */
   allowedIpRange?: string;
   filters: WebhookFilter[];
