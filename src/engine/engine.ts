@@ -6,10 +6,12 @@
 import { randomUUID } from 'node:crypto';
 import type { ActionError, Trigger } from '../domain/execution.js';
 import { MeridianError } from '../domain/errors.js';
+import { stageGate } from '../domain/execution-modes.js';
 import { nextStep, type Step } from '../domain/next-step.js';
 import type { Action, Pipeline } from '../domain/pipeline.js';
 import type { TestReport } from '../domain/test-report.js';
 import type { Clock } from '../lib/clock.js';
+import { isOwnerAlive } from '../lib/process-owner.js';
 import type { ExecutionContext, ExecutionSnapshot, JobRecord } from '../stores/state/records.js';
 import type { Db, NewEvent, StateStore } from '../stores/state/state-store.js';
 import type { EngineEvent, EngineListener } from './engine-events.js';
@@ -29,10 +31,16 @@ export interface EngineDeps {
   owner: string;
   /** Called after jobs were queued, so an in-process agent can claim them at once. */
   onJobsQueued?: () => void;
+  /** Errors of background work (waking executions that waited for a stage). */
+  onError?: (error: Error) => void;
 }
 
 export class Engine {
   private readonly listeners = new Set<EngineListener>();
+  /** Pipelines where a stage may have been unlocked by the last write. */
+  private readonly unlocked = new Set<string>();
+  /** Execution id -> why it last waited in front of a stage, so the event is recorded once. */
+  private readonly waitingReasons = new Map<string, string>();
 
   constructor(private readonly deps: EngineDeps) {}
 
@@ -82,6 +90,11 @@ export class Engine {
       const snapshot = await this.deps.store.snapshot(tx, executionId);
       const next = nextStep(toStepInput(snapshot));
       if (next.kind === 'wait' || next.kind === 'done') return queued;
+      if (next.kind === 'start-stage') {
+        const gate = await this.gate(tx, snapshot, next.stageIndex, record);
+        if (gate === 'wait') return queued;
+        if (gate === 'superseded') continue;
+      }
       if (next.kind === 'start-actions') queued = true;
       await this.apply(tx, snapshot, next, record);
     }
@@ -237,6 +250,12 @@ export class Engine {
       if (stage.status !== 'Failed' && stage.status !== 'Stopped') {
         throw new MeridianError('CONFLICT', `stage ${stage.name} is ${stage.status}; only a Failed or Stopped stage can be retried`);
       }
+      if (execution.definition.executionMode !== 'PARALLEL') {
+        const later = await this.deps.store.laterEntrant(tx, execution.pipeline, execution.seq, stage.index);
+        if (later !== undefined) {
+          throw new MeridianError('CONFLICT', `execution ${later} entered stage ${stage.name} after this one, so this execution can no longer be retried there (${execution.definition.executionMode}); start a new execution instead`);
+        }
+      }
       const at = this.now();
       for (const action of snapshot.actions) {
         const key = { executionId, stageIndex: action.stageIndex, actionIndex: action.actionIndex };
@@ -263,7 +282,61 @@ export class Engine {
     return stageName;
   }
 
-  private async apply(tx: Db, snapshot: ExecutionSnapshot, step: Step, record: (event: NewEvent) => Promise<void>): Promise<void> {
+  /**
+   * The execution mode's say on entering a stage (domain/execution-modes). Executions whose
+   * process is gone hold no lock and are not superseded until someone resumes them.
+   */
+  private async gate(tx: Db, snapshot: ExecutionSnapshot, stageIndex: number, record: Recorder): Promise<'enter' | 'wait' | 'superseded'> {
+    const { execution } = snapshot;
+    const mode = execution.definition.executionMode;
+    if (mode === 'PARALLEL') return 'enter';
+    const positions = (await this.deps.store.positions(tx, execution.pipeline)).filter((p) => p.id === execution.id || isOwnerAlive(p.owner));
+    const decision = stageGate(mode, stageIndex, execution, positions);
+    const stage = snapshot.stages[stageIndex]?.name ?? String(stageIndex);
+    if (decision.kind === 'superseded') {
+      await this.supersede(tx, execution.id, decision.by, stage, record);
+      return 'superseded';
+    }
+    for (const older of decision.supersede) await this.supersede(tx, older, execution.id, stage, record);
+    if (decision.kind === 'wait') {
+      if (this.waitingReasons.get(execution.id) !== decision.reason) {
+        this.waitingReasons.set(execution.id, decision.reason);
+        await record({ type: 'stage-waiting', stage, description: `Waiting to enter stage ${stage}: ${decision.reason} (${mode})`, data: { reason: decision.reason, lockedBy: decision.lockedBy ?? null } });
+      }
+      return 'wait';
+    }
+    this.waitingReasons.delete(execution.id);
+    return 'enter';
+  }
+
+  /** Ends an execution waiting in front of a stage because a more recent one reached it. */
+  private async supersede(tx: Db, executionId: string, by: string, stage: string, record: Recorder): Promise<void> {
+    const at = this.now();
+    await this.skipPending(tx, executionId, at);
+    await this.deps.store.setExecutionStatus(tx, executionId, 'Superseded', at);
+    await this.deps.store.setOwner(tx, executionId, null);
+    this.waitingReasons.delete(executionId);
+    const execution = await this.deps.store.getExecution(tx, executionId);
+    this.unlocked.add(execution.pipeline);
+    await record({ type: 'execution-finished', description: `Execution superseded by ${by}, which reached stage ${stage} after it`, data: { status: 'Superseded', by } }, executionId);
+  }
+
+  /** After a stage was left or an execution ended: executions of the pipeline waiting in front of a stage try again. */
+  private wakeWaiting(): void {
+    if (this.unlocked.size === 0) return;
+    const pipelines = [...this.unlocked];
+    this.unlocked.clear();
+    void (async () => {
+      for (const pipeline of pipelines) {
+        const positions = await this.deps.store.positions(this.deps.store.db, pipeline);
+        for (const position of positions) {
+          if (position.owner === this.deps.owner && this.waitingReasons.has(position.id)) await this.advance(position.id);
+        }
+      }
+    })().catch((error: unknown) => this.deps.onError?.(error instanceof Error ? error : new Error(String(error))));
+  }
+
+  private async apply(tx: Db, snapshot: ExecutionSnapshot, step: Step, record: Recorder): Promise<void> {
     const { store } = this.deps;
     const { execution } = snapshot;
     const at = this.now();
@@ -290,12 +363,15 @@ export class Engine {
         return;
       }
       case 'finish-stage': {
+        this.unlocked.add(execution.pipeline);
         const stage = snapshot.stages[step.stageIndex];
         await store.setStageStatus(tx, execution.id, step.stageIndex, step.status, at);
         await record({ type: 'stage-finished', stage: stage?.name, description: `Stage ${stage?.name} ${step.status.toLowerCase()}`, data: { status: step.status } });
         return;
       }
       case 'finish-execution': {
+        this.unlocked.add(execution.pipeline);
+        this.waitingReasons.delete(execution.id);
         await this.skipPending(tx, execution.id, at);
         await store.setExecutionStatus(tx, execution.id, step.status, at, step.error);
         await store.setOwner(tx, execution.id, null);
@@ -323,17 +399,18 @@ export class Engine {
   }
 
   /** Runs `fn` in a transaction; the events it records reach listeners only after commit. */
-  private async write<T>(executionId: string, fn: (tx: Db, record: (event: NewEvent) => Promise<void>) => Promise<T>): Promise<T> {
+  private async write<T>(executionId: string, fn: (tx: Db, record: Recorder) => Promise<T>): Promise<T> {
     const pending: EngineEvent[] = [];
     const result = await this.deps.store.transaction(async (tx) => {
-      const record = async (event: NewEvent): Promise<void> => {
+      const record = async (event: NewEvent, about = executionId): Promise<void> => {
         const at = this.now();
-        await this.deps.store.appendEvent(tx, executionId, at, event);
-        pending.push({ executionId, at, type: event.type, stage: event.stage ?? null, action: event.action ?? null, description: event.description, data: event.data ?? null });
+        await this.deps.store.appendEvent(tx, about, at, event);
+        pending.push({ executionId: about, at, type: event.type, stage: event.stage ?? null, action: event.action ?? null, description: event.description, data: event.data ?? null });
       };
       return fn(tx, record);
     });
     for (const event of pending) for (const listener of this.listeners) listener(event);
+    this.wakeWaiting();
     return result;
   }
 
@@ -341,6 +418,9 @@ export class Engine {
     return this.deps.clock.now().toISOString();
   }
 }
+
+/** Records an event about the execution being written, or about another one (`about`). */
+type Recorder = (event: NewEvent, about?: string) => Promise<void>;
 
 function toStepInput(snapshot: ExecutionSnapshot): Parameters<typeof nextStep>[0] {
   return {

@@ -33,7 +33,10 @@ export interface ExecutionRecord {
   owner: string | null;
   stopMode: 'wait' | 'abandon' | null;
   error: ActionError | null;
+  /** Later executions have higher numbers (execution modes: newest, oldest). */
+  seq: number;
 }
+
 
 export interface StageRecord {
   executionId: string;

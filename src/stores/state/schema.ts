@@ -18,6 +18,8 @@ export interface ExecutionsTable {
   /** Set by a stop request: `wait` lets running actions finish, `abandon` aborts them. */
   stop_mode: string | null;
   error: string | null; // JSON ActionError
+  /** Order among the executions of all pipelines: later executions have higher numbers. */
+  seq: number;
 }
 
 export interface StageExecutionsTable {
@@ -113,6 +115,33 @@ export interface ExportsTable {
   value: string;
 }
 
+/** API tokens: only a SHA-256 of the token is kept. */
+export interface TokensTable {
+  id: string;
+  name: string;
+  role: string; // viewer | operator | admin
+  hash: string;
+  created_at: string;
+  revoked_at: string | null;
+}
+
+/** Every webhook delivery the server accepted for a pipeline, by GitHub's delivery id. */
+export interface WebhookDeliveriesTable {
+  delivery_id: string;
+  pipeline: string;
+  outcome: string; // started | ignored
+  execution_id: string | null;
+  received_at: string;
+}
+
+/** The last revision seen by polling one source action. */
+export interface SourcePollsTable {
+  pipeline: string;
+  source_action: string;
+  revision: string;
+  checked_at: string;
+}
+
 export interface Database {
   executions: ExecutionsTable;
   stage_executions: StageExecutionsTable;
@@ -124,4 +153,7 @@ export interface Database {
   parameters: ParametersTable;
   secrets: SecretsTable;
   exports: ExportsTable;
+  tokens: TokensTable;
+  webhook_deliveries: WebhookDeliveriesTable;
+  source_polls: SourcePollsTable;
 }

@@ -6,6 +6,7 @@
 import type { Kysely, Transaction } from 'kysely';
 import type { ActionError, ActionStatus, ExecutionStatus, StageStatus, Trigger } from '../../domain/execution.js';
 import { MeridianError } from '../../domain/errors.js';
+import type { ExecutionPosition } from '../../domain/execution-modes.js';
 import type { Pipeline } from '../../domain/pipeline.js';
 import type { TestReport } from '../../domain/test-report.js';
 import type {
@@ -48,9 +49,11 @@ export class StateStore {
     input: { id: string; pipeline: Pipeline; trigger: Trigger; context: ExecutionContext; at: string; owner: string },
   ): Promise<void> {
     const { id, pipeline, at } = input;
+    const last = await tx.selectFrom('executions').select((eb) => eb.fn.max('seq').as('seq')).executeTakeFirst();
     await tx
       .insertInto('executions')
       .values({
+        seq: Number(last?.seq ?? 0) + 1,
         id,
         pipeline: pipeline.name,
         status: 'InProgress',
@@ -146,11 +149,49 @@ export class StateStore {
   }
 
   async listExecutions(db: Db, filter: { pipeline?: string; limit?: number; unfinished?: boolean } = {}): Promise<ExecutionRecord[]> {
-    let query = db.selectFrom('executions').selectAll().orderBy('started_at', 'desc').orderBy('id', 'desc');
+    let query = db.selectFrom('executions').selectAll().orderBy('seq', 'desc');
     if (filter.pipeline !== undefined) query = query.where('pipeline', '=', filter.pipeline);
     if (filter.unfinished) query = query.where('status', 'in', ['InProgress', 'Stopping']);
     if (filter.limit !== undefined) query = query.limit(filter.limit);
     return (await query.execute()).map((row) => this.toExecution(row));
+  }
+
+  /** The unfinished executions of a pipeline, oldest first, with their stage statuses. */
+  async positions(db: Db, pipeline: string): Promise<ExecutionPosition[]> {
+    const rows = await db
+      .selectFrom('executions')
+      .innerJoin('stage_executions', 'stage_executions.execution_id', 'executions.id')
+      .select(['executions.id', 'executions.seq', 'executions.status', 'executions.owner', 'stage_executions.stage_index', 'stage_executions.status as stage_status'])
+      .where('executions.pipeline', '=', pipeline)
+      .where('executions.status', 'in', ['InProgress', 'Stopping'])
+      .orderBy('executions.seq')
+      .orderBy('stage_executions.stage_index')
+      .execute();
+    const byId = new Map<string, ExecutionPosition>();
+    for (const row of rows) {
+      let position = byId.get(row.id);
+      if (!position) {
+        position = { id: row.id, seq: row.seq, status: row.status as ExecutionStatus, owner: row.owner, stages: [] };
+        byId.set(row.id, position);
+      }
+      position.stages[row.stage_index] = row.stage_status as StageStatus;
+    }
+    return [...byId.values()];
+  }
+
+  /** A later execution of the pipeline that entered stage `stageIndex` (CodePipeline: the stage can no longer be retried). */
+  async laterEntrant(db: Db, pipeline: string, seq: number, stageIndex: number): Promise<string | undefined> {
+    const row = await db
+      .selectFrom('executions')
+      .innerJoin('stage_executions', 'stage_executions.execution_id', 'executions.id')
+      .select('executions.id')
+      .where('executions.pipeline', '=', pipeline)
+      .where('executions.seq', '>', seq)
+      .where('stage_executions.stage_index', '=', stageIndex)
+      .where('stage_executions.status', 'not in', ['Pending', 'Skipped'])
+      .orderBy('executions.seq', 'desc')
+      .executeTakeFirst();
+    return row?.id;
   }
 
   async setExecutionStatus(db: Db, id: string, status: ExecutionStatus, at: string, error: ActionError | null = null): Promise<void> {
@@ -412,6 +453,7 @@ function toExecution(row: Row<'executions'>, parsed: { definition: Pipeline; con
     owner: row.owner,
     stopMode: row.stop_mode as ExecutionRecord['stopMode'],
     error: parseJson<ActionError>(row.error),
+    seq: row.seq,
   };
 }
 

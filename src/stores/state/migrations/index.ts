@@ -1,9 +1,11 @@
 import type { Migration } from 'kysely';
 import * as core from './001-core.js';
 import * as actionReports from './002-action-reports.js';
+import * as server from './003-server.js';
 
 /** Every migration, in order. Names are permanent: never rename or edit a shipped one. */
 export const migrations: Record<string, Migration> = {
   '001-core': core,
   '002-action-reports': actionReports,
+  '003-server': server,
 };
