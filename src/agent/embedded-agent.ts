@@ -20,6 +20,8 @@ export class EmbeddedAgent {
   private claiming = false;
   private again = false;
   private stopped = false;
+  /** Set while shutting down gracefully: running jobs finish and report, nothing new is claimed. */
+  private draining = false;
 
   constructor(
     private readonly deps: JobDeps,
@@ -32,7 +34,7 @@ export class EmbeddedAgent {
 
   /** Claims as many queued jobs as there are free slots. Safe to call at any time. */
   wake(): void {
-    if (this.stopped) return;
+    if (this.stopped || this.draining) return;
     if (this.claiming) {
       this.again = true;
       return;
@@ -57,6 +59,20 @@ export class EmbeddedAgent {
   }
 
   /**
+   * Graceful shutdown: claims nothing more, lets running jobs finish and report for up to
+   * `graceMs`, then closes (what still runs stays `running` in the store and resumes later).
+   * Resolves with how many jobs were cut off.
+   */
+  async drain(graceMs: number, reason: Error): Promise<number> {
+    this.draining = true;
+    const deadline = Date.now() + graceMs;
+    while (this.running.size > 0 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 20));
+    const cut = this.running.size;
+    await this.close(reason);
+    return cut;
+  }
+
+  /**
    * Stops claiming and aborts running jobs without reporting them: their jobs stay `running`
    * in the store, so the next `resume` treats them as interrupted.
    */
@@ -67,7 +83,7 @@ export class EmbeddedAgent {
   }
 
   private async claimLoop(): Promise<void> {
-    while (!this.stopped && this.running.size < this.options.concurrency) {
+    while (!this.stopped && !this.draining && this.running.size < this.options.concurrency) {
       const ids = this.options.executionIds?.();
       if (ids && ids.length === 0) return;
       const job = await this.deps.store.claimJob(this.options.owner, ids ? { executionIds: ids } : {});

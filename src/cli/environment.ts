@@ -52,3 +52,9 @@ export function parameterStoreFromEnv(): string | undefined {
   const value = process.env['MERIDIAN_PARAMETER_STORE'];
   return value === undefined || value === '' ? undefined : value;
 }
+
+/** `MERIDIAN_TOKEN`: the admin API token of `serve`, and the token CLI commands send to a server. */
+export function apiTokenFromEnv(): string | undefined {
+  const value = process.env['MERIDIAN_TOKEN'];
+  return value === undefined || value === '' ? undefined : value;
+}

@@ -53,9 +53,14 @@ export class Engine {
     return () => this.listeners.delete(listener);
   }
 
-  async start(pipeline: Pipeline, trigger: Trigger, context: ExecutionContext): Promise<string> {
+  /**
+   * Creates an execution and takes its first steps. `alsoInTransaction` writes something that
+   * must commit with the execution or not at all (a webhook delivery, for deduplication).
+   */
+  async start(pipeline: Pipeline, trigger: Trigger, context: ExecutionContext, alsoInTransaction?: (tx: Db, executionId: string) => Promise<void>): Promise<string> {
     const id = randomUUID();
     await this.write(id, async (tx, record) => {
+      await alsoInTransaction?.(tx, id);
       await this.deps.store.createExecution(tx, { id, pipeline, trigger, context, at: this.now(), owner: this.deps.owner });
       await record({ type: 'execution-started', description: `Execution ${id} of ${pipeline.name} started (${describeTrigger(trigger)})` });
     });
@@ -64,9 +69,10 @@ export class Engine {
   }
 
   /** Records an execution that could not start (e.g. a parameter is missing) as Failed. */
-  async startFailed(pipeline: Pipeline, trigger: Trigger, context: ExecutionContext, error: ActionError): Promise<string> {
+  async startFailed(pipeline: Pipeline, trigger: Trigger, context: ExecutionContext, error: ActionError, alsoInTransaction?: (tx: Db, executionId: string) => Promise<void>): Promise<string> {
     const id = randomUUID();
     await this.write(id, async (tx, record) => {
+      await alsoInTransaction?.(tx, id);
       const at = this.now();
       await this.deps.store.createExecution(tx, { id, pipeline, trigger, context, at, owner: this.deps.owner });
       await record({ type: 'execution-started', description: `Execution ${id} of ${pipeline.name} started (${describeTrigger(trigger)})` });

@@ -12,8 +12,10 @@ import { registerRetry } from './retry.js';
 import { registerRun } from './run.js';
 import { registerSchema } from './schema.js';
 import { registerSecrets } from './secrets.js';
+import { registerServe } from './serve.js';
 import { registerShow } from './show.js';
 import { registerStop } from './stop.js';
+import { registerTokens } from './tokens.js';
 import { registerValidate } from './validate.js';
 
 /**
@@ -39,4 +41,6 @@ export const commands: RegisterCommand[] = [
   registerSecrets,
   registerExports,
   registerPackage,
+  registerServe,
+  registerTokens,
 ];

@@ -1,9 +1,7 @@
 import type { Command } from 'commander';
-import { MeridianError } from '../../domain/errors.js';
-import { actionTypeKey } from '../../domain/pipeline.js';
-import { isOwnerAlive } from '../../lib/process-owner.js';
+import { adoptUnfinished } from '../../agent/adopt-unfinished.js';
 import { driveAndReport } from '../drive.js';
-import { openLocalMeridian, type LocalMeridian } from '../local-meridian.js';
+import { openLocalMeridian } from '../local-meridian.js';
 import { resolveStateDir, STATE_DIR_FLAGS, STATE_DIR_HELP } from '../state-dir.js';
 import type { RegisterCommand } from './index.js';
 
@@ -32,40 +30,3 @@ export const registerResume: RegisterCommand = (program: Command, io, setExit) =
       }
     });
 };
-
-/**
- * Takes over unfinished executions whose driving process is gone: interrupted jobs run again
- * when their provider is safe to repeat, or fail with "interrupted" when it is not.
- */
-export async function adoptUnfinished(meridian: LocalMeridian, execution: string | undefined): Promise<string[]> {
-  const { store, db, engine } = meridian;
-  let candidates;
-  if (execution) {
-    const id = await store.resolveExecutionId(db, execution);
-    const record = await store.getExecution(db, id);
-    if (record.status !== 'InProgress' && record.status !== 'Stopping') {
-      throw new MeridianError('CONFLICT', `execution ${id} has already ended (${record.status}); to run its failed stage again use \`meridian retry ${id}\``);
-    }
-    if (record.owner && record.owner !== meridian.owner && isOwnerAlive(record.owner)) {
-      throw new MeridianError('CONFLICT', `execution ${id} is being run by another process (${record.owner}); wait for it or stop it`);
-    }
-    candidates = [record];
-  } else {
-    candidates = (await store.listExecutions(db, { unfinished: true })).filter((e) => !isOwnerAlive(e.owner));
-  }
-  for (const record of candidates) {
-    await engine.takeOwnership(record.id);
-    for (const job of await store.jobs(db, record.id, 'running')) {
-      if (job.leaseOwner === meridian.owner) continue;
-      if (record.stopMode === 'abandon') {
-        await engine.completeJob(job, { status: 'Abandoned', error: { code: 'INTERRUPTED', message: 'abandoned by a stop request' } });
-        continue;
-      }
-      const action = record.definition.stages[job.stageIndex]?.actions[job.actionIndex];
-      const provider = action ? meridian.registry.find(actionTypeKey(action.type)) : undefined;
-      await engine.recoverJob(job, provider?.capabilities.idempotent === true);
-    }
-    await engine.advance(record.id);
-  }
-  return candidates.map((c) => c.id);
-}

@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { buildExecutionContext } from '../../engine/execution-context.js';
+import { startExecution } from '../../engine/start-execution.js';
 import { isOwnerAlive } from '../../lib/process-owner.js';
 import { driveAndReport } from '../drive.js';
 import { loadForRun } from '../load.js';
@@ -41,18 +41,10 @@ export const registerRun: RegisterCommand = (program: Command, io, setExit) => {
         for (const execution of unfinished.filter((e) => !isOwnerAlive(e.owner))) {
           io.err(`Note: execution ${execution.id} of ${pipeline.name} (started ${execution.startedAt}) is unfinished; carry it on with \`meridian resume ${execution.id}\`.\n`);
         }
-        const { context, error } = await buildExecutionContext(pipeline, {
-          stateDir,
-          parameters: meridian.parameters,
-          variables: parsePairs(options.variable, '--variable'),
-          sourceOverrides,
-        });
-        const trigger = { type: 'cli' as const, detail: 'meridian run' };
+        const variables = parsePairs(options.variable, '--variable');
         const start = async (): Promise<string[]> => {
-          const id = error
-            ? await meridian.engine.startFailed(pipeline, trigger, context, error)
-            : await meridian.engine.start(pipeline, trigger, context);
-          ids = [id];
+          const trigger = { type: 'cli' as const, detail: 'meridian run' };
+          ids = [await startExecution(meridian.engine, pipeline, { trigger, stateDir, parameters: meridian.parameters, variables, sourceOverrides })];
           return ids;
         };
         await driveAndReport(meridian, io, start, { json: options.json === true, setExit });

@@ -4,7 +4,7 @@ import { driveAndReport } from '../drive.js';
 import { openLocalMeridian } from '../local-meridian.js';
 import { resolveStateDir, STATE_DIR_FLAGS, STATE_DIR_HELP } from '../state-dir.js';
 import type { RegisterCommand } from './index.js';
-import { adoptUnfinished } from './resume.js';
+import { adoptUnfinished } from '../../agent/adopt-unfinished.js';
 
 export const registerStop: RegisterCommand = (program: Command, io, setExit) => {
   program

@@ -62,7 +62,7 @@ async function run(ctx: ActionContext): Promise<ActionResult> {
   if (output === undefined) throw new MeridianError('ACTION_FAILED', `source action ${action.name} declares no output artifact; add one`);
   const override = ctx.sourceOverride;
   const request: SourceRequest = {
-    location: override?.location ?? type.location(action),
+    location: override?.location || type.location(action),
     branch: override?.branch ?? configString(action, type.branchKey),
     revision: override?.revision,
     fullClone: configString(action, 'OutputArtifactFormat') === 'CODEBUILD_CLONE_REF',

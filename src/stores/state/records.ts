@@ -4,6 +4,7 @@ import type { Pipeline } from '../../domain/pipeline.js';
 import type { TestReport } from '../../domain/test-report.js';
 
 export interface SourceOverride {
+  /** Empty: the repository the source action names (a webhook or poll fixes only the revision). */
   location: string;
   branch?: string;
   revision?: string;

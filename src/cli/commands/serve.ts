@@ -1,0 +1,136 @@
+import type { Command } from 'commander';
+import { MeridianError } from '../../domain/errors.js';
+import type { Pipeline } from '../../domain/pipeline.js';
+import { PipelineCatalog } from '../../server/pipeline-catalog.js';
+import { Scheduler } from '../../server/scheduler.js';
+import { buildServer } from '../../server/server.js';
+import type { SourceOverride } from '../../stores/state/records.js';
+import { apiTokenFromEnv } from '../environment.js';
+import type { CliIO } from '../io.js';
+import { loadForRun } from '../load.js';
+import { openLocalMeridian } from '../local-meridian.js';
+import { collect } from '../options.js';
+import { plainLine } from '../progress/plain-progress.js';
+import { parseSourceOverrides } from '../source-overrides.js';
+import { resolveStateDir, STATE_DIR_FLAGS, STATE_DIR_HELP } from '../state-dir.js';
+import type { RegisterCommand } from './index.js';
+
+interface ServeOptions {
+  file: string[];
+  source: string[];
+  port: string;
+  host: string;
+  stateDir?: string;
+  db?: string;
+  grace: string;
+  concurrency: string;
+  webhookBodyLimit: string;
+  webhookRateLimit: string;
+}
+
+export const registerServe: RegisterCommand = (program: Command, io) => {
+  program
+    .command('serve')
+    .description('run pipelines as a service: API, GitHub webhooks, polling, resumed executions')
+    .requiredOption('-f, --file <file>', 'a pipeline definition (repeatable)', collect, [])
+    .option('--source <NAME=PATH_OR_URL[#BRANCH]>', 'point a source action at a repository (repeatable; applies to every pipeline with that source)', collect, [])
+    .option('--port <n>', 'TCP port (0: any free port)', '8080')
+    .option('--host <address>', 'address to listen on', '127.0.0.1')
+    .option(STATE_DIR_FLAGS, STATE_DIR_HELP)
+    .option('--db <url>', 'state database (default: SQLite in the state dir)')
+    .option('--grace <seconds>', 'on SIGTERM, how long running actions may take to finish', '30')
+    .option('--concurrency <n>', 'actions run at the same time', '64')
+    .option('--webhook-body-limit <bytes>', 'largest webhook body accepted', String(25 * 1024 * 1024))
+    .option('--webhook-rate-limit <n>', 'webhook requests per minute from one address', '1200')
+    .action(async (options: ServeOptions) => {
+      if (options.db !== undefined && !options.db.startsWith('sqlite:')) {
+        throw new MeridianError('BAD_INPUT', `--db ${options.db}: only the embedded SQLite store is available in this version; leave --db out`);
+      }
+      const port = wholeNumber(options.port, '--port');
+      const stateDir = resolveStateDir(options.stateDir);
+      const meridian = await openLocalMeridian(stateDir, { concurrency: wholeNumber(options.concurrency, '--concurrency') });
+      const catalog = new PipelineCatalog(options.file, (file) => loadForRun(meridian, file, undefined));
+      try {
+        await catalog.loadAll();
+      } catch (error) {
+        await meridian.close();
+        throw error;
+      }
+      const overrides = sourceOverridesFor(catalog.list(), options.source);
+      const context = {
+        core: meridian,
+        catalog,
+        settings: {
+          adminToken: apiTokenFromEnv(),
+          sourceOverrides: (pipeline: string) => overrides.get(pipeline) ?? {},
+          webhookBodyLimit: wholeNumber(options.webhookBodyLimit, '--webhook-body-limit'),
+          webhookRateLimit: wholeNumber(options.webhookRateLimit, '--webhook-rate-limit'),
+        },
+      };
+      const reportError = (error: Error): void => io.err(`error: ${error.message}\n`);
+      meridian.engine.onEvent((event) => io.out(plainLine(event)));
+      const { app } = await buildServer(context);
+      const scheduler = new Scheduler(context, { tickMs: 500, onError: reportError });
+      const adopted = await scheduler.start();
+      const address = await app.listen({ port, host: options.host });
+      io.out(`Meridian serving ${catalog.list().map((p) => p.name).join(', ')} on ${address} (state dir ${stateDir})\n`);
+      if (adopted.length > 0) io.out(`Resumed ${adopted.length} unfinished execution(s): ${adopted.join(', ')}\n`);
+      if (context.settings.adminToken === undefined) io.out('No MERIDIAN_TOKEN set: the API accepts only tokens made with `meridian tokens create`.\n');
+
+      process.on('SIGHUP', () => void reload(catalog, io));
+      await new Promise<void>((resolve) => {
+        const shutdown = (signal: string): void => {
+          process.off('SIGTERM', onTerm);
+          process.off('SIGINT', onInt);
+          void (async () => {
+            io.out(`${signal}: no new work; waiting up to ${options.grace}s for running actions\n`);
+            scheduler.stop();
+            await app.close();
+            const cut = await meridian.agent.drain(Number(options.grace) * 1000, new MeridianError('INTERRUPTED', 'the server shut down'));
+            if (cut > 0) io.out(`${cut} action(s) still running were interrupted; they resume on the next start\n`);
+            await meridian.close();
+            io.out('Stopped.\n');
+            resolve();
+          })().catch((error: unknown) => {
+            reportError(error instanceof Error ? error : new Error(String(error)));
+            resolve();
+          });
+        };
+        const onTerm = (): void => shutdown('SIGTERM');
+        const onInt = (): void => shutdown('SIGINT');
+        process.on('SIGTERM', onTerm);
+        process.on('SIGINT', onInt);
+      });
+    });
+};
+
+async function reload(catalog: PipelineCatalog, io: CliIO): Promise<void> {
+  for (const result of await catalog.reload()) {
+    if (result.ok) io.out(`Reloaded ${result.pipeline} from ${result.file}\n`);
+    else io.err(`Kept the running definition of ${result.pipeline}: ${result.file} is invalid:\n${result.problems.map((p) => `  ${p}`).join('\n')}\n`);
+  }
+}
+
+/** Each `--source NAME=...` applies to every pipeline that has a source NAME; one that fits none is bad input. */
+function sourceOverridesFor(pipelines: Pipeline[], values: string[]): Map<string, Record<string, SourceOverride>> {
+  const result = new Map<string, Record<string, SourceOverride>>();
+  for (const value of values) {
+    let used = false;
+    for (const pipeline of pipelines) {
+      try {
+        const parsed = parseSourceOverrides(pipeline, [value], process.cwd());
+        result.set(pipeline.name, { ...(result.get(pipeline.name) ?? {}), ...parsed });
+        used = true;
+      } catch (error) {
+        if (!(error instanceof MeridianError && error.code === 'BAD_INPUT' && error.message.includes('has no source action'))) throw error;
+      }
+    }
+    if (!used) throw new MeridianError('BAD_INPUT', `--source ${value}: no served pipeline has that source`);
+  }
+  return result;
+}
+
+function wholeNumber(text: string, flag: string): number {
+  if (!/^\d+$/.test(text)) throw new MeridianError('BAD_INPUT', `${flag} ${text}: write a whole number`);
+  return Number(text);
+}

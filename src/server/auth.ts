@@ -1,0 +1,66 @@
+/**
+ * Bearer tokens on every `/api` route. Each route declares the least role it needs
+ * (`config: { role }`); the token's role must rank at least as high. `MERIDIAN_TOKEN` is an
+ * admin token kept only in the server's environment; the others live, hashed, in the store.
+ */
+import { timingSafeEqual } from 'node:crypto';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { hashToken, type Role, type TokenStore } from '../stores/tokens/token-store.js';
+
+export interface Principal {
+  name: string;
+  role: Role;
+}
+
+const RANK: Record<Role, number> = { viewer: 0, operator: 1, admin: 2 };
+
+export function allows(principal: Principal, needed: Role): boolean {
+  return RANK[principal.role] >= RANK[needed];
+}
+
+declare module 'fastify' {
+  interface FastifyContextConfig {
+    /** The least role a route needs; routes without one are public (health, metrics, webhooks). */
+    role?: Role;
+  }
+  interface FastifyRequest {
+    principal?: Principal;
+  }
+}
+
+export function makeAuthenticator(tokens: TokenStore, adminToken: string | undefined) {
+  const adminHash = adminToken === undefined || adminToken === '' ? undefined : Buffer.from(hashToken(adminToken), 'hex');
+  const identify = async (token: string): Promise<Principal | undefined> => {
+    if (adminHash && timingSafeEqual(Buffer.from(hashToken(token), 'hex'), adminHash)) return { name: 'admin (MERIDIAN_TOKEN)', role: 'admin' };
+    const found = await tokens.find(token);
+    return found ? { name: found.name, role: found.role } : undefined;
+  };
+
+  return async (request: FastifyRequest, reply: FastifyReply): Promise<void> => {
+    const needed = request.routeOptions.config.role;
+    if (needed === undefined) return;
+    const header = request.headers.authorization ?? '';
+    const match = /^Bearer\s+(\S+)$/i.exec(header);
+    // EventSource cannot send headers: the dashboard's live streams pass the token as ?token=.
+    const fromQuery = (request.query as Record<string, unknown> | undefined)?.['token'];
+    const token = match?.[1] ?? (typeof fromQuery === 'string' ? fromQuery : undefined);
+    if (token === undefined) {
+      await reply.code(401).header('www-authenticate', 'Bearer').send(errorBody('UNAUTHORIZED', 'send Authorization: Bearer <token> (MERIDIAN_TOKEN, or one made with `meridian tokens create`)'));
+      return;
+    }
+    const principal = await identify(token);
+    if (!principal) {
+      await reply.code(401).header('www-authenticate', 'Bearer error="invalid_token"').send(errorBody('UNAUTHORIZED', 'the token is not known or was revoked'));
+      return;
+    }
+    if (!allows(principal, needed)) {
+      await reply.code(403).send(errorBody('FORBIDDEN', `this needs the ${needed} role; the token ${principal.name} has ${principal.role}`));
+      return;
+    }
+    request.principal = principal;
+  };
+}
+
+export function errorBody(code: string, message: string): { error: { code: string; message: string } } {
+  return { error: { code, message } };
+}

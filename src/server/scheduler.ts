@@ -1,0 +1,75 @@
+/**
+ * The server's heartbeat: on start it adopts executions whose process is gone (interrupted
+ * jobs run again when safe), then keeps every execution it drives moving — advancing them
+ * (stage locks, approvals answered elsewhere), aborting the jobs of an execution stopped with
+ * abandon, waking the agent — and polls the sources that ask for it.
+ */
+import { adoptUnfinished } from '../agent/adopt-unfinished.js';
+import { MeridianError } from '../domain/errors.js';
+import { coerceError } from '../lib/coerce-error.js';
+import type { ServerContext } from './context.js';
+import { SourcePoller } from './source-poller.js';
+
+export class Scheduler {
+  private timer: NodeJS.Timeout | undefined;
+  private ticking = false;
+  private stopped = false;
+  private readonly poller: SourcePoller;
+
+  constructor(
+    private readonly context: ServerContext,
+    private readonly options: { tickMs: number; onError: (error: Error) => void },
+  ) {
+    this.poller = new SourcePoller(context, options.onError);
+  }
+
+  /** Adopts what a previous server left unfinished; resolves with those execution ids. */
+  async start(): Promise<string[]> {
+    const adopted = await adoptUnfinished(this.context.core, undefined);
+    this.context.core.engine.onEvent((event) => {
+      if (event.type === 'execution-stopping') this.kick();
+    });
+    this.schedule();
+    return adopted;
+  }
+
+  /** Runs a tick soon, instead of at the next interval. */
+  kick(): void {
+    if (this.stopped) return;
+    clearTimeout(this.timer);
+    this.timer = setTimeout(() => void this.tick(), 0);
+  }
+
+  stop(): void {
+    this.stopped = true;
+    clearTimeout(this.timer);
+    this.poller.stop();
+  }
+
+  private schedule(): void {
+    if (this.stopped) return;
+    this.timer = setTimeout(() => void this.tick(), this.options.tickMs);
+  }
+
+  private async tick(): Promise<void> {
+    if (this.ticking) return;
+    this.ticking = true;
+    const { core } = this.context;
+    try {
+      for (const execution of await core.store.listExecutions(core.db, { unfinished: true })) {
+        if (execution.owner !== core.owner) continue;
+        if (execution.status === 'Stopping' && execution.stopMode === 'abandon') {
+          core.agent.abandon(execution.id, new MeridianError('INTERRUPTED', 'abandoned by a stop request'));
+        }
+        await core.engine.advance(execution.id);
+      }
+      core.agent.wake();
+      await this.poller.pollDue();
+    } catch (error) {
+      this.options.onError(coerceError(error));
+    } finally {
+      this.ticking = false;
+      this.schedule();
+    }
+  }
+}
