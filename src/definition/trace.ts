@@ -6,7 +6,8 @@
  * Field keys are the model's field names, optionally followed by `.KEY` or `.INDEX`:
  * `name`, `type`, `runOrder`, `region`, `namespace`, `timeoutInMinutes`,
  * `configuration.Branch`, `inputArtifacts.0`, `outputArtifacts.1`, `commands.2`,
- * `environmentVariables.0`; for the pipeline `name`, `stages`, `regions.eu-west-1`.
+ * `environmentVariables.0`; for the pipeline `name`, `stages`, `regions.eu-west-1`, and
+ * `triggers.0.push.1.branches.includes.2`, `webhooks.0.filters.1.matchEquals`, `polls.0`.
  */
 import type { SourceLocation } from '../domain/pipeline.js';
 
@@ -50,10 +51,14 @@ export class PipelineLocator {
   }
 }
 
+/** The field's own location, else its nearest recorded parent (`a.b.c` -> `a.b` -> `a`), else the node. */
 function pick(trace: NodeTrace, field: string | undefined): SourceLocation {
   if (field === undefined) return trace.at;
-  const exact = trace.fields[field];
-  if (exact) return exact;
-  const dot = field.indexOf('.');
-  return (dot > 0 ? trace.fields[field.slice(0, dot)] : undefined) ?? trace.at;
+  for (let key = field; ; ) {
+    const found = trace.fields[key];
+    if (found) return found;
+    const dot = key.lastIndexOf('.');
+    if (dot <= 0) return trace.at;
+    key = key.slice(0, dot);
+  }
 }

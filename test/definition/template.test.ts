@@ -82,6 +82,23 @@ describe('CloudFormation template', () => {
     });
   });
 
+  it('compiles the webhook that targets the pipeline', async () => {
+    const pipeline = await loadDefinition(TEMPLATE, { exports: LEDGER_EXPORTS });
+    expect(pipeline.webhooks).toEqual([
+      {
+        name: 'LedgerWebhook',
+        authentication: 'GITHUB_HMAC',
+        // `!ImportValue` gives the secret itself.
+        secret: { kind: 'plain', value: 'webhook-secret' },
+        filters: [{ jsonPath: '$.ref', matchEquals: 'refs/heads/{Branch}' }],
+        targetAction: 'checkout',
+        location: { file: TEMPLATE, line: 177, col: 3 },
+      },
+    ]);
+    expect(pipeline.triggers).toEqual([]);
+    expect(pipeline.polls).toEqual([]);
+  });
+
   it('reports every missing export at its !ImportValue, but not the ignored RoleArn', async () => {
     const problems = await problemsOf(TEMPLATE);
     expect(problems.map((p) => p.message)).not.toContain('export LedgerPipelineRole is not defined');

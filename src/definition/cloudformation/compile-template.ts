@@ -19,6 +19,7 @@ import { mapGet } from '../yaml/nodes.js';
 import { lostNameHint, readParameters, strayParameterProblems } from './parameters.js';
 import { referencedNames } from './references.js';
 import { Resolver } from './resolve.js';
+import { compileWebhooks, WEBHOOK_TYPE } from './webhooks.js';
 import type { ResourceInfo, ResolveScope } from './scope.js';
 import { firstStoreRegion, metadataHomeRegion, PIPELINE_TYPE, property, readSections, type TemplateSections } from './template-sections.js';
 
@@ -36,10 +37,10 @@ const PIPELINE_KEYS = [
   'Triggers',
   'Tags',
 ];
-/** Properties Meridian acts on; the others (role, tags, triggers...) are kept out of resolution. */
-const RESOLVED_KEYS = new Set(['Name', 'ArtifactStore', 'ArtifactStores', 'Stages', 'Variables', 'PipelineType', 'ExecutionMode']);
+/** Properties Meridian acts on; the others (role, tags...) are kept out of resolution. */
+const RESOLVED_KEYS = new Set(['Name', 'ArtifactStore', 'ArtifactStores', 'Stages', 'Variables', 'PipelineType', 'ExecutionMode', 'Triggers']);
 /** Resource types whose properties providers read, so their problems matter. */
-const STRICT_TYPES = new Set(['AWS::CodeBuild::Project', 'AWS::CodePipeline::Webhook']);
+const STRICT_TYPES = new Set(['AWS::CodeBuild::Project', WEBHOOK_TYPE]);
 
 interface Template {
   sections: TemplateSections;
@@ -102,18 +103,36 @@ export function compileTemplate(root: YAMLMap, locator: Locator, context: LoadCo
   });
 
   const resources: Pipeline['resources'] = {};
+  const resolvedWebhooks = new Map<string, Record<string, Value>>();
   for (const resource of sections.resources.values()) {
     if (resource.type === PIPELINE_TYPE) continue;
     const properties: Record<string, ConfigValue> = {};
+    const resolvedProperties: Record<string, Value> = {};
     for (const { key, value } of resource.properties) {
       const resolved = STRICT_TYPES.has(resource.type) ? resolver.value(value) : resolver.lenient(value);
+      if (resolved !== NO_VALUE) resolvedProperties[key] = resolved;
       const plain = resolved === NO_VALUE ? undefined : withoutUnresolved(resolved);
       if (plain !== undefined) properties[key] = plain;
     }
+    if (resource.type === WEBHOOK_TYPE) resolvedWebhooks.set(resource.id, resolvedProperties);
     resources[resource.id] = { type: resource.type, properties };
   }
+  const scope = template.scopeFor(chosen);
+  const webhookReader = new DeclarationReader(locator, 'pascal');
+  const webhooks = compileWebhooks(
+    webhookReader,
+    {
+      resources: sections.resources,
+      resolved: resolvedWebhooks,
+      pipelineId: chosen.id,
+      pipelineName: compiled.name,
+      pipelineNames: new Map(sections.pipelines.map((p) => [p.id, p.id === chosen.id ? compiled.name : pipelineName(p, template.scopeFor(p))])),
+      parameters: scope.parameters,
+    },
+    compiled.trace,
+  );
 
-  const parameters: TemplateParameter[] = [...template.scopeFor(chosen).parameters.values()]
+  const parameters: TemplateParameter[] = [...scope.parameters.values()]
     .filter((declared) => resolver.usedParameters.has(declared.name))
     .map(({ name, type, default: defaultValue, location }) => (defaultValue === undefined ? { name, type, location } : { name, type, default: defaultValue, location }));
 
@@ -125,14 +144,15 @@ export function compileTemplate(root: YAMLMap, locator: Locator, context: LoadCo
     variables: compiled.variables,
     parameters,
     executionMode: compiled.executionMode,
-    triggers: [],
-    webhooks: [],
-    polls: [],
+    triggers: compiled.triggers,
+    webhooks,
+    polls: compiled.polls,
     resources,
     file: context.absoluteFile,
     format: 'codepipeline-template',
   };
-  problems.push(...resolver.problems, ...reader.problems);
+  // Triggers and webhooks leave the stages whole: their problems do not stop the rules.
+  problems.push(...resolver.problems, ...reader.problems, ...compiled.triggerProblems, ...webhookReader.problems);
   return { pipeline, trace: compiled.trace, problems, blocking: reader.problems.length > 0 || reader.sawUnresolved };
 }
 

@@ -10,14 +10,18 @@
 import {
   DEFAULT_REGION,
   type ExecutionMode,
+  type PipelineTrigger,
   type PipelineVariable,
   type Region,
+  type SourcePoll,
   type Stage,
 } from '../../domain/pipeline.js';
 import type { PipelineTrace, StageTrace } from '../trace.js';
 import type { Path } from '../yaml/locator.js';
 import { readAction } from './compile-action.js';
-import type { DeclarationReader } from './declaration-reader.js';
+import type { Problem } from '../../domain/errors.js';
+import { DeclarationReader } from './declaration-reader.js';
+import { readPolls, readTriggers } from './triggers.js';
 
 export interface CompiledDeclaration {
   name: string;
@@ -26,6 +30,10 @@ export interface CompiledDeclaration {
   stages: Stage[];
   variables: PipelineVariable[];
   executionMode: ExecutionMode;
+  triggers: PipelineTrigger[];
+  polls: SourcePoll[];
+  /** Problems of `Triggers`: reported, but they leave the stages whole, so the rules still run. */
+  triggerProblems: Problem[];
   trace: PipelineTrace;
 }
 
@@ -40,6 +48,13 @@ export interface DeclarationOptions {
 
 const EXECUTION_MODES: readonly ExecutionMode[] = ['SUPERSEDED', 'QUEUED', 'PARALLEL'];
 const STAGE_KEYS = ['Name', 'Actions', 'Blockers', 'BeforeEntry', 'OnSuccess', 'OnFailure'];
+/** Stage conditions (V2) and legacy blockers: not in the model yet, so refused rather than ignored. */
+const UNSUPPORTED_STAGE_KEYS: Record<string, string> = {
+  BeforeEntry: 'an entry condition',
+  OnSuccess: 'an on-success condition',
+  OnFailure: 'an on-failure condition',
+  Blockers: 'blockers',
+};
 
 export function compileDeclaration(r: DeclarationReader, declaration: Record<string, unknown>, path: Path, options: DeclarationOptions): CompiledDeclaration {
   r.checkKeys(declaration, path, options.knownKeys, 'the pipeline');
@@ -65,6 +80,7 @@ export function compileDeclaration(r: DeclarationReader, declaration: Record<str
     const stage = r.map(value, stagePath, 'a stage');
     if (!stage) return;
     r.checkKeys(stage, stagePath, STAGE_KEYS, 'a stage');
+    refuseStageConditions(r, stage, stagePath);
     const stageTrace: StageTrace = { at: r.at(stagePath), fields: {}, actions: [] };
     const stageNamePath = [...stagePath, r.key('Name')];
     stageTrace.fields.name = r.fieldAt(stageNamePath) ?? stageTrace.at;
@@ -81,7 +97,21 @@ export function compileDeclaration(r: DeclarationReader, declaration: Record<str
     stages.push(compiled);
     trace.stages.push(stageTrace);
   });
-  return { name, homeRegion, regions, stages, variables, executionMode, trace };
+  const triggerReader = new DeclarationReader(r.locator, r.style);
+  const triggers = readTriggers(triggerReader, declaration, path, trace);
+  return { name, homeRegion, regions, stages, variables, executionMode, triggers, polls: readPolls(stages), triggerProblems: triggerReader.problems, trace };
+}
+
+function refuseStageConditions(r: DeclarationReader, stage: Record<string, unknown>, stagePath: Path): void {
+  for (const [key, what] of Object.entries(UNSUPPORTED_STAGE_KEYS)) {
+    const value = r.get(stage, key);
+    if (value === undefined || value === null) continue;
+    const hint =
+      key === 'Blockers'
+        ? `remove \`${r.key(key)}\` (CloudFormation reserves it for future use; Meridian does not evaluate it)`
+        : `remove \`${r.key(key)}\`; for a deployment window (a \`DeploymentWindow\` rule) use the native format's \`windows:\`, for a gate a manual approval action (\`Category: Approval, Provider: Manual\`) at the start of the stage`;
+    r.report(r.locator.keyAt([...stagePath, r.key(key)]), `stage conditions are not supported by Meridian yet: \`${r.key(key)}\` (${what}) would not be evaluated`, hint);
+  }
 }
 
 function readStores(

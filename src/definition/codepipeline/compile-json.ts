@@ -46,9 +46,9 @@ export function compilePipelineJson(root: Record<string, unknown>, locator: Loca
     variables: compiled.variables,
     parameters: [],
     executionMode: compiled.executionMode,
-    triggers: [],
+    triggers: compiled.triggers,
     webhooks: [],
-    polls: [],
+    polls: compiled.polls,
     resources: {},
     file: context.absoluteFile,
     format: 'codepipeline-json',
@@ -56,5 +56,5 @@ export function compilePipelineJson(root: Record<string, unknown>, locator: Loca
   if (context.pipelineName !== undefined && context.pipelineName !== pipeline.name) {
     reader.report(reader.at([...path, 'name']), `this file holds pipeline ${pipeline.name}, not ${context.pipelineName}`, `pass \`--pipeline ${pipeline.name}\` or leave it out`);
   }
-  return { pipeline, trace: compiled.trace, problems: reader.problems, blocking: reader.problems.length > 0 };
+  return { pipeline, trace: compiled.trace, problems: [...reader.problems, ...compiled.triggerProblems], blocking: reader.problems.length > 0 };
 }

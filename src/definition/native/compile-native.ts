@@ -16,6 +16,7 @@ import type { Locator } from '../yaml/locator.js';
 import { SHORT_NAMES } from './action-types.js';
 import { expandStage } from './expand-stage.js';
 import { nativeSchema, type NativeDefinition } from './schema.js';
+import { compileSourceStarts, type SourceStarts, type StartsContext } from './source-triggers.js';
 import { zodProblems } from './zod-problems.js';
 
 export function compileNative(doc: Document, locator: Locator, context: LoadContext): CompileResult {
@@ -35,7 +36,8 @@ export function compileNative(doc: Document, locator: Locator, context: LoadCont
   }
 
   const stages: Stage[] = [];
-  const source = sourceStage(definition, homeRegion, locator, problems, baseDir);
+  const starts: SourceStarts = { webhooks: [], triggers: [], polls: [] };
+  const source = sourceStage(definition, homeRegion, { locator, trace, problems }, baseDir, starts);
   if (source) {
     stages.push(source.stage);
     trace.stages.push(source.trace);
@@ -57,9 +59,9 @@ export function compileNative(doc: Document, locator: Locator, context: LoadCont
     variables: compileVariables(definition, locator, trace),
     parameters: compileParameters(definition, locator),
     executionMode: definition.executionMode ?? 'SUPERSEDED',
-    triggers: [],
-    webhooks: [],
-    polls: [],
+    triggers: starts.triggers,
+    webhooks: starts.webhooks,
+    polls: starts.polls,
     resources: {},
     file: context.absoluteFile,
     format: 'native',
@@ -109,7 +111,8 @@ function isTimeZone(name: string): boolean {
   }
 }
 
-function sourceStage(definition: NativeDefinition, homeRegion: string, locator: Locator, problems: Problem[], baseDir: string): { stage: Stage; trace: StageTrace } | undefined {
+function sourceStage(definition: NativeDefinition, homeRegion: string, ctx: StartsContext, baseDir: string, starts: SourceStarts): { stage: Stage; trace: StageTrace } | undefined {
+  const { locator, problems } = ctx;
   if (definition.sources && definition.source) {
     problems.push(problem(locator.keyAt(['source']), 'both `sources:` and `source:` are given', 'keep one of them (they mean the same)'));
   }
@@ -123,7 +126,6 @@ function sourceStage(definition: NativeDefinition, homeRegion: string, locator: 
     const path = [key, name];
     const configuration: Record<string, string> = { Repository: gitLocation(source.git, baseDir) };
     if (source.branch !== undefined) configuration.Branch = source.branch;
-    if (source.webhook !== undefined) configuration.Webhook = String(source.webhook);
     const location = locator.keyAt(path);
     stage.actions.push({
       name,
@@ -136,12 +138,14 @@ function sourceStage(definition: NativeDefinition, homeRegion: string, locator: 
       ...(source.namespace === undefined ? {} : { namespace: source.namespace }),
       location,
     });
+    compileSourceStarts(name, source, path, starts, ctx);
     trace.actions.push({
       at: location,
       fields: {
         name: location,
         'outputArtifacts.0': location,
         'configuration.Repository': locator.at([...path, 'git']),
+        ...(source.branch === undefined ? {} : { 'configuration.Branch': locator.at([...path, 'branch']) }),
         ...(source.namespace === undefined ? {} : { namespace: locator.at([...path, 'namespace']) }),
       },
     });

@@ -40,11 +40,64 @@ export const parameterSchema = z
   )
   .describe('A parameter, referenced as #{parameters.NAME}.');
 
+/** `60s`, `5m`, `1h`: a poll interval. */
+export const POLL_INTERVAL = /^\d+(s|m|h)$/;
+
+const patterns = z.array(z.string()).describe('Glob patterns (CodePipeline\'s rules: `*` stays within a path segment, `**` crosses them); 1-8 of 1-255 characters.');
+const filterCriteriaSchema = z
+  .union([patterns, z.strictObject({ includes: patterns.optional(), excludes: patterns.optional() })], {
+    error: 'write a list of patterns, or `{ includes: [...], excludes: [...] }`',
+  })
+  .describe('A list of patterns to include, or `{ includes, excludes }` (excludes win).');
+
+export const pushFilterSchema = z
+  .strictObject({
+    branches: filterCriteriaSchema.optional().describe('Branch name patterns, e.g. [main, "release/**"].'),
+    tags: filterCriteriaSchema.optional().describe('Tag patterns, e.g. ["v*"]. Not combined with branches or paths.'),
+    paths: filterCriteriaSchema.optional().describe('Changed file patterns; needs `branches` in the same filter.'),
+  })
+  .describe('A V2 push filter: tags, branches, or branches with paths.');
+
+export const webhookSecretSchema = z
+  .union(
+    [
+      nonEmpty('`secret`'),
+      z.strictObject({ parameter: nonEmpty('`parameter`').describe('Parameter-store name holding the secret.') }),
+      z.strictObject({ secret: nonEmpty('`secret`').describe('Secret reference `id[:json-key]`.') }),
+    ],
+    { error: 'a webhook secret is `{ parameter: /name }`, `{ secret: id:key }` or the secret itself' },
+  )
+  .describe('The HMAC secret GitHub signs deliveries with (X-Hub-Signature-256).');
+
+export const webhookSchema = z
+  .union(
+    [
+      z.boolean(),
+      z.strictObject({
+        secret: webhookSecretSchema.optional(),
+        allowedIpRange: nonEmpty('`allowedIpRange`').optional().describe('Accept deliveries from this CIDR range only (no signature).'),
+        unauthenticated: z.boolean().optional().describe('Accept every delivery, signed or not.'),
+        filters: z
+          .array(z.strictObject({ jsonPath: z.string().describe('JSONPath into the delivery, e.g. $.ref.'), matchEquals: z.string().optional().describe('Value it must equal; `{Branch}` is the source\'s branch.') }))
+          .optional()
+          .describe('Every filter must match (default with `branch:`: $.ref equals refs/heads/{Branch}).'),
+        name: z.string().optional().describe('Webhook name (default: the source\'s name).'),
+      }),
+    ],
+    { error: 'a webhook is `{ secret: ... }`, `{ allowedIpRange: CIDR }` or `{ unauthenticated: true }`' },
+  )
+  .describe('Start an execution on a GitHub push delivered to POST /webhooks/github/<pipeline>.');
+
 export const sourceSchema = z
   .strictObject({
     git: nonEmpty('`git`').describe('Repository URL or local path.'),
     branch: z.string().optional().describe('Branch to build (default: the repository\'s default branch).'),
-    webhook: z.boolean().optional().describe('Start an execution on a GitHub push webhook.'),
+    webhook: webhookSchema.optional(),
+    on: z.array(pushFilterSchema).optional().describe('Push filters (1-3, OR-ed) deciding which webhook deliveries start the pipeline, as V2 triggers.'),
+    poll: z
+      .union([z.boolean(), z.number(), z.string().regex(POLL_INTERVAL, 'write an interval such as 60s, 5m or 1h')])
+      .optional()
+      .describe('Poll the repository (git ls-remote) every interval and start an execution per new commit: 60s, 5m, 1h, a number of seconds, or true (60s).'),
     namespace: z.string().optional().describe('Namespace for the source\'s variables (CommitId, BranchName...).'),
   })
   .describe('A git source; becomes an action of the automatic first stage `Source` whose output artifact has the source\'s name.');
@@ -110,6 +163,7 @@ export const nativeSchema = z
 export type NativeDefinition = z.infer<typeof nativeSchema>;
 export type NativeAction = z.infer<typeof actionSchema>;
 export type NativeStage = z.infer<typeof stageSchema>;
+export type NativeSource = z.infer<typeof sourceSchema>;
 
 /** The JSON Schema of the native format, for editors (`meridian schema`). */
 export function nativeJsonSchema(): Record<string, unknown> {

@@ -11,10 +11,12 @@ import { namespaces } from './namespaces.js';
 import type { Rule } from './rule.js';
 import { runOrder } from './run-order.js';
 import { stageStructure } from './stage-structure.js';
+import { triggers } from './triggers.js';
 import { uniqueNames } from './unique-names.js';
 import { variableReferences } from './variable-references.js';
+import { webhooks } from './webhooks.js';
 
-export const RULES: readonly Rule[] = [stageStructure, uniqueNames, nameFormat, runOrder, artifacts, namespaces, variableReferences, crossRegion, commandsAction];
+export const RULES: readonly Rule[] = [stageStructure, uniqueNames, nameFormat, runOrder, artifacts, namespaces, variableReferences, crossRegion, commandsAction, triggers, webhooks];
 
 export function runRules(pipeline: Pipeline, locate: PipelineLocator, options: { knownActionTypes?: readonly string[] } = {}): Problem[] {
   const rules = options.knownActionTypes ? [...RULES, knownActionTypes(options.knownActionTypes)] : RULES;
