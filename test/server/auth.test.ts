@@ -1,0 +1,109 @@
+/**
+ * Tokens and roles on every route: the test walks the server's own route table, so a route
+ * added without a role, or with the wrong one, fails here. Real HTTP on 127.0.0.1 against the
+ * server built in this process over a real state dir.
+ */
+import path from 'node:path';
+import type { FastifyInstance } from 'fastify';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { openLocalMeridian, type LocalMeridian } from '../../src/cli/local-meridian.js';
+import { loadForRun } from '../../src/cli/load.js';
+import { PipelineCatalog } from '../../src/server/pipeline-catalog.js';
+import { buildServer, type RouteInfo } from '../../src/server/server.js';
+import { TokenStore } from '../../src/stores/tokens/token-store.js';
+import { runCli } from '../helpers/cli.js';
+import { makeRepo } from '../helpers/git-repo.js';
+import { tempDir, writeFiles } from '../helpers/temp.js';
+
+const ADMIN = 'admin-from-env';
+
+describe('API tokens and roles', () => {
+  let meridian: LocalMeridian;
+  let app: FastifyInstance;
+  let routes: RouteInfo[];
+  let base: string;
+  const tokens: Record<string, string> = {};
+  let stateDir: string;
+
+  beforeAll(async () => {
+    const dir = tempDir();
+    const repo = makeRepo({ 'README.md': 'x' });
+    writeFiles(dir, { 'p.yaml': `pipeline: demo\nsources:\n  src: { git: ${repo} }\nstages:\n  - name: Build\n    actions:\n      - { name: b, uses: commands, inputs: [src], commands: ['true'] }\n` });
+    stateDir = path.join(dir, 'state');
+    // Tokens made by the CLI, as an operator would.
+    for (const role of ['viewer', 'operator', 'admin']) {
+      const made = await runCli(['tokens', 'create', '--role', role, '--name', `${role}-token`, '--state-dir', stateDir]);
+      expect(made.code, made.stderr).toBe(0);
+      expect(made.stderr).toContain('It is shown only now');
+      tokens[role] = made.stdout.trim();
+    }
+    meridian = await openLocalMeridian(stateDir);
+    const catalog = new PipelineCatalog([path.join(dir, 'p.yaml')], (file) => loadForRun(meridian, file, undefined));
+    await catalog.loadAll();
+    const built = await buildServer({
+      core: meridian,
+      catalog,
+      settings: { adminToken: ADMIN, sourceOverrides: () => ({}), webhookBodyLimit: 1024 * 1024, webhookRateLimit: 1000 },
+    });
+    app = built.app;
+    routes = built.routes;
+    base = await app.listen({ port: 0, host: '127.0.0.1' });
+  });
+  afterAll(async () => {
+    await app.close();
+    await meridian.close();
+  });
+
+  const call = async (route: RouteInfo, token?: string): Promise<number> => {
+    const url = `${base}${route.url.replace(':name', 'demo').replace(':id', 'no-such-execution').replace(':action', 'b').replace(':pipeline', 'demo')}`;
+    const headers: Record<string, string> = { 'content-type': 'application/json' };
+    if (token !== undefined) headers.authorization = `Bearer ${token}`;
+    const response = await fetch(url, { method: route.method, headers, body: route.method === 'GET' || route.method === 'DELETE' ? undefined : '{}' });
+    await response.arrayBuffer();
+    return response.status;
+  };
+
+  it('every /api route has a role; only health, metrics and webhooks are public', () => {
+    const publicRoutes = routes.filter((r) => r.role === undefined).map((r) => `${r.method} ${r.url}`);
+    expect(publicRoutes.sort()).toEqual(['GET /healthz', 'GET /metrics', 'POST /webhooks/github/:pipeline']);
+    expect(routes.filter((r) => r.url.startsWith('/api')).length).toBeGreaterThanOrEqual(14);
+  });
+
+  it('refuses every /api route without a token or with an unknown one (401)', async () => {
+    for (const route of routes.filter((r) => r.role !== undefined)) {
+      expect(await call(route), `${route.method} ${route.url}`).toBe(401);
+      expect(await call(route, 'not-a-token'), `${route.method} ${route.url}`).toBe(401);
+    }
+  });
+
+  it('gives each role exactly the routes of its rank (403 above it)', async () => {
+    const rank = { viewer: 0, operator: 1, admin: 2 } as const;
+    for (const route of routes.filter((r) => r.role !== undefined)) {
+      for (const role of ['viewer', 'operator', 'admin'] as const) {
+        const status = await call(route, tokens[role]);
+        const allowed = rank[role] >= rank[route.role as keyof typeof rank];
+        if (allowed) expect(status, `${role} ${route.method} ${route.url}`).not.toBe(403);
+        else expect(status, `${role} ${route.method} ${route.url}`).toBe(403);
+        expect(status).not.toBe(401);
+      }
+      expect(await call(route, ADMIN)).not.toBe(403);
+    }
+  });
+
+  it('a revoked token stops working, and only hashes are stored', async () => {
+    const viewerRoute = routes.find((r) => r.url === '/api/pipelines' && r.method === 'GET')!;
+    expect(await call(viewerRoute, tokens.viewer)).toBe(200);
+    const revoked = await runCli(['tokens', 'revoke', 'viewer-token', '--state-dir', stateDir]);
+    expect(revoked.code, revoked.stderr).toBe(0);
+    expect(await call(viewerRoute, tokens.viewer)).toBe(401);
+    const listed = await new TokenStore(meridian.db).list();
+    expect(listed.map((t) => [t.name, t.revokedAt === null])).toEqual([
+      ['viewer-token', false],
+      ['operator-token', true],
+      ['admin-token', true],
+    ]);
+    // Only hashes are stored.
+    const rows = await meridian.db.selectFrom('tokens').select('hash').execute();
+    for (const row of rows) expect(Object.values(tokens)).not.toContain(row.hash);
+  });
+});
