@@ -1,6 +1,7 @@
 import os from 'node:os';
 import type { Command } from 'commander';
 import { openLocalMeridian } from '../local-meridian.js';
+import { SERVER_FLAGS, SERVER_HELP, ServerClient } from '../server-client.js';
 import { resolveStateDir, STATE_DIR_FLAGS, STATE_DIR_HELP } from '../state-dir.js';
 import type { CliIO } from '../io.js';
 import type { RegisterCommand } from './index.js';
@@ -10,6 +11,7 @@ interface AnswerOptions {
   stage?: string;
   by?: string;
   stateDir?: string;
+  server?: string;
 }
 
 function registerAnswer(program: Command, name: 'approve' | 'reject', io: CliIO): void {
@@ -19,9 +21,17 @@ function registerAnswer(program: Command, name: 'approve' | 'reject', io: CliIO)
     .description(`${name} a manual approval action that is waiting`)
     .option('--comment <text>', 'a summary recorded with the answer')
     .option('--stage <name>', 'the stage, when several stages have an action of that name')
-    .option('--by <name>', 'who answers (default: the current user)')
+    .option('--by <name>', 'who answers (default: the current user; with --server: the token\'s name)')
     .option(STATE_DIR_FLAGS, STATE_DIR_HELP)
+    .option(SERVER_FLAGS, SERVER_HELP)
     .action(async (execution: string, action: string, options: AnswerOptions) => {
+      const server = ServerClient.from(options.server);
+      if (server) {
+        const body = { status, ...(options.comment === undefined ? {} : { comment: options.comment }), ...(options.stage === undefined ? {} : { stage: options.stage }) };
+        const answered = await server.request<{ executionId: string; by: string }>('POST', `/api/executions/${encodeURIComponent(execution)}/approvals/${encodeURIComponent(action)}`, body);
+        io.out(`${action} ${status.toLowerCase()} in execution ${answered.executionId} by ${answered.by}.\n`);
+        return;
+      }
       const meridian = await openLocalMeridian(resolveStateDir(options.stateDir));
       try {
         const id = await meridian.store.resolveExecutionId(meridian.db, execution);

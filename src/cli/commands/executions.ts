@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import { openLocalMeridian } from '../local-meridian.js';
+import { SERVER_FLAGS, SERVER_HELP, ServerClient } from '../server-client.js';
 import { resolveStateDir, STATE_DIR_FLAGS, STATE_DIR_HELP } from '../state-dir.js';
 import type { RegisterCommand } from './index.js';
 
@@ -10,8 +11,17 @@ export const registerExecutions: RegisterCommand = (program: Command, io) => {
     .option('--pipeline <name>', 'only this pipeline')
     .option('--limit <n>', 'at most this many', '50')
     .option(STATE_DIR_FLAGS, STATE_DIR_HELP)
+    .option(SERVER_FLAGS, SERVER_HELP)
     .option('--json', 'print JSON')
-    .action(async (options: { pipeline?: string; limit: string; stateDir?: string; json?: boolean }) => {
+    .action(async (options: { pipeline?: string; limit: string; stateDir?: string; server?: string; json?: boolean }) => {
+      const server = ServerClient.from(options.server);
+      if (server) {
+        const query = new URLSearchParams({ limit: options.limit, ...(options.pipeline === undefined ? {} : { pipeline: options.pipeline }) });
+        const rows = await server.request<Array<{ executionId: string; pipeline: string; status: string; startedAt: string }>>('GET', `/api/executions?${query.toString()}`);
+        if (options.json) io.out(`${JSON.stringify(rows.map((r) => ({ executionId: r.executionId, pipeline: r.pipeline, status: r.status, startedAt: r.startedAt })), null, 2)}\n`);
+        else for (const r of rows) io.out(`${r.executionId}  ${r.pipeline.padEnd(20)} ${r.status.padEnd(11)} ${r.startedAt}\n`);
+        return;
+      }
       const meridian = await openLocalMeridian(resolveStateDir(options.stateDir));
       try {
         const filter: { pipeline?: string; limit: number } = { limit: Number(options.limit) };

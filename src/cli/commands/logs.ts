@@ -1,27 +1,49 @@
 import fs from 'node:fs';
 import type { Command } from 'commander';
 import { actionLogPath } from '../../agent/action-log.js';
+import { followLogs, type LogLine } from '../../agent/follow-logs.js';
 import { MeridianError } from '../../domain/errors.js';
+import type { CliIO } from '../io.js';
 import { openLocalMeridian } from '../local-meridian.js';
+import { SERVER_FLAGS, SERVER_HELP, ServerClient } from '../server-client.js';
 import { resolveStateDir, STATE_DIR_FLAGS, STATE_DIR_HELP } from '../state-dir.js';
 import type { RegisterCommand } from './index.js';
 
-export const registerLogs: RegisterCommand = (program: Command, io) => {
+interface LogsOptions {
+  attempt?: string;
+  follow?: boolean;
+  stateDir?: string;
+  server?: string;
+}
+
+export const registerLogs: RegisterCommand = (program: Command, io, setExit) => {
   program
     .command('logs <execution> [action]')
-    .description("print an execution's action logs (secrets masked)")
+    .description("print an execution's action logs (secrets masked); -f follows them live")
     .option('--attempt <n>', 'which attempt (default: the latest)')
+    .option('-f, --follow', 'keep printing new lines until the execution ends')
     .option(STATE_DIR_FLAGS, STATE_DIR_HELP)
-    .action(async (execution: string, actionName: string | undefined, options: { attempt?: string; stateDir?: string }) => {
+    .option(SERVER_FLAGS, SERVER_HELP)
+    .action(async (execution: string, actionName: string | undefined, options: LogsOptions) => {
+      const server = ServerClient.from(options.server);
+      if (server) {
+        await serverLogs(server, execution, actionName, options, io, setExit);
+        return;
+      }
       const stateDir = resolveStateDir(options.stateDir);
       const meridian = await openLocalMeridian(stateDir);
       try {
         const id = await meridian.store.resolveExecutionId(meridian.db, execution);
         const snapshot = await meridian.store.snapshot(meridian.db, id);
-        const actions = actionName ? snapshot.actions.filter((a) => a.name === actionName) : snapshot.actions.filter((a) => a.attempts > 0);
-        if (actionName && actions.length === 0) {
+        if (actionName && !snapshot.actions.some((a) => a.name === actionName)) {
           throw new MeridianError('NOT_FOUND', `execution ${id} has no action ${actionName}; its actions: ${snapshot.actions.map((a) => a.name).join(', ')}`);
         }
+        if (options.follow) {
+          const status = await followLogs(meridian, id, printer(io, actionName), { signal: new AbortController().signal, ...(actionName === undefined ? {} : { action: actionName }) });
+          setExit(status === 'Succeeded' ? 0 : 1);
+          return;
+        }
+        const actions = actionName ? snapshot.actions.filter((a) => a.name === actionName) : snapshot.actions.filter((a) => a.attempts > 0);
         for (const action of actions) {
           const attempt = options.attempt ? Number(options.attempt) : action.attempts;
           const file = actionLogPath(stateDir, id, action.stage, action.name, attempt);
@@ -34,3 +56,24 @@ export const registerLogs: RegisterCommand = (program: Command, io) => {
       }
     });
 };
+
+/** One action: its lines as they are; several: each line after a `stage/action` prefix. */
+function printer(io: CliIO, actionName: string | undefined): (line: LogLine) => void {
+  return (line) => io.out(actionName === undefined ? `${line.stage}/${line.action} | ${line.line}\n` : `${line.line}\n`);
+}
+
+async function serverLogs(server: ServerClient, execution: string, actionName: string | undefined, options: LogsOptions, io: CliIO, setExit: (code: number) => void): Promise<void> {
+  const id = encodeURIComponent(execution);
+  if (!options.follow && actionName !== undefined) {
+    const attempt = options.attempt === undefined ? '' : `?attempt=${encodeURIComponent(options.attempt)}`;
+    io.out(await server.text(`/api/executions/${id}/actions/${encodeURIComponent(actionName)}/log${attempt}`));
+    return;
+  }
+  const print = printer(io, actionName);
+  let status: string | undefined;
+  await server.stream(`/api/executions/${id}/logs${actionName === undefined ? '' : `?action=${encodeURIComponent(actionName)}`}`, (event, data) => {
+    if (event === 'log') print(data as LogLine);
+    else if (event === 'end') status = (data as { status: string }).status;
+  });
+  if (options.follow) setExit(status === 'Succeeded' ? 0 : 1);
+}

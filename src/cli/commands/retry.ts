@@ -2,6 +2,7 @@ import type { Command } from 'commander';
 import { MeridianError } from '../../domain/errors.js';
 import { driveAndReport } from '../drive.js';
 import { openLocalMeridian } from '../local-meridian.js';
+import { SERVER_FLAGS, SERVER_HELP, ServerClient } from '../server-client.js';
 import { resolveStateDir, STATE_DIR_FLAGS, STATE_DIR_HELP } from '../state-dir.js';
 import type { RegisterCommand } from './index.js';
 
@@ -12,12 +13,21 @@ export const registerRetry: RegisterCommand = (program: Command, io, setExit) =>
     .option('--stage <name>', 'the stage to retry (default: the failed one)')
     .option('--mode <mode>', 'failed: only failed actions; all: the whole stage', 'failed')
     .option(STATE_DIR_FLAGS, STATE_DIR_HELP)
+    .option(SERVER_FLAGS, SERVER_HELP)
     .option('--json', 'print only the execution summary as JSON')
-    .action(async (execution: string, options: { stage?: string; mode: string; stateDir?: string; json?: boolean }) => {
+    .action(async (execution: string, options: { stage?: string; mode: string; stateDir?: string; server?: string; json?: boolean }) => {
       if (options.mode !== 'failed' && options.mode !== 'all') {
         throw new MeridianError('BAD_INPUT', `--mode ${options.mode}: write --mode failed (FAILED_ACTIONS) or --mode all (ALL_ACTIONS)`);
       }
       const mode = options.mode;
+      const server = ServerClient.from(options.server);
+      if (server) {
+        const body = { retryMode: mode === 'all' ? 'ALL_ACTIONS' : 'FAILED_ACTIONS', ...(options.stage === undefined ? {} : { stage: options.stage }) };
+        const retried = await server.request<{ executionId: string; stage: string; retryMode: string }>('POST', `/api/executions/${encodeURIComponent(execution)}/retry`, body);
+        if (options.json) io.out(`${JSON.stringify(retried, null, 2)}\n`);
+        else io.out(`Stage ${retried.stage} of ${retried.executionId} retried on the server (${retried.retryMode}).\n`);
+        return;
+      }
       let ids: string[] = [];
       const meridian = await openLocalMeridian(resolveStateDir(options.stateDir), { executionIds: () => ids });
       try {

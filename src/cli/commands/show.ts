@@ -1,6 +1,9 @@
 import type { Command } from 'commander';
 import { toSummary } from '../../engine/execution-summary.js';
 import { openLocalMeridian } from '../local-meridian.js';
+import { SERVER_FLAGS, SERVER_HELP, ServerClient } from '../server-client.js';
+import type { ExecutionSummary } from '../../domain/execution.js';
+import type { EventRecord } from '../../stores/state/records.js';
 import { renderTree } from '../progress/live-tree.js';
 import { resolveStateDir, STATE_DIR_FLAGS, STATE_DIR_HELP } from '../state-dir.js';
 import type { RegisterCommand } from './index.js';
@@ -11,8 +14,28 @@ export const registerShow: RegisterCommand = (program: Command, io) => {
     .description('show an execution: stages, actions, and with --events its history')
     .option('--events', 'list every recorded transition')
     .option(STATE_DIR_FLAGS, STATE_DIR_HELP)
+    .option(SERVER_FLAGS, SERVER_HELP)
     .option('--json', 'print the execution summary (with --events: { summary, events })')
-    .action(async (execution: string, options: { events?: boolean; stateDir?: string; json?: boolean }) => {
+    .action(async (execution: string, options: { events?: boolean; stateDir?: string; server?: string; json?: boolean }) => {
+      const server = ServerClient.from(options.server);
+      if (server) {
+        const summary = await server.request<ExecutionSummary>('GET', `/api/executions/${encodeURIComponent(execution)}`);
+        const events = options.events ? await server.request<EventRecord[]>('GET', `/api/executions/${summary.executionId}/events`) : [];
+        if (options.json) {
+          io.out(`${JSON.stringify(options.events ? { summary, events } : summary, null, 2)}\n`);
+          return;
+        }
+        io.out(`Execution ${summary.executionId} of ${summary.pipeline}: ${summary.status}\n`);
+        for (const stage of summary.stages) {
+          io.out(`  ${stage.name}: ${stage.status}\n`);
+          for (const action of stage.actions) io.out(`    ${action.name} (${action.region}, runOrder ${action.runOrder}) ${action.status}${action.error ? `: ${action.error.message}` : ''}\n`);
+        }
+        if (options.events) {
+          io.out('\nEvents:\n');
+          for (const event of events) io.out(`  ${event.at}  ${event.stage ? `[${event.stage}] ` : ''}${event.description}\n`);
+        }
+        return;
+      }
       const meridian = await openLocalMeridian(resolveStateDir(options.stateDir));
       try {
         const id = await meridian.store.resolveExecutionId(meridian.db, execution);

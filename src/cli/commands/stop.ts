@@ -2,6 +2,7 @@ import type { Command } from 'commander';
 import { isOwnerAlive } from '../../lib/process-owner.js';
 import { driveAndReport } from '../drive.js';
 import { openLocalMeridian } from '../local-meridian.js';
+import { SERVER_FLAGS, SERVER_HELP, ServerClient } from '../server-client.js';
 import { resolveStateDir, STATE_DIR_FLAGS, STATE_DIR_HELP } from '../state-dir.js';
 import type { RegisterCommand } from './index.js';
 import { adoptUnfinished } from '../../agent/adopt-unfinished.js';
@@ -13,7 +14,15 @@ export const registerStop: RegisterCommand = (program: Command, io, setExit) => 
     .option('--abandon', 'abandon running actions instead of letting them finish')
     .option('--reason <text>', 'why, recorded in the execution history')
     .option(STATE_DIR_FLAGS, STATE_DIR_HELP)
-    .action(async (execution: string, options: { abandon?: boolean; reason?: string; stateDir?: string }) => {
+    .option(SERVER_FLAGS, SERVER_HELP)
+    .action(async (execution: string, options: { abandon?: boolean; reason?: string; stateDir?: string; server?: string }) => {
+      const server = ServerClient.from(options.server);
+      if (server) {
+        const body = { abandon: options.abandon === true, ...(options.reason === undefined ? {} : { reason: options.reason }) };
+        const stopped = await server.request<{ executionId: string }>('POST', `/api/executions/${encodeURIComponent(execution)}/stop`, body);
+        io.out(`Stop requested for ${stopped.executionId}; the server will ${options.abandon ? 'abandon its running actions' : 'let running actions finish'} and stop it.\n`);
+        return;
+      }
       let ids: string[] = [];
       const meridian = await openLocalMeridian(resolveStateDir(options.stateDir), { executionIds: () => ids });
       try {
