@@ -58,3 +58,9 @@ export function apiTokenFromEnv(): string | undefined {
   const value = process.env['MERIDIAN_TOKEN'];
   return value === undefined || value === '' ? undefined : value;
 }
+
+/** `MERIDIAN_NOTIFY_SECRET`: signs `serve --notify` requests (X-Meridian-Signature-256); unset: unsigned. */
+export function notifySecretFromEnv(): string | undefined {
+  const value = process.env['MERIDIAN_NOTIFY_SECRET'];
+  return value === undefined || value === '' ? undefined : value;
+}

@@ -1,11 +1,12 @@
 import type { Command } from 'commander';
 import { MeridianError } from '../../domain/errors.js';
 import type { Pipeline } from '../../domain/pipeline.js';
+import { Notifier } from '../../server/notifier.js';
 import { PipelineCatalog } from '../../server/pipeline-catalog.js';
 import { Scheduler } from '../../server/scheduler.js';
 import { buildServer } from '../../server/server.js';
 import type { SourceOverride } from '../../stores/state/records.js';
-import { apiTokenFromEnv } from '../environment.js';
+import { apiTokenFromEnv, notifySecretFromEnv } from '../environment.js';
 import type { CliIO } from '../io.js';
 import { loadForRun } from '../load.js';
 import { openLocalMeridian } from '../local-meridian.js';
@@ -26,6 +27,7 @@ interface ServeOptions {
   concurrency: string;
   webhookBodyLimit: string;
   webhookRateLimit: string;
+  notify: string[];
 }
 
 export const registerServe: RegisterCommand = (program: Command, io) => {
@@ -42,6 +44,7 @@ export const registerServe: RegisterCommand = (program: Command, io) => {
     .option('--concurrency <n>', 'actions run at the same time', '64')
     .option('--webhook-body-limit <bytes>', 'largest webhook body accepted', String(25 * 1024 * 1024))
     .option('--webhook-rate-limit <n>', 'webhook requests per minute from one address', '1200')
+    .option('--notify <url>', 'POST execution and stage status changes here (repeatable; signed with MERIDIAN_NOTIFY_SECRET)', collect, [])
     .action(async (options: ServeOptions) => {
       if (options.db !== undefined && !options.db.startsWith('sqlite:')) {
         throw new MeridianError('BAD_INPUT', `--db ${options.db}: only the embedded SQLite store is available in this version; leave --db out`);
@@ -71,6 +74,7 @@ export const registerServe: RegisterCommand = (program: Command, io) => {
       meridian.engine.onEvent((event) => io.out(plainLine(event)));
       const { app } = await buildServer(context);
       const scheduler = new Scheduler(context, { tickMs: 500, onError: reportError });
+      const notifier = new Notifier(context, { urls: options.notify, secret: notifySecretFromEnv(), onError: reportError });
       const adopted = await scheduler.start();
       const address = await app.listen({ port, host: options.host });
       io.out(`Meridian serving ${catalog.list().map((p) => p.name).join(', ')} on ${address} (state dir ${stateDir})\n`);
@@ -85,6 +89,7 @@ export const registerServe: RegisterCommand = (program: Command, io) => {
           void (async () => {
             io.out(`${signal}: no new work; waiting up to ${options.grace}s for running actions\n`);
             scheduler.stop();
+            notifier.stop();
             await app.close();
             const cut = await meridian.agent.drain(Number(options.grace) * 1000, new MeridianError('INTERRUPTED', 'the server shut down'));
             if (cut > 0) io.out(`${cut} action(s) still running were interrupted; they resume on the next start\n`);
