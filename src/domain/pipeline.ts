@@ -60,13 +60,72 @@ export interface Action {
   commands?: string[];
   outputVariables?: string[];
   environmentVariables?: EnvironmentVariable[];
+  /** How long the action is expected to take (ms), for the window fit check; else the median of its last successful runs. */
+  expectedDurationMs?: number;
   location?: SourceLocation;
 }
 
 export interface Stage {
   name: string;
   actions: Action[];
+  /** V2 stage conditions (BeforeEntry, OnSuccess, OnFailure); absent when the stage has none. */
+  conditions?: StageConditions;
   location?: SourceLocation;
+}
+
+/**
+ * A deployment window as written: the schedule text (friendly weekly form, Quartz cron, or
+ * one-off dates; see domain/windows) read in `timezone`, else in its region's zone. Kept as
+ * text so the model stays JSON; domain/region-windows.ts parses it (validated at compile time).
+ */
+export interface WindowDefinition {
+  effect: 'allow' | 'deny';
+  schedule: string;
+  timezone?: string;
+  reason?: string;
+  location?: SourceLocation;
+}
+
+/** `always`: every execution waits for windows; `disruptive-only`: only disruptive executions do. */
+export type WindowPolicy = 'always' | 'disruptive-only';
+
+export type ConditionResult = 'FAIL' | 'SKIP' | 'ROLLBACK' | 'RETRY' | 'WAIT';
+export type VariableOperator = 'EQ' | 'NE' | 'CONTAINS' | 'MATCHES';
+
+/** One rule of a stage condition (CodePipeline rule types, category Rule, owner AWS). */
+export type ConditionRule =
+  | { kind: 'DeploymentWindow'; name: string; cron: string; timezone: string; location?: SourceLocation }
+  | { kind: 'VariableCheck'; name: string; variable: string; value: string; operator: VariableOperator; location?: SourceLocation }
+  | { kind: 'Commands'; name: string; commands: string[]; region: string; location?: SourceLocation };
+
+/** A condition is met when every rule succeeds; what `result` does depends on where it is (see docs/windows.md). */
+export interface StageCondition {
+  result: ConditionResult;
+  rules: ConditionRule[];
+  location?: SourceLocation;
+}
+
+export interface StageConditions {
+  beforeEntry: StageCondition[];
+  onSuccess: StageCondition[];
+  onFailure: StageCondition[];
+  /** OnFailure's own `Result`: what a failure of the stage does when no OnFailure condition decides. */
+  onFailureResult?: 'ROLLBACK' | 'RETRY';
+  /** With RETRY: `RetryConfiguration.RetryMode`. */
+  retryMode?: 'FAILED_ACTIONS' | 'ALL_ACTIONS';
+}
+
+export type RolloutCheck = { kind: 'http'; url: string } | { kind: 'command'; command: string };
+export type RollbackPolicy = 'region' | 'wave' | 'all-previous';
+
+/** The native `rollout:`: regions in waves, a bake time after each wave with health checks, and what a failure rolls back. */
+export interface Rollout {
+  waves: string[][];
+  bakeMs: number;
+  checks: RolloutCheck[];
+  rollback: RollbackPolicy;
+  /** How many regions of a wave deploy at once; absent: all. */
+  maxParallel?: number;
 }
 
 export type ArtifactStoreKind = 'folder' | 's3';
@@ -86,6 +145,8 @@ export interface Region {
   /** IANA time zone, `UTC` when the definition says nothing. */
   timezone: string;
   store: ArtifactStoreRef;
+  /** Allow and deny windows, read in `timezone`; absent or empty: always open. */
+  windows?: WindowDefinition[];
 }
 
 export interface PipelineVariable {
@@ -189,6 +250,10 @@ export interface Pipeline {
   polls: SourcePoll[];
   /** Other resources of the template that providers may read (e.g. `AWS::CodeBuild::Project`), by logical id. */
   resources: Record<string, { type: string; properties: Record<string, ConfigValue> }>;
+  /** When region windows apply; absent when the pipeline declares none. */
+  windowPolicy?: WindowPolicy;
+  /** Waves, bake and rollback (native `rollout:`); absent: every region at once. */
+  rollout?: Rollout;
   /** The file the pipeline came from, absolute. */
   file: string;
   format: 'native' | 'codepipeline-template' | 'codepipeline-json';

@@ -157,14 +157,12 @@ describe('V2 triggers and polls of a CodePipeline definition', () => {
     });
   });
 
-  it('refuses stage conditions, which the model cannot hold yet', async () => {
+  it('compiles stage conditions next to triggers (test/definition/windows-conditions.test.ts has the rest)', async () => {
     const text = withTriggers('').replace(
       '        - Name: Build\n',
       '        - Name: Build\n          BeforeEntry:\n            Conditions: [{ Result: FAIL, Rules: [{ Name: window, RuleTypeId: { Category: Rule, Owner: AWS, Provider: DeploymentWindow, Version: 1 }, Configuration: { Cron: "0 0 9-17 ? * MON-FRI *" } }] }]\n',
     );
-    const { at, problems } = await check(text);
-    expect(at(20, 11)).toMatchObject({ message: 'stage conditions are not supported by Meridian yet: `BeforeEntry` (an entry condition) would not be evaluated' });
-    expect(at(20, 11).hint).toContain('use the native format\'s `windows:`');
-    expect(problems).toHaveLength(1);
+    const pipeline = await loadDefinition(await tempDefinition('template.yaml', text));
+    expect(pipeline.stages[1]?.conditions?.beforeEntry).toMatchObject([{ result: 'FAIL', rules: [{ kind: 'DeploymentWindow', name: 'window', cron: '0 0 9-17 ? * MON-FRI *', timezone: 'UTC' }] }]);
   });
 });

@@ -19,6 +19,7 @@ import {
 import type { PipelineTrace, StageTrace } from '../trace.js';
 import type { Path } from '../yaml/locator.js';
 import { readAction } from './compile-action.js';
+import { readStageConditions } from './conditions.js';
 import type { Problem } from '../../domain/errors.js';
 import { DeclarationReader } from './declaration-reader.js';
 import { readPolls, readTriggers } from './triggers.js';
@@ -48,11 +49,8 @@ export interface DeclarationOptions {
 
 const EXECUTION_MODES: readonly ExecutionMode[] = ['SUPERSEDED', 'QUEUED', 'PARALLEL'];
 const STAGE_KEYS = ['Name', 'Actions', 'Blockers', 'BeforeEntry', 'OnSuccess', 'OnFailure'];
-/** Stage conditions (V2) and legacy blockers: not in the model yet, so refused rather than ignored. */
+/** Legacy blockers: reserved by CloudFormation, refused rather than ignored. Stage conditions: conditions.ts. */
 const UNSUPPORTED_STAGE_KEYS: Record<string, string> = {
-  BeforeEntry: 'an entry condition',
-  OnSuccess: 'an on-success condition',
-  OnFailure: 'an on-failure condition',
   Blockers: 'blockers',
 };
 
@@ -88,6 +86,8 @@ export function compileDeclaration(r: DeclarationReader, declaration: Record<str
     const actionsPath = [...stagePath, r.key('Actions')];
     const actions = r.list(r.required(stage, 'Actions', stagePath, `stage ${stageName}`), actionsPath, `\`${r.key('Actions')}\``) ?? [];
     const compiled: Stage = { name: stageName, actions: [], location: stageTrace.at };
+    const conditions = readStageConditions(r, stage, stagePath, homeRegion);
+    if (conditions) compiled.conditions = conditions;
     actions.forEach((actionValue, j) => {
       const result = readAction(r, actionValue, [...actionsPath, j], homeRegion);
       if (!result) return;
@@ -106,11 +106,7 @@ function refuseStageConditions(r: DeclarationReader, stage: Record<string, unkno
   for (const [key, what] of Object.entries(UNSUPPORTED_STAGE_KEYS)) {
     const value = r.get(stage, key);
     if (value === undefined || value === null) continue;
-    const hint =
-      key === 'Blockers'
-        ? `remove \`${r.key(key)}\` (CloudFormation reserves it for future use; Meridian does not evaluate it)`
-        : `remove \`${r.key(key)}\`; for a deployment window (a \`DeploymentWindow\` rule) use the native format's \`windows:\`, for a gate a manual approval action (\`Category: Approval, Provider: Manual\`) at the start of the stage`;
-    r.report(r.locator.keyAt([...stagePath, r.key(key)]), `stage conditions are not supported by Meridian yet: \`${r.key(key)}\` (${what}) would not be evaluated`, hint);
+    r.report(r.locator.keyAt([...stagePath, r.key(key)]), `\`${r.key(key)}\` (${what}) is not supported by Meridian: it would not be evaluated`, `remove \`${r.key(key)}\` (CloudFormation reserves it for future use); for a gate use \`${r.key('BeforeEntry')}\` conditions or a manual approval action`);
   }
 }
 

@@ -15,8 +15,10 @@ import type { PipelineTrace, StageTrace } from '../trace.js';
 import type { Locator } from '../yaml/locator.js';
 import { SHORT_NAMES } from './action-types.js';
 import { expandStage } from './expand-stage.js';
+import { applyExpectedDurations, compileRollout } from './rollout.js';
 import { nativeSchema, type NativeDefinition } from './schema.js';
 import { compileSourceStarts, type SourceStarts, type StartsContext } from './source-triggers.js';
+import { compileWindows } from './windows.js';
 import { zodProblems } from './zod-problems.js';
 
 export function compileNative(doc: Document, locator: Locator, context: LoadContext): CompileResult {
@@ -47,6 +49,9 @@ export function compileNative(doc: Document, locator: Locator, context: LoadCont
     stages.push(stage);
     trace.stages.push(stageTrace);
   });
+  applyExpectedDurations(definition, stages, regions);
+  const windowPolicy = compileWindows(definition, regions, { locator, problems });
+  const rollout = compileRollout(definition, regions, { locator, problems });
 
   if (context.pipelineName !== undefined && context.pipelineName !== definition.pipeline) {
     problems.push(problem(locator.at(['pipeline']), `this file holds pipeline ${definition.pipeline}, not ${context.pipelineName}`, `pass \`--pipeline ${definition.pipeline}\` or leave it out`));
@@ -63,6 +68,8 @@ export function compileNative(doc: Document, locator: Locator, context: LoadCont
     webhooks: starts.webhooks,
     polls: starts.polls,
     resources: {},
+    ...(windowPolicy === undefined ? {} : { windowPolicy }),
+    ...(rollout === undefined ? {} : { rollout }),
     file: context.absoluteFile,
     format: 'native',
   };

@@ -7,6 +7,7 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { z } from 'zod';
+import { expectedDurationSchema, regionWindowsSchema, rolloutSchema, windowsSchema } from './windows-schema.js';
 
 /** `90s`, `10m`, `1.5h`, `2d`: a native timeout. */
 export const DURATION = /^\d+(\.\d+)?(s|m|h|d)$/;
@@ -21,6 +22,7 @@ export const regionSchema = z
       .string()
       .optional()
       .describe('Artifact store: a folder (relative paths are inside the state dir; default stores/<region>), or s3://bucket.'),
+    windows: regionWindowsSchema.optional(),
   })
   .describe('A deployment target with its own time zone and artifact store.');
 
@@ -128,6 +130,7 @@ export const actionSchema = z
     commands: z.array(z.string()).optional().describe('Shell commands (uses: commands).'),
     outputVariables: z.array(z.string()).optional().describe('Environment variables exported as output variables (uses: commands).'),
     env: z.record(z.string(), envValueSchema).optional().describe('Environment variables (uses: commands).'),
+    expectedDuration: expectedDurationSchema.optional(),
   })
   .describe('One unit of work.');
 
@@ -155,8 +158,8 @@ export const nativeSchema = z
     sources: sourcesSchema.optional().describe('Git sources by name (the output artifact name).'),
     source: sourcesSchema.optional().describe('Same as `sources`.'),
     stages: z.array(stageSchema).min(1, { error: 'a pipeline needs at least one stage' }),
-    windows: z.looseObject({}).optional().describe('Deployment windows (accepted; not compiled yet).'),
-    rollout: z.looseObject({}).optional().describe('Rollout waves (accepted; not compiled yet).'),
+    windows: windowsSchema.optional(),
+    rollout: rolloutSchema.optional(),
   })
   .describe('A Meridian pipeline (native format).');
 
