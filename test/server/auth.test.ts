@@ -69,6 +69,15 @@ describe('API tokens and roles', () => {
     expect(routes.filter((r) => r.url.startsWith('/api')).length).toBeGreaterThanOrEqual(14);
   });
 
+  it('docs/server.md lists every route with its role', async () => {
+    const { readFile } = await import('node:fs/promises');
+    const doc = await readFile(new URL('../../docs/server.md', import.meta.url), 'utf8');
+    for (const route of routes) {
+      const role = route.role ?? 'public';
+      expect(doc, `${route.method} ${route.url}`).toMatch(new RegExp(`\\| ${route.method} \\| \`${route.url.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\` \\| ${role}`));
+    }
+  });
+
   it('refuses every /api route without a token or with an unknown one (401)', async () => {
     for (const route of routes.filter((r) => r.role !== undefined)) {
       expect(await call(route), `${route.method} ${route.url}`).toBe(401);
