@@ -38,8 +38,15 @@ async function run(ctx: ActionContext): Promise<ActionResult> {
   if (config.target.kind === 'ssh' && !config.strictHostKeyChecking) {
     ctx.log.write(`Warning: strictHostKeyChecking is false, so the host key of ${config.target.host} is not checked\n`);
   }
-  const step: Step = { ctx, config, target };
-  const id = config.releaseId ?? ctx.executionId;
+  try {
+    return await release({ ctx, config, target }, config.releaseId ?? ctx.executionId);
+  } finally {
+    await target.close?.();
+  }
+}
+
+async function release(step: Step, id: string): Promise<ActionResult> {
+  const { ctx, config, target } = step;
   switch (config.mode) {
     case 'prepare':
       await prepareRelease(step, id, await artifactFolder(ctx, config));
@@ -70,7 +77,7 @@ function makeTarget(config: ReleaseConfig, ctx: ActionContext, description: stri
   const region = ctx.action.region;
   // A relative local target is a folder inside the state dir, e.g. deploy/eu-west-1.
   if (location.kind === 'local') return makeLocalTarget(resolve(ctx.stateDir, location.root), region);
-  return makeSshTarget({ ...location, description, region, config });
+  return makeSshTarget({ ...location, description, region, config, signal: ctx.signal });
 }
 
 async function artifactFolder(ctx: ActionContext, config: ReleaseConfig): Promise<string> {

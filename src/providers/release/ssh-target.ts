@@ -1,13 +1,16 @@
 /**
  * A release target on a host reached with the system `ssh` (key authentication only:
- * BatchMode never prompts). Every operation is one connection running one `bash -c`
- * script on the host (so a slow ~/.bashrc there multiplies); uploads stream a tar archive
- * through ssh, which is close to scp's speed and keeps symlinks.
+ * BatchMode never prompts). The action's first operation starts one master connection
+ * (ssh-master.ts) and every operation, the first included, runs one `bash -c` script on
+ * the host in a session over it (so a slow ~/.bashrc there still multiplies); uploads
+ * stream a tar archive through ssh, which is close to scp's speed and keeps symlinks.
+ * `close` ends the connection.
  */
 import { runProcess } from '../child-process.js';
 import { inheritedEnvironment } from '../inherited-environment.js';
 import type { ReleaseConfig } from './config.js';
 import { sshError } from './ssh-errors.js';
+import { startMaster, type SshMaster } from './ssh-master.js';
 import type { ExecOptions, ReleaseEntry, ReleaseTarget } from './target.js';
 
 export interface SshTargetOptions {
@@ -18,7 +21,21 @@ export interface SshTargetOptions {
   description: string;
   region: string;
   config: Pick<ReleaseConfig, 'sshKey' | 'knownHosts' | 'strictHostKeyChecking'>;
+  /** The action's signal: a stop while the connection is being made gives up on it. */
+  signal: AbortSignal;
 }
+
+/**
+ * Runs its arguments with stdin's pipe widened to 1 MiB (F_SETPIPE_SZ is 1031 on Linux;
+ * elsewhere, or above /proc/sys/fs/pipe-max-size, the call fails and changes nothing).
+ * sshd moves a session's input into the command's stdin one pipe-full per turn of its
+ * loop, so with 64 KiB pipes its channel buffer fills up to the whole window, and on a
+ * fresh connection each turn then reallocates that buffer (memmove and page faults in a
+ * profile of sshd): a 50 MB upload took two to three times as long as scp, whose SFTP
+ * writes the files inside sshd. perl is there on most hosts (Debian's perl-base is
+ * essential); without it the upload is only slower.
+ */
+const WIDEN_STDIN_PIPE = 'fcntl(STDIN, 1031, 1 << 20); exec @ARGV; print STDERR "cannot run $ARGV[0]: $!\\n"; exit 127';
 
 /** Single-quotes a word for a POSIX shell. */
 export function quote(word: string): string {
@@ -27,11 +44,17 @@ export function quote(word: string): string {
 
 export function makeSshTarget(options: SshTargetOptions): ReleaseTarget {
   const { root } = options;
-  const sshArgs = sshArguments(options);
+  const direct = sshArguments(options);
+  let master: Promise<SshMaster> | undefined;
+  /** The arguments of one operation's ssh: a session over the action's master, which the first operation starts. */
+  const sshArgs = async (): Promise<string[]> => {
+    master ??= startMaster(direct, options.signal, (exitCode, stderr) => sshError(exitCode, stderr, options));
+    return [...(await master).clientOptions, ...direct];
+  };
   const at = (path: string): string => quote(path === '' ? root : `${root}/${path}`);
   // Short bookkeeping scripts get their own signal: they must finish even while cleaning up after an abort.
   const script = async (text: string, signal = AbortSignal.timeout(60_000)): Promise<string> => {
-    const result = await runProcess('ssh', [...sshArgs, `bash -c ${quote(text)}`], { signal, env: inheritedEnvironment() });
+    const result = await runProcess('ssh', [...(await sshArgs()), `bash -c ${quote(text)}`], { signal, env: inheritedEnvironment() });
     if (result.exitCode !== 0) throw sshError(result.exitCode, result.stderr, options);
     return result.stdout;
   };
@@ -60,13 +83,20 @@ export function makeSshTarget(options: SshTargetOptions): ReleaseTarget {
       return script(`ln -sfn ${quote(target)} ${temp} && mv -T ${temp} ${at(path)}`).then(() => undefined);
     },
     upload: async (source, path, signal) => {
-      const remote = `bash -c ${quote(`rm -rf ${at(path)} && mkdir -p ${at(path)} && tar -C ${at(path)} -xf -`)}`;
+      const unpack = `tar -C ${at(path)} -xf -`;
+      const widened = `if command -v perl >/dev/null; then exec perl -e ${quote(WIDEN_STDIN_PIPE)} ${unpack}; else exec ${unpack}; fi`;
+      const remote = `bash -c ${quote(`rm -rf ${at(path)} && mkdir -p ${at(path)} && ${widened}`)}`;
       // pipefail: a tar that fails locally must fail the upload, not only ssh.
       const pipeline = 'set -o pipefail; tar -C "$1" -cf - . | ssh "${@:3}" "$2"';
-      const result = await runProcess('bash', ['-c', pipeline, 'upload', source, remote, ...sshArgs], { signal, env: inheritedEnvironment() });
+      const result = await runProcess('bash', ['-c', pipeline, 'upload', source, remote, ...(await sshArgs())], { signal, env: inheritedEnvironment() });
       if (result.exitCode !== 0) throw sshError(result.exitCode, result.stderr, options);
     },
-    exec: (command, execOptions) => exec(command, sshArgs, at(execOptions.cwd), execOptions, options),
+    exec: async (command, execOptions) => exec(command, await sshArgs(), at(execOptions.cwd), execOptions, options),
+    // After close, an operation would find no socket and connect on its own; none is expected.
+    close: async () => {
+      const started = await master?.catch(() => undefined);
+      await started?.close();
+    },
   };
 }
 

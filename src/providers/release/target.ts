@@ -40,4 +40,6 @@ export interface ReleaseTarget {
   upload(source: string, path: string, signal: AbortSignal): Promise<void>;
   /** Runs a shell command on the target; resolves with its exit code. */
   exec(command: string, options: ExecOptions): Promise<number | null>;
+  /** Releases what the target holds for the action (an SSH connection); called once the action ends, however it ends. */
+  close?(): Promise<void>;
 }

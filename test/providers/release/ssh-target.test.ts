@@ -1,10 +1,13 @@
 import { execFileSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { readdir, readFile, readlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vitest';
 import { releaseProvider } from '../../../src/providers/release/index.js';
-import { makeTempDir } from '../context.js';
+import { MeridianError } from '../../../src/domain/errors.js';
+import { logShows, makeTempDir } from '../context.js';
 import { makeArtifact, releaseContext } from './fixture.js';
+import { sshProcesses, watchMasters, type SshProcess } from './ssh-processes.js';
 import { startSshd, sshdAvailable, type Sshd } from './sshd.js';
 
 // Skipped only where Debian's openssh-server is missing and cannot be set up (not root);
@@ -19,7 +22,6 @@ describe.skipIf(!sshdAvailable)('release provider over SSH to a real sshd', () =
   });
   const target = (root: string): string => `ssh://${sshd.user}@127.0.0.1:${sshd.port}${root}`;
 
-  // Each step of the provider is one ssh connection.
   it('prepares, activates, deploys, prunes, and rolls back a failed health check', { timeout: 60_000 }, async () => {
     const root = await makeTempDir();
     const base = { target: target(root), sshKey: sshd.userKey, knownHosts: sshd.knownHosts, keep: 1, shared: ['logs'] };
@@ -49,6 +51,58 @@ describe.skipIf(!sshdAvailable)('release provider over SSH to a real sshd', () =
     );
   });
 
+  /** The master connections an action made: each gone, its socket folder too. */
+  const expectNothingLeft = (masters: SshProcess[]): void => {
+    for (const master of masters) {
+      expect(existsSync(`/proc/${master.pid}`), `ssh master ${master.pid} still runs`).toBe(false);
+      expect(master.controlPath, 'the master has a ControlPath').toBeDefined();
+      expect(existsSync(join(master.controlPath ?? '', '..')), `${master.controlPath ?? ''} is still there`).toBe(false);
+    }
+    expect(sshProcesses(sshd.port)).toEqual([]);
+  };
+
+  it('makes one connection for a whole deploy and leaves no ssh process nor socket behind', { timeout: 60_000 }, async () => {
+    const root = await makeTempDir();
+    const config = {
+      target: target(root),
+      sshKey: sshd.userKey,
+      knownHosts: sshd.knownHosts,
+      releaseId: 'v1',
+      shared: ['logs'],
+      hooks: { beforeActivate: 'true', activate: 'true', afterActivate: 'true' },
+      healthCheck: { command: 'grep -q good index.html', retries: 1 },
+    };
+    const before = sshd.connections();
+    const watch = watchMasters(sshd.port);
+    const deploy = await releaseContext(config, await makeArtifact('good 1'));
+    await releaseProvider.run(deploy.ctx);
+    const masters = watch.stop();
+    // A deploy is about twenty operations (exists, upload, links, rename, hooks, health check, prune...).
+    expect(sshd.connections() - before).toBe(1);
+    expect(masters).toHaveLength(1);
+    expectNothingLeft(masters);
+    expect(await readlink(join(root, 'current'))).toBe('releases/v1');
+  });
+
+  it('closes the connection when the action is stopped, after rolling back over it', { timeout: 60_000 }, async () => {
+    const root = await makeTempDir();
+    const base = { target: target(root), sshKey: sshd.userKey, knownHosts: sshd.knownHosts };
+    // v2's activate hook hangs until the stop; v1's, run again by the rollback, does not.
+    const hooks = { activate: 'if [ "$RELEASE_ID" = v2 ]; then sleep 5; fi' };
+    await releaseProvider.run((await releaseContext({ ...base, releaseId: 'v1', hooks }, await makeArtifact('one'))).ctx);
+    const watch = watchMasters(sshd.port);
+    const stopped = await releaseContext({ ...base, releaseId: 'v2', hooks }, await makeArtifact('two'), 'exec-2');
+    const running = releaseProvider.run(stopped.ctx);
+    await logShows(stopped, 'Running activate hook for v2');
+    stopped.abort(new MeridianError('ACTION_FAILED', 'stopped by the test'));
+    await expect(running).rejects.toThrow(/stopped by the test/);
+    const masters = watch.stop();
+    expect(stopped.log()).toContain('Switched current back to v1');
+    expect(await readlink(join(root, 'current'))).toBe('releases/v1');
+    expect(masters).toHaveLength(1);
+    expectNothingLeft(masters);
+  });
+
   it('refuses an unknown host key unless strictHostKeyChecking is false', async () => {
     const root = await makeTempDir();
     const empty = join(await makeTempDir(), 'known_hosts');
@@ -67,6 +121,7 @@ describe.skipIf(!sshdAvailable)('release provider over SSH to a real sshd', () =
     const root = await makeTempDir();
     const test = await releaseContext({ target: target(root), sshKey: sshd.strangerKey, knownHosts: sshd.knownHosts }, await makeArtifact('one'));
     await expect(releaseProvider.run(test.ctx)).rejects.toThrow(/eu-west-1: release target ssh:\/\/.*: 127\.0\.0\.1 refused the key .*stranger_key .*authorized_keys/);
+    expect(sshProcesses(sshd.port)).toEqual([]);
   });
 
   // A real full disk on the target host: a 1 MiB tmpfs (mounting needs root, which CI has).

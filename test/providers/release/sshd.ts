@@ -25,6 +25,8 @@ export interface Sshd {
   strangerKey: string;
   /** Holds the server's host key. */
   knownHosts: string;
+  /** Connections authenticated so far (sshd's `Accepted publickey` log lines). */
+  connections(): number;
   stop(): Promise<void>;
 }
 
@@ -98,6 +100,7 @@ export async function startSshd(): Promise<Sshd> {
     userKey,
     strangerKey,
     knownHosts,
+    connections: () => said.split('\n').filter((line) => line.includes('Accepted publickey')).length,
     async stop() {
       if (child.exitCode === null) {
         const exited = new Promise((resolve) => child.once('exit', resolve));
