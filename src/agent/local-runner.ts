@@ -7,6 +7,7 @@ import { TERMINAL_EXECUTION } from '../domain/execution.js';
 import { MeridianError } from '../domain/errors.js';
 import type { Engine } from '../engine/engine.js';
 import type { StateStore } from '../stores/state/state-store.js';
+import type { Clock } from '../lib/clock.js';
 import type { EmbeddedAgent } from './embedded-agent.js';
 
 export interface LocalRunnerDeps {
@@ -14,6 +15,8 @@ export interface LocalRunnerDeps {
   store: StateStore;
   agent: EmbeddedAgent;
   pollMs?: number;
+  /** The engine's clock: a wait for a window ends when this clock reaches its opening. */
+  clock?: Clock;
 }
 
 export async function runToEnd(deps: LocalRunnerDeps, executionIds: Set<string>): Promise<void> {
@@ -32,8 +35,15 @@ export async function runToEnd(deps: LocalRunnerDeps, executionIds: Set<string>)
       await deps.engine.advance(id);
     }
     deps.agent.wake();
-    if (executionIds.size > 0) await waitForChange(deps.engine, pollMs);
+    if (executionIds.size > 0) await waitForChange(deps.engine, untilWake(deps, executionIds, pollMs));
   }
+}
+
+/** The poll interval, or less when a window opens sooner on the engine's clock (a fast clock). */
+function untilWake(deps: LocalRunnerDeps, executionIds: Set<string>, pollMs: number): number {
+  const wake = deps.engine.nextWindowWake(executionIds);
+  const ms = wake === null ? undefined : deps.clock?.realMsUntil?.(wake);
+  return ms === undefined ? pollMs : Math.min(pollMs, ms + 1);
 }
 
 /** Resolves after `ms`, or sooner when the engine records an event. */

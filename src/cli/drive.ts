@@ -36,7 +36,7 @@ export async function driveAndReport(
   };
   process.once('SIGINT', onSigint);
   try {
-    await runToEnd({ engine: meridian.engine, store: meridian.store, agent: meridian.agent }, active);
+    await runToEnd({ engine: meridian.engine, store: meridian.store, agent: meridian.agent, clock: meridian.clock }, active);
   } finally {
     process.off('SIGINT', onSigint);
     await view.finish();

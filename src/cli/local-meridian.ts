@@ -38,10 +38,10 @@ export interface LocalMeridian {
 
 export async function openLocalMeridian(
   stateDir: string,
-  options: { concurrency?: number; executionIds?: () => string[] } = {},
+  options: { concurrency?: number; executionIds?: () => string[]; clock?: Clock } = {},
 ): Promise<LocalMeridian> {
   const db = await openSqlite(stateDir);
-  const clock = systemClock;
+  const clock = options.clock ?? systemClock;
   const owner = makeOwnerId();
   const store = new StateStore(db);
   const key = loadMasterKey({ stateDir, envValue: masterKeyFromEnv() });

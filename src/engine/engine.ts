@@ -15,6 +15,8 @@ import { isOwnerAlive } from '../lib/process-owner.js';
 import type { ExecutionContext, ExecutionSnapshot, JobRecord } from '../stores/state/records.js';
 import type { Db, NewEvent, StateStore } from '../stores/state/state-store.js';
 import type { EngineEvent, EngineListener } from './engine-events.js';
+import { describeStart, WindowWaits } from './window-waits.js';
+import { recordWindowOverride } from '../stores/state/window-records.js';
 
 export interface JobOutcome {
   status: 'Succeeded' | 'Failed' | 'Abandoned';
@@ -42,7 +44,17 @@ export class Engine {
   /** Execution id -> why it last waited in front of a stage, so the event is recorded once. */
   private readonly waitingReasons = new Map<string, string>();
 
-  constructor(private readonly deps: EngineDeps) {}
+  /** Actions waiting for their region's deployment window. */
+  private readonly windows: WindowWaits;
+
+  constructor(private readonly deps: EngineDeps) {
+    this.windows = new WindowWaits({ store: deps.store, clock: deps.clock });
+  }
+
+  /** The earliest instant (on the engine's clock) a window wait of these executions may end: runners set their timers by it. */
+  nextWindowWake(executionIds?: Iterable<string>): Date | null {
+    return this.windows.nextWake(executionIds);
+  }
 
   get store(): StateStore {
     return this.deps.store;
@@ -92,8 +104,13 @@ export class Engine {
   /** The steps of `advance` inside a transaction the caller holds; true when jobs were queued. */
   private async advanceIn(tx: Db, executionId: string, record: (event: NewEvent) => Promise<void>): Promise<boolean> {
     let queued = false;
+    this.windows.forget(executionId);
     for (;;) {
       const snapshot = await this.deps.store.snapshot(tx, executionId);
+      if (await this.windows.wake(tx, snapshot, record, (t, key, region, attempt, at) => this.queueAttempt(t, key, region, attempt, at))) {
+        queued = true;
+        continue;
+      }
       const next = nextStep(toStepInput(snapshot));
       if (next.kind === 'wait' || next.kind === 'done') return queued;
       if (next.kind === 'start-stage') {
@@ -198,6 +215,28 @@ export class Engine {
         description: `${action.name} ${verb} by ${answer.by}${answer.comment ? `: ${answer.comment}` : ''}`,
         data: { status: answer.status, by: answer.by, comment: answer.comment },
       });
+    });
+  }
+
+  /**
+   * An operator lets an execution deploy to a region outside its window: its actions waiting
+   * for that window start at the next advance (by whichever process drives the execution), and
+   * later ones of that region do not wait. Who, when and why are recorded as an event.
+   * Returns the actions that were waiting.
+   */
+  async overrideWindow(executionId: string, region: string, by: string, reason: string): Promise<string[]> {
+    return this.write(executionId, async (tx, record) => {
+      const snapshot = await this.deps.store.snapshot(tx, executionId);
+      const { execution } = snapshot;
+      if (execution.status !== 'InProgress') throw new MeridianError('CONFLICT', `execution ${executionId} is ${execution.status}; a window can be overridden only while it is in progress`);
+      const regions = execution.definition.regions.map((r) => r.name);
+      if (!regions.includes(region)) throw new MeridianError('NOT_FOUND', `pipeline ${execution.pipeline} has no region ${region}; its regions: ${regions.join(', ')}`);
+      const waiting = snapshot.actions.filter((a) => a.region === region && a.status === 'Waiting' && a.waitingFor === 'window').map((a) => a.name);
+      const at = this.now();
+      await recordWindowOverride(tx, { executionId, region, by, reason, at });
+      const what = waiting.length > 0 ? `starts ${waiting.join(', ')}` : 'no action waits yet; later ones will not';
+      await record({ type: 'window-override', description: `Window of ${region} overridden by ${by} (${what}): ${reason}`, data: { region, by, reason, at, actions: waiting } });
+      return waiting;
     });
   }
 
@@ -362,9 +401,15 @@ export class Engine {
           const action = stage?.actions[actionIndex];
           if (!action || !stage) throw new MeridianError('INTERNAL', `action ${step.stageIndex}/${actionIndex} is not in the definition`);
           const key = { executionId: execution.id, stageIndex: step.stageIndex, actionIndex };
+          const window = await this.windows.judge(tx, snapshot, step.stageIndex, actionIndex);
+          if (window.kind === 'wait') {
+            await this.windows.hold(tx, snapshot, key, window, record);
+            continue;
+          }
           const current = snapshot.actions.find((a) => a.stageIndex === step.stageIndex && a.actionIndex === actionIndex);
           await this.queueAttempt(tx, key, action.region, (current?.attempts ?? 0) + 1, at);
-          await record({ type: 'action-started', stage: stage.name, action: action.name, description: `${action.name} (${action.region}) started${describeWave(action)}`, data: { status: 'InProgress', region: action.region, runOrder: action.runOrder } });
+          const windowNote = window.override !== undefined || window.closesAt !== null ? `: ${describeStart(window)}` : '';
+          await record({ type: 'action-started', stage: stage.name, action: action.name, description: `${action.name} (${action.region}) started${describeWave(action)}${windowNote}`, data: { status: 'InProgress', region: action.region, runOrder: action.runOrder } });
         }
         return;
       }

@@ -16,6 +16,7 @@ export interface StartRequest {
   parameters: ParameterReader;
   variables?: Record<string, string>;
   sourceOverrides?: Record<string, SourceOverride>;
+  disruptive?: boolean;
 }
 
 /** Returns the context, and the error that keeps the execution from starting, if any. */
@@ -25,6 +26,7 @@ export async function buildExecutionContext(pipeline: Pipeline, request: StartRe
     variables: {},
     sourceOverrides: request.sourceOverrides ?? {},
     stores: {},
+    ...(request.disruptive === true ? { disruptive: true } : {}),
   };
   let error: ActionError | null = null;
   for (const parameter of pipeline.parameters) {

@@ -18,6 +18,8 @@ export interface StartExecution {
   parameters: ParameterReader;
   variables?: Record<string, string>;
   sourceOverrides?: Record<string, SourceOverride>;
+  /** Windows apply to it under `policy: disruptive-only`. */
+  disruptive?: boolean;
   /** Written in the transaction that creates the execution. */
   alsoInTransaction?: (tx: Db, executionId: string) => Promise<void>;
 }
@@ -28,6 +30,7 @@ export async function startExecution(engine: Engine, pipeline: Pipeline, request
     parameters: request.parameters,
     variables: request.variables ?? {},
     sourceOverrides: request.sourceOverrides ?? {},
+    disruptive: request.disruptive === true,
   });
   return error
     ? engine.startFailed(pipeline, request.trigger, context, error, request.alsoInTransaction)

@@ -46,9 +46,13 @@ export class Scheduler {
     this.poller.stop();
   }
 
+  /** The next tick: after the interval, or sooner when a window opens sooner on the engine's clock. */
   private schedule(): void {
     if (this.stopped) return;
-    this.timer = setTimeout(() => void this.tick(), this.options.tickMs);
+    const { core } = this.context;
+    const wake = core.engine.nextWindowWake();
+    const untilWake = wake === null ? undefined : core.clock.realMsUntil?.(wake);
+    this.timer = setTimeout(() => void this.tick(), untilWake === undefined ? this.options.tickMs : Math.min(this.options.tickMs, untilWake + 1));
   }
 
   private async tick(): Promise<void> {

@@ -1,5 +1,7 @@
 import type { Command } from 'commander';
+import { MeridianError } from '../../domain/errors.js';
 import { startExecution } from '../../engine/start-execution.js';
+import { scaledClock, type Clock } from '../../lib/clock.js';
 import { isOwnerAlive } from '../../lib/process-owner.js';
 import { driveAndReport } from '../drive.js';
 import { loadForRun } from '../load.js';
@@ -9,6 +11,19 @@ import { parseSourceOverrides } from '../source-overrides.js';
 import { resolveStateDir, STATE_DIR_FLAGS, STATE_DIR_HELP } from '../state-dir.js';
 import type { RegisterCommand } from './index.js';
 
+/** `--clock-start ISO [--clock-speed N]`: a clock that starts then and runs N times faster. */
+function runClock(start: string | undefined, speedText: string | undefined): Clock | undefined {
+  const speed = Number(speedText ?? '1');
+  if (!Number.isFinite(speed) || speed <= 0) throw new MeridianError('BAD_INPUT', `--clock-speed ${speedText ?? ''}: write a positive number, e.g. 3600 (an hour a second)`);
+  if (start === undefined) {
+    if (speed !== 1) throw new MeridianError('BAD_INPUT', '--clock-speed needs --clock-start: the instant the clock starts at');
+    return undefined;
+  }
+  const at = new Date(start);
+  if (Number.isNaN(at.getTime())) throw new MeridianError('BAD_INPUT', `--clock-start ${start}: write an ISO 8601 instant such as 2026-03-28T20:00:00Z`);
+  return scaledClock(at, speed);
+}
+
 interface RunOptions {
   file: string;
   pipeline?: string;
@@ -17,6 +32,9 @@ interface RunOptions {
   stateDir?: string;
   json?: boolean;
   concurrency: string;
+  disruptive?: boolean;
+  clockStart?: string;
+  clockSpeed?: string;
 }
 
 export const registerRun: RegisterCommand = (program: Command, io, setExit) => {
@@ -30,10 +48,14 @@ export const registerRun: RegisterCommand = (program: Command, io, setExit) => {
     .option(STATE_DIR_FLAGS, STATE_DIR_HELP)
     .option('--concurrency <n>', 'actions run at the same time', '64')
     .option('--json', 'print only the execution summary as JSON')
+    .option('--disruptive', 'a disruptive release: windows apply under `policy: disruptive-only`')
+    .option('--clock-start <iso8601>', 'run on a clock that starts at this instant (watch windows open without waiting for them)')
+    .option('--clock-speed <n>', 'with --clock-start: how many times faster than real time the clock runs', '1')
     .action(async (options: RunOptions) => {
       const stateDir = resolveStateDir(options.stateDir);
       let ids: string[] = [];
-      const meridian = await openLocalMeridian(stateDir, { concurrency: Number(options.concurrency), executionIds: () => ids });
+      const clock = runClock(options.clockStart, options.clockSpeed);
+      const meridian = await openLocalMeridian(stateDir, { concurrency: Number(options.concurrency), executionIds: () => ids, ...(clock ? { clock } : {}) });
       try {
         const pipeline = await loadForRun(meridian, options.file, options.pipeline);
         const sourceOverrides = parseSourceOverrides(pipeline, options.source, process.cwd());
@@ -44,7 +66,7 @@ export const registerRun: RegisterCommand = (program: Command, io, setExit) => {
         const variables = parsePairs(options.variable, '--variable');
         const start = async (): Promise<string[]> => {
           const trigger = { type: 'cli' as const, detail: 'meridian run' };
-          ids = [await startExecution(meridian.engine, pipeline, { trigger, stateDir, parameters: meridian.parameters, variables, sourceOverrides })];
+          ids = [await startExecution(meridian.engine, pipeline, { trigger, stateDir, parameters: meridian.parameters, variables, sourceOverrides, disruptive: options.disruptive === true })];
           return ids;
         };
         await driveAndReport(meridian, io, start, { json: options.json === true, setExit });

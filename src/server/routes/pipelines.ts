@@ -18,6 +18,7 @@ const startBody = z
       .max(50)
       .optional(),
     clientRequestToken: z.string().regex(/^[a-zA-Z0-9-]{1,128}$/).optional(),
+    disruptive: z.boolean().optional(),
   })
   .strict();
 
@@ -63,6 +64,7 @@ export function registerPipelineRoutes(app: FastifyInstance, context: ServerCont
       parameters: core.parameters,
       variables,
       sourceOverrides,
+      disruptive: body.disruptive === true,
       alsoInTransaction:
         token === undefined
           ? undefined

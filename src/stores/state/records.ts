@@ -20,6 +20,8 @@ export interface ExecutionContext {
   sourceOverrides: Record<string, SourceOverride>;
   /** Region name -> artifact store folder, absolute. */
   stores: Record<string, string>;
+  /** Started as disruptive (`run --disruptive`, an API start with `"disruptive": true`): windows apply under `disruptive-only`. */
+  disruptive?: boolean;
 }
 
 export interface ExecutionRecord {
@@ -61,6 +63,10 @@ export interface ActionRecord {
   startedAt: string | null;
   endedAt: string | null;
   waitingReason: string | null;
+  /** `window` while waiting for the region's deployment window. */
+  waitingFor: 'window' | null;
+  /** When that window opens, while waiting for it. */
+  opensAt: string | null;
   outputVariables: Record<string, string>;
   error: ActionError | null;
   reports: TestReport[];

@@ -47,6 +47,10 @@ export interface ActionExecutionsTable {
   output_variables: string; // JSON Record<string, string>
   error: string | null; // JSON ActionError
   reports: string | null; // JSON TestReport[]
+  /** `window` while the action waits for its region's window (not for an approval). */
+  waiting_for: string | null;
+  /** When that window opens (ISO 8601), or null when it does not within the search horizon. */
+  opens_at: string | null;
 }
 
 export interface JobsTable {
@@ -134,6 +138,15 @@ export interface WebhookDeliveriesTable {
   received_at: string;
 }
 
+/** An operator started one execution's waiting actions in a region despite its window. */
+export interface WindowOverridesTable {
+  execution_id: string;
+  region: string;
+  by: string;
+  reason: string;
+  at: string;
+}
+
 /** The last revision seen by polling one source action. */
 export interface SourcePollsTable {
   pipeline: string;
@@ -156,4 +169,5 @@ export interface Database {
   tokens: TokensTable;
   webhook_deliveries: WebhookDeliveriesTable;
   source_polls: SourcePollsTable;
+  window_overrides: WindowOverridesTable;
 }

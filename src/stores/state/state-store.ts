@@ -90,6 +90,8 @@ export class StateStore {
         started_at: null,
         ended_at: null,
         waiting_reason: null,
+        waiting_for: null,
+        opens_at: null,
         output_variables: '{}',
         error: null,
         reports: null,
@@ -227,7 +229,7 @@ export class StateStore {
     db: Db,
     key: { executionId: string; stageIndex: number; actionIndex: number },
     patch: Partial<
-      Pick<ActionRecord, 'status' | 'attempts' | 'startedAt' | 'endedAt' | 'waitingReason' | 'outputVariables' | 'error'> & {
+      Pick<ActionRecord, 'status' | 'attempts' | 'startedAt' | 'endedAt' | 'waitingReason' | 'waitingFor' | 'opensAt' | 'outputVariables' | 'error'> & {
         reports: TestReport[] | null;
       }
     >,
@@ -238,6 +240,8 @@ export class StateStore {
     if (patch.startedAt !== undefined) set.started_at = patch.startedAt;
     if (patch.endedAt !== undefined) set.ended_at = patch.endedAt;
     if (patch.waitingReason !== undefined) set.waiting_reason = patch.waitingReason;
+    if (patch.waitingFor !== undefined) set.waiting_for = patch.waitingFor;
+    if (patch.opensAt !== undefined) set.opens_at = patch.opensAt;
     if (patch.outputVariables !== undefined) set.output_variables = JSON.stringify(patch.outputVariables);
     if (patch.error !== undefined) set.error = patch.error ? JSON.stringify(patch.error) : null;
     if (patch.reports !== undefined) set.reports = patch.reports ? JSON.stringify(patch.reports) : null;
@@ -482,6 +486,8 @@ function toAction(row: Row<'action_executions'>): ActionRecord {
     startedAt: row.started_at,
     endedAt: row.ended_at,
     waitingReason: row.waiting_reason,
+    waitingFor: row.waiting_for === 'window' ? 'window' : null,
+    opensAt: row.opens_at,
     outputVariables: JSON.parse(row.output_variables) as Record<string, string>,
     error: parseJson<ActionError>(row.error),
     reports: parseJson<TestReport[]>(row.reports) ?? [],

@@ -2,10 +2,12 @@ import type { Migration } from 'kysely';
 import * as core from './001-core.js';
 import * as actionReports from './002-action-reports.js';
 import * as server from './003-server.js';
+import * as windows from './004-windows.js';
 
 /** Every migration, in order. Names are permanent: never rename or edit a shipped one. */
 export const migrations: Record<string, Migration> = {
   '001-core': core,
   '002-action-reports': actionReports,
   '003-server': server,
+  '004-windows': windows,
 };
