@@ -24,6 +24,9 @@ export function judgeWindow(windows: readonly Window[], zone: TimeZone, now: Dat
   const fit = fitCheck(windows, zone, now, needMs);
   if (fit.fits && fit.startAt.getTime() === now.getTime()) return { kind: 'start', closesAt: fit.closesAt };
   const need = formatSpan(needMs);
+  if (!fit.fits && fit.longestMs === 0 && !state.open) {
+    return { kind: 'wait', opensAt: null, closesAt: null, reason: `${state.closure.message}; ${opensText(null)}` };
+  }
   if (!fit.fits) {
     const longest = fit.longestMs === 0 ? 'the region never opens' : `the longest window is ${formatSpan(fit.longestMs)}`;
     return { kind: 'wait', opensAt: null, closesAt: null, reason: `no window in the next year fits ${need} (expected duration and bake); ${longest}` };
@@ -41,7 +44,7 @@ function opensText(opensAt: Date | null): string {
 /** `4h30m`, `45m`, `90s`. */
 export function formatSpan(ms: number): string {
   const minutes = Math.round(ms / 60_000);
-  if (minutes === 0) return `${Math.round(ms / 1000)}s`;
+  if (minutes === 0) return `${Math.max(1, Math.round(ms / 1000))}s`;
   const hours = Math.floor(minutes / 60);
   const rest = minutes % 60;
   return hours === 0 ? `${rest}m` : rest === 0 ? `${hours}h` : `${hours}h${rest}m`;

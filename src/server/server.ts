@@ -15,6 +15,7 @@ import { registerLogRoutes } from './routes/logs.js';
 import { registerParameterRoutes } from './routes/parameters.js';
 import { registerPipelineRoutes } from './routes/pipelines.js';
 import { registerTokenRoutes } from './routes/tokens.js';
+import { registerWindowRoutes } from './routes/windows.js';
 import { registerGithubWebhook } from './webhooks/github-webhook-route.js';
 
 export interface RouteInfo {
@@ -65,6 +66,7 @@ export async function buildServer(context: ServerContext): Promise<BuiltServer> 
   registerLogRoutes(app, context);
   registerParameterRoutes(app, context);
   registerTokenRoutes(app, context);
+  registerWindowRoutes(app, context);
   await app.register(registerGithubWebhook(context, metrics));
   await app.ready();
   return { app, metrics, routes };

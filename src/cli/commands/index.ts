@@ -17,6 +17,7 @@ import { registerShow } from './show.js';
 import { registerStop } from './stop.js';
 import { registerTokens } from './tokens.js';
 import { registerValidate } from './validate.js';
+import { registerWindows } from './windows.js';
 
 /**
  * Each command file exports one `register` function; this list is the CLI. A command
@@ -43,4 +44,5 @@ export const commands: RegisterCommand[] = [
   registerPackage,
   registerServe,
   registerTokens,
+  registerWindows,
 ];
