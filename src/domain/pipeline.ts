@@ -126,6 +126,7 @@ export interface Rollout {
   rollback: RollbackPolicy;
   /** How many regions of a wave deploy at once; absent: all. */
   maxParallel?: number;
+  location?: SourceLocation;
 }
 
 export type ArtifactStoreKind = 'folder' | 's3';

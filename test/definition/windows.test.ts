@@ -51,7 +51,7 @@ ${stages}rollout:
       ['deny', '2026-11-26'],
     ]);
     expect(ap?.windows).toHaveLength(2);
-    expect(pipeline.rollout).toEqual({
+    expect(pipeline.rollout).toMatchObject({
       waves: [['ap-southeast-2'], ['eu-west-1', 'us-east-1']],
       bakeMs: 30 * 60_000,
       checks: [{ kind: 'http', url: 'http://127.0.0.1/health' }, { kind: 'command', command: 'true' }],

@@ -2,6 +2,8 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { Command } from 'commander';
 import { loadDefinition } from '../../definition/load-definition.js';
+import { windowWarnings } from '../../definition/windows/window-warnings.js';
+import { MeridianError } from '../../domain/errors.js';
 import type { Pipeline } from '../../domain/pipeline.js';
 import { registerBuiltinProviders } from '../../providers/builtin.js';
 import { ProviderRegistry } from '../../providers/registry.js';
@@ -33,8 +35,15 @@ export const registerValidate: RegisterCommand = (program: Command, io) => {
     .requiredOption('-f, --file <file>', 'the definition')
     .option('--pipeline <name>', 'which pipeline, when the template holds several')
     .option(STATE_DIR_FLAGS, STATE_DIR_HELP)
-    .action(async (options: { file: string; pipeline?: string; stateDir?: string }) => {
+    .option('--at <iso8601>', 'judge window warnings as of this instant (default: now)')
+    .action(async (options: { file: string; pipeline?: string; stateDir?: string; at?: string }) => {
+      const at = options.at === undefined ? new Date() : new Date(options.at);
+      if (Number.isNaN(at.getTime())) throw new MeridianError('BAD_INPUT', `--at ${options.at ?? ''}: write an ISO 8601 instant such as 2026-03-29T01:30:00Z`);
       const pipeline = await loadForInspection(options.file, options.pipeline, options.stateDir);
+      // Warnings do not fail validation: the definition is valid, but may never deploy as meant.
+      for (const warning of windowWarnings(pipeline, at)) {
+        io.err(`${warning.location.file}:${warning.location.line}:${warning.location.col}: warning: ${warning.message}\n${warning.hint ? `  ${warning.hint}\n` : ''}`);
+      }
       const actions = pipeline.stages.reduce((n, s) => n + s.actions.length, 0);
       const regions = [...new Set(pipeline.stages.flatMap((s) => s.actions.map((a) => a.region)))];
       io.out(`${options.file}: pipeline ${pipeline.name} is valid: ${pipeline.stages.length} stages, ${actions} actions, regions ${regions.join(', ')}.\n`);

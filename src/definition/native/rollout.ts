@@ -47,7 +47,7 @@ export function compileRollout(definition: NativeDefinition, regions: readonly R
     ctx.problems.push(problem(ctx.locator.keyAt(['rollout', 'waves']), `${listWords(missing, 'and')} ${missing.length === 1 ? 'is' : 'are'} in no wave`, `add ${missing.length === 1 ? 'it' : 'them'} to a wave, e.g. [${missing.join(', ')}] as the last wave`));
   }
   const checks: RolloutCheck[] = (rollout.checks ?? []).map((check) => ('http' in check ? { kind: 'http', url: check.http } : { kind: 'command', command: check.command }));
-  const compiled: Rollout = { waves, bakeMs: rollout.bake === undefined ? 0 : durationMs(rollout.bake), checks, rollback: rollout.rollback ?? 'region' };
+  const compiled: Rollout = { waves, bakeMs: rollout.bake === undefined ? 0 : durationMs(rollout.bake), checks, rollback: rollout.rollback ?? 'region', location: ctx.locator.keyAt(['rollout']) };
   if (rollout.maxParallel !== undefined) compiled.maxParallel = rollout.maxParallel;
   return compiled;
 }
