@@ -1,30 +1,56 @@
 #!/usr/bin/env node
 // Meridian's benchmarks, against the compiled CLI (bin/meridian.js; `npm run build` first).
 //
-//   npm run bench [-- --runs N] [-- --only a,b,c,d,e] [-- --keep]
+//   npm run bench [-- --runs N] [-- --only a,b,c,d,e,f,g] [-- --keep]
 //
 // (a) the example's shape: 1 source, 1 build, 9 deploy actions in 3 runOrders of 3, all
 //     no-op Commands, against a bash script running the same 11 no-ops in the same waves;
 // (b) 200 no-op actions in waves of 20, against bash the same; per-action overhead and peak
 //     RSS of the meridian process;
 // (c) a 100 MB artifact replicated to three regions' stores, against `cp` of the same file
-//     three times; then a second execution of the same content, which should copy nothing.
+//     three times; then a second execution of the same content, which should copy nothing;
+// (d) a buildspec of 200 trivial commands against the same commands in one bash script;
+// (e) restoring a build cache of 20,000 small files against `cp -a`;
+// (f) and (g), in release.mjs: the example's release deploy to three local regions against
+//     the same steps in bash, and a 50 MB release uploaded over SSH against `scp -r`.
 //
 // Each run gets a fresh --state-dir; the source is a fresh git repository in a temp folder.
-// Prints a Markdown table and writes it to bench/results.md.
-import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+// Prints a Markdown table and writes it to bench/results.md. Shared helpers are in lib.mjs.
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, tmpdir, totalmem } from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import YAML from 'yaml';
+import {
+  actionLog,
+  CLI,
+  expectActions,
+  fail,
+  firstLine,
+  fmt,
+  folderBytes,
+  freshStateDir,
+  log,
+  MB,
+  makeSourceRepo,
+  median,
+  REGIONS,
+  regionsBlock,
+  ROOT,
+  runMeridian,
+  shellQuote,
+  stageSpanMs,
+  timeCommand,
+  writeDefinition,
+  writeRandomFile,
+} from './lib.mjs';
+import { benchReleaseDeploy, benchSshUpload } from './release.mjs';
 
-const ROOT = fileURLToPath(new URL('..', import.meta.url));
-const CLI = path.join(ROOT, 'bin', 'meridian.js');
 const RESULTS = path.join(ROOT, 'bench', 'results.md');
-const REGIONS = { 'eu-west-1': 'Europe/Dublin', 'us-east-1': 'America/New_York', 'ap-southeast-2': 'Australia/Sydney' };
+/** Starts the line of bench/results.md naming the run that measured rows this run left out. */
+const EARLIER = 'Kept from an earlier run, as `--only` left them out:';
 const BIG_MB = 100;
-const MB = 1024 * 1024;
+const BENCHES = ['a', 'b', 'c', 'd', 'e', 'f', 'g'];
 
 const options = parseArgs(process.argv.slice(2));
 // (d) and (e): a buildspec of 200 commands; a cache of 200 folders × 100 files.
@@ -34,7 +60,10 @@ const CACHE_FILES_PER_DIR = 100;
 if (!existsSync(path.join(ROOT, 'dist', 'meridian.cjs'))) fail('dist/meridian.cjs is missing: run `npm run build` (or `npm install`) first');
 
 const work = mkdtempSync(path.join(tmpdir(), 'meridian-bench-'));
+// Undone last first when the process exits, however it exits (services, an sshd).
+const undo = [];
 process.on('exit', () => {
+  for (const fn of undo.reverse()) fn();
   if (!options.keep) rmSync(work, { recursive: true, force: true });
 });
 for (const signal of ['SIGINT', 'SIGTERM']) process.on(signal, () => process.exit(130));
@@ -45,25 +74,28 @@ const loadStart = loadNow();
 const repo = makeSourceRepo(path.join(work, 'repo'));
 const rows = [];
 const notes = [];
+const bench = { work, repo, runs: options.runs, rows, notes, atExit: (fn) => undo.push(fn) };
 log(`work folder ${work}; ${options.runs} run(s) each; node ${process.version}; ${cpus().length} cores, ${Math.round(totalmem() / 1024 ** 3)} GiB`);
 if (options.only.has('a')) await benchShape();
 if (options.only.has('b')) await benchManyActions();
 if (options.only.has('c')) await benchReplication();
 if (options.only.has('d')) await benchBuildspecCommands();
 if (options.only.has('e')) await benchCacheRestore();
+if (options.only.has('f')) await benchReleaseDeploy(bench);
+if (options.only.has('g')) await benchSshUpload(bench);
 report();
 
 // ---------------------------------------------------------------- (a) the example's shape
 
 async function benchShape() {
   log('(a) example shape: 1 source + 1 build + 9 deploy actions in 3 runOrders');
-  const file = writeDefinition('shape.yaml', shapeDefinition());
+  const file = writeDefinition(bench, 'shape.yaml', shapeDefinition());
   const waves = [1, 1, 3, 3, 3];
   const script = writeBashWaves('shape.sh', waves);
   const meridian = [];
   const bash = [];
   for (let i = 0; i < options.runs; i++) {
-    const run = await runMeridian(file, freshStateDir('a', i));
+    const run = await runMeridian(bench, file, freshStateDir(bench, 'a', i));
     expectActions(run.summary, 11);
     meridian.push(run.ms);
     bash.push(timeCommand('bash', [script]));
@@ -99,6 +131,15 @@ function shapeDefinition() {
   };
 }
 
+/** A bash script that runs `waves[i]` no-ops in parallel per wave, one bash each as Meridian does. */
+function writeBashWaves(name, waves) {
+  const lines = ['set -e'];
+  for (const size of waves) lines.push(`${Array(size).fill("bash --noprofile --norc -c 'true' &").join(' ')} wait`);
+  const file = path.join(work, name);
+  writeFileSync(file, `${lines.join('\n')}\n`);
+  return file;
+}
+
 // ---------------------------------------------------------------- (b) 200 actions
 
 async function benchManyActions() {
@@ -110,7 +151,7 @@ async function benchManyActions() {
   const bash = [];
   const rss = [];
   for (let i = 0; i < options.runs; i++) {
-    const run = await runMeridian(file, freshStateDir('b', i), { rss: true });
+    const run = await runMeridian(bench, file, freshStateDir(bench, 'b', i), { rss: true });
     expectActions(run.summary, 201);
     meridian.push(run.ms);
     if (run.rssKb !== undefined) rss.push(run.rssKb);
@@ -148,7 +189,7 @@ function manyActionsDefinition() {
   const noop = (name, runOrder) => ({ name, runOrder, uses: 'commands', inputs: ['src'], commands: ['true'] });
   const wave = (order, prefix, runOrder = order) => Array.from({ length: 20 }, (_, i) => noop(`${prefix}${order}-${i + 1}`, runOrder));
   const base = { pipeline: 'bench-many', regions: regionsBlock(), sources: { src: { git: repo } } };
-  const oneStage = writeDefinition('many-one-stage.yaml', {
+  const oneStage = writeDefinition(bench, 'many-one-stage.yaml', {
     ...base,
     stages: [{ name: 'Work', actions: Array.from({ length: 10 }, (_, w) => wave(w + 1, 'a')).flat() }],
   });
@@ -159,7 +200,7 @@ function manyActionsDefinition() {
     name: `Work${s + 1}`,
     actions: [...wave(2 * s + 1, 'a', 1), ...wave(2 * s + 2, 'a', 2)],
   }));
-  return { file: writeDefinition('many-five-stages.yaml', { ...base, stages }), layout: '5 stages × 2 runOrders × 20 actions (10 waves of 20)' };
+  return { file: writeDefinition(bench, 'many-five-stages.yaml', { ...base, stages }), layout: '5 stages × 2 runOrders × 20 actions (10 waves of 20)' };
 }
 
 // ---------------------------------------------------------------- (c) replication
@@ -168,7 +209,7 @@ async function benchReplication() {
   log(`(c) a ${BIG_MB} MB artifact replicated to three regions`);
   const big = path.join(work, 'big.bin');
   writeRandomFile(big, BIG_MB * MB);
-  const file = writeDefinition('replicate.yaml', replicationDefinition(big));
+  const file = writeDefinition(bench, 'replicate.yaml', replicationDefinition(big));
   const firstSpans = [];
   const secondSpans = [];
   const firstBytes = [];
@@ -177,8 +218,8 @@ async function benchReplication() {
   const secondGrowth = [];
   const cpTimes = [];
   for (let i = 0; i < options.runs; i++) {
-    const stateDir = freshStateDir('c', i);
-    const first = await runMeridian(file, stateDir);
+    const stateDir = freshStateDir(bench, 'c', i);
+    const first = await runMeridian(bench, file, stateDir);
     expectActions(first.summary, 5);
     const copied = replicatedBytes(first.summary.executionId, stateDir, 'big');
     firstBytes.push(copied.bytes);
@@ -186,7 +227,7 @@ async function benchReplication() {
     firstSpans.push(stageSpanMs(first.summary, 'Deploy'));
 
     const before = folderBytes(path.join(stateDir, 'stores'));
-    const second = await runMeridian(file, stateDir);
+    const second = await runMeridian(bench, file, stateDir);
     expectActions(second.summary, 5);
     secondBytes.push(replicatedBytes(second.summary.executionId, stateDir, 'big').bytes);
     secondGrowth.push(folderBytes(path.join(stateDir, 'stores')) - before);
@@ -251,13 +292,12 @@ function replicationDefinition(big) {
 
 /** Bytes that `Replicated NAME (digest, size) from A to B` log lines report for one artifact. */
 function replicatedBytes(executionId, stateDir, artifact) {
-  const logs = spawnSync(process.execPath, [CLI, 'logs', executionId, '--state-dir', stateDir], { encoding: 'utf8', maxBuffer: 64 * MB });
-  if (logs.status !== 0) fail(`meridian logs ${executionId} exited ${logs.status}:\n${logs.stderr}`);
+  const text = actionLog(executionId, stateDir);
   const units = { B: 1, KB: 1024, MB };
   let bytes = 0;
   let count = 0;
   let ms = 0;
-  for (const match of logs.stdout.matchAll(/^Replicated (\S+) \([0-9a-f]+, ([\d.]+) (B|KB|MB)\) from \S+ to \S+ in (\d+) ms/gm)) {
+  for (const match of text.matchAll(/^Replicated (\S+) \([0-9a-f]+, ([\d.]+) (B|KB|MB)\) from \S+ to \S+ in (\d+) ms/gm)) {
     if (match[1] !== artifact) continue;
     bytes += Number(match[2]) * units[match[3]];
     ms += Number(match[4]);
@@ -280,96 +320,6 @@ function timeCopies(file, times) {
   return ms;
 }
 
-// ---------------------------------------------------------------- running things
-
-async function runMeridian(file, stateDir, { rss = false, source = repo } = {}) {
-  const args = [CLI, 'run', '-f', file, '--source', `src=${source}`, '--state-dir', stateDir, '--json'];
-  const useTime = rss && existsSync('/usr/bin/time');
-  const rssFile = path.join(work, 'rss.txt');
-  const command = useTime ? '/usr/bin/time' : process.execPath;
-  const argv = useTime ? ['-f', '%M', '-o', rssFile, process.execPath, ...args] : args;
-  const start = performance.now();
-  const child = spawn(command, argv, { env: benchEnv(), stdio: ['ignore', 'pipe', 'pipe'] });
-  const poll = rss && !useTime ? pollPeakRss(child.pid) : undefined;
-  let stdout = '';
-  let stderr = '';
-  child.stdout.setEncoding('utf8').on('data', (chunk) => (stdout += chunk));
-  child.stderr.setEncoding('utf8').on('data', (chunk) => (stderr += chunk));
-  const status = await new Promise((resolve, reject) => {
-    child.on('error', reject);
-    child.on('close', (code, signal) => resolve(code ?? signal));
-  }).catch((error) => fail(`cannot start meridian: ${error.message}`));
-  const ms = performance.now() - start;
-  poll?.stop();
-  if (status !== 0) {
-    process.stderr.write(stderr);
-    if (stdout) process.stderr.write(`\nstdout:\n${stdout.slice(0, 4000)}\n`);
-    fail(`\`meridian run -f ${file}\` exited with ${status}`);
-  }
-  let summary;
-  try {
-    summary = JSON.parse(stdout);
-  } catch {
-    fail(`meridian run --json printed something that is not JSON:\n${stdout.slice(0, 2000)}`);
-  }
-  if (summary.status !== 'Succeeded') fail(`execution ${summary.executionId} ended ${summary.status}`);
-  let rssKb;
-  if (useTime) rssKb = Number(readFileSync(rssFile, 'utf8').trim().split('\n').at(-1));
-  else if (poll) rssKb = poll.peakKb();
-  return { ms, summary, rssKb: Number.isFinite(rssKb) && rssKb > 0 ? rssKb : undefined };
-}
-
-/** Without /usr/bin/time: the VmHWM (peak RSS) the kernel keeps for the process, read every 20 ms. */
-function pollPeakRss(pid) {
-  let peak = 0;
-  const read = () => {
-    try {
-      const match = /^VmHWM:\s+(\d+) kB/m.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
-      if (match) peak = Math.max(peak, Number(match[1]));
-    } catch {
-      // The process has ended.
-    }
-  };
-  const timer = setInterval(read, 20);
-  return { stop: () => clearInterval(timer), peakKb: () => peak };
-}
-
-/** Our environment without npm's run-script variables, which an action's shell need not see. */
-function benchEnv() {
-  return Object.fromEntries(Object.entries(process.env).filter(([name]) => !name.startsWith('npm_')));
-}
-
-function timeCommand(command, args) {
-  const start = performance.now();
-  const result = spawnSync(command, args, { stdio: ['ignore', 'ignore', 'pipe'], encoding: 'utf8' });
-  const ms = performance.now() - start;
-  if (result.status !== 0) fail(`${command} ${args.join(' ')} exited ${result.status}: ${result.stderr}`);
-  return ms;
-}
-
-/** A bash script that runs `waves[i]` no-ops in parallel per wave, one bash each as Meridian does. */
-function writeBashWaves(name, waves) {
-  const lines = ['set -e'];
-  for (const size of waves) lines.push(`${Array(size).fill("bash --noprofile --norc -c 'true' &").join(' ')} wait`);
-  const file = path.join(work, name);
-  writeFileSync(file, `${lines.join('\n')}\n`);
-  return file;
-}
-
-function expectActions(summary, count) {
-  const actions = summary.stages.flatMap((stage) => stage.actions);
-  const succeeded = actions.filter((action) => action.status === 'Succeeded').length;
-  if (actions.length !== count || succeeded !== count) fail(`expected ${count} actions to succeed, got ${succeeded} of ${actions.length}`);
-}
-
-function stageSpanMs(summary, stageName) {
-  const stage = summary.stages.find((s) => s.name === stageName);
-  if (!stage) fail(`execution has no stage ${stageName}`);
-  const starts = stage.actions.map((a) => Date.parse(a.startedAt));
-  const ends = stage.actions.map((a) => Date.parse(a.endedAt));
-  return Math.max(...ends) - Math.min(...starts);
-}
-
 // ---------------------------------------------------------------- (d) a buildspec of 200 commands
 
 async function benchBuildspecCommands() {
@@ -380,7 +330,7 @@ async function benchBuildspecCommands() {
   });
   const script = path.join(work, 'commands.sh');
   writeFileSync(script, `${commands.join('\n')}\n`);
-  const file = writeDefinition('buildspec-commands.yaml', {
+  const file = writeDefinition(bench, 'buildspec-commands.yaml', {
     pipeline: 'bench-buildspec',
     sources: { src: { git: buildRepo, branch: 'main' } },
     stages: [{ name: 'Build', actions: [{ name: 'build', uses: 'codebuild', inputs: ['src'], with: { buildspec: 'buildspec.yml' } }] }],
@@ -389,8 +339,8 @@ async function benchBuildspecCommands() {
   const actionTimes = [];
   const bashTimes = [];
   for (let i = 0; i < options.runs; i++) {
-    const stateDir = freshStateDir('d', i);
-    const { summary } = await runMeridian(file, stateDir, { source: buildRepo });
+    const stateDir = freshStateDir(bench, 'd', i);
+    const { summary } = await runMeridian(bench, file, stateDir, { source: buildRepo });
     expectActions(summary, 2);
     const logText = actionLog(summary.executionId, stateDir, 'build');
     const phase = /Phase complete: BUILD State: SUCCEEDED \(([\d.]+) seconds\)/.exec(logText);
@@ -427,7 +377,7 @@ async function benchCacheRestore() {
       cache: { paths: ['deps/**/*'] },
     }),
   });
-  const file = writeDefinition('cache-restore.yaml', {
+  const file = writeDefinition(bench, 'cache-restore.yaml', {
     pipeline: 'bench-cache',
     sources: { src: { git: cacheRepo, branch: 'main' } },
     stages: [{ name: 'Build', actions: [{ name: 'build', uses: 'codebuild', inputs: ['src'], with: { buildspec: 'buildspec.yml' } }] }],
@@ -435,9 +385,9 @@ async function benchCacheRestore() {
   const restoreTimes = [];
   const cpTimes = [];
   for (let i = 0; i < options.runs; i++) {
-    const stateDir = freshStateDir('e', i);
-    expectActions((await runMeridian(file, stateDir, { source: cacheRepo })).summary, 2);
-    const second = await runMeridian(file, stateDir, { source: cacheRepo });
+    const stateDir = freshStateDir(bench, 'e', i);
+    expectActions((await runMeridian(bench, file, stateDir, { source: cacheRepo })).summary, 2);
+    const second = await runMeridian(bench, file, stateDir, { source: cacheRepo });
     expectActions(second.summary, 2);
     const logText = actionLog(second.summary.executionId, stateDir, 'build');
     const restored = /Restored cache for deps in (\d+) ms/.exec(logText);
@@ -462,12 +412,6 @@ async function benchCacheRestore() {
   });
 }
 
-function actionLog(executionId, stateDir, action) {
-  const logs = spawnSync(process.execPath, [CLI, 'logs', executionId, action, '--state-dir', stateDir], { encoding: 'utf8', maxBuffer: 64 * MB });
-  if (logs.status !== 0) fail(`meridian logs ${executionId} ${action} exited ${logs.status}:\n${logs.stderr}`);
-  return logs.stdout;
-}
-
 /** The first folder called `name` under `root`, breadth first. */
 function findFolder(root, name) {
   const queue = [root];
@@ -483,81 +427,68 @@ function findFolder(root, name) {
   fail(`no folder ${name} under ${root}`);
 }
 
-// ---------------------------------------------------------------- files and folders
-
-function makeSourceRepo(dir, files = {}) {
-  mkdirSync(dir, { recursive: true });
-  writeFileSync(path.join(dir, 'README.md'), '# bench source\n');
-  for (const [name, content] of Object.entries(files)) writeFileSync(path.join(dir, name), content);
-  const env = { ...process.env, GIT_AUTHOR_NAME: 'bench', GIT_AUTHOR_EMAIL: 'bench@example.com', GIT_COMMITTER_NAME: 'bench', GIT_COMMITTER_EMAIL: 'bench@example.com' };
-  for (const args of [['init', '-q', '-b', 'main'], ['add', '.'], ['-c', 'commit.gpgsign=false', 'commit', '-q', '-m', 'bench']]) {
-    const result = spawnSync('git', ['-C', dir, ...args], { env, encoding: 'utf8' });
-    if (result.status !== 0) fail(`git ${args.join(' ')} failed: ${result.stderr}`);
-  }
-  return dir;
-}
-
-function regionsBlock() {
-  return Object.fromEntries(Object.entries(REGIONS).map(([name, timezone]) => [name, { timezone }]));
-}
-
-function writeDefinition(name, definition) {
-  const file = path.join(work, name);
-  writeFileSync(file, YAML.stringify(definition, { lineWidth: 0 }));
-  return file;
-}
-
-function freshStateDir(bench, run) {
-  const dir = path.join(work, `state-${bench}-${run}`);
-  rmSync(dir, { recursive: true, force: true });
-  return dir;
-}
-
-function writeRandomFile(file, bytes) {
-  const result = spawnSync('head', ['-c', String(bytes), '/dev/urandom'], { maxBuffer: bytes + MB });
-  if (result.status !== 0) fail('cannot read /dev/urandom');
-  writeFileSync(file, result.stdout);
-}
-
-function folderBytes(dir) {
-  if (!existsSync(dir)) return 0;
-  let total = 0;
-  for (const entry of readdirSync(dir, { withFileTypes: true, recursive: true })) {
-    if (entry.isFile()) total += statSync(path.join(entry.parentPath ?? entry.path, entry.name)).size;
-  }
-  return total;
-}
-
 // ---------------------------------------------------------------- report
 
 function report() {
   const verdict = (pass) => (pass === undefined ? 'n/a' : pass ? 'pass' : 'FAIL');
-  const table = [
-    '| benchmark | meridian (median) | baseline (median) | ratio / metric | target | result |',
-    '| --- | --- | --- | --- | --- | --- |',
-    ...rows.map((r) => `| ${r.name} | ${r.meridian} | ${r.baseline} | ${r.metric} | ${r.target} | ${verdict(r.pass)} |`),
-  ].join('\n');
+  const fresh = rows.map((r) => `| ${r.name} | ${r.meridian} | ${r.baseline} | ${r.metric} | ${r.target} | ${verdict(r.pass)} |`);
+  const header = ['| benchmark | meridian (median) | baseline (median) | ratio / metric | target | result |', '| --- | --- | --- | --- | --- | --- |'];
+  const earlier = earlierResults();
   const when = new Date().toISOString();
   const machine = `${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, ${Math.round(totalmem() / 1024 ** 3)} GiB, node ${process.version}, load average ${loadStart} at start and ${loadNow()} at the end`;
   const text = [
     '# Meridian benchmarks',
     '',
-    `${when}, ${options.runs} run(s) each, ${machine}. Produced by \`npm run bench\` (bench/run.mjs).`,
+    `${when}, ${options.runs} run(s) each, ${machine}. Produced by \`npm run bench\` (bench/run.mjs, bench/release.mjs).`,
+    ...earlier.runs.flatMap(({ ids, header: run }) => ['', `${EARLIER} ${ids.map((id) => `(${id})`).join(', ')}: ${run}`]),
     '',
-    table,
+    [...header, ...byLetter([...fresh, ...earlier.rows])].join('\n'),
     '',
-    ...notes.map((n) => `- ${n}`),
+    ...byLetter([...notes.map((n) => `- ${n}`), ...earlier.notes]),
     '',
   ].join('\n');
-  process.stdout.write(`\n${table}\n\n${notes.map((n) => `- ${n}`).join('\n')}\n`);
+  process.stdout.write(`\n${[...header, ...fresh].join('\n')}\n\n${notes.map((n) => `- ${n}`).join('\n')}\n`);
   writeFileSync(RESULTS, text);
   log(`wrote ${path.relative(process.cwd(), RESULTS) || RESULTS}`);
+}
+
+function letterOf(line) {
+  return /^(?:\||-) \(([a-z])\)/.exec(line)?.[1];
+}
+
+/** Sorted by benchmark letter; lines of one benchmark keep their order. */
+function byLetter(lines) {
+  return [...lines].sort((a, b) => (letterOf(a) ?? '').localeCompare(letterOf(b) ?? ''));
+}
+
+/**
+ * The rows and notes in bench/results.md of the benchmarks this run leaves out, kept as they
+ * were, with the line saying which run measured them.
+ */
+function earlierResults() {
+  if (!existsSync(RESULTS)) return { rows: [], notes: [], runs: [] };
+  const lines = readFileSync(RESULTS, 'utf8').split('\n');
+  const left = (line) => BENCHES.includes(letterOf(line)) && !options.only.has(letterOf(line));
+  const rows = lines.filter((line) => line.startsWith('|') && left(line));
+  // Which run each kept row comes from: the file's own run, or one it had kept already.
+  const runOf = new Map();
+  const ownRun = lines.find((line) => /^\d{4}-\d\d-\d\dT/.test(line)) ?? 'a run of unknown date';
+  for (const line of lines.filter((l) => l.startsWith(EARLIER))) {
+    const run = line.slice(line.indexOf(': ', EARLIER.length) + 2);
+    for (const [, id] of line.slice(EARLIER.length).matchAll(/\(([a-z])\)/g)) runOf.set(id, run);
+  }
+  const runs = new Map();
+  for (const id of new Set(rows.map(letterOf))) {
+    const run = runOf.get(id) ?? ownRun;
+    runs.set(run, [...(runs.get(run) ?? []), id]);
+  }
+  return { rows, notes: lines.filter((line) => line.startsWith('- ') && left(line)), runs: [...runs].map(([header, ids]) => ({ header, ids })) };
 }
 
 // ---------------------------------------------------------------- small helpers
 
 function parseArgs(argv) {
-  const parsed = { runs: 5, only: new Set(['a', 'b', 'c', 'd', 'e']), keep: false };
+  const parsed = { runs: 5, only: new Set(BENCHES), keep: false };
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i];
     const value = () => {
@@ -571,38 +502,11 @@ function parseArgs(argv) {
     else if (arg.startsWith('--only=')) parsed.only = new Set(arg.slice('--only='.length).split(','));
     else if (arg === '--keep') parsed.keep = true;
     else if (arg === '--help' || arg === '-h') {
-      process.stdout.write('usage: node bench/run.mjs [--runs N] [--only a,b,c,d,e] [--keep]\n');
+      process.stdout.write(`usage: node bench/run.mjs [--runs N] [--only ${BENCHES.join(',')}] [--keep]\n`);
       process.exit(0);
     } else fail(`unknown option ${arg}; try --help`);
   }
   if (!Number.isInteger(parsed.runs) || parsed.runs < 1) fail('--runs must be a whole number, at least 1');
-  for (const name of parsed.only) if (!['a', 'b', 'c', 'd', 'e'].includes(name)) fail(`--only takes a, b, c, d and e, not ${name}`);
+  for (const name of parsed.only) if (!BENCHES.includes(name)) fail(`--only takes ${BENCHES.join(', ')}, not ${name}`);
   return parsed;
-}
-
-function median(values) {
-  const sorted = [...values].sort((x, y) => x - y);
-  const mid = Math.floor(sorted.length / 2);
-  return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
-}
-
-function fmt(n) {
-  return n >= 100 ? String(Math.round(n)) : n.toFixed(1);
-}
-
-function firstLine(text) {
-  return (text ?? '').trim().split('\n')[0] ?? '';
-}
-
-function shellQuote(text) {
-  return `'${text.replaceAll("'", `'\\''`)}'`;
-}
-
-function log(message) {
-  process.stderr.write(`${message}\n`);
-}
-
-function fail(message) {
-  process.stderr.write(`bench: ${message}\n`);
-  process.exit(1);
 }

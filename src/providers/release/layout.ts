@@ -24,6 +24,8 @@ export interface Step {
 
 /** Uploads `source` as release `id` unless it is already there. Never touches `current`. */
 export async function prepareRelease({ ctx, config, target }: Step, id: string, source: string): Promise<void> {
+  // The time includes connecting: over SSH, the first operation below makes the connection.
+  const started = performance.now();
   const final = `${RELEASES}/${id}`;
   if (await target.exists(final)) {
     ctx.log.write(`Release ${id} is already prepared on ${target.description}\n`);
@@ -39,7 +41,7 @@ export async function prepareRelease({ ctx, config, target }: Step, id: string, 
       await target.remove(partial).catch(() => undefined);
       throw error;
     }
-    ctx.log.write(`Prepared release ${id} at ${target.description}/${final}\n`);
+    ctx.log.write(`Prepared release ${id} at ${target.description}/${final} in ${Math.round(performance.now() - started)} ms\n`);
   }
   await target.writeText(`${PREPARED}/${ctx.executionId}`, id);
 }
