@@ -4,6 +4,7 @@
  */
 import type { Kysely } from 'kysely';
 import { EmbeddedAgent } from '../agent/embedded-agent.js';
+import { runRuleCommands } from '../agent/rule-commands.js';
 import { Engine } from '../engine/engine.js';
 import { systemClock, type Clock } from '../lib/clock.js';
 import { makeOwnerId } from '../lib/process-owner.js';
@@ -52,7 +53,7 @@ export async function openLocalMeridian(
   const backgroundErrors: Error[] = [];
   // The engine wakes the agent when it queues jobs; the agent reports to the engine.
   const wake = { agent: undefined as EmbeddedAgent | undefined };
-  const engine = new Engine({ store, clock, owner, onJobsQueued: () => wake.agent?.wake() });
+  const engine = new Engine({ store, clock, owner, onJobsQueued: () => wake.agent?.wake(), ruleCommands: runRuleCommands });
   const agentOptions: ConstructorParameters<typeof EmbeddedAgent>[1] = {
     owner,
     concurrency: options.concurrency ?? 64,

@@ -15,6 +15,7 @@ import { isOwnerAlive } from '../lib/process-owner.js';
 import type { ExecutionContext, ExecutionSnapshot, JobRecord } from '../stores/state/records.js';
 import type { Db, NewEvent, StateStore } from '../stores/state/state-store.js';
 import type { EngineEvent, EngineListener } from './engine-events.js';
+import { StageConditions, type RuleCommandRunner } from './stage-conditions.js';
 import { describeStart, WindowWaits } from './window-waits.js';
 import { recordWindowOverride } from '../stores/state/window-records.js';
 
@@ -35,6 +36,8 @@ export interface EngineDeps {
   onJobsQueued?: () => void;
   /** Errors of background work (waking executions that waited for a stage). */
   onError?: (error: Error) => void;
+  /** Runs the shell commands of Commands condition rules; without it those rules fail. */
+  ruleCommands?: RuleCommandRunner;
 }
 
 export class Engine {
@@ -46,9 +49,12 @@ export class Engine {
 
   /** Actions waiting for their region's deployment window. */
   private readonly windows: WindowWaits;
+  /** V2 stage conditions: BeforeEntry, OnSuccess, OnFailure. */
+  private readonly conditions: StageConditions;
 
   constructor(private readonly deps: EngineDeps) {
     this.windows = new WindowWaits({ store: deps.store, clock: deps.clock });
+    this.conditions = new StageConditions({ store: deps.store, clock: deps.clock, windows: this.windows, ...(deps.ruleCommands ? { ruleCommands: deps.ruleCommands } : {}) });
   }
 
   /** The earliest instant (on the engine's clock) a window wait of these executions may end: runners set their timers by it. */
@@ -97,6 +103,7 @@ export class Engine {
 
   /** Applies steps until the execution waits for running actions or has ended. */
   async advance(executionId: string): Promise<void> {
+    await this.conditions.prepare(executionId);
     const queued = await this.write(executionId, (tx, record) => this.advanceIn(tx, executionId, record));
     if (queued) this.deps.onJobsQueued?.();
   }
@@ -117,6 +124,14 @@ export class Engine {
         const gate = await this.gate(tx, snapshot, next.stageIndex, record);
         if (gate === 'wait') return queued;
         if (gate === 'superseded') continue;
+        const entry = await this.conditions.beforeEntry(tx, snapshot, next.stageIndex, record);
+        if (entry === 'wait') return queued;
+        if (entry === 'decided') continue;
+      }
+      if (next.kind === 'finish-stage') {
+        const exit = await this.conditions.afterStage(tx, snapshot, next.stageIndex, next.status, record);
+        if (exit === 'wait') return queued;
+        if (exit === 'decided') continue;
       }
       if (next.kind === 'start-actions') queued = true;
       await this.apply(tx, snapshot, next, record);

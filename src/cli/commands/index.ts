@@ -2,11 +2,14 @@ import type { Command } from 'commander';
 import type { CliIO } from '../io.js';
 import { registerApprove } from './approve.js';
 import { registerExecutions } from './executions.js';
+import { registerExport } from './export.js';
 import { registerExports } from './exports.js';
+import { registerImport } from './import.js';
 import { registerLogs } from './logs.js';
 import { registerPackage } from './package.js';
 import { registerParams } from './params.js';
 import { registerPlan } from './plan.js';
+import { registerProviders } from './providers.js';
 import { registerResume } from './resume.js';
 import { registerRetry } from './retry.js';
 import { registerRun } from './run.js';
@@ -42,6 +45,9 @@ export const commands: RegisterCommand[] = [
   registerSecrets,
   registerExports,
   registerPackage,
+  registerImport,
+  registerExport,
+  registerProviders,
   registerServe,
   registerTokens,
   registerWindows,
