@@ -115,7 +115,7 @@ describe('what starts a native source: webhook, on, poll', () => {
     on: [{ tags: ['v*'] }]`);
     expect(at(3, 22)).toMatchObject({
       message: 'this webhook would start the pipeline for a push to any branch, and build the default branch',
-      hint: 'give the source a `branch:` (pushes to it start the pipeline), or say which pushes start it with `on:` push filters',
+      hint: 'give the source a `branch:` (pushes to it start the pipeline), list `filters:`, or say which pushes start it with `on:` push filters',
     });
     expect(at(6, 5)).toMatchObject({ message: '`on:` filters webhook deliveries, but this source has no `webhook:`', hint: 'add `webhook: { secret: { parameter: /NAME } }` to the source' });
     expect(problems).toHaveLength(2);

@@ -86,8 +86,8 @@ describe('AWS::CodePipeline::Webhook resources', () => {
       targetAction: 'checkout',
       location: { file, line: 27, col: 3 },
     });
-    // The webhook resources stay in `resources` too, as before.
-    expect(pipeline.resources.Plain?.type).toBe('AWS::CodePipeline::Webhook');
+    // Compiled into `webhooks`, they are not kept among the resources providers read.
+    expect(Object.keys(pipeline.resources)).toEqual(['Project']);
   });
 
   it('refuses secret forms Meridian cannot read, each at its SecretToken', async () => {

@@ -16,6 +16,7 @@ import { didYouMean, listWords } from '../suggest.js';
 import { NO_VALUE, UNRESOLVED, isPlainObject, type Value } from '../values.js';
 import type { Locator } from '../yaml/locator.js';
 import { mapGet } from '../yaml/nodes.js';
+import { applyRegionMetadata, applyWindowMetadata } from './meridian-metadata.js';
 import { lostNameHint, readParameters, strayParameterProblems } from './parameters.js';
 import { referencedNames } from './references.js';
 import { Resolver } from './resolve.js';
@@ -88,6 +89,7 @@ export function compileTemplate(root: YAMLMap, locator: Locator, context: LoadCo
   const chosen = choosePipeline(template, locator, context.pipelineName, problems);
   if (!chosen) return { problems, blocking: true };
 
+  refuseCondition(chosen, locator, problems);
   const resolver = new Resolver(template.scopeFor(chosen));
   const propertiesPath = ['Resources', chosen.id, 'Properties'];
   const declaration: Record<string, unknown> = {};
@@ -102,10 +104,14 @@ export function compileTemplate(root: YAMLMap, locator: Locator, context: LoadCo
     homeRegion: metadataHomeRegion(root, chosen.node),
   });
 
+  problems.push(...applyRegionMetadata(chosen.node, compiled.regions, locator));
+  const windows = applyWindowMetadata(chosen.node, chosen.id, compiled, locator);
+  problems.push(...windows.problems);
   const resources: Pipeline['resources'] = {};
   const resolvedWebhooks = new Map<string, Record<string, Value>>();
   for (const resource of sections.resources.values()) {
     if (resource.type === PIPELINE_TYPE) continue;
+    if (STRICT_TYPES.has(resource.type)) refuseCondition(resource, locator, problems);
     const properties: Record<string, ConfigValue> = {};
     const resolvedProperties: Record<string, Value> = {};
     for (const { key, value } of resource.properties) {
@@ -114,8 +120,9 @@ export function compileTemplate(root: YAMLMap, locator: Locator, context: LoadCo
       const plain = resolved === NO_VALUE ? undefined : withoutUnresolved(resolved);
       if (plain !== undefined) properties[key] = plain;
     }
+    // A webhook's content is in `webhooks`; the other resources stay for the providers.
     if (resource.type === WEBHOOK_TYPE) resolvedWebhooks.set(resource.id, resolvedProperties);
-    resources[resource.id] = { type: resource.type, properties };
+    else resources[resource.id] = { type: resource.type, properties };
   }
   const scope = template.scopeFor(chosen);
   const webhookReader = new DeclarationReader(locator, 'pascal');
@@ -148,6 +155,8 @@ export function compileTemplate(root: YAMLMap, locator: Locator, context: LoadCo
     webhooks,
     polls: compiled.polls,
     resources,
+    ...(windows.windowPolicy === undefined ? {} : { windowPolicy: windows.windowPolicy }),
+    ...(windows.rollout === undefined ? {} : { rollout: windows.rollout }),
     file: context.absoluteFile,
     format: 'codepipeline-template',
   };
@@ -171,6 +180,18 @@ function choosePipeline(template: Template, locator: Locator, wanted: string | u
   if (named.length === 1) return named[0]!.resource;
   problems.push(problem(where, `this template holds ${named.length} pipelines: ${listWords(names, 'and')}`, `pass \`--pipeline NAME\` to choose one, e.g. \`--pipeline ${names[0]!}\``));
   return undefined;
+}
+
+/** A resource Meridian reads would exist or not depending on a condition Meridian does not evaluate. */
+function refuseCondition(resource: ResourceInfo, locator: Locator, problems: Problem[]): void {
+  if (mapGet(resource.node, 'Condition') === undefined) return;
+  problems.push(
+    problem(
+      locator.keyAt(['Resources', resource.id, 'Condition']),
+      `\`Condition\` on ${resource.id} is not supported: Meridian does not evaluate CloudFormation conditions, so it cannot tell whether ${resource.type} exists`,
+      `remove \`Condition\` from ${resource.id}, or keep one template per environment`,
+    ),
+  );
 }
 
 /** Resource properties without the values that failed to resolve (already reported). */

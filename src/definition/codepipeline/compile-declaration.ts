@@ -65,6 +65,7 @@ export function compileDeclaration(r: DeclarationReader, declaration: Record<str
   }
   trace.fields.name = r.fieldAt(namePath) ?? trace.at;
 
+  refusePipelineKeys(r, declaration, path);
   const { homeRegion, regions } = readStores(r, declaration, path, trace, options.homeRegion);
   const executionMode = readExecutionMode(r, declaration, path);
   const variables = readVariables(r, declaration, path, trace);
@@ -100,6 +101,26 @@ export function compileDeclaration(r: DeclarationReader, declaration: Record<str
   const triggerReader = new DeclarationReader(r.locator, r.style);
   const triggers = readTriggers(triggerReader, declaration, path, trace);
   return { name, homeRegion, regions, stages, variables, executionMode, triggers, polls: readPolls(stages), triggerProblems: triggerReader.problems, trace };
+}
+
+/** Pipeline settings Meridian would otherwise accept and not act on. */
+function refusePipelineKeys(r: DeclarationReader, declaration: Record<string, unknown>, path: Path): void {
+  const disabled = r.get(declaration, 'DisableInboundStageTransitions');
+  if (Array.isArray(disabled) && disabled.length > 0) {
+    r.report(
+      r.locator.keyAt([...path, r.key('DisableInboundStageTransitions')]),
+      `\`${r.key('DisableInboundStageTransitions')}\` is not supported by Meridian: it does not disable transitions from a definition`,
+      'remove it; to hold executions before a stage, put a manual approval action (`Category: Approval, Provider: Manual`) at the start of that stage',
+    );
+  }
+  const restart = r.get(declaration, 'RestartExecutionOnUpdate');
+  if (restart === true || (typeof restart === 'string' && /^true$/i.test(restart))) {
+    r.report(
+      r.at([...path, r.key('RestartExecutionOnUpdate')]),
+      `\`${r.key('RestartExecutionOnUpdate')}: true\` is not supported by Meridian: a changed definition does not start an execution`,
+      `set it to false (or remove it) and start an execution after a change with \`meridian run\` or \`POST /api/pipelines/{name}/executions\``,
+    );
+  }
 }
 
 function refuseStageConditions(r: DeclarationReader, stage: Record<string, unknown>, stagePath: Path): void {
@@ -177,6 +198,14 @@ function readStore(r: DeclarationReader, value: unknown, path: Path): string | u
   const store = r.map(value, path, 'an artifact store');
   if (!store) return undefined;
   r.checkKeys(store, path, ['Type', 'Location', 'EncryptionKey'], 'an artifact store');
+  const encryption = r.get(store, 'EncryptionKey');
+  if (encryption !== undefined && encryption !== null) {
+    r.report(
+      r.locator.keyAt([...path, r.key('EncryptionKey')]),
+      `\`${r.key('EncryptionKey')}\` is not supported by Meridian: its artifact stores are not encrypted with KMS keys`,
+      `remove \`${r.key('EncryptionKey')}\` (Meridian keeps artifacts in the state dir or the bucket of a native \`store: s3://...\`, with the bucket's own encryption)`,
+    );
+  }
   r.oneOf(r.required(store, 'Type', path, 'an artifact store'), [...path, r.key('Type')], 'the artifact store type', ['S3']);
   return r.string(r.required(store, 'Location', path, 'an artifact store'), [...path, r.key('Location')], 'the artifact store location');
 }

@@ -6,7 +6,7 @@
  *
  * Meridian refuses `PullRequest` filters: it has no pull-request events to start from yet.
  */
-import type { FilterCriteria, GitPushFilter, PipelineTrigger, SourcePoll, Stage } from '../../domain/pipeline.js';
+import type { Action, FilterCriteria, GitPushFilter, PipelineTrigger, SourcePoll, Stage } from '../../domain/pipeline.js';
 import type { PipelineTrace } from '../trace.js';
 import type { Path } from '../yaml/locator.js';
 import type { DeclarationReader } from './declaration-reader.js';
@@ -122,9 +122,12 @@ export function readPolls(stages: readonly Stage[]): SourcePoll[] {
   const first = stages[0];
   if (!first) return [];
   return first.actions
-    .filter((action) => {
-      const poll = action.configuration.PollForSourceChanges;
-      return action.type.category === 'Source' && (poll === true || (typeof poll === 'string' && /^true$/i.test(poll)));
-    })
+    .filter((action) => action.type.category === 'Source' && pollsForSourceChanges(action))
     .map((action) => ({ sourceActionName: action.name, intervalSeconds: DEFAULT_POLL_SECONDS }));
+}
+
+/** `PollForSourceChanges: true` (or `"true"`, any case) in the action's configuration. */
+export function pollsForSourceChanges(action: Action): boolean {
+  const poll = action.configuration.PollForSourceChanges;
+  return poll === true || (typeof poll === 'string' && /^true$/i.test(poll));
 }

@@ -89,3 +89,16 @@ function convert(target: string, value: ConfigValue): ConfigValue {
   if (target === 'ParameterOverrides' && typeof value === 'object' && value !== null) return JSON.stringify(value);
   return value;
 }
+
+/** The short name of a type (`cloudformation`), or `Category/Owner/Provider[@version]`. */
+export function usesOf(type: ActionTypeId): string {
+  const short = Object.entries(SHORT_NAMES).find(([, known]) => actionTypeKey(known) === actionTypeKey(type) && known.version === type.version);
+  if (short) return short[0];
+  return `${actionTypeKey(type)}${type.version === '1' ? '' : `@${type.version}`}`;
+}
+
+/** The friendly `with:` key for a CodePipeline configuration key of this type (the last alias), or the key itself. */
+export function friendlyKey(type: ActionTypeId, key: string): string {
+  const aliases = Object.entries(ALIASES[actionTypeKey(type)] ?? {}).filter(([, target]) => target === key);
+  return aliases[aliases.length - 1]?.[0] ?? key;
+}

@@ -14,10 +14,11 @@ import { didYouMean, listWords } from '../suggest.js';
 import type { PipelineTrace, StageTrace } from '../trace.js';
 import type { Locator } from '../yaml/locator.js';
 import { SHORT_NAMES } from './action-types.js';
+import { compileActionStarts } from './action-starts.js';
 import { expandStage } from './expand-stage.js';
 import { applyExpectedDurations, compileRollout } from './rollout.js';
 import { nativeSchema, type NativeDefinition } from './schema.js';
-import { compileSourceStarts, type SourceStarts, type StartsContext } from './source-triggers.js';
+import { compileSourceStarts, NATIVE_TRIGGER_PROVIDER, type SourceStarts, type StartsContext, type StartSubject } from './source-triggers.js';
 import { compileWindows } from './windows.js';
 import { zodProblems } from './zod-problems.js';
 
@@ -44,11 +45,13 @@ export function compileNative(doc: Document, locator: Locator, context: LoadCont
     stages.push(source.stage);
     trace.stages.push(source.trace);
   }
+  const regionValues = Object.fromEntries(Object.entries(definition.regions ?? {}).map(([name, region]) => [name, region?.values ?? {}]));
   definition.stages.forEach((stageDefinition, i) => {
-    const { stage, trace: stageTrace } = expandStage(stageDefinition, i, { regions, homeRegion, locator, problems });
+    const { stage, trace: stageTrace } = expandStage(stageDefinition, i, { regions, regionValues, homeRegion, locator, problems });
     stages.push(stage);
     trace.stages.push(stageTrace);
   });
+  compileActionStarts(definition, stages, { locator, trace, problems }, starts, source !== undefined);
   applyExpectedDurations(definition, stages, regions);
   const windowPolicy = compileWindows(definition, regions, { locator, problems });
   const rollout = compileRollout(definition, regions, { locator, problems });
@@ -67,7 +70,7 @@ export function compileNative(doc: Document, locator: Locator, context: LoadCont
     triggers: starts.triggers,
     webhooks: starts.webhooks,
     polls: starts.polls,
-    resources: {},
+    resources: compileResources(definition),
     ...(windowPolicy === undefined ? {} : { windowPolicy }),
     ...(rollout === undefined ? {} : { rollout }),
     file: context.absoluteFile,
@@ -89,8 +92,21 @@ function compileRegions(definition: NativeDefinition, locator: Locator, trace: P
     if (!isTimeZone(timezone)) {
       problems.push(problem(locator.at(['regions', name, 'timezone']), `\`${timezone}\` is not a time zone`, 'use an IANA time zone name such as Europe/Dublin, America/New_York or UTC'));
     }
-    return { name, timezone, store: storeRef(name, region?.store, baseDir) };
+    if (region?.bucket !== undefined && region.store !== undefined) {
+      problems.push(problem(locator.keyAt(['regions', name, 'bucket']), `region ${name} has both \`store\` and \`bucket\``, 'keep `store` (where Meridian keeps the artifacts) or `bucket` (a CodePipeline artifact bucket name)'));
+    }
+    // A CodePipeline bucket name: like a template's ArtifactStores entry (kept in stores/<region> locally).
+    const store: ArtifactStoreRef = region?.bucket !== undefined ? { kind: 's3', location: region.bucket } : storeRef(name, region?.store, baseDir);
+    return { name, timezone, store };
   });
+}
+
+function compileResources(definition: NativeDefinition): Pipeline['resources'] {
+  const out: Pipeline['resources'] = {};
+  for (const [id, resource] of Object.entries(definition.resources ?? {})) {
+    out[id] = { type: resource.Type, properties: (resource.Properties ?? {}) };
+  }
+  return out;
 }
 
 /**
@@ -145,7 +161,9 @@ function sourceStage(definition: NativeDefinition, homeRegion: string, ctx: Star
       ...(source.namespace === undefined ? {} : { namespace: source.namespace }),
       location,
     });
-    compileSourceStarts(name, source, path, starts, ctx);
+    const subject: StartSubject = { name, providerType: NATIVE_TRIGGER_PROVIDER, onNeedsWebhook: true };
+    if (source.branch !== undefined) Object.assign(subject, { branchKey: 'Branch', branchPath: [...path, 'branch'] });
+    compileSourceStarts(subject, source, path, starts, ctx);
     trace.actions.push({
       at: location,
       fields: {
@@ -174,7 +192,9 @@ function compileVariables(definition: NativeDefinition, locator: Locator, trace:
 function compileParameters(definition: NativeDefinition, locator: Locator): TemplateParameter[] {
   return Object.entries(definition.parameters ?? {}).map(([name, value]) => {
     const location = locator.keyAt(['parameters', name]);
-    return 'ssm' in value ? { name, type: 'SSM', default: value.ssm, location } : { name, type: 'String', default: String(value.default), location };
+    if ('ssm' in value) return { name, type: 'SSM', default: value.ssm, location };
+    const type = value.type ?? 'String';
+    return value.default === undefined ? { name, type, location } : { name, type, default: String(value.default), location };
   });
 }
 

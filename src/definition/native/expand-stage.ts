@@ -1,7 +1,7 @@
 /**
  * One native stage -> one Stage. In a `forEach` stage every action entry becomes one
  * action per region (entry by entry: all regions of the first entry, then the next), with
- * `${region}` and `${region.timezone}` replaced in its name, configuration, artifacts,
+ * `${region}`, `${region.timezone}` and `${region.KEY}` (the region's `values:`) replaced in its name, configuration, artifacts,
  * namespace, commands and environment; every copy points at the entry it came from.
  * Outside forEach the same placeholders mean the action's own region.
  */
@@ -16,6 +16,8 @@ import type { NativeAction, NativeStage } from './schema.js';
 
 export interface ExpandContext {
   regions: readonly Region[];
+  /** Each region's `values:`, for `${region.KEY}`. */
+  regionValues: Readonly<Record<string, Readonly<Record<string, string>>>>;
   homeRegion: string;
   locator: Locator;
   problems: Problem[];
@@ -66,7 +68,16 @@ function regionNamed(name: string, path: Path, ctx: ExpandContext): Region {
 
 function compileAction(entry: NativeAction, path: Path, region: Region, type: Action['type'], ctx: ExpandContext): { action: Action; trace: ActionTrace } {
   const { locator } = ctx;
-  const sub = (text: string): string => text.replaceAll('${region.timezone}', region.timezone).replaceAll('${region}', region.name);
+  const values = ctx.regionValues[region.name] ?? {};
+  const unknown = new Set<string>();
+  const sub = (text: string): string =>
+    text.replace(/\$\{region(?:\.([A-Za-z0-9_-]+))?\}/g, (whole, key: string | undefined) => {
+      if (key === undefined) return region.name;
+      if (key === 'timezone') return region.timezone;
+      const value = values[key];
+      if (value === undefined) unknown.add(key);
+      return value ?? whole;
+    });
   const trace: ActionTrace = { at: locator.at(path), fields: {} };
   const field = (model: string, ...written: Array<string | number>): void => {
     const fieldPath = [...path, ...written];
@@ -121,6 +132,12 @@ function compileAction(entry: NativeAction, path: Path, region: Region, type: Ac
       }
       return { name, value: sub(String(value)), type: 'PLAINTEXT' };
     });
+  }
+  for (const key of unknown) {
+    const known = Object.keys(values);
+    ctx.problems.push(
+      problem(trace.at, `\`\${region.${key}}\` names no value of region ${region.name}`, didYouMean(key, known) ?? `give each region \`values: { ${key}: ... }\`, or use \`\${region}\` or \`\${region.timezone}\``),
+    );
   }
   return { action, trace };
 }

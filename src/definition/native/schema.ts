@@ -7,6 +7,7 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { z } from 'zod';
+import { startKeys } from './starts-schema.js';
 import { expectedDurationSchema, regionWindowsSchema, rolloutSchema, windowsSchema } from './windows-schema.js';
 
 /** `90s`, `10m`, `1.5h`, `2d`: a native timeout. */
@@ -22,6 +23,10 @@ export const regionSchema = z
       .string()
       .optional()
       .describe('Artifact store: a folder (relative paths are inside the state dir; default stores/<region>), or s3://bucket.'),
+    bucket: nonEmpty('`bucket`')
+      .optional()
+      .describe('A CodePipeline artifact bucket name (may be #{parameters.NAME}); Meridian keeps the artifacts in stores/<region> of the state dir. Not with `store`.'),
+    values: z.record(z.string(), z.string()).optional().describe('Values of this region for `${region.KEY}` in a forEach stage, e.g. { code: eu }.'),
     windows: regionWindowsSchema.optional(),
   })
   .describe('A deployment target with its own time zone and artifact store.');
@@ -36,70 +41,17 @@ export const parameterSchema = z
   .union(
     [
       z.strictObject({ ssm: nonEmpty('`ssm`').describe('Parameter-store name read when an execution starts, e.g. /Environment/EU/Bucket.') }),
-      z.strictObject({ default: scalar.describe('The value.') }),
+      z.strictObject({ default: scalar.optional().describe('The value.'), type: z.enum(['String', 'Number', 'CommaDelimitedList']).optional().describe('As in a template. Default String.') }),
     ],
     { error: 'a parameter is `{ ssm: /parameter/name }` or `{ default: value }`' },
   )
   .describe('A parameter, referenced as #{parameters.NAME}.');
 
-/** `60s`, `5m`, `1h`: a poll interval. */
-export const POLL_INTERVAL = /^\d+(s|m|h)$/;
-
-const patterns = z.array(z.string()).describe('Glob patterns (CodePipeline\'s rules: `*` stays within a path segment, `**` crosses them); 1-8 of 1-255 characters.');
-const filterCriteriaSchema = z
-  .union([patterns, z.strictObject({ includes: patterns.optional(), excludes: patterns.optional() })], {
-    error: 'write a list of patterns, or `{ includes: [...], excludes: [...] }`',
-  })
-  .describe('A list of patterns to include, or `{ includes, excludes }` (excludes win).');
-
-export const pushFilterSchema = z
-  .strictObject({
-    branches: filterCriteriaSchema.optional().describe('Branch name patterns, e.g. [main, "release/**"].'),
-    tags: filterCriteriaSchema.optional().describe('Tag patterns, e.g. ["v*"]. Not combined with branches or paths.'),
-    paths: filterCriteriaSchema.optional().describe('Changed file patterns; needs `branches` in the same filter.'),
-  })
-  .describe('A V2 push filter: tags, branches, or branches with paths.');
-
-export const webhookSecretSchema = z
-  .union(
-    [
-      nonEmpty('`secret`'),
-      z.strictObject({ parameter: nonEmpty('`parameter`').describe('Parameter-store name holding the secret.') }),
-      z.strictObject({ secret: nonEmpty('`secret`').describe('Secret reference `id[:json-key]`.') }),
-    ],
-    { error: 'a webhook secret is `{ parameter: /name }`, `{ secret: id:key }` or the secret itself' },
-  )
-  .describe('The HMAC secret GitHub signs deliveries with (X-Hub-Signature-256).');
-
-export const webhookSchema = z
-  .union(
-    [
-      z.boolean(),
-      z.strictObject({
-        secret: webhookSecretSchema.optional(),
-        allowedIpRange: nonEmpty('`allowedIpRange`').optional().describe('Accept deliveries from this CIDR range only (no signature).'),
-        unauthenticated: z.boolean().optional().describe('Accept every delivery, signed or not.'),
-        filters: z
-          .array(z.strictObject({ jsonPath: z.string().describe('JSONPath into the delivery, e.g. $.ref.'), matchEquals: z.string().optional().describe('Value it must equal; `{Branch}` is the source\'s branch.') }))
-          .optional()
-          .describe('Every filter must match (default with `branch:`: $.ref equals refs/heads/{Branch}).'),
-        name: z.string().optional().describe('Webhook name (default: the source\'s name).'),
-      }),
-    ],
-    { error: 'a webhook is `{ secret: ... }`, `{ allowedIpRange: CIDR }` or `{ unauthenticated: true }`' },
-  )
-  .describe('Start an execution on a GitHub push delivered to POST /webhooks/github/<pipeline>.');
-
 export const sourceSchema = z
   .strictObject({
     git: nonEmpty('`git`').describe('Repository URL or local path.'),
     branch: z.string().optional().describe('Branch to build (default: the repository\'s default branch).'),
-    webhook: webhookSchema.optional(),
-    on: z.array(pushFilterSchema).optional().describe('Push filters (1-3, OR-ed) deciding which webhook deliveries start the pipeline, as V2 triggers.'),
-    poll: z
-      .union([z.boolean(), z.number(), z.string().regex(POLL_INTERVAL, 'write an interval such as 60s, 5m or 1h')])
-      .optional()
-      .describe('Poll the repository (git ls-remote) every interval and start an execution per new commit: 60s, 5m, 1h, a number of seconds, or true (60s).'),
+    ...startKeys,
     namespace: z.string().optional().describe('Namespace for the source\'s variables (CommitId, BranchName...).'),
   })
   .describe('A git source; becomes an action of the automatic first stage `Source` whose output artifact has the source\'s name.');
@@ -131,8 +83,9 @@ export const actionSchema = z
     outputVariables: z.array(z.string()).optional().describe('Environment variables exported as output variables (uses: commands).'),
     env: z.record(z.string(), envValueSchema).optional().describe('Environment variables (uses: commands).'),
     expectedDuration: expectedDurationSchema.optional(),
+    ...startKeys,
   })
-  .describe('One unit of work.');
+  .describe('One unit of work. `webhook`, `on` and `poll` only apply to a source action of the first stage.');
 
 export const stageSchema = z
   .strictObject({
@@ -158,6 +111,10 @@ export const nativeSchema = z
     sources: sourcesSchema.optional().describe('Git sources by name (the output artifact name).'),
     source: sourcesSchema.optional().describe('Same as `sources`.'),
     stages: z.array(stageSchema).min(1, { error: 'a pipeline needs at least one stage' }),
+    resources: z
+      .record(z.string(), z.strictObject({ Type: nonEmpty('`Type`'), Properties: z.record(z.string(), z.json()).optional() }))
+      .optional()
+      .describe('CloudFormation resources that actions read, by logical id: an AWS::CodeBuild::Project named by a build\'s ProjectName.'),
     windows: windowsSchema.optional(),
     rollout: rolloutSchema.optional(),
   })

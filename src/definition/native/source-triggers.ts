@@ -17,10 +17,22 @@ import { DEFAULT_POLL_SECONDS } from '../codepipeline/triggers.js';
 import { problem } from '../problems.js';
 import type { PipelineTrace } from '../trace.js';
 import type { Locator, Path } from '../yaml/locator.js';
-import type { NativeSource } from './schema.js';
+import type { StartKeys } from './starts-schema.js';
 
-/** The model's providerType for a native trigger (a template's is `CodeStarSourceConnection`). */
+/** The model's providerType for a trigger on Meridian's git source; a connection action's is `CodeStarSourceConnection`. */
 export const NATIVE_TRIGGER_PROVIDER = 'GitHub';
+
+/** The source action the start keys are written on. */
+export interface StartSubject {
+  name: string;
+  /** The configuration key holding the branch, when the action has one (`Branch`, `BranchName`). */
+  branchKey?: string;
+  /** Where the branch is written, for the default filter's position. */
+  branchPath?: Path;
+  providerType: string;
+  /** `on:` needs a `webhook:` to receive anything (Meridian's own git source has no other delivery). */
+  onNeedsWebhook: boolean;
+}
 
 export interface SourceStarts {
   webhooks: PipelineWebhook[];
@@ -36,8 +48,9 @@ export interface StartsContext {
 
 const SECONDS_PER_UNIT: Record<string, number> = { s: 1, m: 60, h: 3600 };
 
-export function compileSourceStarts(name: string, source: NativeSource, path: Path, starts: SourceStarts, ctx: StartsContext): void {
+export function compileSourceStarts(subject: StartSubject, source: StartKeys, path: Path, starts: SourceStarts, ctx: StartsContext): void {
   const { locator, trace } = ctx;
+  const { name } = subject;
   // Lists and mappings are pointed at by their key, patterns by their value.
   const record = (field: string, at: Path, byKey = false): void => {
     if (locator.has(at)) trace.fields[field] = byKey ? locator.keyAt(at) : locator.at(at);
@@ -59,13 +72,13 @@ export function compileSourceStarts(name: string, source: NativeSource, path: Pa
       }
       return compiled;
     });
-    starts.triggers.push({ providerType: NATIVE_TRIGGER_PROVIDER, sourceActionName: name, push, location: locator.keyAt(onPath) });
-    if (source.webhook === undefined || source.webhook === false) {
+    starts.triggers.push({ providerType: subject.providerType, sourceActionName: name, push, location: locator.keyAt(onPath) });
+    if (subject.onNeedsWebhook && (source.webhook === undefined || source.webhook === false)) {
       ctx.problems.push(problem(locator.keyAt(onPath), '`on:` filters webhook deliveries, but this source has no `webhook:`', 'add `webhook: { secret: { parameter: /NAME } }` to the source'));
     }
   }
   if (source.webhook !== undefined && source.webhook !== false) {
-    const webhook = compileWebhook(name, source, path, starts.webhooks.length, ctx);
+    const webhook = compileWebhook(subject, source, path, starts.webhooks.length, ctx);
     if (webhook) starts.webhooks.push(webhook);
   }
   if (source.poll !== undefined && source.poll !== false) {
@@ -98,8 +111,9 @@ function criteria(
   return out;
 }
 
-function compileWebhook(name: string, source: NativeSource, path: Path, index: number, ctx: StartsContext): PipelineWebhook | undefined {
+function compileWebhook(subject: StartSubject, source: StartKeys, path: Path, index: number, ctx: StartsContext): PipelineWebhook | undefined {
   const { locator, trace, problems } = ctx;
+  const { name } = subject;
   const webhookPath = [...path, 'webhook'];
   const at = `webhooks.${index}`;
   const where = locator.keyAt(webhookPath);
@@ -147,13 +161,17 @@ function compileWebhook(name: string, source: NativeSource, path: Path, index: n
       if (locator.has([...itemPath, 'matchEquals'])) trace.fields[`${at}.filters.${k}.matchEquals`] = locator.at([...itemPath, 'matchEquals']);
       webhook.filters.push(filter.matchEquals === undefined ? { jsonPath: filter.jsonPath } : { jsonPath: filter.jsonPath, matchEquals: filter.matchEquals });
     });
-  } else if (source.on === undefined && source.branch !== undefined) {
+  } else if (source.on === undefined && subject.branchKey !== undefined) {
     // CodePipeline's canonical filter: only pushes to the source's branch.
-    trace.fields[`${at}.filters.0`] = locator.at([...path, 'branch']);
-    webhook.filters.push({ jsonPath: '$.ref', matchEquals: 'refs/heads/{Branch}' });
+    if (subject.branchPath) trace.fields[`${at}.filters.0`] = locator.at(subject.branchPath);
+    webhook.filters.push({ jsonPath: '$.ref', matchEquals: `refs/heads/{${subject.branchKey}}` });
   } else if (source.on === undefined) {
     problems.push(
-      problem(where, 'this webhook would start the pipeline for a push to any branch, and build the default branch', 'give the source a `branch:` (pushes to it start the pipeline), or say which pushes start it with `on:` push filters'),
+      problem(
+        where,
+        'this webhook would start the pipeline for a push to any branch, and build the default branch',
+        'give the source a `branch:` (pushes to it start the pipeline), list `filters:`, or say which pushes start it with `on:` push filters',
+      ),
     );
     return undefined;
   }
