@@ -35,7 +35,7 @@ export function timelineTable(timeline: RegionTimeline[], windowsOf: (region: st
     t.region,
     localTime(t.timezone, at),
     describeWindow(t.window, at, windowsOf(t.region).windows.length > 0),
-    t.deploy ? `${short(t.deploy.startsAt)} - ${short(t.deploy.endsAt)}` : (t.note ?? ''),
+    t.deploy ? (t.deploy.startsAt === t.deploy.endsAt ? `from ${short(t.deploy.startsAt)} (no expected duration yet)` : `${short(t.deploy.startsAt)} - ${short(t.deploy.endsAt)}`) : (t.note ?? ''),
   ]);
   const header = ['wave', 'region', 'local time', 'window', 'deploy (estimate)'];
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
@@ -57,7 +57,8 @@ export function chart48h(timeline: RegionTimeline[], windowsOf: (region: string)
     for (let h = 0; h < hours; h++) {
       const a = start + h * HOUR;
       const b = a + HOUR;
-      const deploying = t.deploy !== null && Date.parse(t.deploy.startsAt) < b && Date.parse(t.deploy.endsAt) > a;
+      const startsAt = t.deploy === null ? Number.NaN : Date.parse(t.deploy.startsAt);
+      const deploying = t.deploy !== null && startsAt < b && (Date.parse(t.deploy.endsAt) > a || startsAt >= a);
       const covered = open.reduce((sum, i) => sum + Math.max(0, Math.min(b, i.closesAt.getTime()) - Math.max(a, i.opensAt.getTime())), 0);
       row += deploying ? '▓' : covered >= HOUR ? '█' : covered > 0 ? '▌' : '·';
     }

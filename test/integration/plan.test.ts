@@ -17,17 +17,18 @@ describe('meridian plan and schema', () => {
     expect(plan.at).toBe('2026-11-27T10:00:00.000Z');
     expect(plan.stages.map((s) => s.name)).toEqual(['Source', 'Build', 'Deploy']);
     const deploy = plan.stages[2]!;
-    expect(deploy.window).toBeNull();
+    expect(deploy.window).toBeNull(); // its actions deploy to three regions, each in its own window
     expect(deploy.waves.map((w) => w.runOrder)).toEqual([1, 2, 3]);
     expect(deploy.waves[0]!.actions).toEqual([
       { name: 'eu-west-1-infrastructure', region: 'eu-west-1', provider: 'Compute/AWS/Commands' },
       { name: 'us-east-1-infrastructure', region: 'us-east-1', provider: 'Compute/AWS/Commands' },
       { name: 'ap-southeast-2-infrastructure', region: 'ap-southeast-2', provider: 'Compute/AWS/Commands' },
     ]);
+    // The example deploys disruptive releases Mon-Fri 01:00-05:00 in each region's zone; 2026-11-27 is a Friday.
     expect(plan.regions).toEqual([
-      { name: 'eu-west-1', timezone: 'Europe/Dublin', window: null },
-      { name: 'us-east-1', timezone: 'America/New_York', window: null },
-      { name: 'ap-southeast-2', timezone: 'Australia/Sydney', window: null },
+      { name: 'eu-west-1', timezone: 'Europe/Dublin', window: { opensAt: '2026-11-30T01:00:00.000Z', closesAt: '2026-11-30T05:00:00.000Z' } },
+      { name: 'us-east-1', timezone: 'America/New_York', window: { opensAt: '2026-11-30T06:00:00.000Z', closesAt: '2026-11-30T10:00:00.000Z' } },
+      { name: 'ap-southeast-2', timezone: 'Australia/Sydney', window: { opensAt: '2026-11-29T14:00:00.000Z', closesAt: '2026-11-29T18:00:00.000Z' } },
     ]);
   });
 
