@@ -4,6 +4,7 @@
  */
 import type { Kysely } from 'kysely';
 import { EmbeddedAgent } from '../agent/embedded-agent.js';
+import { JobDispatch } from '../agent/job-dispatch.js';
 import { runRuleCommands } from '../agent/rule-commands.js';
 import { Engine } from '../engine/engine.js';
 import { systemClock, type Clock } from '../lib/clock.js';
@@ -26,6 +27,8 @@ export interface LocalMeridian {
   store: StateStore;
   engine: Engine;
   agent: EmbeddedAgent;
+  /** Claims, leases and reports of jobs: the embedded agent's and remote agents' (through the server). */
+  dispatch: JobDispatch;
   registry: ProviderRegistry;
   parameters: ParameterStore;
   secrets: LocalSecretStore;
@@ -37,9 +40,12 @@ export interface LocalMeridian {
   close(): Promise<void>;
 }
 
+/** How long a job's lease lasts without renewal (`serve --lease`). */
+export const DEFAULT_LEASE_MS = 30_000;
+
 export async function openLocalMeridian(
   stateDir: string,
-  options: { concurrency?: number; executionIds?: () => string[]; clock?: Clock } = {},
+  options: { concurrency?: number; executionIds?: () => string[]; clock?: Clock; leaseMs?: number; exceptRegions?: string[] } = {},
 ): Promise<LocalMeridian> {
   const db = await openSqlite(stateDir);
   const clock = options.clock ?? systemClock;
@@ -60,7 +66,9 @@ export async function openLocalMeridian(
     onError: (error) => backgroundErrors.push(error),
   };
   if (options.executionIds) agentOptions.executionIds = options.executionIds;
-  const jobDeps: ConstructorParameters<typeof EmbeddedAgent>[0] = { engine, store, registry, stateDir, parameters, secrets };
+  if (options.exceptRegions) agentOptions.exceptRegions = options.exceptRegions;
+  const dispatch = new JobDispatch({ store, engine }, options.leaseMs ?? DEFAULT_LEASE_MS);
+  const jobDeps: ConstructorParameters<typeof EmbeddedAgent>[0] = { engine, store, registry, stateDir, parameters, secrets, dispatch };
   const s3Endpoint = s3EndpointFromEnv();
   if (s3Endpoint !== undefined) jobDeps.s3Endpoint = s3Endpoint;
   const created = new EmbeddedAgent(jobDeps, agentOptions);
@@ -71,6 +79,7 @@ export async function openLocalMeridian(
     store,
     engine,
     agent: created,
+    dispatch,
     registry,
     parameters,
     secrets,

@@ -172,7 +172,7 @@ export class Engine {
     if (queued) this.deps.onJobsQueued?.();
   }
 
-  async setWaiting(job: JobRecord, reason: string): Promise<void> {
+  async setWaiting(job: Pick<JobRecord, 'executionId' | 'stageIndex' | 'actionIndex'>, reason: string): Promise<void> {
     await this.write(job.executionId, async (tx, record) => {
       const key = { executionId: job.executionId, stageIndex: job.stageIndex, actionIndex: job.actionIndex };
       const action = await this.deps.store.getAction(tx, key);
@@ -198,6 +198,32 @@ export class Engine {
       }
     });
     await this.advance(job.executionId);
+  }
+
+  /**
+   * A job whose agent stopped renewing its lease before `now` (it died, or lost the server):
+   * it runs again when its provider is safe to repeat, else its action fails with "agent
+   * lost". False when the lease was renewed, or the job reported, in the meantime.
+   */
+  async loseJob(job: JobRecord, repeatable: boolean, now: string): Promise<boolean> {
+    const lost = await this.write(job.executionId, async (tx, record) => {
+      if (!(await this.deps.store.expireLease(tx, job.id, now))) return false;
+      const key = { executionId: job.executionId, stageIndex: job.stageIndex, actionIndex: job.actionIndex };
+      const action = await this.deps.store.getAction(tx, key);
+      const agent = job.leaseOwner ?? 'unknown';
+      await record({ type: 'lease-expired', stage: action.stage, action: action.name, description: `${action.name} (${action.region}): agent ${agent} stopped renewing its lease (attempt ${job.attempt})`, data: { region: action.region, agent, attempt: job.attempt } });
+      if (repeatable) {
+        await this.queueAttempt(tx, key, action.region, action.attempts + 1, this.now());
+        await record({ type: 'action-requeued', stage: action.stage, action: action.name, description: `${action.name} lost its agent; running it again (attempt ${action.attempts + 1})`, data: { status: 'InProgress', region: action.region } });
+      } else {
+        const error = { code: 'INTERRUPTED', message: `agent lost: ${agent} stopped renewing its lease while running ${action.name}, which is not safe to repeat; retry the stage with \`meridian retry ${job.executionId}\`` };
+        await this.deps.store.updateAction(tx, key, { status: 'Failed', endedAt: this.now(), error, waitingReason: null });
+        await record({ type: 'action-finished', stage: action.stage, action: action.name, description: `${action.name} failed: ${error.message}`, data: { status: 'Failed', region: action.region } });
+      }
+      return true;
+    });
+    if (lost) await this.advance(job.executionId);
+    return lost;
   }
 
   /** PutApprovalResult: answers a waiting manual approval once; the approval provider picks it up. */

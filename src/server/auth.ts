@@ -2,6 +2,8 @@
  * Bearer tokens on every `/api` route. Each route declares the least role it needs
  * (`config: { role }`); the token's role must rank at least as high. `MERIDIAN_TOKEN` is an
  * admin token kept only in the server's environment; the others live, hashed, in the store.
+ * The agent role stands apart: agent routes take only agent tokens (each scoped to one
+ * region, which the routes check), and an agent token opens no other route.
  */
 import { timingSafeEqual } from 'node:crypto';
 import type { FastifyReply, FastifyRequest } from 'fastify';
@@ -10,11 +12,14 @@ import { hashToken, type Role, type TokenStore } from '../stores/tokens/token-st
 export interface Principal {
   name: string;
   role: Role;
+  /** An agent token's region. */
+  region?: string;
 }
 
-const RANK: Record<Role, number> = { viewer: 0, operator: 1, admin: 2 };
+const RANK: Record<Exclude<Role, 'agent'>, number> = { viewer: 0, operator: 1, admin: 2 };
 
 export function allows(principal: Principal, needed: Role): boolean {
+  if (principal.role === 'agent' || needed === 'agent') return principal.role === needed;
   return RANK[principal.role] >= RANK[needed];
 }
 
@@ -33,7 +38,8 @@ export function makeAuthenticator(tokens: TokenStore, adminToken: string | undef
   const identify = async (token: string): Promise<Principal | undefined> => {
     if (adminHash && timingSafeEqual(Buffer.from(hashToken(token), 'hex'), adminHash)) return { name: 'admin (MERIDIAN_TOKEN)', role: 'admin' };
     const found = await tokens.find(token);
-    return found ? { name: found.name, role: found.role } : undefined;
+    if (!found) return undefined;
+    return found.region === null ? { name: found.name, role: found.role } : { name: found.name, role: found.role, region: found.region };
   };
 
   return async (request: FastifyRequest, reply: FastifyReply): Promise<void> => {

@@ -4,6 +4,7 @@
  */
 import type { Kysely } from 'kysely';
 import type { EmbeddedAgent } from '../agent/embedded-agent.js';
+import type { JobDispatch } from '../agent/job-dispatch.js';
 import type { Engine } from '../engine/engine.js';
 import type { Clock } from '../lib/clock.js';
 import type { ProviderRegistry } from '../providers/registry.js';
@@ -20,6 +21,7 @@ export interface MeridianCore {
   store: StateStore;
   engine: Engine;
   agent: EmbeddedAgent;
+  dispatch: JobDispatch;
   registry: ProviderRegistry;
   parameters: ParameterStore;
   secrets: LocalSecretStore;
@@ -36,6 +38,17 @@ export interface ServerSettings {
   webhookBodyLimit: number;
   /** Webhook requests one address may make per minute before getting 429. */
   webhookRateLimit: number;
+  /** Remote agents; defaults: see routes/agents.ts. */
+  agents?: AgentSettings;
+}
+
+export interface AgentSettings {
+  /** How long a claim waits for a job before answering 204 (the agent asks again). */
+  pollMs: number;
+  /** `serve --remote-regions`: regions whose jobs only remote agents run (`*`: all). */
+  remoteRegions: string[];
+  /** AWS_ENDPOINT_URL_S3, for regions whose store is an S3 bucket (the server replicates and stores for agents). */
+  s3Endpoint?: string;
 }
 
 export interface ServerContext {

@@ -1,9 +1,10 @@
 /**
  * Prometheus metrics for `GET /metrics`: executions by status (read from the store when
  * scraped), action durations and time spent waiting for a stage slot (from the engine's
- * events), and webhook deliveries by outcome.
+ * events), webhook deliveries by outcome, and agents and their queues (agent-metrics.ts).
  */
 import { Counter, Gauge, Histogram, Registry } from 'prom-client';
+import { registerAgentMetrics } from './agent-metrics.js';
 import type { ServerContext } from './context.js';
 
 export type DeliveryOutcome = 'started' | 'duplicate' | 'ignored' | 'unauthorized' | 'malformed' | 'too_large' | 'rate_limited' | 'not_found';
@@ -41,6 +42,7 @@ export class ServerMetrics {
       registers: [this.registry],
     });
     this.deliveries = new Counter({ name: 'meridian_webhook_deliveries_total', help: 'Webhook deliveries by outcome', labelNames: ['outcome'], registers: [this.registry] });
+    registerAgentMetrics(this.registry, context);
 
     core.engine.onEvent((event) => {
       const at = Date.parse(event.at);

@@ -2,9 +2,11 @@
  * The server's heartbeat: on start it adopts executions whose process is gone (interrupted
  * jobs run again when safe), then keeps every execution it drives moving — advancing them
  * (stage locks, approvals answered elsewhere), aborting the jobs of an execution stopped with
- * abandon, waking the agent — and polls the sources that ask for it.
+ * abandon, waking the agent, handing on jobs whose agent's lease expired — and polls the
+ * sources that ask for it.
  */
 import { adoptUnfinished } from '../agent/adopt-unfinished.js';
+import { expireLeases } from '../agent/lease-expiry.js';
 import { MeridianError } from '../domain/errors.js';
 import { coerceError } from '../lib/coerce-error.js';
 import type { ServerContext } from './context.js';
@@ -67,6 +69,8 @@ export class Scheduler {
         }
         await core.engine.advance(execution.id);
       }
+      // Jobs whose agent stopped renewing its lease run again elsewhere, or fail "agent lost".
+      await expireLeases(core);
       core.agent.wake();
       await this.poller.pollDue();
     } catch (error) {

@@ -9,6 +9,7 @@ import { TokenStore } from '../stores/tokens/token-store.js';
 import { errorBody, makeAuthenticator } from './auth.js';
 import type { ServerContext } from './context.js';
 import { ServerMetrics } from './metrics.js';
+import { registerAgentRoutes } from './routes/agents.js';
 import { registerExecutionRoutes } from './routes/executions.js';
 import { registerHealthRoutes } from './routes/health.js';
 import { registerLogRoutes } from './routes/logs.js';
@@ -69,5 +70,6 @@ export async function buildServer(context: ServerContext): Promise<BuiltServer> 
   registerWindowRoutes(app, context);
   await app.register(registerGithubWebhook(context, metrics));
   await app.ready();
+  await app.register(registerAgentRoutes(context));
   return { app, metrics, routes };
 }

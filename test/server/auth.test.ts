@@ -37,6 +37,11 @@ describe('API tokens and roles', () => {
       expect(made.stderr).toContain('It is shown only now');
       tokens[role] = made.stdout.trim();
     }
+    // An agent token, scoped to one region, as `meridian agent` uses it.
+    const agent = await runCli(['tokens', 'create', '--role', 'agent', '--region', 'eu-west-1', '--name', 'agent-token', '--state-dir', stateDir]);
+    expect(agent.code, agent.stderr).toBe(0);
+    expect(agent.stderr).toContain('(agent in eu-west-1,');
+    tokens.agent = agent.stdout.trim();
     meridian = await openLocalMeridian(stateDir);
     const catalog = new PipelineCatalog([path.join(dir, 'p.yaml')], (file) => loadForRun(meridian, file, undefined));
     await catalog.loadAll();
@@ -87,7 +92,7 @@ describe('API tokens and roles', () => {
 
   it('gives each role exactly the routes of its rank (403 above it)', async () => {
     const rank = { viewer: 0, operator: 1, admin: 2 } as const;
-    for (const route of routes.filter((r) => r.role !== undefined)) {
+    for (const route of routes.filter((r) => r.role !== undefined && r.role !== 'agent')) {
       for (const role of ['viewer', 'operator', 'admin'] as const) {
         const status = await call(route, tokens[role]);
         const allowed = rank[role] >= rank[route.role as keyof typeof rank];
@@ -96,6 +101,18 @@ describe('API tokens and roles', () => {
         expect(status).not.toBe(401);
       }
       expect(await call(route, ADMIN)).not.toBe(403);
+      expect(await call(route, tokens.agent), `agent ${route.method} ${route.url}`).toBe(403);
+    }
+  });
+
+  it('keeps the agent routes for agent tokens: every other role, even admin, gets 403', async () => {
+    const agentRoutes = routes.filter((r) => r.role === 'agent');
+    expect(agentRoutes.length).toBeGreaterThanOrEqual(10);
+    for (const route of agentRoutes) {
+      for (const token of [tokens.viewer, tokens.operator, tokens.admin, ADMIN]) expect(await call(route, token), `${route.method} ${route.url}`).toBe(403);
+      const status = await call(route, tokens.agent);
+      expect(status, `agent ${route.method} ${route.url}`).not.toBe(403);
+      expect(status).not.toBe(401);
     }
   });
 
@@ -106,10 +123,11 @@ describe('API tokens and roles', () => {
     expect(revoked.code, revoked.stderr).toBe(0);
     expect(await call(viewerRoute, tokens.viewer)).toBe(401);
     const listed = await new TokenStore(meridian.db).list();
-    expect(listed.map((t) => [t.name, t.revokedAt === null])).toEqual([
-      ['viewer-token', false],
-      ['operator-token', true],
-      ['admin-token', true],
+    expect(listed.map((t) => [t.name, t.revokedAt === null, t.region])).toEqual([
+      ['viewer-token', false, null],
+      ['operator-token', true, null],
+      ['admin-token', true, null],
+      ['agent-token', true, 'eu-west-1'],
     ]);
     // Only hashes are stored.
     const rows = await meridian.db.selectFrom('tokens').select('hash').execute();

@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import type { CliIO } from '../io.js';
+import { registerAgent } from './agent.js';
 import { registerApprove } from './approve.js';
 import { registerExecutions } from './executions.js';
 import { registerExport } from './export.js';
@@ -50,5 +51,6 @@ export const commands: RegisterCommand[] = [
   registerProviders,
   registerServe,
   registerTokens,
+  registerAgent,
   registerWindows,
 ];

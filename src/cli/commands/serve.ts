@@ -12,11 +12,12 @@ import { loadForRun } from '../load.js';
 import { openLocalMeridian } from '../local-meridian.js';
 import { collect } from '../options.js';
 import { plainLine } from '../progress/plain-progress.js';
+import { REMOTE_REGIONS_HELP, remoteAgentSettings, type RemoteAgentFlags } from '../remote-agent-options.js';
 import { parseSourceOverrides } from '../source-overrides.js';
 import { resolveStateDir, STATE_DIR_FLAGS, STATE_DIR_HELP } from '../state-dir.js';
 import type { RegisterCommand } from './index.js';
 
-interface ServeOptions {
+interface ServeOptions extends RemoteAgentFlags {
   file: string[];
   source: string[];
   port: string;
@@ -45,13 +46,17 @@ export const registerServe: RegisterCommand = (program: Command, io) => {
     .option('--webhook-body-limit <bytes>', 'largest webhook body accepted', String(25 * 1024 * 1024))
     .option('--webhook-rate-limit <n>', 'webhook requests per minute from one address', '1200')
     .option('--notify <url>', 'POST execution and stage status changes here (repeatable; signed with MERIDIAN_NOTIFY_SECRET)', collect, [])
+    .option('--remote-regions <regions>', REMOTE_REGIONS_HELP)
+    .option('--lease <seconds>', "how long a job's lease lasts unless its agent renews it (every third of it); a lapsed job runs again or fails \"agent lost\"", '30')
+    .option('--agent-poll <seconds>', "how long an agent's claim waits for a job before it asks again", '25')
     .action(async (options: ServeOptions) => {
+      const remote = remoteAgentSettings(options);
       if (options.db !== undefined && !options.db.startsWith('sqlite:')) {
         throw new MeridianError('BAD_INPUT', `--db ${options.db}: only the embedded SQLite store is available in this version; leave --db out`);
       }
       const port = wholeNumber(options.port, '--port');
       const stateDir = resolveStateDir(options.stateDir);
-      const meridian = await openLocalMeridian(stateDir, { concurrency: wholeNumber(options.concurrency, '--concurrency') });
+      const meridian = await openLocalMeridian(stateDir, { concurrency: wholeNumber(options.concurrency, '--concurrency'), leaseMs: remote.leaseMs, exceptRegions: remote.exceptRegions });
       const catalog = new PipelineCatalog(options.file, (file) => loadForRun(meridian, file, undefined));
       try {
         await catalog.loadAll();
@@ -68,6 +73,7 @@ export const registerServe: RegisterCommand = (program: Command, io) => {
           sourceOverrides: (pipeline: string) => overrides.get(pipeline) ?? {},
           webhookBodyLimit: wholeNumber(options.webhookBodyLimit, '--webhook-body-limit'),
           webhookRateLimit: wholeNumber(options.webhookRateLimit, '--webhook-rate-limit'),
+          agents: remote.agents,
         },
       };
       const reportError = (error: Error): void => io.err(`error: ${error.message}\n`);
@@ -78,6 +84,7 @@ export const registerServe: RegisterCommand = (program: Command, io) => {
       const adopted = await scheduler.start();
       const address = await app.listen({ port, host: options.host });
       io.out(`Meridian serving ${catalog.list().map((p) => p.name).join(', ')} on ${address} (state dir ${stateDir})\n`);
+      if (remote.exceptRegions.length > 0) io.out(`Jobs of ${remote.exceptRegions.join(', ')} wait for remote agents (meridian agent --server ${address} --region R)\n`);
       if (adopted.length > 0) io.out(`Resumed ${adopted.length} unfinished execution(s): ${adopted.join(', ')}\n`);
       if (context.settings.adminToken === undefined) io.out('No MERIDIAN_TOKEN set: the API accepts only tokens made with `meridian tokens create`.\n');
 

@@ -21,15 +21,17 @@ export const registerTokens: RegisterCommand = (program: Command, io) => {
     .description('make a token and print it, once')
     .requiredOption('--role <role>', `one of ${ROLES.join(', ')}`)
     .requiredOption('--name <name>', 'who or what uses it, e.g. ci-bot')
+    .option('--region <region>', 'with --role agent: the one region whose jobs, artifacts, parameters and secrets the agent gets')
     .option(STATE_DIR_FLAGS, STATE_DIR_HELP)
     .option('--json', 'print the token and its details as JSON')
-    .action(async (options: { role: string; name: string; stateDir?: string; json?: boolean }) => {
+    .action(async (options: { role: string; name: string; region?: string; stateDir?: string; json?: boolean }) => {
       if (!isRole(options.role)) throw new MeridianError('BAD_INPUT', `--role ${options.role}: use ${ROLES.join(', ')}`);
       const role = options.role;
-      const created = await withStore(options.stateDir, (store, now) => store.create(options.name, role, now));
+      const created = await withStore(options.stateDir, (store, now) => store.create(options.name, role, now, options.region ?? null));
       if (options.json) io.out(`${JSON.stringify(created, null, 2)}\n`);
       else io.out(`${created.token}\n`);
-      if (!options.json) io.err(`Token ${created.name} (${created.role}, id ${created.id}) made. It is shown only now; keep it somewhere safe.\n`);
+      const scope = created.region === null ? created.role : `${created.role} in ${created.region}`;
+      if (!options.json) io.err(`Token ${created.name} (${scope}, id ${created.id}) made. It is shown only now; keep it somewhere safe.\n`);
     });
 
   tokens
@@ -43,7 +45,10 @@ export const registerTokens: RegisterCommand = (program: Command, io) => {
         io.out(`${JSON.stringify(list, null, 2)}\n`);
         return;
       }
-      for (const token of list) io.out(`${token.id}  ${token.name.padEnd(20)} ${token.role.padEnd(8)} ${token.createdAt}${token.revokedAt ? `  revoked ${token.revokedAt}` : ''}\n`);
+      for (const token of list) {
+        const region = token.region === null ? '' : `  region ${token.region}`;
+        io.out(`${token.id}  ${token.name.padEnd(20)} ${token.role.padEnd(8)} ${token.createdAt}${region}${token.revokedAt ? `  revoked ${token.revokedAt}` : ''}\n`);
+      }
     });
 
   tokens

@@ -83,6 +83,8 @@ export interface JobRecord {
   region: string;
   status: JobStatus;
   leaseOwner: string | null;
+  /** While running: when the lease ends unless its holder renews it (null: held without expiry). */
+  leaseExpiresAt: string | null;
   createdAt: string;
 }
 

@@ -123,10 +123,25 @@ export interface ExportsTable {
 export interface TokensTable {
   id: string;
   name: string;
-  role: string; // viewer | operator | admin
+  role: string; // viewer | operator | admin | agent
   hash: string;
   created_at: string;
   revoked_at: string | null;
+  /** An agent token's region: the only region whose jobs, artifacts, parameters and secrets it gets. */
+  region: string | null;
+}
+
+/** A remote agent, as it last presented itself when polling for jobs or renewing a lease. */
+export interface AgentsTable {
+  /** `host:pid:nonce`, the owner written on the leases it holds. */
+  id: string;
+  /** The name of its token. */
+  name: string;
+  region: string;
+  labels: string; // JSON string[]
+  concurrency: number;
+  started_at: string;
+  last_seen_at: string;
 }
 
 /** Every webhook delivery the server accepted for a pipeline, by GitHub's delivery id. */
@@ -170,4 +185,5 @@ export interface Database {
   webhook_deliveries: WebhookDeliveriesTable;
   source_polls: SourcePollsTable;
   window_overrides: WindowOverridesTable;
+  agents: AgentsTable;
 }

@@ -314,7 +314,7 @@ export class StateStore {
 
   // Jobs: one attempt of one action, kept until an agent claims and finishes it.
 
-  async enqueueJob(db: Db, job: Omit<JobRecord, 'status' | 'leaseOwner'>): Promise<void> {
+  async enqueueJob(db: Db, job: Omit<JobRecord, 'status' | 'leaseOwner' | 'leaseExpiresAt'>): Promise<void> {
     await db
       .insertInto('jobs')
       .values({
@@ -332,22 +332,26 @@ export class StateStore {
       .execute();
   }
 
-  /** Claims the oldest queued job (of one of `regions`, when given) for `owner`. */
-  async claimJob(owner: string, options: { regions?: string[]; executionIds?: string[] } = {}): Promise<JobRecord | undefined> {
+  /**
+   * Claims the oldest queued job (of one of `regions`, when given; of none of `exceptRegions`)
+   * for `owner`, with a lease until `leaseUntil` that its holder renews (`renewLease`).
+   */
+  async claimJob(owner: string, options: { regions?: string[]; exceptRegions?: string[]; executionIds?: string[]; leaseUntil?: string } = {}): Promise<JobRecord | undefined> {
     return this.transaction(async (tx) => {
       let query = tx.selectFrom('jobs').selectAll().where('status', '=', 'queued').orderBy('created_at').orderBy('id').limit(1);
       if (options.regions) query = query.where('region', 'in', options.regions);
+      if (options.exceptRegions && options.exceptRegions.length > 0) query = query.where('region', 'not in', options.exceptRegions);
       if (options.executionIds) query = query.where('execution_id', 'in', options.executionIds);
       const row = await query.executeTakeFirst();
       if (!row) return undefined;
       const claimed = await tx
         .updateTable('jobs')
-        .set({ status: 'running', lease_owner: owner })
+        .set({ status: 'running', lease_owner: owner, lease_expires_at: options.leaseUntil ?? null })
         .where('id', '=', row.id)
         .where('status', '=', 'queued')
         .executeTakeFirst();
       if (Number(claimed.numUpdatedRows) !== 1) return undefined;
-      return toJob({ ...row, status: 'running', lease_owner: owner });
+      return toJob({ ...row, status: 'running', lease_owner: owner, lease_expires_at: options.leaseUntil ?? null });
     });
   }
 
@@ -364,6 +368,48 @@ export class StateStore {
 
   async finishJob(db: Db, id: string): Promise<void> {
     await db.updateTable('jobs').set({ status: 'done' }).where('id', '=', id).execute();
+  }
+
+  async findJob(db: Db, id: string): Promise<JobRecord | undefined> {
+    const row = await db.selectFrom('jobs').selectAll().where('id', '=', id).executeTakeFirst();
+    return row ? toJob(row) : undefined;
+  }
+
+  /** Extends a running job's lease; false when `owner` no longer holds it (it expired and was handed on, or the job ended). */
+  async renewLease(db: Db, id: string, owner: string, until: string): Promise<boolean> {
+    const renewed = await db
+      .updateTable('jobs')
+      .set({ lease_expires_at: until })
+      .where('id', '=', id)
+      .where('lease_owner', '=', owner)
+      .where('status', '=', 'running')
+      .executeTakeFirst();
+    return Number(renewed.numUpdatedRows) === 1;
+  }
+
+  /** Running jobs whose lease ended before `now`, oldest first. */
+  async expiredLeases(db: Db, now: string): Promise<JobRecord[]> {
+    const rows = await db
+      .selectFrom('jobs')
+      .selectAll()
+      .where('status', '=', 'running')
+      .where('lease_expires_at', 'is not', null)
+      .where('lease_expires_at', '<', now)
+      .orderBy('lease_expires_at')
+      .execute();
+    return rows.map(toJob);
+  }
+
+  /** Ends a job whose lease ran out, once: false when it was renewed or finished meanwhile (or another server took it). */
+  async expireLease(db: Db, id: string, now: string): Promise<boolean> {
+    const expired = await db
+      .updateTable('jobs')
+      .set({ status: 'done' })
+      .where('id', '=', id)
+      .where('status', '=', 'running')
+      .where('lease_expires_at', '<', now)
+      .executeTakeFirst();
+    return Number(expired.numUpdatedRows) === 1;
   }
 
   // Artifacts and approvals.
@@ -504,6 +550,7 @@ function toJob(row: Row<'jobs'>): JobRecord {
     region: row.region,
     status: row.status as JobStatus,
     leaseOwner: row.lease_owner,
+    leaseExpiresAt: row.lease_expires_at,
     createdAt: row.created_at,
   };
 }

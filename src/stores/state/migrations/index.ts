@@ -3,6 +3,7 @@ import * as core from './001-core.js';
 import * as actionReports from './002-action-reports.js';
 import * as server from './003-server.js';
 import * as windows from './004-windows.js';
+import * as agents from './005-agents.js';
 
 /** Every migration, in order. Names are permanent: never rename or edit a shipped one. */
 export const migrations: Record<string, Migration> = {
@@ -10,4 +11,5 @@ export const migrations: Record<string, Migration> = {
   '002-action-reports': actionReports,
   '003-server': server,
   '004-windows': windows,
+  '005-agents': agents,
 };

@@ -1,0 +1,129 @@
+/**
+ * One attempt of one action, wherever it runs: unpack its inputs (from its region's store,
+ * through the host), call the provider under the action's timeout, pack and store its
+ * outputs, and turn the result or error into the job's outcome. The embedded agent and a
+ * remote agent both run this; they differ only in their JobHost.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import { randomUUID } from 'node:crypto';
+import { MeridianError } from '../domain/errors.js';
+import { actionTypeKey } from '../domain/pipeline.js';
+import type { TestReport } from '../domain/test-report.js';
+import type { JobOutcome } from '../engine/engine.js';
+import { coerceError } from '../lib/coerce-error.js';
+import type { ActionContext } from '../providers/provider.js';
+import type { ProviderRegistry } from '../providers/registry.js';
+import { zipFolder } from '../stores/artifacts/zip.js';
+import { ActionLog } from './action-log.js';
+import type { JobHost } from './job-host.js';
+import type { JobSpec } from './job-spec.js';
+import { Masker } from './masker.js';
+import { meridianToolPath } from './tool-path.js';
+
+export async function executeJob(host: JobHost, registry: ProviderRegistry, spec: JobSpec, abort: AbortSignal): Promise<JobOutcome> {
+  const { job, action } = spec;
+  const masker = new Masker();
+  const log = new ActionLog(host.logFile, masker);
+  if (host.onLogLine) log.onLine((line) => host.onLogLine?.(line));
+  const controller = new AbortController();
+  const onAbort = (): void => controller.abort(abort.reason);
+  abort.addEventListener('abort', onAbort);
+  const timer = setTimeout(() => {
+    controller.abort(new MeridianError('TIMEOUT', `${action.name} ran past its timeout of ${formatMinutes(spec.timeoutMs / 60_000)}; raise timeoutInMinutes if it needs longer`));
+  }, spec.timeoutMs);
+  try {
+    const provider = registry.get(actionTypeKey(action.type));
+    if (spec.problem) throw new MeridianError(spec.problem.code, spec.problem.message);
+    const workDir = path.join(host.root, 'work', job.executionId, spec.stage, `${action.name}.${job.attempt}`);
+    fs.rmSync(workDir, { recursive: true, force: true });
+    fs.mkdirSync(workDir, { recursive: true });
+    const inputs = new Map<string, string>();
+    for (const input of spec.inputs) {
+      const folder = path.join(workDir, 'inputs', input.name);
+      await host.fetchInput(input, folder, log);
+      inputs.set(input.name, folder);
+    }
+    const outputs = new Map<string, string>();
+    const cacheRoot = path.join(host.root, 'cache', action.region);
+    const ctx: ActionContext = {
+      executionId: job.executionId,
+      pipelineName: spec.pipeline,
+      action,
+      attempt: job.attempt,
+      workDir,
+      inputs,
+      inputRevisions: new Map(Object.entries(spec.inputRevisions)),
+      resources: spec.resources,
+      artifactStores: spec.artifactStores,
+      stateDir: host.root,
+      toolPath: meridianToolPath(host.root),
+      cacheDir: (key) => {
+        const dir = path.join(cacheRoot, key.replace(/[^A-Za-z0-9._-]/g, '_'));
+        fs.mkdirSync(dir, { recursive: true });
+        return Promise.resolve(dir);
+      },
+      outputDir: (name) => {
+        if (!action.outputArtifacts.includes(name)) {
+          return Promise.reject(new MeridianError('INTERNAL', `${action.name} has no output artifact ${name}`));
+        }
+        const dir = outputs.get(name) ?? path.join(workDir, 'outputs', name);
+        fs.mkdirSync(dir, { recursive: true });
+        outputs.set(name, dir);
+        return Promise.resolve(dir);
+      },
+      log,
+      mask: (value) => masker.add(value),
+      parameters: host.parameters,
+      secrets: host.secrets,
+      signal: controller.signal,
+      setWaiting: (reason) => host.setWaiting(reason),
+      awaitApproval: () => host.awaitApproval(controller.signal),
+    };
+    if (spec.sourceOverride) ctx.sourceOverride = spec.sourceOverride;
+    const result = await provider.run(ctx);
+    if (controller.signal.aborted) throw controller.signal.reason;
+    for (const name of action.outputArtifacts) {
+      const dir = outputs.get(name) ?? (await ctx.outputDir(name));
+      await storeOutput(host, name, dir);
+    }
+    fs.rmSync(workDir, { recursive: true, force: true });
+    const outcome: JobOutcome = { status: 'Succeeded', outputVariables: masker.maskRecord(result.outputVariables ?? {}) };
+    if (result.summary) outcome.summary = masker.mask(result.summary);
+    if (result.reports) outcome.reports = result.reports.map((report) => maskReport(report, masker));
+    return outcome;
+  } catch (thrown) {
+    const error = coerceError(thrown);
+    log.write(`\n${error.code === 'TIMEOUT' ? 'Timed out' : 'Failed'}: ${error.message}\n`);
+    const abandoned = abort.aborted && !(error.code === 'TIMEOUT');
+    const outcome: JobOutcome = { status: abandoned ? 'Abandoned' : 'Failed', error: { code: error.code, message: masker.mask(error.message) } };
+    // A failed build still produced its test reports: they say why it failed.
+    const reports = error.details.reports;
+    if (Array.isArray(reports) && reports.length > 0) outcome.reports = (reports as TestReport[]).map((report) => maskReport(report, masker));
+    return outcome;
+  } finally {
+    clearTimeout(timer);
+    abort.removeEventListener('abort', onAbort);
+    log.close();
+  }
+}
+
+async function storeOutput(host: JobHost, name: string, dir: string): Promise<void> {
+  const tmp = path.join(host.root, 'tmp');
+  fs.mkdirSync(tmp, { recursive: true });
+  const zip = path.join(tmp, `${randomUUID()}.zip`);
+  try {
+    await zipFolder(dir, zip);
+    await host.storeOutput(name, zip);
+  } finally {
+    fs.rmSync(zip, { force: true });
+  }
+}
+
+function maskReport(report: TestReport, masker: Masker): TestReport {
+  return { ...report, failures: report.failures.map((f) => ({ ...f, name: masker.mask(f.name), message: masker.mask(f.message) })) };
+}
+
+function formatMinutes(minutes: number): string {
+  return minutes < 1 ? `${Math.round(minutes * 60)}s` : `${minutes} minute${minutes === 1 ? '' : 's'}`;
+}

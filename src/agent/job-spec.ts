@@ -1,0 +1,123 @@
+/**
+ * What an agent needs to run one job, worked out where the state store is: the action with
+ * its `#{...}` references resolved, the artifacts it reads (by digest), the commits they came
+ * from, and its timeout. The embedded agent prepares it in-process; a remote agent receives
+ * it from the server when it claims the job. A job that cannot run (an unresolved variable,
+ * a missing input) still gets a spec, with the `problem` the agent reports as its failure.
+ */
+import { MeridianError, type ErrorCode } from '../domain/errors.js';
+import type { Action, ConfigValue, Pipeline } from '../domain/pipeline.js';
+import { timeoutMinutes } from '../domain/timeouts.js';
+import { resolveAction, resolveValue, type VariableScope } from '../domain/variables.js';
+import type { ExecutionSnapshot, JobRecord, SourceOverride } from '../stores/state/records.js';
+import type { StateStore } from '../stores/state/state-store.js';
+
+export interface InputArtifact {
+  name: string;
+  digest: string;
+  size: number;
+}
+
+export interface JobSpec {
+  job: Pick<JobRecord, 'id' | 'executionId' | 'stageIndex' | 'actionIndex' | 'attempt' | 'region' | 'createdAt'>;
+  pipeline: string;
+  stage: string;
+  /** Resolved; as declared when there is a `problem`. */
+  action: Action;
+  inputs: InputArtifact[];
+  /** Input artifact name -> the commit it was built from, when known. */
+  inputRevisions: Record<string, string>;
+  resources: Pipeline['resources'];
+  /** Region -> artifact store location of this execution (a remote agent gets its own region's only). */
+  artifactStores: Record<string, string>;
+  sourceOverride?: SourceOverride;
+  timeoutMs: number;
+  problem?: { code: ErrorCode; message: string };
+}
+
+export async function prepareJob(store: StateStore, job: JobRecord): Promise<JobSpec> {
+  const snapshot = await store.snapshot(store.db, job.executionId);
+  const { execution } = snapshot;
+  const stage = execution.definition.stages[job.stageIndex];
+  const declared = stage?.actions[job.actionIndex];
+  if (!stage || !declared) throw new MeridianError('INTERNAL', `job ${job.id} names an action that is not in the definition`);
+  const scope = scopeFor(snapshot);
+  const resolution = resolveAction(declared, scope);
+  const spec: JobSpec = {
+    job: { id: job.id, executionId: job.executionId, stageIndex: job.stageIndex, actionIndex: job.actionIndex, attempt: job.attempt, region: job.region, createdAt: job.createdAt },
+    pipeline: execution.pipeline,
+    stage: stage.name,
+    action: declared,
+    inputs: [],
+    inputRevisions: inputRevisions(snapshot, declared),
+    resources: resolveResources(execution.definition.resources, scope),
+    artifactStores: execution.context.stores,
+    timeoutMs: timeoutMinutes(declared) * 60_000,
+  };
+  const override = execution.context.sourceOverrides[declared.name];
+  if (override) spec.sourceOverride = override;
+  if (resolution.missing.length > 0) {
+    const names = resolution.missing.map((m) => `#{${m}}`).join(', ');
+    spec.problem = {
+      code: 'ACTION_FAILED',
+      message: `unresolved variable${resolution.missing.length > 1 ? 's' : ''} ${names}: declare the namespace on an action that runs earlier, or pass the variable when starting the execution`,
+    };
+    return spec;
+  }
+  spec.action = resolution.value;
+  const records = declared.inputArtifacts.length === 0 ? [] : await store.artifacts(store.db, execution.id);
+  for (const name of declared.inputArtifacts) {
+    const record = records.find((r) => r.name === name);
+    if (!record) {
+      spec.problem = { code: 'ARTIFACT', message: `input artifact ${name} was not produced in this execution; check that an earlier action lists it in its outputs` };
+      return spec;
+    }
+    spec.inputs.push({ name, digest: record.digest, size: record.size });
+  }
+  return spec;
+}
+
+/** The commit each input artifact was built from: the CommitId of the source action that produced it, or of its own input. */
+function inputRevisions(snapshot: ExecutionSnapshot, action: Action): Record<string, string> {
+  const { definition } = snapshot.execution;
+  const revisions: Record<string, string> = {};
+  const revisionOf = (artifact: string, depth: number): string | undefined => {
+    for (const record of snapshot.actions) {
+      const producer = definition.stages[record.stageIndex]?.actions[record.actionIndex];
+      if (!producer?.outputArtifacts.includes(artifact)) continue;
+      const commit = record.outputVariables.CommitId;
+      if (commit) return commit;
+      const upstream = producer.inputArtifacts[0];
+      return upstream && depth < 20 ? revisionOf(upstream, depth + 1) : undefined;
+    }
+    return undefined;
+  };
+  for (const name of action.inputArtifacts) {
+    const revision = revisionOf(name, 0);
+    if (revision) revisions[name] = revision;
+  }
+  return revisions;
+}
+
+/** Template resources with their `#{parameters.X}` (and other) references resolved, as CloudFormation would have. */
+function resolveResources(resources: Pipeline['resources'], scope: VariableScope): Pipeline['resources'] {
+  const missing: string[] = [];
+  return Object.fromEntries(
+    Object.entries(resources).map(([id, resource]) => [id, { ...resource, properties: resolveValue(resource.properties, scope, missing) as Record<string, ConfigValue> }]),
+  );
+}
+
+/** Variables visible to an action: the namespaces of actions that already succeeded, and Meridian's own. */
+function scopeFor(snapshot: ExecutionSnapshot): VariableScope {
+  const { execution } = snapshot;
+  const scope: VariableScope = {
+    codepipeline: { PipelineExecutionId: execution.id },
+    variables: execution.context.variables,
+    parameters: execution.context.parameters,
+  };
+  for (const record of snapshot.actions) {
+    const namespace = execution.definition.stages[record.stageIndex]?.actions[record.actionIndex]?.namespace;
+    if (namespace && record.status === 'Succeeded') scope[namespace] = record.outputVariables;
+  }
+  return scope;
+}

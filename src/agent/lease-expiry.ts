@@ -1,0 +1,43 @@
+/**
+ * Jobs whose agent stopped renewing its lease — it died, or lost its way to the server — are
+ * handed on: run again when their provider is safe to repeat, failed with "agent lost" when
+ * not, abandoned when their execution is being stopped that way. The server runs this on
+ * every tick; each expiry is recorded once, whichever server sees it first.
+ */
+import { actionTypeKey } from '../domain/pipeline.js';
+import type { Engine } from '../engine/engine.js';
+import type { ProviderRegistry } from '../providers/registry.js';
+import type { StateStore } from '../stores/state/state-store.js';
+import type { JobDispatch } from './job-dispatch.js';
+
+export interface LeaseExpiryDeps {
+  store: StateStore;
+  engine: Engine;
+  registry: ProviderRegistry;
+  /** This process: its embedded agent renews its own leases, so a lapse there is a stalled event loop, not a lost agent. */
+  owner: string;
+  dispatch: JobDispatch;
+}
+
+/** Resolves with how many jobs were handed on. */
+export async function expireLeases(deps: LeaseExpiryDeps, now: Date = new Date()): Promise<number> {
+  const { store, engine } = deps;
+  // A server that just started gives agents one lease to check in: their leases may have run
+  // out while no server was there to renew them.
+  if (now.getTime() < deps.dispatch.startedAt + deps.dispatch.leaseMs) return 0;
+  const at = now.toISOString();
+  let handled = 0;
+  for (const job of await store.expiredLeases(store.db, at)) {
+    if (job.leaseOwner === deps.owner) continue;
+    const execution = await store.getExecution(store.db, job.executionId);
+    if (execution.stopMode === 'abandon') {
+      await engine.completeJob(job, { status: 'Abandoned', error: { code: 'INTERRUPTED', message: 'abandoned by a stop request; its agent stopped renewing its lease' } });
+      handled++;
+      continue;
+    }
+    const action = execution.definition.stages[job.stageIndex]?.actions[job.actionIndex];
+    const provider = action ? deps.registry.find(actionTypeKey(action.type)) : undefined;
+    if (await engine.loseJob(job, provider?.capabilities.idempotent === true, at)) handled++;
+  }
+  return handled;
+}

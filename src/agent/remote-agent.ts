@@ -1,0 +1,169 @@
+/**
+ * `meridian agent`: a worker on another machine, pinned to one region by its token. Each of
+ * its `concurrency` slots long-polls the server for a job of that region, runs it with the
+ * same executeJob and providers as the embedded agent (in a local work dir), renews the
+ * job's lease while it runs, ships its log, and reports the outcome. If it dies, its leases
+ * run out and the server hands its jobs on.
+ */
+import { MeridianError } from '../domain/errors.js';
+import type { JobOutcome } from '../engine/engine.js';
+import { coerceError } from '../lib/coerce-error.js';
+import type { ProviderRegistry } from '../providers/registry.js';
+import { statusOf, type AgentClient, type ClaimedJob } from './agent-client.js';
+import { executeJob } from './execute-job.js';
+import { LogShipper } from './log-shipper.js';
+import { RemoteJobHost } from './remote-job-host.js';
+
+export interface RemoteAgentOptions {
+  /** Must be the region the agent's token is scoped to (the server refuses others). */
+  region: string;
+  concurrency: number;
+  labels: string[];
+  /** The agent's work dir: work folders, caches, local copies of its logs. */
+  root: string;
+  registry: ProviderRegistry;
+  /** One line about what the agent does (claimed, finished, lost a lease). */
+  say: (line: string) => void;
+  onError: (error: Error) => void;
+}
+
+/** Backoff while the server cannot be reached. */
+const RETRY_MS = [500, 1000, 2000, 5000, 10_000];
+/** How long a finished job's outcome is offered to a server that does not answer. */
+const REPORT_PATIENCE_MS = 120_000;
+
+interface Running {
+  claimed: ClaimedJob;
+  controller: AbortController;
+  /** Cut off by a shutdown or a lost lease: its outcome is not reported. */
+  unreported: boolean;
+}
+
+export class RemoteAgent {
+  private readonly running = new Map<string, Running>();
+  private readonly claims = new AbortController();
+  private stopping = false;
+
+  constructor(
+    private readonly client: AgentClient,
+    private readonly options: RemoteAgentOptions,
+  ) {}
+
+  get busy(): number {
+    return this.running.size;
+  }
+
+  /** Runs until `stop`; rejects when the server refuses this agent (a bad token, a bad request). */
+  async run(): Promise<void> {
+    const slots = Array.from({ length: this.options.concurrency }, () => this.slot());
+    try {
+      await Promise.all(slots);
+    } catch (error) {
+      this.stopping = true;
+      this.claims.abort(error);
+      await Promise.allSettled(slots);
+      throw error;
+    }
+  }
+
+  /**
+   * Claims nothing more, lets running jobs finish and report for up to `graceMs`, then cuts
+   * the rest off unreported (their leases run out and the server hands them on). Resolves
+   * with how many were cut off.
+   */
+  async stop(graceMs: number): Promise<number> {
+    this.stopping = true;
+    this.claims.abort(new MeridianError('INTERRUPTED', 'the agent is stopping'));
+    const deadline = Date.now() + graceMs;
+    while (this.running.size > 0 && Date.now() < deadline) await sleep(50);
+    const cut = this.running.size;
+    for (const entry of this.running.values()) {
+      entry.unreported = true;
+      entry.controller.abort(new MeridianError('INTERRUPTED', 'the agent stopped'));
+    }
+    while (this.running.size > 0) await sleep(20);
+    return cut;
+  }
+
+  private async slot(): Promise<void> {
+    let failures = 0;
+    while (!this.stopping) {
+      let claimed: ClaimedJob | undefined;
+      try {
+        claimed = await this.client.claim({ region: this.options.region, labels: this.options.labels, concurrency: this.options.concurrency }, this.claims.signal);
+        failures = 0;
+      } catch (thrown) {
+        if (this.stopping) return;
+        const status = statusOf(thrown) ?? 0;
+        if (status !== 0 && status < 500 && status !== 429) throw thrown;
+        if (failures === 0) this.options.onError(coerceError(thrown));
+        await sleep(RETRY_MS[Math.min(failures, RETRY_MS.length - 1)] ?? 10_000);
+        failures++;
+        continue;
+      }
+      if (claimed) await this.runJob(claimed);
+    }
+  }
+
+  private async runJob(claimed: ClaimedJob): Promise<void> {
+    const { spec } = claimed;
+    const { job } = spec;
+    const what = `${spec.action.name} (${job.region}) attempt ${job.attempt} of ${job.executionId}`;
+    const entry: Running = { claimed, controller: new AbortController(), unreported: false };
+    this.running.set(job.id, entry);
+    const heartbeat = setInterval(() => void this.renew(entry), claimed.heartbeatMs);
+    const shipper = new LogShipper((lines) => this.client.log(job.id, lines), (error) => this.options.onError(error));
+    this.options.say(`Running ${what}`);
+    try {
+      const outcome = await executeJob(new RemoteJobHost(this.client, spec, this.options.root, shipper), this.options.registry, spec, entry.controller.signal);
+      clearInterval(heartbeat);
+      if (entry.unreported) {
+        this.options.say(`Dropped ${what}: ${entry.controller.signal.reason instanceof Error ? entry.controller.signal.reason.message : 'cut off'}`);
+        return;
+      }
+      await shipper.flush();
+      if (await this.report(job.id, outcome)) this.options.say(`${outcome.status} ${what}${outcome.error ? `: ${outcome.error.message}` : ''}`);
+      else this.options.say(`Dropped ${what}: the server handed it on before it ended`);
+    } catch (thrown) {
+      this.options.onError(coerceError(thrown));
+    } finally {
+      clearInterval(heartbeat);
+      this.running.delete(job.id);
+    }
+  }
+
+  /** Renews the lease; a lost lease stops the job (someone else runs it now), a stop-and-abandon abandons it. */
+  private async renew(entry: Running): Promise<void> {
+    const { job } = entry.claimed.spec;
+    try {
+      const { abandon } = await this.client.heartbeat(job.id);
+      if (abandon) entry.controller.abort(new MeridianError('INTERRUPTED', 'abandoned by a stop request'));
+    } catch (thrown) {
+      if (statusOf(thrown) === 409 || statusOf(thrown) === 404) {
+        entry.unreported = true;
+        entry.controller.abort(new MeridianError('INTERRUPTED', `the lease on job ${job.id} was lost; the server handed it on`));
+      }
+      // Other failures (the server restarting): the next heartbeat tries again.
+    }
+  }
+
+  /** Reports the outcome, retrying while the server cannot be reached; false when the lease was lost first. */
+  private async report(jobId: string, outcome: JobOutcome): Promise<boolean> {
+    const until = Date.now() + REPORT_PATIENCE_MS;
+    for (let attempt = 0; ; attempt++) {
+      try {
+        await this.client.complete(jobId, outcome);
+        return true;
+      } catch (thrown) {
+        const status = statusOf(thrown) ?? 0;
+        if (status === 409 || status === 404) return false;
+        if ((status !== 0 && status < 500) || Date.now() > until) throw thrown;
+        await sleep(RETRY_MS[Math.min(attempt, RETRY_MS.length - 1)] ?? 10_000);
+      }
+    }
+  }
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}

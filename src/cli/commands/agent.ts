@@ -1,0 +1,72 @@
+import path from 'node:path';
+import type { Command } from 'commander';
+import { AgentClient } from '../../agent/agent-client.js';
+import { RemoteAgent } from '../../agent/remote-agent.js';
+import { MeridianError } from '../../domain/errors.js';
+import { makeOwnerId } from '../../lib/process-owner.js';
+import { registerBuiltinProviders } from '../../providers/builtin.js';
+import { ProviderRegistry } from '../../providers/registry.js';
+import { apiTokenFromEnv } from '../environment.js';
+import type { RegisterCommand } from './index.js';
+
+interface AgentOptions {
+  server: string;
+  region: string;
+  token?: string;
+  labels?: string;
+  concurrency: string;
+  workDir: string;
+  grace: string;
+}
+
+/** `meridian agent`: run the jobs of one region for a `meridian serve`, from this machine, over HTTP only. */
+export const registerAgent: RegisterCommand = (program: Command, io) => {
+  program
+    .command('agent')
+    .description("run one region's jobs for a `meridian serve` elsewhere (long-polls it over HTTP)")
+    .requiredOption('--server <url>', 'the server, e.g. https://meridian.example.com')
+    .requiredOption('--region <region>', 'the region this agent runs jobs for; must be its token\'s region')
+    .option('--token <token>', 'an agent token for that region (`meridian tokens create --role agent --region R`); default MERIDIAN_TOKEN')
+    .option('--labels <a,b,...>', 'labels describing this agent (shown by the server)')
+    .option('--concurrency <n>', 'jobs run at the same time', '1')
+    .option('--work-dir <dir>', 'where jobs run and caches are kept', '.meridian-agent')
+    .option('--grace <seconds>', 'on SIGTERM, how long running jobs may take to finish', '30')
+    .action(async (options: AgentOptions) => {
+      const token = options.token ?? apiTokenFromEnv();
+      if (token === undefined) throw new MeridianError('BAD_INPUT', 'pass --token (or set MERIDIAN_TOKEN) to an agent token made with `meridian tokens create --role agent --region R`');
+      const concurrency = Number(options.concurrency);
+      if (!Number.isInteger(concurrency) || concurrency < 1) throw new MeridianError('BAD_INPUT', `--concurrency ${options.concurrency}: write a whole number from 1`);
+      const labels = (options.labels ?? '').split(',').map((l) => l.trim()).filter((l) => l !== '');
+      const id = makeOwnerId();
+      const client = new AgentClient(options.server.replace(/\/+$/, ''), token, id);
+      const agent = new RemoteAgent(client, {
+        region: options.region,
+        concurrency,
+        labels,
+        root: path.resolve(options.workDir),
+        registry: registerBuiltinProviders(new ProviderRegistry()),
+        say: (line) => io.out(`${new Date().toISOString()} ${line}\n`),
+        onError: (error) => io.err(`${new Date().toISOString()} error: ${error.message}\n`),
+      });
+      io.out(`Meridian agent ${id} for ${options.region} polling ${client.url} (concurrency ${concurrency}${labels.length > 0 ? `, labels ${labels.join(',')}` : ''})\n`);
+      let stopped: Promise<number> | undefined;
+      const shutdown = (signal: string): void => {
+        if (stopped) return;
+        io.out(`${signal}: no new jobs; waiting up to ${options.grace}s for running ones\n`);
+        stopped = agent.stop(Number(options.grace) * 1000);
+      };
+      const onTerm = (): void => shutdown('SIGTERM');
+      const onInt = (): void => shutdown('SIGINT');
+      process.on('SIGTERM', onTerm);
+      process.on('SIGINT', onInt);
+      try {
+        await agent.run();
+        const cut = await (stopped ?? Promise.resolve(0));
+        if (cut > 0) io.out(`${cut} job(s) still running were cut off; the server hands them on when their leases run out\n`);
+        io.out('Stopped.\n');
+      } finally {
+        process.off('SIGTERM', onTerm);
+        process.off('SIGINT', onInt);
+      }
+    });
+};

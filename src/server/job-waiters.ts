@@ -1,0 +1,53 @@
+/**
+ * Agents long-polling for a job of their region: a claim that found nothing waits here until
+ * the engine queues a job in that region (or a short interval passes, for jobs queued by
+ * another server on the same database), then tries again.
+ */
+import type { Engine } from '../engine/engine.js';
+
+interface Waiter {
+  region: string;
+  wake: () => void;
+}
+
+export class JobWaiters {
+  private readonly waiters = new Set<Waiter>();
+  private closed = false;
+
+  constructor(engine: Engine) {
+    engine.onEvent((event) => {
+      if (event.type !== 'action-started' && event.type !== 'action-requeued') return;
+      const region = event.data?.region;
+      for (const waiter of this.waiters) if (waiter.region === region) waiter.wake();
+    });
+  }
+
+  get isClosed(): boolean {
+    return this.closed;
+  }
+
+  /** Resolves after `ms`, when a job is queued in `region`, when `signal` fires, or when the server closes. */
+  wait(region: string, ms: number, signal: AbortSignal): Promise<void> {
+    if (this.closed || signal.aborted) return Promise.resolve();
+    return new Promise((resolve) => {
+      const waiter: Waiter = {
+        region,
+        wake: () => {
+          clearTimeout(timer);
+          signal.removeEventListener('abort', waiter.wake);
+          this.waiters.delete(waiter);
+          resolve();
+        },
+      };
+      const timer = setTimeout(waiter.wake, ms);
+      signal.addEventListener('abort', waiter.wake);
+      this.waiters.add(waiter);
+    });
+  }
+
+  /** The server is closing: every waiting claim answers now. */
+  close(): void {
+    this.closed = true;
+    for (const waiter of [...this.waiters]) waiter.wake();
+  }
+}

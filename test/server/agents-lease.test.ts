@@ -1,0 +1,119 @@
+/**
+ * Leases: an agent killed mid-action stops renewing its lease; when the lease runs out the
+ * server hands the job on — to the other agent of the region when the provider is safe to
+ * repeat (real `serve` and two real `meridian agent`s, one killed with SIGKILL), or fails it
+ * with "agent lost" when it is not (in-process over a real SQLite store, with a provider
+ * that declares itself unsafe to repeat).
+ */
+import path from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { JobDispatch } from '../../src/agent/job-dispatch.js';
+import { expireLeases } from '../../src/agent/lease-expiry.js';
+import type { Pipeline } from '../../src/domain/pipeline.js';
+import { Engine } from '../../src/engine/engine.js';
+import { systemClock } from '../../src/lib/clock.js';
+import { ProviderRegistry } from '../../src/providers/registry.js';
+import { openSqlite } from '../../src/stores/state/sqlite/open-sqlite.js';
+import { StateStore } from '../../src/stores/state/state-store.js';
+import { makeAgentToken, startAgent, type StartedAgent } from '../helpers/agent.js';
+import { eventually } from '../helpers/cli.js';
+import { makeRepo } from '../helpers/git-repo.js';
+import { ended, startServe, type Served } from '../helpers/serve.js';
+import { tempDir, writeFiles } from '../helpers/temp.js';
+
+const definition = (repo: string): string => `pipeline: slow
+home: eu-west-1
+regions:
+  eu-west-1: { timezone: Europe/Dublin }
+sources:
+  src: { git: ${repo} }
+stages:
+  - name: Deploy
+    actions:
+      - name: slow
+        uses: commands
+        inputs: [src]
+        commands: ["sleep 4", "echo done"]
+`;
+
+describe('agent leases', () => {
+  const started: Array<Served | StartedAgent> = [];
+  afterAll(async () => {
+    for (const process of started.splice(0).reverse()) await process.stop('SIGKILL');
+  });
+
+  it('an agent killed mid-action: its lease runs out and the other agent of the region runs the action again', async () => {
+    const dir = tempDir();
+    const stateDir = path.join(dir, 'state');
+    writeFiles(dir, { 'slow.yaml': definition(makeRepo({ 'README.md': 'x' })) });
+    const first = await makeAgentToken(stateDir, 'eu-west-1', 'eu-a');
+    const second = await makeAgentToken(stateDir, 'eu-west-1', 'eu-b');
+    const served = await startServe(['-f', path.join(dir, 'slow.yaml'), '--state-dir', stateDir, '--remote-regions', 'eu-west-1', '--lease', '2', '--agent-poll', '2']);
+    started.push(served);
+    const agents = [await startAgent(served.url, 'eu-west-1', first, path.join(dir, 'a')), await startAgent(served.url, 'eu-west-1', second, path.join(dir, 'b'))];
+    started.push(...agents);
+
+    const { body } = await served.api<{ executionId: string }>('POST', '/api/pipelines/slow/executions', {});
+    const id = body.executionId;
+    const victim = await eventually(() => agents.find((agent) => agent.ran().some((line) => line.startsWith('Running slow'))), 30_000, 'an agent to start slow');
+    const survivor = agents.find((agent) => agent !== victim);
+    await victim.stop('SIGKILL');
+
+    const summary = await ended(served, id, 30_000);
+    expect(summary.status).toBe('Succeeded');
+    const slow = summary.stages.find((s) => s.name === 'Deploy')?.actions[0];
+    expect(slow?.attempts).toBe(2);
+    expect(survivor?.ran()).toContain(`Running slow (eu-west-1) attempt 2 of ${id}`);
+    const events = (await served.api<Array<{ type: string; description: string }>>('GET', `/api/executions/${id}/events`)).body;
+    expect(events.filter((e) => e.type === 'lease-expired').map((e) => e.description)).toEqual([expect.stringMatching(/^slow \(eu-west-1\): agent \S+ stopped renewing its lease \(attempt 1\)$/)]);
+    expect(events.some((e) => e.type === 'action-requeued')).toBe(true);
+    expect(await (await fetch(`${served.url}/metrics`)).text()).toMatch(/meridian_lease_expiries_total\{region="eu-west-1"\} 1/);
+  }, 120_000);
+
+  it('fails the action with "agent lost" when its provider is not safe to repeat', async () => {
+    const db = await openSqlite(path.join(tempDir(), 'state'));
+    try {
+      const store = new StateStore(db);
+      const engine = new Engine({ store, clock: systemClock, owner: 'server-host:1:aaa' });
+      const registry = new ProviderRegistry().register({
+        types: ['Deploy/Custom/Once'],
+        capabilities: { idempotent: false, cancellable: false },
+        run: () => Promise.resolve({}),
+      });
+      const pipeline: Pipeline = {
+        name: 'once',
+        homeRegion: 'eu-west-1',
+        regions: [{ name: 'eu-west-1', timezone: 'UTC', store: { kind: 'folder', location: 'stores/eu-west-1' } }],
+        stages: [{ name: 'Deploy', actions: [{ name: 'charge-card', type: { category: 'Deploy', owner: 'Custom', provider: 'Once', version: '1' }, runOrder: 1, region: 'eu-west-1', configuration: {}, inputArtifacts: [], outputArtifacts: [] }] }],
+        variables: [],
+        parameters: [],
+        executionMode: 'PARALLEL',
+        triggers: [],
+        webhooks: [],
+        polls: [],
+        resources: {},
+        file: '/nowhere/once.yaml',
+        format: 'native',
+      };
+      const id = await engine.start(pipeline, { type: 'cli' }, { parameters: {}, variables: {}, sourceOverrides: {}, stores: {} });
+      const dispatch = new JobDispatch({ store, engine }, 50);
+      const job = await dispatch.claim('agent-host:2:bbb', { regions: ['eu-west-1'] });
+      expect(job?.leaseExpiresAt).not.toBeNull();
+      // Renewed in time, the lease holds; then the agent goes quiet.
+      expect(await dispatch.renew(job?.id ?? '', 'agent-host:2:bbb')).toBe(true);
+      expect(await expireLeases({ store, engine, registry, owner: 'server-host:1:aaa', dispatch })).toBe(0);
+      await new Promise((resolve) => setTimeout(resolve, 80));
+      expect(await expireLeases({ store, engine, registry, owner: 'server-host:1:aaa', dispatch })).toBe(1);
+
+      const snapshot = await store.snapshot(db, id);
+      expect(snapshot.execution.status).toBe('Failed');
+      expect(snapshot.actions[0]?.error?.message).toMatch(/^agent lost: agent-host:2:bbb stopped renewing its lease while running charge-card, which is not safe to repeat/);
+      // A late report from the lost agent is not recorded, and a second sweep finds nothing.
+      expect(await dispatch.report(job?.id ?? '', 'agent-host:2:bbb', { status: 'Succeeded' })).toBe(false);
+      expect(await expireLeases({ store, engine, registry, owner: 'server-host:1:aaa', dispatch })).toBe(0);
+      expect((await store.snapshot(db, id)).actions[0]?.status).toBe('Failed');
+    } finally {
+      await db.destroy();
+    }
+  });
+});
