@@ -15,6 +15,7 @@ import { isOwnerAlive } from '../lib/process-owner.js';
 import type { ExecutionContext, ExecutionSnapshot, JobRecord } from '../stores/state/records.js';
 import type { Db, NewEvent, StateStore } from '../stores/state/state-store.js';
 import type { EngineEvent, EngineListener } from './engine-events.js';
+import { RolloutWaves } from './rollout-waves.js';
 import { StageConditions, type RuleCommandRunner } from './stage-conditions.js';
 import { describeStart, WindowWaits } from './window-waits.js';
 import { recordWindowOverride } from '../stores/state/window-records.js';
@@ -51,9 +52,12 @@ export class Engine {
   private readonly windows: WindowWaits;
   /** V2 stage conditions: BeforeEntry, OnSuccess, OnFailure. */
   private readonly conditions: StageConditions;
+  /** Waves of a rollout: regions wave after wave, with bake time. */
+  private readonly waves: RolloutWaves;
 
   constructor(private readonly deps: EngineDeps) {
     this.windows = new WindowWaits({ store: deps.store, clock: deps.clock });
+    this.waves = new RolloutWaves({ clock: deps.clock, windows: this.windows });
     this.conditions = new StageConditions({ store: deps.store, clock: deps.clock, windows: this.windows, ...(deps.ruleCommands ? { ruleCommands: deps.ruleCommands } : {}) });
   }
 
@@ -118,7 +122,12 @@ export class Engine {
         queued = true;
         continue;
       }
-      const next = nextStep(toStepInput(snapshot));
+      const decided = this.waves.decide(snapshot, nextStep(toStepInput(snapshot)));
+      if (decided.kind === 'bake') {
+        await this.waves.announce(snapshot, decided, record);
+        return queued;
+      }
+      const next = decided.step;
       if (next.kind === 'wait' || next.kind === 'done') return queued;
       if (next.kind === 'start-stage') {
         const gate = await this.gate(tx, snapshot, next.stageIndex, record);
@@ -166,7 +175,9 @@ export class Engine {
       });
       // While others of its stage still run, nothing can change (nextStep would say `wait`):
       // skip reading the whole execution once per finished action.
-      if ((await this.deps.store.countRunning(tx, job.executionId, job.stageIndex)) > 0) return false;
+      // (In a rollout stage each region moves on by itself, so it may.)
+      const ordered = this.waves.ordersStage((await this.deps.store.getExecution(tx, job.executionId)).definition, job.stageIndex);
+      if (!ordered && (await this.deps.store.countRunning(tx, job.executionId, job.stageIndex)) > 0) return false;
       return this.advanceIn(tx, job.executionId, record);
     });
     if (queued) this.deps.onJobsQueued?.();
