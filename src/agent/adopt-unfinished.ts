@@ -13,6 +13,8 @@ export interface AdoptDeps {
   engine: Engine;
   registry: ProviderRegistry;
   owner: string;
+  /** Whether the process named by an owner id still runs (default: a pid check on this host). */
+  isAlive?: (owner: string | null) => boolean;
 }
 
 /**
@@ -21,6 +23,7 @@ export interface AdoptDeps {
  */
 export async function adoptUnfinished(meridian: AdoptDeps, execution: string | undefined): Promise<string[]> {
   const { store, db, engine } = meridian;
+  const alive = meridian.isAlive ?? isOwnerAlive;
   let candidates;
   if (execution) {
     const id = await store.resolveExecutionId(db, execution);
@@ -28,17 +31,18 @@ export async function adoptUnfinished(meridian: AdoptDeps, execution: string | u
     if (record.status !== 'InProgress' && record.status !== 'Stopping') {
       throw new MeridianError('CONFLICT', `execution ${id} has already ended (${record.status}); to run its failed stage again use \`meridian retry ${id}\``);
     }
-    if (record.owner && record.owner !== meridian.owner && isOwnerAlive(record.owner)) {
+    if (record.owner && record.owner !== meridian.owner && alive(record.owner)) {
       throw new MeridianError('CONFLICT', `execution ${id} is being run by another process (${record.owner}); wait for it or stop it`);
     }
     candidates = [record];
   } else {
-    candidates = (await store.listExecutions(db, { unfinished: true })).filter((e) => !isOwnerAlive(e.owner));
+    candidates = (await store.listExecutions(db, { unfinished: true })).filter((e) => !alive(e.owner));
   }
   for (const record of candidates) {
     await engine.takeOwnership(record.id);
     for (const job of await store.jobs(db, record.id, 'running')) {
-      if (job.leaseOwner === meridian.owner) continue;
+      // A job another live process (a server on the same database) runs is left to it.
+      if (job.leaseOwner === meridian.owner || (job.leaseOwner !== null && alive(job.leaseOwner))) continue;
       if (record.stopMode === 'abandon') {
         await engine.completeJob(job, { status: 'Abandoned', error: { code: 'INTERRUPTED', message: 'abandoned by a stop request' } });
         continue;

@@ -1,11 +1,9 @@
-import path from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { Action, Pipeline } from '../../src/domain/pipeline.js';
 import { Engine } from '../../src/engine/engine.js';
 import type { Clock } from '../../src/lib/clock.js';
-import { openSqlite } from '../../src/stores/state/sqlite/open-sqlite.js';
 import { StateStore } from '../../src/stores/state/state-store.js';
-import { tempDir } from '../helpers/temp.js';
+import { BACKENDS, type Backend } from '../helpers/state-backends.js';
 
 function action(name: string, runOrder = 1): Action {
   return { name, type: { category: 'Compute', owner: 'AWS', provider: 'Commands', version: '1' }, runOrder, region: 'local', configuration: {}, inputArtifacts: [], outputArtifacts: [], commands: ['true'] };
@@ -41,8 +39,10 @@ afterEach(async () => {
   for (const close of closers.splice(0)) await close();
 });
 
+let backend: Backend = BACKENDS[0]!;
+
 async function makeEngine(): Promise<{ engine: Engine; store: StateStore }> {
-  const db = await openSqlite(path.join(tempDir(), 'state'));
+  const { db } = await backend.open();
   closers.push(() => db.destroy());
   const store = new StateStore(db);
   return { engine: new Engine({ store, clock: steppingClock(), owner: 'test-host:1:abc' }), store };
@@ -50,7 +50,16 @@ async function makeEngine(): Promise<{ engine: Engine; store: StateStore }> {
 
 const context = { parameters: {}, variables: {}, sourceOverrides: {}, stores: {} };
 
-describe('Engine', () => {
+// The engine's whole contract, over each state store.
+describe.each(BACKENDS)('Engine on $name', (store) => {
+  beforeAll(() => {
+    backend = store;
+  });
+  if (!store.available) it.skip('needs a PostgreSQL server (.ci/run installs one)', () => undefined);
+  else describeEngine();
+});
+
+function describeEngine(): void {
   it('queues the first runOrder of the first stage as jobs, and moves on as agents report', async () => {
     const { engine, store } = await makeEngine();
     const id = await engine.start(pipeline, { type: 'cli' }, context);
@@ -110,4 +119,4 @@ describe('Engine', () => {
     await expect(engine.retry(id, { mode: 'failed' })).rejects.toMatchObject({ code: 'CONFLICT' });
     await expect(engine.requestStop(id, false)).rejects.toMatchObject({ code: 'CONFLICT' });
   });
-});
+}
