@@ -48,8 +48,16 @@ describe('meridian import', () => {
     // The webhook and the CodeBuild project move with it; what has no meaning here is listed.
     expect(text).toContain('webhook: { name: OrdersWebhook, secret: { secret: orders-webhook:token } }');
     expect(text).toContain('OrdersBuild:\n    Type: AWS::CodeBuild::Project');
-    expect(text).toContain('RoleArn OrdersPipelineRole (Meridian acts with the credentials of the machine it runs on)');
+    expect(text).toContain('RoleArn !ImportValue OrdersPipelineRole (Meridian acts with the credentials of the machine it runs on)');
     expect(text).toContain('webhook OrdersWebhook: RegisterWithThirdParty');
+  });
+
+  it('exports the imported seed-shaped pipeline as a template that compiles to the original', async () => {
+    const { text, original } = await imported(SEED_SHAPE, { exports: SEED_EXPORTS });
+    const native = await tempDefinition('meridian.yaml', text);
+    const { compiled, notes } = await exported(native);
+    expect(firstDifference(compiled, original)).toBeUndefined();
+    expect(notes).toEqual([]);
   });
 
   it('keeps every supported action type, triggers, polls, variables and the execution mode', async () => {

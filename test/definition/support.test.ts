@@ -1,8 +1,8 @@
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { SUPPORT } from '../../src/definition/support.js';
+import { STATUS_WORDS, SUPPORT } from '../../src/definition/support.js';
 import { registerBuiltinProviders } from '../../src/providers/builtin.js';
 import { ProviderRegistry } from '../../src/providers/registry.js';
-import { readFileSync } from 'node:fs';
 import { problemAt, problemsOf, tempDefinition } from './helpers.js';
 
 const registered = registerBuiltinProviders(new ProviderRegistry()).types();
@@ -60,5 +60,12 @@ ${others.join('\n')}
       expect(found.message).toBe(`${entry.type} is not supported by Meridian: ${entry.note}`);
       expect(found.hint).toContain(entry.alternative!);
     });
+  });
+
+  it('is the table in the guide and in the README', () => {
+    for (const file of ['../../docs/moving-from-codepipeline.md', '../../README.md']) {
+      const text = readFileSync(new URL(file, import.meta.url), 'utf8');
+      for (const entry of SUPPORT) expect(text, `${file}: ${entry.type}`).toContain(`| \`${entry.type}\` | ${STATUS_WORDS[entry.status]} | ${entry.note.replaceAll('|', '\\|')}`);
+    }
   });
 });

@@ -36,6 +36,7 @@ export function importPipeline(original: Pipeline, options: ImportOptions): Impo
     throw new MeridianError('BAD_INPUT', `${where}stage ${conditioned.name} has conditions, which the native format cannot write yet; run the file as it is with \`meridian run -f ${options.file}\``);
   }
   const extras = templateExtras(options.text, options.file, original.name);
+  extras.notes.push(...clearSecrets(original));
   let difference = '';
   for (const collapse of [true, false]) {
     const data = toNative(original, { collapse, regionValues: extras.regionValues, regionWindows: extras.regionWindows, windows: extras.windows, rollout: extras.rollout });
@@ -54,10 +55,25 @@ export function importPipeline(original: Pipeline, options: ImportOptions): Impo
   throw new MeridianError('BAD_INPUT', `${options.file}: pipeline ${original.name} cannot be written in the native format without changing it (${difference}); run the file as it is with \`meridian run -f ${options.file}\``);
 }
 
+/** Secrets the template resolved to text (through `!ImportValue`, or written so): the native file will hold them. */
+function clearSecrets(pipeline: Pipeline): string[] {
+  const notes: string[] = [];
+  for (const webhook of pipeline.webhooks) {
+    if (webhook.secret?.kind === 'plain') notes.push(`WARNING: the secret of webhook ${webhook.name} is written below in clear; keep it in the parameter store (\`secret: { parameter: /NAME }\`) or the secret store (\`secret: { secret: ID:KEY }\`) instead`);
+  }
+  for (const action of pipeline.stages[0]?.actions ?? []) {
+    const token = action.configuration.OAuthToken;
+    if (typeof token === 'string' && !/^\*+$/.test(token) && !token.startsWith('{{resolve:')) {
+      notes.push(`WARNING: the OAuthToken of ${action.name} is written below in clear; use \`{{resolve:secretsmanager:ID:SecretString:KEY}}\` instead`);
+    }
+  }
+  return notes;
+}
+
 function header(file: string, notes: readonly string[]): string {
   const lines = [` Imported from ${file} by \`meridian import\`: this file compiles to the same pipeline.`];
   if (notes.length > 0) {
-    lines.push(' Not carried over (no meaning for Meridian):');
+    lines.push(' Not carried over (no meaning for Meridian), and what to look at:');
     for (const note of notes) lines.push(`   - ${note}`);
   }
   return lines.join('\n');

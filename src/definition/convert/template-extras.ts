@@ -4,6 +4,7 @@
  * and the settings it leaves behind (roles, tags, webhook registration), so the native file
  * can say in a comment what was not carried over and why.
  */
+import { isScalar } from 'yaml';
 import { isPlainObject } from '../values.js';
 import { parseYaml } from '../yaml/parse-yaml.js';
 import type { RegionValues } from './region-templates.js';
@@ -19,7 +20,8 @@ export interface TemplateExtras {
 
 export function templateExtras(text: string, file: string, pipelineName: string): TemplateExtras {
   const extras: TemplateExtras = { regionValues: {}, regionWindows: {}, notes: [] };
-  const data: unknown = parseYaml(text, file).doc.toJS();
+  const { doc } = parseYaml(text, file);
+  const data: unknown = doc.toJS();
   if (!isPlainObject(data)) return extras;
   if (isPlainObject(data.Resources)) {
     const resources = data.Resources;
@@ -27,7 +29,10 @@ export function templateExtras(text: string, file: string, pipelineName: string)
     if (!entry) return extras;
     const [id, resource] = entry;
     readMetadata(resource, extras);
-    declarationNotes(properties(resource), 'pascal', extras.notes);
+    // `!ImportValue X` reads as X in plain data: show the function as written.
+    const role = doc.getIn(['Resources', id, 'Properties', 'RoleArn'], true);
+    const written = isScalar(role) && role.tag?.startsWith('!') ? `${role.tag} ${String(role.value)}` : undefined;
+    declarationNotes(properties(resource), 'pascal', extras.notes, written);
     for (const [hookId, hook] of Object.entries(resources)) {
       if (!isPlainObject(hook) || hook.Type !== 'AWS::CodePipeline::Webhook') continue;
       const props = properties(hook);
@@ -67,11 +72,11 @@ function readMetadata(resource: unknown, extras: TemplateExtras): void {
   if (meta.Rollout !== undefined) extras.rollout = meta.Rollout;
 }
 
-function declarationNotes(declaration: Record<string, unknown>, style: 'pascal' | 'camel', notes: string[]): void {
+function declarationNotes(declaration: Record<string, unknown>, style: 'pascal' | 'camel', notes: string[], writtenRole?: string): void {
   const key = (pascal: string): string => (style === 'pascal' ? pascal : pascal.charAt(0).toLowerCase() + pascal.slice(1));
   const shown = (value: unknown): string => (typeof value === 'string' ? value : JSON.stringify(value));
   const role = declaration[key('RoleArn')];
-  if (role !== undefined) notes.push(`${key('RoleArn')} ${shown(role)} (Meridian acts with the credentials of the machine it runs on)`);
+  if (role !== undefined) notes.push(`${key('RoleArn')} ${writtenRole ?? shown(role)} (Meridian acts with the credentials of the machine it runs on)`);
   const type = declaration[key('PipelineType')];
   if (type !== undefined) notes.push(`${key('PipelineType')} ${shown(type)} (Meridian pipelines have V2's features; \`meridian export\` writes V2)`);
   if (declaration[key('Tags')] !== undefined) notes.push(`${key('Tags')} (resource tags mean nothing locally)`);
