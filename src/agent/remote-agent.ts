@@ -97,7 +97,7 @@ export class RemoteAgent {
         const status = statusOf(thrown) ?? 0;
         if (status !== 0 && status < 500 && status !== 429) throw thrown;
         if (failures === 0) this.options.onError(coerceError(thrown));
-        await sleep(RETRY_MS[Math.min(failures, RETRY_MS.length - 1)] ?? 10_000);
+        await sleep(RETRY_MS[Math.min(failures, RETRY_MS.length - 1)] ?? 10_000, this.claims.signal);
         failures++;
         continue;
       }
@@ -164,6 +164,15 @@ export class RemoteAgent {
   }
 }
 
-function sleep(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
+/** Resolves after `ms`, or at once when `signal` fires (a stopping agent does not sit out a backoff). */
+function sleep(ms: number, signal?: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    const timer = setTimeout(done, ms);
+    signal?.addEventListener('abort', done, { once: true });
+    function done(): void {
+      clearTimeout(timer);
+      signal?.removeEventListener('abort', done);
+      resolve();
+    }
+  });
 }

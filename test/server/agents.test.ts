@@ -2,7 +2,8 @@
  * Remote agents, one per region, as real `meridian agent` processes against a real
  * `meridian serve` on 127.0.0.1: each region's actions run on that region's agent (its log
  * says which agent ran it, the action's output says where), the server replicates the
- * artifact into each region's store, a region listed in --remote-regions waits for its agent
+ * artifact into each region's store, a manual approval in a remote region waits on its agent
+ * until answered through the API, a region listed in --remote-regions waits for its agent
  * (queue depth in /metrics) while the server runs the other regions itself, and /healthz,
  * /metrics and GET /api/agents count the agents by region.
  */
@@ -35,6 +36,11 @@ stages:
         outputs: [package]
         commands: ["mkdir -p out", "cp app.txt out/app.txt"]
         with: { files: ["out/**"] }
+  - name: Gate
+    actions:
+      - name: us-go
+        uses: approval
+        region: us-east-1
   - name: Deploy
     forEach: region
     actions:
@@ -78,6 +84,9 @@ describe('remote agents, one per region', () => {
 
     const { body } = await served.api<{ executionId: string }>('POST', '/api/pipelines/geo/executions', {});
     const id = body.executionId;
+    // The approval waits on the us-east-1 agent until someone answers it.
+    await eventually(async () => actionOf((await served.api<Summary>('GET', `/api/executions/${id}`)).body, 'us-go').status === 'Waiting', 30_000, 'us-go to wait');
+    expect((await served.api('POST', `/api/executions/${id}/approvals/us-go`, { status: 'Approved', comment: 'go' })).status).toBe(200);
     // The ap-southeast-2 deploy waits in the queue for an agent of its region; the others go on.
     await eventually(async () => {
       const summary = (await served.api<Summary>('GET', `/api/executions/${id}`)).body;
@@ -104,7 +113,8 @@ describe('remote agents, one per region', () => {
       expect(text).toContain('v7');
     }
     expect(await log('deploy-eu-west-1')).not.toContain('[agent ');
-    expect(us.ran()).toEqual([`Running deploy-us-east-1 (us-east-1) attempt 1 of ${id}`]);
+    expect(actionOf(summary, 'us-go').status).toBe('Succeeded');
+    expect(us.ran()).toEqual([`Running us-go (us-east-1) attempt 1 of ${id}`, `Running deploy-us-east-1 (us-east-1) attempt 1 of ${id}`]);
     expect(ap.ran()).toEqual([`Running deploy-ap-southeast-2 (ap-southeast-2) attempt 1 of ${id}`]);
 
     // The server replicated the package into each region's store; the agents keep no store.

@@ -61,9 +61,12 @@ export function registerAgentRoutes(context: ServerContext): FastifyPluginCallba
     const { core } = context;
     const settings = agentSettings(context);
     const waiters = new JobWaiters(core.engine);
-    app.addHook('preClose', (done) => {
+    /** Claims being answered: a closing server lets them answer 204 before it drops connections. */
+    let claiming = 0;
+    app.addHook('preClose', async () => {
       waiters.close();
-      done();
+      const until = Date.now() + 2000;
+      while (claiming > 0 && Date.now() < until) await new Promise((resolve) => setTimeout(resolve, 10));
     });
     const now = (): string => new Date().toISOString();
     const seen = (agent: AgentIdentity, labels: string[], concurrency: number): Promise<void> =>
@@ -80,16 +83,22 @@ export function registerAgentRoutes(context: ServerContext): FastifyPluginCallba
       const gone = new AbortController();
       request.raw.on('close', () => gone.abort());
       const deadline = Date.now() + Math.min(body.waitMs ?? settings.pollMs, settings.pollMs);
-      for (;;) {
-        const job = await core.dispatch.claim(agent.id, { regions: [agent.region] });
-        if (job) {
-          const spec = await specFor(job, agent);
-          if (spec) return { spec, leaseMs: core.dispatch.leaseMs, heartbeatMs: core.dispatch.heartbeatMs };
-          continue;
+      claiming++;
+      try {
+        for (;;) {
+          if (gone.signal.aborted || waiters.isClosed) return reply.code(204).send();
+          const job = await core.dispatch.claim(agent.id, { regions: [agent.region] });
+          if (job) {
+            const spec = await specFor(job, agent);
+            if (spec) return { spec, leaseMs: core.dispatch.leaseMs, heartbeatMs: core.dispatch.heartbeatMs };
+            continue;
+          }
+          const left = deadline - Date.now();
+          if (left <= 0) return reply.code(204).send();
+          await waiters.wait(agent.region, Math.min(left, 1000), gone.signal);
         }
-        const left = deadline - Date.now();
-        if (left <= 0 || gone.signal.aborted || waiters.isClosed) return reply.code(204).send();
-        await waiters.wait(agent.region, Math.min(left, 1000), gone.signal);
+      } finally {
+        claiming--;
       }
     });
 
