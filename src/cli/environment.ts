@@ -64,3 +64,9 @@ export function notifySecretFromEnv(): string | undefined {
   const value = process.env['MERIDIAN_NOTIFY_SECRET'];
   return value === undefined || value === '' ? undefined : value;
 }
+
+/** `MERIDIAN_DB`: the state database URL (`postgres://…`); unset or empty means SQLite in the state dir. */
+export function dbUrlFromEnv(): string | undefined {
+  const value = process.env['MERIDIAN_DB'];
+  return value === undefined || value === '' ? undefined : value;
+}

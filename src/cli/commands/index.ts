@@ -7,6 +7,7 @@ import { registerExport } from './export.js';
 import { registerExports } from './exports.js';
 import { registerImport } from './import.js';
 import { registerLogs } from './logs.js';
+import { registerMigrate } from './migrate.js';
 import { registerPackage } from './package.js';
 import { registerParams } from './params.js';
 import { registerPlan } from './plan.js';
@@ -50,6 +51,7 @@ export const commands: RegisterCommand[] = [
   registerExport,
   registerProviders,
   registerServe,
+  registerMigrate,
   registerTokens,
   registerAgent,
   registerWindows,

@@ -170,6 +170,13 @@ export interface SourcePollsTable {
   checked_at: string;
 }
 
+/** Servers on one database and when each last said it is alive. */
+export interface ReplicasTable {
+  owner: string;
+  started_at: string;
+  heartbeat_at: string;
+}
+
 export interface Database {
   executions: ExecutionsTable;
   stage_executions: StageExecutionsTable;
@@ -184,6 +191,7 @@ export interface Database {
   tokens: TokensTable;
   webhook_deliveries: WebhookDeliveriesTable;
   source_polls: SourcePollsTable;
+  replicas: ReplicasTable;
   window_overrides: WindowOverridesTable;
   agents: AgentsTable;
 }

@@ -3,7 +3,9 @@
  * Every method that changes state writes an event in the same transaction, so the history
  * (`meridian show --events`) and the state never disagree.
  */
-import type { Kysely, Transaction } from 'kysely';
+import { sql, type Kysely, type Transaction } from 'kysely';
+import { isPostgres } from './migrations/dialect.js';
+import { JOBS_CHANNEL } from './postgres/job-notifications.js';
 import type { ActionError, ActionStatus, ExecutionStatus, StageStatus, Trigger } from '../../domain/execution.js';
 import { MeridianError } from '../../domain/errors.js';
 import type { ExecutionPosition } from '../../domain/execution-modes.js';
@@ -37,11 +39,29 @@ export class StateStore {
   /** An execution's definition and context never change once written: parse them once. */
   private readonly parsed = new Map<string, { definition: Pipeline; context: ExecutionContext }>();
 
-  constructor(readonly db: Kysely<Database>) {}
+  /** PostgreSQL: several servers share the database, so writes take row and advisory locks. */
+  readonly postgres: boolean;
+
+  constructor(readonly db: Kysely<Database>) {
+    this.postgres = isPostgres(db as Kysely<unknown>);
+  }
 
   /** Runs `fn` in one transaction; every write inside commits or none does. */
   transaction<T>(fn: (tx: Transaction<Database>) => Promise<T>): Promise<T> {
     return this.db.transaction().execute(fn);
+  }
+
+  /**
+   * Serializes writers of one execution across servers (PostgreSQL: the execution's row is
+   * locked until the transaction ends). SQLite has one writer at a time anyway.
+   */
+  async lockExecution(tx: Db, id: string): Promise<void> {
+    if (this.postgres) await sql`select id from executions where id = ${id} for update`.execute(tx);
+  }
+
+  /** Serializes decisions about one pipeline's executions (stage locks, sequence numbers) across servers. */
+  async lockPipeline(tx: Db, pipeline: string): Promise<void> {
+    if (this.postgres) await sql`select pg_advisory_xact_lock(hashtext(${`meridian:pipeline:${pipeline}`}))`.execute(tx);
   }
 
   async createExecution(
@@ -49,6 +69,7 @@ export class StateStore {
     input: { id: string; pipeline: Pipeline; trigger: Trigger; context: ExecutionContext; at: string; owner: string },
   ): Promise<void> {
     const { id, pipeline, at } = input;
+    if (this.postgres) await sql`select pg_advisory_xact_lock(hashtext('meridian:execution-seq'))`.execute(tx);
     const last = await tx.selectFrom('executions').select((eb) => eb.fn.max('seq').as('seq')).executeTakeFirst();
     await tx
       .insertInto('executions')
@@ -330,6 +351,8 @@ export class StateStore {
         created_at: job.createdAt,
       })
       .execute();
+    // Other servers on the same database hear of it on commit (postgres/job-notifications).
+    if (this.postgres) await sql`select pg_notify(${JOBS_CHANNEL}, ${job.region})`.execute(db);
   }
 
   /**
@@ -342,6 +365,8 @@ export class StateStore {
       if (options.regions) query = query.where('region', 'in', options.regions);
       if (options.exceptRegions && options.exceptRegions.length > 0) query = query.where('region', 'not in', options.exceptRegions);
       if (options.executionIds) query = query.where('execution_id', 'in', options.executionIds);
+      // Several servers claim at once on PostgreSQL: each skips the rows another has locked.
+      if (this.postgres) query = query.forUpdate().skipLocked();
       const row = await query.executeTakeFirst();
       if (!row) return undefined;
       const claimed = await tx

@@ -4,6 +4,7 @@ import * as actionReports from './002-action-reports.js';
 import * as server from './003-server.js';
 import * as windows from './004-windows.js';
 import * as agents from './005-agents.js';
+import * as replicas from './006-replicas.js';
 
 /** Every migration, in order. Names are permanent: never rename or edit a shipped one. */
 export const migrations: Record<string, Migration> = {
@@ -12,4 +13,5 @@ export const migrations: Record<string, Migration> = {
   '003-server': server,
   '004-windows': windows,
   '005-agents': agents,
+  '006-replicas': replicas,
 };
