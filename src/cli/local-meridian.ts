@@ -4,8 +4,8 @@
  */
 import type { Kysely } from 'kysely';
 import { EmbeddedAgent } from '../agent/embedded-agent.js';
-import { JobDispatch } from '../agent/job-dispatch.js';
 import { runRuleCommands } from '../agent/rule-commands.js';
+import { JobDispatch } from '../agent/job-dispatch.js';
 import { Engine } from '../engine/engine.js';
 import { systemClock, type Clock } from '../lib/clock.js';
 import { makeOwnerId } from '../lib/process-owner.js';
@@ -15,10 +15,12 @@ import { ExportsStore } from '../stores/exports/exports-store.js';
 import type { ParameterStore } from '../stores/parameters/parameter-store.js';
 import { LocalSecretStore } from '../stores/secrets/local-secret-store.js';
 import { loadMasterKey } from '../stores/secrets/crypto.js';
-import { openSqlite } from '../stores/state/sqlite/open-sqlite.js';
+import { openStateDb } from '../stores/state/open-state-db.js';
+import { listenForJobs } from '../stores/state/postgres/job-notifications.js';
+import { isPostgresUrl } from '../stores/state/postgres/open-postgres.js';
 import type { Database } from '../stores/state/schema.js';
 import { StateStore } from '../stores/state/state-store.js';
-import { masterKeyFromEnv, s3EndpointFromEnv } from './environment.js';
+import { dbUrlFromEnv, masterKeyFromEnv, s3EndpointFromEnv } from './environment.js';
 import { chooseParameterStore } from './parameter-store-choice.js';
 
 export interface LocalMeridian {
@@ -45,9 +47,10 @@ export const DEFAULT_LEASE_MS = 30_000;
 
 export async function openLocalMeridian(
   stateDir: string,
-  options: { concurrency?: number; executionIds?: () => string[]; clock?: Clock; leaseMs?: number; exceptRegions?: string[] } = {},
+  options: { concurrency?: number; executionIds?: () => string[]; clock?: Clock; db?: string; leaseMs?: number; exceptRegions?: string[] } = {},
 ): Promise<LocalMeridian> {
-  const db = await openSqlite(stateDir);
+  const dbUrl = options.db ?? dbUrlFromEnv();
+  const db = await openStateDb(stateDir, dbUrl);
   const clock = options.clock ?? systemClock;
   const owner = makeOwnerId();
   const store = new StateStore(db);
@@ -73,6 +76,8 @@ export async function openLocalMeridian(
   if (s3Endpoint !== undefined) jobDeps.s3Endpoint = s3Endpoint;
   const created = new EmbeddedAgent(jobDeps, agentOptions);
   wake.agent = created;
+  // Several servers on one PostgreSQL database: jobs queued by another one wake this agent.
+  const listener = dbUrl !== undefined && isPostgresUrl(dbUrl) ? await listenForJobs(dbUrl, () => created.wake(), (error) => backgroundErrors.push(error)) : undefined;
   return {
     stateDir,
     db,
@@ -89,6 +94,7 @@ export async function openLocalMeridian(
     backgroundErrors,
     close: async () => {
       await created.close(new Error('closing'));
+      await listener?.close();
       await db.destroy();
     },
   };

@@ -387,6 +387,7 @@ export class Engine {
     const { execution } = snapshot;
     const mode = execution.definition.executionMode;
     if (mode === 'PARALLEL') return 'enter';
+    await this.deps.store.lockPipeline(tx, execution.pipeline);
     const positions = (await this.deps.store.positions(tx, execution.pipeline)).filter((p) => p.id === execution.id || isOwnerAlive(p.owner));
     const decision = stageGate(mode, stageIndex, execution, positions);
     const stage = snapshot.stages[stageIndex]?.name ?? String(stageIndex);
@@ -505,6 +506,7 @@ export class Engine {
   private async write<T>(executionId: string, fn: (tx: Db, record: Recorder) => Promise<T>): Promise<T> {
     const pending: EngineEvent[] = [];
     const result = await this.deps.store.transaction(async (tx) => {
+      await this.deps.store.lockExecution(tx, executionId);
       const record = async (event: NewEvent, about = executionId): Promise<void> => {
         const at = this.now();
         await this.deps.store.appendEvent(tx, about, at, event);

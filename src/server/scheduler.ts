@@ -10,6 +10,7 @@ import { expireLeases } from '../agent/lease-expiry.js';
 import { MeridianError } from '../domain/errors.js';
 import { coerceError } from '../lib/coerce-error.js';
 import type { ServerContext } from './context.js';
+import type { Replicas } from './replicas.js';
 import { SourcePoller } from './source-poller.js';
 
 export class Scheduler {
@@ -20,14 +21,16 @@ export class Scheduler {
 
   constructor(
     private readonly context: ServerContext,
-    private readonly options: { tickMs: number; onError: (error: Error) => void },
+    private readonly options: { tickMs: number; onError: (error: Error) => void; replicas?: Replicas },
   ) {
     this.poller = new SourcePoller(context, options.onError);
   }
 
   /** Adopts what a previous server left unfinished; resolves with those execution ids. */
   async start(): Promise<string[]> {
-    const adopted = await adoptUnfinished(this.context.core, undefined);
+    const { replicas } = this.options;
+    if (replicas) await replicas.tick();
+    const adopted = await adoptUnfinished(replicas ? { ...this.context.core, isAlive: (owner) => replicas.isAlive(owner) } : this.context.core, undefined);
     this.context.core.engine.onEvent((event) => {
       if (event.type === 'execution-stopping') this.kick();
     });
@@ -62,11 +65,17 @@ export class Scheduler {
     this.ticking = true;
     const { core } = this.context;
     try {
+      const { replicas } = this.options;
+      if (replicas) {
+        await replicas.tick();
+        if (replicas.isLeader) await this.adoptFromGoneReplicas(replicas);
+      }
       for (const execution of await core.store.listExecutions(core.db, { unfinished: true })) {
-        if (execution.owner !== core.owner) continue;
+        // This server's agent may run jobs of executions another replica drives.
         if (execution.status === 'Stopping' && execution.stopMode === 'abandon') {
           core.agent.abandon(execution.id, new MeridianError('INTERRUPTED', 'abandoned by a stop request'));
         }
+        if (execution.owner !== core.owner) continue;
         await core.engine.advance(execution.id);
       }
       // Jobs whose agent stopped renewing its lease run again elsewhere, or fail "agent lost".
@@ -78,6 +87,16 @@ export class Scheduler {
     } finally {
       this.ticking = false;
       this.schedule();
+    }
+  }
+
+  /** The leader takes over executions whose server stopped saying it is alive. */
+  private async adoptFromGoneReplicas(replicas: Replicas): Promise<void> {
+    const { core } = this.context;
+    const deps = { ...core, isAlive: (owner: string | null) => replicas.isAlive(owner) };
+    for (const execution of await core.store.listExecutions(core.db, { unfinished: true })) {
+      if (execution.owner === core.owner || replicas.isAlive(execution.owner)) continue;
+      await adoptUnfinished(deps, execution.id).catch((error: unknown) => this.options.onError(coerceError(error)));
     }
   }
 }

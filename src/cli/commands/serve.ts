@@ -3,10 +3,12 @@ import { MeridianError } from '../../domain/errors.js';
 import type { Pipeline } from '../../domain/pipeline.js';
 import { Notifier } from '../../server/notifier.js';
 import { PipelineCatalog } from '../../server/pipeline-catalog.js';
+import { Replicas } from '../../server/replicas.js';
+import { isPostgresUrl } from '../../stores/state/postgres/open-postgres.js';
 import { Scheduler } from '../../server/scheduler.js';
 import { buildServer } from '../../server/server.js';
 import type { SourceOverride } from '../../stores/state/records.js';
-import { apiTokenFromEnv, notifySecretFromEnv } from '../environment.js';
+import { apiTokenFromEnv, dbUrlFromEnv, notifySecretFromEnv } from '../environment.js';
 import type { CliIO } from '../io.js';
 import { loadForRun } from '../load.js';
 import { openLocalMeridian } from '../local-meridian.js';
@@ -29,6 +31,7 @@ interface ServeOptions extends RemoteAgentFlags {
   webhookBodyLimit: string;
   webhookRateLimit: string;
   notify: string[];
+  replicaTimeout: string;
 }
 
 export const registerServe: RegisterCommand = (program: Command, io) => {
@@ -40,23 +43,21 @@ export const registerServe: RegisterCommand = (program: Command, io) => {
     .option('--port <n>', 'TCP port (0: any free port)', '8080')
     .option('--host <address>', 'address to listen on', '127.0.0.1')
     .option(STATE_DIR_FLAGS, STATE_DIR_HELP)
-    .option('--db <url>', 'state database (default: SQLite in the state dir)')
+    .option('--db <url>', 'state database: postgres://… (also MERIDIAN_DB); default SQLite in the state dir')
     .option('--grace <seconds>', 'on SIGTERM, how long running actions may take to finish', '30')
     .option('--concurrency <n>', 'actions run at the same time', '64')
     .option('--webhook-body-limit <bytes>', 'largest webhook body accepted', String(25 * 1024 * 1024))
     .option('--webhook-rate-limit <n>', 'webhook requests per minute from one address', '1200')
+    .option('--replica-timeout <seconds>', 'with PostgreSQL: a server silent this long is gone and another adopts its executions', '15')
     .option('--notify <url>', 'POST execution and stage status changes here (repeatable; signed with MERIDIAN_NOTIFY_SECRET)', collect, [])
     .option('--remote-regions <regions>', REMOTE_REGIONS_HELP)
     .option('--lease <seconds>', "how long a job's lease lasts unless its agent renews it (every third of it); a lapsed job runs again or fails \"agent lost\"", '30')
     .option('--agent-poll <seconds>', "how long an agent's claim waits for a job before it asks again", '25')
     .action(async (options: ServeOptions) => {
       const remote = remoteAgentSettings(options);
-      if (options.db !== undefined && !options.db.startsWith('sqlite:')) {
-        throw new MeridianError('BAD_INPUT', `--db ${options.db}: only the embedded SQLite store is available in this version; leave --db out`);
-      }
       const port = wholeNumber(options.port, '--port');
       const stateDir = resolveStateDir(options.stateDir);
-      const meridian = await openLocalMeridian(stateDir, { concurrency: wholeNumber(options.concurrency, '--concurrency'), leaseMs: remote.leaseMs, exceptRegions: remote.exceptRegions });
+      const meridian = await openLocalMeridian(stateDir, { concurrency: wholeNumber(options.concurrency, '--concurrency'), leaseMs: remote.leaseMs, exceptRegions: remote.exceptRegions, ...(options.db === undefined ? {} : { db: options.db }) });
       const catalog = new PipelineCatalog(options.file, (file) => loadForRun(meridian, file, undefined));
       try {
         await catalog.loadAll();
@@ -79,7 +80,10 @@ export const registerServe: RegisterCommand = (program: Command, io) => {
       const reportError = (error: Error): void => io.err(`error: ${error.message}\n`);
       meridian.engine.onEvent((event) => io.out(plainLine(event)));
       const { app } = await buildServer(context);
-      const scheduler = new Scheduler(context, { tickMs: 500, onError: reportError });
+      // Several servers may share a PostgreSQL database: heartbeats, and one leader adopting for the dead.
+      const dbUrl = options.db ?? dbUrlFromEnv();
+      const replicas = dbUrl !== undefined && isPostgresUrl(dbUrl) ? new Replicas(meridian, dbUrl, reportError, wholeNumber(options.replicaTimeout, '--replica-timeout') * 1000) : undefined;
+      const scheduler = new Scheduler(context, { tickMs: 500, onError: reportError, ...(replicas ? { replicas } : {}) });
       const notifier = new Notifier(context, { urls: options.notify, secret: notifySecretFromEnv(), onError: reportError });
       const adopted = await scheduler.start();
       const address = await app.listen({ port, host: options.host });
@@ -98,6 +102,7 @@ export const registerServe: RegisterCommand = (program: Command, io) => {
             scheduler.stop();
             notifier.stop();
             await app.close();
+            await replicas?.close();
             const cut = await meridian.agent.drain(Number(options.grace) * 1000, new MeridianError('INTERRUPTED', 'the server shut down'));
             if (cut > 0) io.out(`${cut} action(s) still running were interrupted; they resume on the next start\n`);
             await meridian.close();
