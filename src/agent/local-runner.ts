@@ -21,6 +21,19 @@ export interface LocalRunnerDeps {
 
 export async function runToEnd(deps: LocalRunnerDeps, executionIds: Set<string>): Promise<void> {
   const pollMs = deps.pollMs ?? 250;
+  // A rollback a failed health check started is carried to its end with the execution that asked for it.
+  const unsubscribe = deps.engine.onEvent((event) => {
+    const rollback = event.data?.rollbackExecution;
+    if (event.type === 'rollback-started' && executionIds.has(event.executionId) && typeof rollback === 'string') executionIds.add(rollback);
+  });
+  try {
+    await carry(deps, executionIds, pollMs);
+  } finally {
+    unsubscribe();
+  }
+}
+
+async function carry(deps: LocalRunnerDeps, executionIds: Set<string>, pollMs: number): Promise<void> {
   deps.agent.wake();
   while (executionIds.size > 0) {
     for (const id of [...executionIds]) {

@@ -46,7 +46,7 @@ export function canTransitionExecution(from: ExecutionStatus, to: ExecutionStatu
 
 /** What a trigger says about how an execution started. */
 export interface Trigger {
-  type: 'cli' | 'api' | 'webhook' | 'poll' | 'retry';
+  type: 'cli' | 'api' | 'webhook' | 'poll' | 'retry' | 'rollback';
   detail?: string;
 }
 

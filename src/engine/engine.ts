@@ -15,6 +15,7 @@ import { isOwnerAlive } from '../lib/process-owner.js';
 import type { ExecutionContext, ExecutionSnapshot, JobRecord } from '../stores/state/records.js';
 import type { Db, NewEvent, StateStore } from '../stores/state/state-store.js';
 import type { EngineEvent, EngineListener } from './engine-events.js';
+import { planRollback } from './rollback.js';
 import { RolloutWaves } from './rollout-waves.js';
 import { StageConditions, type RuleCommandRunner } from './stage-conditions.js';
 import { describeStart, WindowWaits } from './window-waits.js';
@@ -57,7 +58,7 @@ export class Engine {
 
   constructor(private readonly deps: EngineDeps) {
     this.windows = new WindowWaits({ store: deps.store, clock: deps.clock });
-    this.waves = new RolloutWaves({ clock: deps.clock, windows: this.windows });
+    this.waves = new RolloutWaves({ store: deps.store, clock: deps.clock, windows: this.windows, ...(deps.ruleCommands ? { ruleCommands: deps.ruleCommands } : {}) });
     this.conditions = new StageConditions({ store: deps.store, clock: deps.clock, windows: this.windows, ...(deps.ruleCommands ? { ruleCommands: deps.ruleCommands } : {}) });
   }
 
@@ -108,8 +109,10 @@ export class Engine {
   /** Applies steps until the execution waits for running actions or has ended. */
   async advance(executionId: string): Promise<void> {
     await this.conditions.prepare(executionId);
+    await this.waves.prepare(executionId);
     const queued = await this.write(executionId, (tx, record) => this.advanceIn(tx, executionId, record));
     if (queued) this.deps.onJobsQueued?.();
+    await this.startRollback(executionId);
   }
 
   /** The steps of `advance` inside a transaction the caller holds; true when jobs were queued. */
@@ -126,6 +129,10 @@ export class Engine {
       if (decided.kind === 'bake') {
         await this.waves.announce(snapshot, decided, record);
         return queued;
+      }
+      if (decided.kind === 'failed') {
+        await this.waves.fail(tx, snapshot, decided, record);
+        continue;
       }
       const next = decided.step;
       if (next.kind === 'wait' || next.kind === 'done') return queued;
@@ -181,6 +188,26 @@ export class Engine {
       return this.advanceIn(tx, job.executionId, record);
     });
     if (queued) this.deps.onJobsQueued?.();
+    await this.startRollback(job.executionId);
+  }
+
+  /** Starts the rollback a failed health check asked for (rollback.ts) as its own execution, and says so in the failed one. */
+  private async startRollback(executionId: string): Promise<void> {
+    const request = this.waves.takeRollback(executionId);
+    if (!request) return;
+    const forward = await this.deps.store.snapshot(this.deps.store.db, executionId);
+    const plan = await planRollback(this.deps.store, forward, request.stageIndex, request.regions);
+    const back = Object.entries(plan.releases).map(([region, release]) => `${region} back to release ${release}`);
+    const none = plan.without.length > 0 ? `no earlier release to go back to in ${plan.without.join(', ')}` : '';
+    let rollbackId: string | null = null;
+    if (back.length > 0) rollbackId = await this.start(plan.pipeline, { type: 'rollback', detail: `${back.join(', ')}, after execution ${executionId}: ${request.reason}` }, forward.execution.context);
+    await this.write(executionId, (_tx, record) =>
+      record({
+        type: 'rollback-started',
+        description: rollbackId === null ? `Nothing rolled back: ${none}` : `Rollback ${rollbackId} started: ${[...back, none].filter((s) => s !== '').join('; ')}`,
+        data: { rollbackExecution: rollbackId, releases: plan.releases, without: plan.without },
+      }),
+    );
   }
 
   async setWaiting(job: Pick<JobRecord, 'executionId' | 'stageIndex' | 'actionIndex'>, reason: string): Promise<void> {

@@ -54,8 +54,14 @@ export const registerRun: RegisterCommand = (program: Command, io, setExit) => {
     .action(async (options: RunOptions) => {
       const stateDir = resolveStateDir(options.stateDir);
       let ids: string[] = [];
+      const rollbacks: string[] = [];
       const clock = runClock(options.clockStart, options.clockSpeed);
-      const meridian = await openLocalMeridian(stateDir, { concurrency: Number(options.concurrency), executionIds: () => ids, ...(clock ? { clock } : {}) });
+      const meridian = await openLocalMeridian(stateDir, { concurrency: Number(options.concurrency), executionIds: () => [...ids, ...rollbacks], ...(clock ? { clock } : {}) });
+      // A rollback started by a failed health check runs in this process too.
+      meridian.engine.onEvent((event) => {
+        const rollback = event.data?.rollbackExecution;
+        if (event.type === 'rollback-started' && ids.includes(event.executionId) && typeof rollback === 'string') rollbacks.push(rollback);
+      });
       try {
         const pipeline = await loadForRun(meridian, options.file, options.pipeline);
         const sourceOverrides = parseSourceOverrides(pipeline, options.source, process.cwd());
