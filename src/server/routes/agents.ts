@@ -23,7 +23,7 @@ import { prepareJob, type JobSpec } from '../../agent/job-spec.js';
 import { MeridianError } from '../../domain/errors.js';
 import type { TestReport } from '../../domain/test-report.js';
 import { coerceError } from '../../lib/coerce-error.js';
-import { liveAgents, runningJobs, touchAgent } from '../../stores/state/agent-records.js';
+import { agentSeen, liveAgents, runningJobs, touchAgent } from '../../stores/state/agent-records.js';
 import type { JobRecord } from '../../stores/state/records.js';
 import { agentSettings, liveSince } from '../agent-settings.js';
 import type { ServerContext } from '../context.js';
@@ -69,17 +69,12 @@ export function registerAgentRoutes(context: ServerContext): FastifyPluginCallba
       while (claiming > 0 && Date.now() < until) await new Promise((resolve) => setTimeout(resolve, 10));
     });
     const now = (): string => new Date().toISOString();
-    const seen = (agent: AgentIdentity, labels: string[], concurrency: number): Promise<void> =>
-      touchAgent(core.db, { id: agent.id, name: agent.name, region: agent.region, labels, concurrency }, now());
-    /** Labels and concurrency as the agent last claimed with, kept for its heartbeats. */
-    const presented = new Map<string, { labels: string[]; concurrency: number }>();
 
     app.post('/api/agents/jobs/claim', { config: { role: 'agent' } }, async (request, reply) => {
       const agent = agentOf(request);
       const body = parseBody(claimBody, request.body ?? {});
       if (body.region !== agent.region) throw new ForbiddenError(`this agent was started for ${body.region}, but the token ${agent.name} is scoped to ${agent.region}`);
-      presented.set(agent.id, { labels: body.labels, concurrency: body.concurrency });
-      await seen(agent, body.labels, body.concurrency);
+      await touchAgent(core.db, { id: agent.id, name: agent.name, region: agent.region, labels: body.labels, concurrency: body.concurrency }, now());
       const gone = new AbortController();
       request.raw.on('close', () => gone.abort());
       const deadline = Date.now() + Math.min(body.waitMs ?? settings.pollMs, settings.pollMs);
@@ -120,8 +115,7 @@ export function registerAgentRoutes(context: ServerContext): FastifyPluginCallba
       const agent = agentOf(request);
       const job = await heldJob(core.store, agent, request.params.id);
       if (!(await core.dispatch.renew(job.id, agent.id))) throw new MeridianError('CONFLICT', `agent ${agent.id} no longer holds job ${job.id}; drop it`);
-      const last = presented.get(agent.id) ?? { labels: [], concurrency: 1 };
-      await seen(agent, last.labels, last.concurrency);
+      await agentSeen(core.db, agent.id, now());
       const execution = await core.store.getExecution(core.db, job.executionId);
       return { leaseExpiresAt: core.dispatch.leaseUntil(), abandon: execution.status === 'Stopping' && execution.stopMode === 'abandon' };
     });

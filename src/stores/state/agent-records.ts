@@ -25,6 +25,11 @@ export async function touchAgent(db: Db, agent: Omit<AgentRecord, 'startedAt' | 
     .execute();
 }
 
+/** A lease renewal: the agent is still there (what it presented when it claimed stays). */
+export async function agentSeen(db: Db, id: string, at: string): Promise<void> {
+  await db.updateTable('agents').set({ last_seen_at: at }).where('id', '=', id).execute();
+}
+
 /** Agents seen at or after `since`, by region then name. */
 export async function liveAgents(db: Db, since: string): Promise<AgentRecord[]> {
   const rows = await db.selectFrom('agents').selectAll().where('last_seen_at', '>=', since).orderBy('region').orderBy('name').orderBy('id').execute();
