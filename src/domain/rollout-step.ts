@@ -38,7 +38,12 @@ export function isRolloutStage(rollout: Rollout | undefined, stage: Pick<Stage, 
   return new Set(stage.actions.filter((a: Action) => isGatedByWindows(a)).map((a) => a.region)).size > 1;
 }
 
-export function laneStep(rollout: Rollout, actions: readonly LaneAction[], now: Date): LaneStep {
+/**
+ * `checkedUntil(wave)`: the instant up to which the wave's health checks have passed. With
+ * checks, a bake ends only once they passed at or after its end; a wave whose successor has
+ * started is over whatever the checks say (a restart forgets them, not the rollout).
+ */
+export function laneStep(rollout: Rollout, actions: readonly LaneAction[], now: Date, checkedUntil: (wave: number) => number | undefined = () => undefined): LaneStep {
   if (actions.some((a) => UNSUCCESSFUL.has(a.status))) return { kind: 'defer' };
   const listed = new Set(rollout.waves.flat());
   // Regions no wave names go first, with the first wave (compile refuses them for native definitions).
@@ -48,7 +53,10 @@ export function laneStep(rollout: Rollout, actions: readonly LaneAction[], now: 
     if (inWave.length === 0) continue;
     if (inWave.every((a) => DONE.has(a.status))) {
       const since = Math.max(...inWave.map((a) => (a.endedAt === null ? 0 : Date.parse(a.endedAt))));
-      if (rollout.bakeMs > 0 && now.getTime() < since + rollout.bakeMs) return { kind: 'bake', wave: w, regions: wave, since: new Date(since), until: new Date(since + rollout.bakeMs) };
+      const until = since + rollout.bakeMs;
+      const laterStarted = actions.some((a) => !wave.includes(a.region) && waves.slice(w + 1).some((later) => later.includes(a.region)) && a.status !== 'Pending');
+      const checksPending = rollout.checks.length > 0 && (checkedUntil(w) ?? Number.NEGATIVE_INFINITY) < until;
+      if (!laterStarted && (now.getTime() < until || checksPending)) return { kind: 'bake', wave: w, regions: wave, since: new Date(since), until: new Date(until) };
       continue;
     }
     return startable(wave, inWave, rollout.maxParallel);

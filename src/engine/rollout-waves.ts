@@ -1,24 +1,55 @@
 /**
  * Waves of a rollout in the engine: for a rollout stage (domain/rollout-step.ts) the
  * rollout, not the stage-wide runOrder, decides what starts: each region's own actions in
- * runOrder, wave after wave, with the bake time between. A wave that bakes is announced
- * once; the runners are woken when the bake ends.
+ * runOrder, wave after wave, with the bake time between.
+ *
+ * During a bake the wave's health checks run (`prepare`, outside any transaction) when it
+ * starts, every few minutes of the engine's clock, and once more at its end; the bake is
+ * over when the last round at or after its end passed. A failed round fails the stage and
+ * asks for a rollback (rollback.ts) of the failing regions and, by `rollback:`, of their
+ * wave (`wave`) or of every wave so far (`all-previous`).
  */
-import { laneStep, isRolloutStage } from '../domain/rollout-step.js';
+import { laneStep, isRolloutStage, type LaneStep } from '../domain/rollout-step.js';
 import type { Step } from '../domain/next-step.js';
 import type { Pipeline } from '../domain/pipeline.js';
+import { formatSpan } from '../domain/window-gate.js';
 import type { Clock } from '../lib/clock.js';
 import type { ExecutionSnapshot } from '../stores/state/records.js';
-import type { NewEvent } from '../stores/state/state-store.js';
+import type { NewEvent, StateStore } from '../stores/state/state-store.js';
+import { runCheck, type CheckOutcome } from './health-checks.js';
+import type { RuleCommandRunner } from './stage-conditions.js';
 import type { WindowWaits } from './window-waits.js';
 
-export type LaneDecision = { kind: 'step'; step: Step } | { kind: 'bake'; stageIndex: number; wave: number; regions: string[]; since: Date; until: Date };
+export type LaneDecision =
+  | { kind: 'step'; step: Step }
+  | { kind: 'bake'; stageIndex: number; wave: number; regions: string[]; since: Date; until: Date }
+  | { kind: 'failed'; stageIndex: number; wave: number; regions: string[]; failures: CheckOutcome[] };
+
+/** One round of a wave's checks. */
+interface Round {
+  at: number;
+  outcomes: CheckOutcome[];
+  recorded: boolean;
+}
+
+export interface RollbackRequest {
+  stageIndex: number;
+  regions: string[];
+  reason: string;
+}
+
+const MAX_CHECK_INTERVAL_MS = 5 * 60_000;
 
 export class RolloutWaves {
   /** `execution/stage/wave` already announced as baking. */
   private readonly announced = new Set<string>();
+  /** `execution/stage/wave` -> its checks' last round, and the instant up to which they passed. */
+  private readonly rounds = new Map<string, Round>();
+  private readonly passedUntil = new Map<string, number>();
+  /** Rollbacks asked for inside a transaction, started after it committed. */
+  private readonly rollbacks = new Map<string, RollbackRequest>();
 
-  constructor(private readonly deps: { clock: Clock; windows: WindowWaits }) {}
+  constructor(private readonly deps: { store: StateStore; clock: Clock; windows: WindowWaits; ruleCommands?: RuleCommandRunner }) {}
 
   /** Does the rollout decide what starts in this stage? */
   ordersStage(definition: Pipeline, stageIndex: number): boolean {
@@ -26,44 +57,118 @@ export class RolloutWaves {
     return stage !== undefined && isRolloutStage(definition.rollout, stage);
   }
 
+  /** Runs the health checks a baking wave is due for, outside any transaction. */
+  async prepare(executionId: string): Promise<void> {
+    const snapshot = await this.deps.store.snapshot(this.deps.store.db, executionId);
+    const rollout = snapshot.execution.definition.rollout;
+    if (rollout === undefined || rollout.checks.length === 0) return;
+    const lanes = this.lanes(snapshot);
+    if (lanes === undefined || lanes.step.kind !== 'bake') return;
+    const bake = lanes.step;
+    const key = `${executionId}/${lanes.stageIndex}/${bake.wave}`;
+    const now = this.deps.clock.now().getTime();
+    const last = this.rounds.get(key);
+    const every = Math.min(MAX_CHECK_INTERVAL_MS, Math.max(1, Math.floor(rollout.bakeMs / 3)));
+    const due = last === undefined || now - last.at >= every || (now >= bake.until.getTime() && last.at < bake.until.getTime());
+    if (!due || (last !== undefined && !last.recorded)) return;
+    const outcomes: CheckOutcome[] = [];
+    for (const region of bake.regions) {
+      for (const check of rollout.checks) outcomes.push(await runCheck(check, region, executionId, this.deps.ruleCommands));
+    }
+    this.rounds.set(key, { at: now, outcomes, recorded: false });
+    if (outcomes.every((o) => o.passed)) this.passedUntil.set(key, now);
+  }
+
   /** nextStep's step, or the rollout's for a rollout stage in progress. */
   decide(snapshot: ExecutionSnapshot, next: Step): LaneDecision {
-    const { execution } = snapshot;
-    const rollout = execution.definition.rollout;
     const relevant = next.kind === 'start-actions' || next.kind === 'wait' || (next.kind === 'finish-stage' && next.status === 'Succeeded');
-    if (rollout === undefined || !relevant || execution.status !== 'InProgress') return { kind: 'step', step: next };
-    const current = snapshot.stages.find((s) => s.status !== 'Succeeded' && s.status !== 'Skipped');
-    const stage = current === undefined ? undefined : execution.definition.stages[current.index];
-    if (!current || current.status !== 'InProgress' || !stage || !isRolloutStage(rollout, stage)) return { kind: 'step', step: next };
-    const actions = snapshot.actions.filter((a) => a.stageIndex === current.index).map((a) => ({ actionIndex: a.actionIndex, region: a.region, runOrder: a.runOrder, status: a.status, endedAt: a.endedAt }));
-    const lanes = laneStep(rollout, actions, this.deps.clock.now());
-    switch (lanes.kind) {
+    const lanes = relevant && snapshot.execution.status === 'InProgress' ? this.lanes(snapshot) : undefined;
+    if (lanes === undefined) return { kind: 'step', step: next };
+    const { step, stageIndex, actions } = lanes;
+    switch (step.kind) {
       case 'defer':
         return { kind: 'step', step: next };
       case 'wait':
         return { kind: 'step', step: { kind: 'wait' } };
       case 'start': {
-        const runOrder = Math.min(...actions.filter((a) => lanes.actionIndexes.includes(a.actionIndex)).map((a) => a.runOrder));
-        return { kind: 'step', step: { kind: 'start-actions', stageIndex: current.index, actionIndexes: lanes.actionIndexes, runOrder } };
+        const runOrder = Math.min(...actions.filter((a) => step.actionIndexes.includes(a.actionIndex)).map((a) => a.runOrder));
+        return { kind: 'step', step: { kind: 'start-actions', stageIndex, actionIndexes: step.actionIndexes, runOrder } };
       }
-      case 'bake':
-        this.deps.windows.noteWake(execution.id, lanes.until);
-        return { kind: 'bake', stageIndex: current.index, wave: lanes.wave, regions: lanes.regions, since: lanes.since, until: lanes.until };
+      case 'bake': {
+        const round = this.rounds.get(`${snapshot.execution.id}/${stageIndex}/${step.wave}`);
+        const failures = round?.outcomes.filter((o) => !o.passed) ?? [];
+        if (failures.length > 0) return { kind: 'failed', stageIndex, wave: step.wave, regions: step.regions, failures };
+        this.deps.windows.noteWake(snapshot.execution.id, step.until);
+        return { kind: 'bake', stageIndex, wave: step.wave, regions: step.regions, since: step.since, until: step.until };
+      }
     }
   }
 
-  /** Records, once per wave, that it deployed and bakes. */
+  /** Records, once per wave, that it deployed and bakes, and each round of its checks. */
   async announce(snapshot: ExecutionSnapshot, bake: LaneDecision & { kind: 'bake' }, record: (event: NewEvent) => Promise<void>): Promise<void> {
     const key = `${snapshot.execution.id}/${bake.stageIndex}/${bake.wave}`;
-    if (this.announced.has(key)) return;
-    this.announced.add(key);
     const stage = snapshot.stages[bake.stageIndex]?.name;
-    const minutes = Math.round((bake.until.getTime() - bake.since.getTime()) / 60_000);
+    if (!this.announced.has(key)) {
+      this.announced.add(key);
+      await record({
+        type: 'wave-baking',
+        ...(stage === undefined ? {} : { stage }),
+        description: `Wave ${bake.wave + 1} (${bake.regions.join(', ')}) deployed; baking ${formatSpan(bake.until.getTime() - bake.since.getTime())} until ${bake.until.toISOString()}`,
+        data: { wave: bake.wave + 1, regions: bake.regions, since: bake.since.toISOString(), until: bake.until.toISOString() },
+      });
+    }
+    await this.recordRound(key, stage, bake.wave, record);
+  }
+
+  /** A failed round: the stage fails, and the rollback the policy asks for is noted for after the commit. */
+  async fail(tx: Parameters<StateStore['setStageStatus']>[0], snapshot: ExecutionSnapshot, failed: LaneDecision & { kind: 'failed' }, record: (event: NewEvent) => Promise<void>): Promise<void> {
+    const { execution } = snapshot;
+    const rollout = execution.definition.rollout;
+    const key = `${execution.id}/${failed.stageIndex}/${failed.wave}`;
+    const stage = snapshot.stages[failed.stageIndex]?.name;
+    await this.recordRound(key, stage, failed.wave, record);
+    const failing = [...new Set(failed.failures.map((f) => f.region))];
+    const waves = rollout?.waves ?? [];
+    const policy = rollout?.rollback ?? 'region';
+    const regions = policy === 'region' ? failing : policy === 'wave' ? (waves[failed.wave] ?? failing) : waves.slice(0, failed.wave + 1).flat();
+    const what = failed.failures.map((f) => `${f.check} in ${f.region}: ${f.detail}`).join('; ');
+    const reason = `health check failed during the bake of wave ${failed.wave + 1}: ${what}`;
+    await this.deps.store.setStageStatus(tx, execution.id, failed.stageIndex, 'Failed', this.deps.clock.now().toISOString());
+    await record({ type: 'stage-finished', ...(stage === undefined ? {} : { stage }), description: `Stage ${stage ?? failed.stageIndex} failed: ${reason}; rolling back ${regions.join(', ')} (rollback: ${policy})`, data: { status: 'Failed', wave: failed.wave + 1, rollback: regions, policy } });
+    this.rounds.delete(key);
+    this.rollbacks.set(execution.id, { stageIndex: failed.stageIndex, regions, reason });
+  }
+
+  /** The rollback an execution asked for in its last transaction, once. */
+  takeRollback(executionId: string): RollbackRequest | undefined {
+    const request = this.rollbacks.get(executionId);
+    this.rollbacks.delete(executionId);
+    return request;
+  }
+
+  private async recordRound(key: string, stage: string | undefined, wave: number, record: (event: NewEvent) => Promise<void>): Promise<void> {
+    const round = this.rounds.get(key);
+    if (round === undefined || round.recorded) return;
+    round.recorded = true;
+    const passed = round.outcomes.every((o) => o.passed);
     await record({
-      type: 'wave-baking',
+      type: 'health-check',
       ...(stage === undefined ? {} : { stage }),
-      description: `Wave ${bake.wave + 1} (${bake.regions.join(', ')}) deployed; baking ${minutes}m until ${bake.until.toISOString()}`,
-      data: { wave: bake.wave + 1, regions: bake.regions, since: bake.since.toISOString(), until: bake.until.toISOString() },
+      description: `Wave ${wave + 1} health checks ${passed ? 'passed' : 'failed'}: ${round.outcomes.map((o) => `${o.check} (${o.region}) ${o.passed ? 'ok' : 'failed'}: ${o.detail}`).join('; ')}`,
+      data: { wave: wave + 1, passed, at: new Date(round.at).toISOString(), checks: round.outcomes.map((o) => ({ region: o.region, check: o.check, passed: o.passed, detail: o.detail })) },
     });
   }
+
+  private lanes(snapshot: ExecutionSnapshot): { step: LaneStep; stageIndex: number; actions: Array<{ actionIndex: number; runOrder: number }> } | undefined {
+    const { execution } = snapshot;
+    const rollout = execution.definition.rollout;
+    if (rollout === undefined) return undefined;
+    const current = snapshot.stages.find((s) => s.status !== 'Succeeded' && s.status !== 'Skipped');
+    const stage = current === undefined ? undefined : execution.definition.stages[current.index];
+    if (!current || current.status !== 'InProgress' || !stage || !isRolloutStage(rollout, stage)) return undefined;
+    const actions = snapshot.actions.filter((a) => a.stageIndex === current.index).map((a) => ({ actionIndex: a.actionIndex, region: a.region, runOrder: a.runOrder, status: a.status, endedAt: a.endedAt }));
+    const step = laneStep(rollout, actions, this.deps.clock.now(), (wave) => this.passedUntil.get(`${execution.id}/${current.index}/${wave}`));
+    return { step, stageIndex: current.index, actions };
+  }
 }
+

@@ -14,10 +14,10 @@
 import { conditionMet, describeCondition, evaluateDeploymentWindow, evaluateVariableCheck, type RuleOutcome } from '../domain/condition-rules.js';
 import { nextStep } from '../domain/next-step.js';
 import type { ConditionRule, Stage, StageCondition } from '../domain/pipeline.js';
-import type { VariableScope } from '../domain/variables.js';
 import type { Clock } from '../lib/clock.js';
 import type { ExecutionSnapshot } from '../stores/state/records.js';
 import type { Db, NewEvent, StateStore } from '../stores/state/state-store.js';
+import { variableScope } from './variable-scope.js';
 import type { WindowWaits } from './window-waits.js';
 
 export interface RuleCommandResult {
@@ -198,16 +198,6 @@ function latest(times: Array<Date | null>): Date | null {
   return known.length === 0 ? null : new Date(Math.max(...known.map((t) => t.getTime())));
 }
 
-/** The variables a rule sees: Meridian's own and the namespaces of actions that succeeded (as an action's). */
-function variableScope(snapshot: ExecutionSnapshot): VariableScope {
-  const { execution } = snapshot;
-  const scope: VariableScope = { codepipeline: { PipelineExecutionId: execution.id }, variables: execution.context.variables, parameters: execution.context.parameters };
-  for (const record of snapshot.actions) {
-    const namespace = execution.definition.stages[record.stageIndex]?.actions[record.actionIndex]?.namespace;
-    if (namespace && record.status === 'Succeeded') scope[namespace] = record.outputVariables;
-  }
-  return scope;
-}
 
 function toInput(snapshot: ExecutionSnapshot): Parameters<typeof nextStep>[0] {
   return {

@@ -1,0 +1,35 @@
+/**
+ * The health checks of a rollout's bake (`checks:`): an HTTP URL that must answer 2xx within
+ * five seconds, or a shell command that must exit 0, with `${region}` replaced by the region.
+ * Commands run through the same runner as Commands condition rules.
+ */
+import type { RolloutCheck } from '../domain/pipeline.js';
+import type { RuleCommandRunner } from './stage-conditions.js';
+
+export interface CheckOutcome {
+  region: string;
+  check: string;
+  passed: boolean;
+  detail: string;
+}
+
+const HTTP_TIMEOUT_MS = 5000;
+
+export async function runCheck(check: RolloutCheck, region: string, executionId: string, commands: RuleCommandRunner | undefined): Promise<CheckOutcome> {
+  const sub = (text: string): string => text.replaceAll('${region}', region);
+  if (check.kind === 'http') {
+    const url = sub(check.url);
+    try {
+      const response = await fetch(url, { signal: AbortSignal.timeout(HTTP_TIMEOUT_MS) });
+      await response.arrayBuffer();
+      return { region, check: `GET ${url}`, passed: response.ok, detail: `answered ${response.status}` };
+    } catch (thrown) {
+      return { region, check: `GET ${url}`, passed: false, detail: `no answer: ${(thrown as Error).message}` };
+    }
+  }
+  const command = sub(check.command);
+  if (commands === undefined) return { region, check: command, passed: false, detail: 'no command runner in this process' };
+  const result = await commands([command], { executionId, region, timeoutMs: 60_000 });
+  const tail = result.output === '' ? '' : `: ${result.output.split('\n').slice(-2).join(' | ')}`;
+  return { region, check: command, passed: result.exitCode === 0, detail: `exited ${result.exitCode}${tail}` };
+}
