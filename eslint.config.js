@@ -3,7 +3,7 @@ import tseslint from 'typescript-eslint';
 import importX from 'eslint-plugin-import-x';
 
 export default tseslint.config(
-  { ignores: ['dist/**', 'node_modules/**', 'bench/**', 'examples/**', 'bin/**', 'scripts/**', 'test/fixtures/**', 'eslint.config.js', 'web/**'] },
+  { ignores: ['dist/**', 'node_modules/**', 'bench/**', 'examples/**', 'bin/**', 'scripts/**', 'test/fixtures/**', 'eslint.config.js', 'web/vite.config.ts'] },
   js.configs.recommended,
   ...tseslint.configs.recommendedTypeChecked,
   {

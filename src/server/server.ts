@@ -10,6 +10,7 @@ import { errorBody, makeAuthenticator } from './auth.js';
 import type { ServerContext } from './context.js';
 import { ServerMetrics } from './metrics.js';
 import { registerAgentRoutes } from './routes/agents.js';
+import { registerDashboard } from './routes/dashboard.js';
 import { registerExecutionRoutes } from './routes/executions.js';
 import { registerHealthRoutes } from './routes/health.js';
 import { registerLogRoutes } from './routes/logs.js';
@@ -69,7 +70,8 @@ export async function buildServer(context: ServerContext): Promise<BuiltServer> 
   registerTokenRoutes(app, context);
   registerWindowRoutes(app, context);
   await app.register(registerGithubWebhook(context, metrics));
-  await app.ready();
   await app.register(registerAgentRoutes(context));
+  await app.register(registerDashboard(context));
+  await app.ready();
   return { app, metrics, routes };
 }

@@ -68,9 +68,9 @@ describe('API tokens and roles', () => {
     return response.status;
   };
 
-  it('every /api route has a role; only health, metrics and webhooks are public', () => {
+  it('every /api route has a role; only health, metrics, webhooks and the dashboard\'s files are public', () => {
     const publicRoutes = routes.filter((r) => r.role === undefined).map((r) => `${r.method} ${r.url}`);
-    expect(publicRoutes.sort()).toEqual(['GET /healthz', 'GET /metrics', 'POST /webhooks/github/:pipeline']);
+    expect(publicRoutes.sort()).toEqual(['GET /', 'GET /*', 'GET /healthz', 'GET /metrics', 'POST /webhooks/github/:pipeline']);
     expect(routes.filter((r) => r.url.startsWith('/api')).length).toBeGreaterThanOrEqual(14);
   });
 

@@ -1,0 +1,75 @@
+/**
+ * Follow the night, as `meridian plan` computes it (domain/plan-windows.ts: the engine's own
+ * window functions): per region its next window (the first allowed interval that ends after
+ * `at`), when its deploy would start and end (by rollout wave, bake and expected durations,
+ * the fit check included), and, for the chart, its allowed intervals over a 48-hour span.
+ * Pure: the caller passes the instant and the expected durations.
+ */
+import type { Pipeline } from '../../domain/pipeline.js';
+import { followTheNight, planWindow, type PlanWindow } from '../../domain/plan-windows.js';
+import { windowsOfRegion } from '../../domain/region-windows.js';
+import { allowedIntervals } from '../../domain/windows/index.js';
+
+const HOUR = 3_600_000;
+/** The span shown: a little of the past, so "now" is not on the edge, and the rest ahead. */
+export const SPAN = { beforeMs: 4 * HOUR, afterMs: 44 * HOUR };
+
+export interface NightRegion {
+  name: string;
+  timezone: string;
+  windows: Array<{ effect: 'allow' | 'deny'; schedule: string; reason?: string }>;
+  openNow: boolean;
+  window: PlanWindow | null;
+  intervals: PlanWindow[];
+  /** 1-based rollout wave. */
+  wave: number;
+  expectedMs: number;
+  plannedStart: string | null;
+  plannedEnd: string | null;
+  /** Why there is no planned start. */
+  note: string | null;
+}
+
+export interface NightPlan {
+  pipeline: string;
+  at: string;
+  from: string;
+  to: string;
+  windowsConfigured: boolean;
+  /** `disruptive-only`: windows hold only disruptive executions; `always` (or absent): every one. */
+  policy: string;
+  regions: NightRegion[];
+}
+
+export function nightPlan(pipeline: Pipeline, at: Date, durationOf: (stage: string, action: string) => number): NightPlan {
+  const from = new Date(at.getTime() - SPAN.beforeMs);
+  const to = new Date(at.getTime() + SPAN.afterMs);
+  const timeline = new Map(followTheNight(pipeline, at, durationOf).map((entry) => [entry.region, entry]));
+  const regions = pipeline.regions.map((region): NightRegion => {
+    const windows = windowsOfRegion(pipeline, region.name);
+    const window = planWindow(windows, at);
+    const planned = timeline.get(region.name);
+    return {
+      name: region.name,
+      timezone: region.timezone,
+      windows: (region.windows ?? []).map((w) => ({ effect: w.effect, schedule: w.schedule, ...(w.reason === undefined ? {} : { reason: w.reason }) })),
+      openNow: windows.windows.length === 0 || (window !== null && Date.parse(window.opensAt) <= at.getTime()),
+      window,
+      intervals: windows.windows.length === 0 ? [] : allowedIntervals(windows.windows, windows.zone, from, to).map((i) => ({ opensAt: i.opensAt.toISOString(), closesAt: i.closesAt.toISOString() })),
+      wave: planned?.wave ?? 1,
+      expectedMs: planned?.expectedMs ?? 0,
+      plannedStart: planned?.deploy?.startsAt ?? null,
+      plannedEnd: planned?.deploy?.endsAt ?? null,
+      note: planned?.note ?? null,
+    };
+  });
+  return {
+    pipeline: pipeline.name,
+    at: at.toISOString(),
+    from: from.toISOString(),
+    to: to.toISOString(),
+    windowsConfigured: regions.some((r) => r.windows.length > 0),
+    policy: pipeline.windowPolicy ?? 'always',
+    regions,
+  };
+}

@@ -1,0 +1,22 @@
+/** The operator's writes: answer an approval, retry a stage, stop, override a region's window. */
+import { api, encode } from './client';
+
+export function answerApproval(executionId: string, stage: string, action: string, status: 'Approved' | 'Rejected', comment: string) {
+  const body: Record<string, string> = { status, stage };
+  if (comment.trim() !== '') body.comment = comment.trim();
+  return api(`executions/${encode(executionId)}/approvals/${encode(action)}`, { method: 'POST', body });
+}
+
+export function retryStage(executionId: string, retryMode: 'FAILED_ACTIONS' | 'ALL_ACTIONS') {
+  return api(`executions/${encode(executionId)}/retry`, { method: 'POST', body: { retryMode } });
+}
+
+export function stopExecution(executionId: string, abandon: boolean, reason: string) {
+  const body: { abandon: boolean; reason?: string } = { abandon };
+  if (reason.trim() !== '') body.reason = reason.trim();
+  return api(`executions/${encode(executionId)}/stop`, { method: 'POST', body });
+}
+
+export function overrideWindow(executionId: string, region: string, reason: string) {
+  return api(`executions/${encode(executionId)}/windows/${encode(region)}/override`, { method: 'POST', body: { reason: reason.trim() } });
+}
