@@ -126,6 +126,7 @@ export class Engine {
         continue;
       }
       const decided = this.waves.decide(snapshot, nextStep(toStepInput(snapshot)));
+      await this.waves.flush(snapshot, record);
       if (decided.kind === 'bake') {
         await this.waves.announce(snapshot, decided, record);
         return queued;

@@ -104,7 +104,16 @@ export class RolloutWaves {
     }
   }
 
-  /** Records, once per wave, that it deployed and bakes, and each round of its checks. */
+  /** Records the rounds of checks that ran since the last transaction (the last one may have ended a bake). */
+  async flush(snapshot: ExecutionSnapshot, record: (event: NewEvent) => Promise<void>): Promise<void> {
+    const prefix = `${snapshot.execution.id}/`;
+    for (const key of [...this.rounds.keys()].filter((k) => k.startsWith(prefix))) {
+      const [, stageIndex, wave] = key.split('/');
+      await this.recordRound(key, snapshot.stages[Number(stageIndex)]?.name, Number(wave), record);
+    }
+  }
+
+  /** Records, once per wave, that it deployed and bakes. */
   async announce(snapshot: ExecutionSnapshot, bake: LaneDecision & { kind: 'bake' }, record: (event: NewEvent) => Promise<void>): Promise<void> {
     const key = `${snapshot.execution.id}/${bake.stageIndex}/${bake.wave}`;
     const stage = snapshot.stages[bake.stageIndex]?.name;
@@ -117,7 +126,6 @@ export class RolloutWaves {
         data: { wave: bake.wave + 1, regions: bake.regions, since: bake.since.toISOString(), until: bake.until.toISOString() },
       });
     }
-    await this.recordRound(key, stage, bake.wave, record);
   }
 
   /** A failed round: the stage fails, and the rollback the policy asks for is noted for after the commit. */
@@ -126,7 +134,6 @@ export class RolloutWaves {
     const rollout = execution.definition.rollout;
     const key = `${execution.id}/${failed.stageIndex}/${failed.wave}`;
     const stage = snapshot.stages[failed.stageIndex]?.name;
-    await this.recordRound(key, stage, failed.wave, record);
     const failing = [...new Set(failed.failures.map((f) => f.region))];
     const waves = rollout?.waves ?? [];
     const policy = rollout?.rollback ?? 'region';

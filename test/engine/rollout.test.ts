@@ -1,5 +1,6 @@
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import { runRuleCommands } from '../../src/agent/rule-commands.js';
 import type { Action, Pipeline, Rollout } from '../../src/domain/pipeline.js';
 import { Engine } from '../../src/engine/engine.js';
 import { openSqlite } from '../../src/stores/state/sqlite/open-sqlite.js';
@@ -38,7 +39,7 @@ async function start(rollout: Rollout, clock: FakeClock) {
   const db = await openSqlite(path.join(tempDir(), 'state'));
   closers.push(() => db.destroy());
   const store = new StateStore(db);
-  const engine = new Engine({ store, clock, owner: 'test-host:1:waves' });
+  const engine = new Engine({ store, clock, owner: 'test-host:1:waves', ruleCommands: runRuleCommands });
   const id = await engine.start(pipeline(rollout), { type: 'cli' }, { parameters: {}, variables: {}, sourceOverrides: {}, stores: {} });
   const queued = async () => (await store.jobs(db, id, 'queued')).map((j) => (store.getAction(db, j).then((a) => a.name))).reduce(async (acc, name) => [...(await acc), await name], Promise.resolve([] as string[]));
   const finish = async (name: string) => {
@@ -102,5 +103,38 @@ describe('rollout waves', () => {
     expect(await run.status()).toBe('Failed');
     const actions = (await run.store.snapshot(run.store.db, run.id)).actions;
     expect(actions.filter((a) => a.region === 'us-east-1').map((a) => a.status)).toEqual(['Skipped', 'Skipped']);
+  });
+
+  it('runs the checks when a bake starts and again at its end, and moves on only when the last round passed', async () => {
+    const clock = fakeClock('2026-11-30T10:00:00.000Z');
+    const marker = path.join(tempDir(), 'healthy');
+    const run = await start({ waves: [['ap-southeast-2'], ['eu-west-1', 'us-east-1']], bakeMs: 30 * 60_000, checks: [{ kind: 'command', command: `test "\${region}" = ap-southeast-2 -o -f ${marker}` }], rollback: 'region' }, clock);
+    await run.finish('ap-southeast-2-infra');
+    await run.finish('ap-southeast-2-activate');
+    await run.engine.advance(run.id);
+    clock.set('2026-11-30T10:30:00.000Z');
+    await run.engine.advance(run.id);
+    expect(await run.queued()).toEqual(['eu-west-1-infra', 'us-east-1-infra']);
+    const rounds = (await run.store.events(run.store.db, run.id)).filter((e) => e.type === 'health-check');
+    expect(rounds.map((e) => [e.data?.at, e.data?.passed])).toEqual([
+      ['2026-11-30T10:00:00.000Z', true],
+      ['2026-11-30T10:30:00.000Z', true],
+    ]);
+  });
+
+  it('a failed check fails the stage and asks for a rollback of the failing region (nothing to roll back without releases)', async () => {
+    const clock = fakeClock('2026-11-30T10:00:00.000Z');
+    const run = await start({ waves: [['ap-southeast-2'], ['eu-west-1', 'us-east-1']], bakeMs: 30 * 60_000, checks: [{ kind: 'command', command: 'test "${region}" != us-east-1' }], rollback: 'region' }, clock);
+    await run.finish('ap-southeast-2-infra');
+    await run.finish('ap-southeast-2-activate');
+    clock.set('2026-11-30T10:30:00.000Z');
+    await run.engine.advance(run.id);
+    await run.engine.advance(run.id);
+    for (const name of ['eu-west-1-infra', 'us-east-1-infra', 'eu-west-1-activate', 'us-east-1-activate']) await run.finish(name);
+    await run.engine.advance(run.id);
+    expect(await run.status()).toBe('Failed');
+    const events = await run.store.events(run.store.db, run.id);
+    expect(events.find((e) => e.type === 'stage-finished')?.description).toContain('health check failed during the bake of wave 2: test "us-east-1" != us-east-1 in us-east-1: exited 1; rolling back us-east-1 (rollback: region)');
+    expect(events.find((e) => e.type === 'rollback-started')?.description).toBe('Nothing rolled back: no earlier release to go back to in us-east-1');
   });
 });
