@@ -45,6 +45,20 @@ describe('approvals and roles in the dashboard', () => {
     await page.context().close();
   });
 
+  it('fits a phone in dark mode: no sideways scrolling, each action card under its region', async () => {
+    const { page, pageErrors } = await signIn(browser, fixture.served.url, fixture.tokens.viewer, { hash: `#/executions/${executionId}`, viewport: { width: 390, height: 844 }, colorScheme: 'dark' });
+    await page.getByTestId('action-ok-to-ship').waitFor();
+    expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
+    const background = await page.evaluate(() => getComputedStyle(document.body).backgroundColor);
+    const [r = 255, g = 255, b = 255] = background.match(/\d+/g)?.map(Number) ?? [];
+    expect(r + g + b).toBeLessThan(120);
+    // The grid's region column headers are hidden on a phone; each cell says its region instead.
+    expect(await page.getByTestId('stage-Gate').innerText()).toContain('eu-west-1');
+    expect(await page.locator('.stage__region').first().isVisible()).toBe(false);
+    expect(pageErrors).toEqual([]);
+    await page.context().close();
+  });
+
   it('an operator approves the waiting action with a comment and watches the execution finish', async () => {
     const { page, pageErrors } = await signIn(browser, fixture.served.url, fixture.tokens.operator, { hash: `#/executions/${executionId}` });
     // With the keyboard only: type the comment, Tab to Approve, press Enter.
