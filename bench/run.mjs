@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // Meridian's benchmarks, against the compiled CLI (bin/meridian.js; `npm run build` first).
 //
-//   npm run bench [-- --runs N] [-- --only a,b,c,d,e,f,g,h,i] [-- --keep]
+//   npm run bench [-- --runs N] [-- --only a,b,c,d,e,f,g,h,i,j] [-- --keep]
 //
 // (a) the example's shape: 1 source, 1 build, 9 deploy actions in 3 runOrders of 3, all
 //     no-op Commands, against a bash script running the same 11 no-ops in the same waves;
@@ -14,7 +14,9 @@
 // (f) and (g), in release.mjs: the example's release deploy to three local regions against
 //     the same steps in bash, and a 50 MB release uploaded over SSH against `scp -r`;
 // (h) and (i), in webhooks.mjs: a webhook delivery to the first action started (p50, p99)
-//     against a bare HMAC-checking server, and 500 signed deliveries in 10 s accounted for.
+//     against a bare HMAC-checking server, and 500 signed deliveries in 10 s accounted for;
+// (j), in dispatch.mjs: no-op action dispatch on SQLite and on PostgreSQL with 1, 2 and 4
+//     remote agents, beside graphile-worker's jobs/s on the same PostgreSQL server.
 //
 // Each run gets a fresh --state-dir; the source is a fresh git repository in a temp folder.
 // Prints a Markdown table and writes it to bench/results.md. Shared helpers are in lib.mjs.
@@ -47,13 +49,14 @@ import {
   writeRandomFile,
 } from './lib.mjs';
 import { benchReleaseDeploy, benchSshUpload } from './release.mjs';
+import { benchDispatch } from './dispatch.mjs';
 import { benchWebhookFlood, benchWebhookLatency } from './webhooks.mjs';
 
 const RESULTS = path.join(ROOT, 'bench', 'results.md');
 /** Starts the line of bench/results.md naming the run that measured rows this run left out. */
 const EARLIER = 'Kept from an earlier run, as `--only` left them out:';
 const BIG_MB = 100;
-const BENCHES = ['a', 'b', 'c', 'd', 'e', 'f', 'g', 'h', 'i'];
+const BENCHES = ['a', 'b', 'c', 'd', 'e', 'f', 'g', 'h', 'i', 'j'];
 
 const options = parseArgs(process.argv.slice(2));
 // (d) and (e): a buildspec of 200 commands; a cache of 200 folders × 100 files.
@@ -89,6 +92,7 @@ if (options.only.has('g')) await benchSshUpload(bench);
 // 200 deliveries are already 200 samples: one run; the flood is one run by its nature.
 if (options.only.has('h')) rows.push(...(await benchWebhookLatency({ runs: 1, log })));
 if (options.only.has('i')) rows.push(...(await benchWebhookFlood({ log })));
+if (options.only.has('j')) await benchDispatch(bench);
 report();
 
 // ---------------------------------------------------------------- (a) the example's shape
