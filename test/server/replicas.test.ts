@@ -75,12 +75,13 @@ ${['a', 'b', 'c'].map((name) => `      - { name: ${name}, uses: commands, inputs
     const { args } = await setup(['sleep 2']);
     const doomed = await startServe(args);
     servers.push(doomed);
-    const survivor = await startServe(args);
-    servers.push(survivor);
-    // Only the doomed replica's agent should hold the jobs: start there and kill it mid-action.
+    // The doomed replica alone holds the execution and its jobs when it dies mid-action.
     const { executionId } = (await doomed.api<{ executionId: string }>('POST', '/api/pipelines/shared/executions', {})).body;
     await eventually(async () => (await doomed.api<Summary>('GET', `/api/executions/${executionId}`)).body.stages[1]?.actions.some((a) => a.status === 'InProgress'), 30_000, 'Build to start');
     await doomed.stop('SIGKILL');
+    // Its heartbeat is still fresh when the survivor starts: it adopts once the heartbeat is stale.
+    const survivor = await startServe(args);
+    servers.push(survivor);
     const summary = await ended(survivor, executionId, 60_000);
     expect(summary.status).toBe('Succeeded');
     const events = (await survivor.api<Array<{ description: string }>>('GET', `/api/executions/${executionId}/events`)).body.map((e) => e.description);
