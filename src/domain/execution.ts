@@ -78,6 +78,8 @@ export interface ExecutionSummary {
       error: ActionError | null;
       /** Present when the action produced test reports (CodeBuild `reports:`). */
       reports?: TestReport[];
+      /** Present while Waiting: why, and when its region's window opens (null: not within a year, or not a window). */
+      waiting?: { reason: string; opensAt: string | null };
     }>;
   }>;
 }

@@ -27,6 +27,7 @@ export function toSummary(snapshot: ExecutionSnapshot): ExecutionSummary {
           outputVariables: action.outputVariables,
           error: action.error,
           ...(action.reports.length > 0 ? { reports: action.reports } : {}),
+          ...(action.status === 'Waiting' && action.waitingReason !== null ? { waiting: { reason: action.waitingReason, opensAt: action.opensAt } } : {}),
         })),
     })),
   };

@@ -57,6 +57,8 @@ describe('meridian windows override', () => {
       return actions.length === 2 && actions.every((a) => a.status === 'Waiting') ? actions : undefined;
     }, 30_000, 'both regions to wait');
     expect(waiting.map((a) => a.name)).toEqual(['eu-west-1-deploy', 'us-east-1-deploy']);
+    // The summary says why an action waits; this window (2030) does not open within a year.
+    expect((waiting[0] as unknown as { waiting: unknown }).waiting).toEqual({ reason: 'window: outside 2030-01-01 to 2030-01-02; no window opens within a year', opensAt: null });
 
     const refused = await served.api('POST', `/api/executions/${id}/windows/eu-west-1/override`, {}, operator);
     expect(refused.status).toBe(400);

@@ -1,0 +1,42 @@
+/**
+ * `meridian run --clock-start --clock-speed`: a whole night of windows in a few seconds. Three
+ * regions open ten minutes apart on a clock running 600 times faster; each region's deploy
+ * starts as its window opens (the runner's timer follows the clock), in that order.
+ */
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { runCli } from '../helpers/cli.js';
+import { makeRepo } from '../helpers/git-repo.js';
+import { tempDir, writeFiles } from '../helpers/temp.js';
+
+const definition = (repo: string): string => `pipeline: night
+regions:
+  first:  { windows: { allow: "daily 10:00-11:00" } }
+  second: { windows: { allow: "daily 10:10-11:00" } }
+  third:  { windows: { allow: "daily 10:20-11:00" } }
+sources:
+  src: { git: ${repo} }
+stages:
+  - name: Deploy
+    forEach: region
+    actions:
+      - { name: "\${region}-deploy", uses: commands, commands: ["echo \${region}"] }
+`;
+
+describe('run on a fast clock', () => {
+  it('starts each region when its window opens on the clock, in order', async () => {
+    const dir = tempDir();
+    writeFiles(dir, { 'meridian.yaml': definition(makeRepo({ 'README.md': 'night' })) });
+    const stateDir = path.join(dir, 'state');
+    const result = await runCli(['run', '-f', path.join(dir, 'meridian.yaml'), '--state-dir', stateDir, '--clock-start', '2026-11-30T09:30:00Z', '--clock-speed', '600', '--json']);
+    expect(result.code, result.stderr).toBe(0);
+    const summary = JSON.parse(result.stdout) as { stages: Array<{ actions: Array<{ name: string; startedAt: string }> }> };
+    const started = Object.fromEntries(summary.stages[1]!.actions.map((a) => [a.name, Date.parse(a.startedAt)]));
+    const opens = { 'first-deploy': '2026-11-30T10:00:00Z', 'second-deploy': '2026-11-30T10:10:00Z', 'third-deploy': '2026-11-30T10:20:00Z' };
+    for (const [name, at] of Object.entries(opens)) {
+      const lateMs = (started[name] ?? 0) - Date.parse(at);
+      expect(lateMs, `${name} started ${lateMs} ms after its window opened`).toBeGreaterThanOrEqual(0);
+      expect(lateMs, `${name} started ${lateMs} ms after its window opened`).toBeLessThan(3 * 60_000);
+    }
+  });
+});
