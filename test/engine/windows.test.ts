@@ -148,6 +148,33 @@ describe('actions wait for their region\'s window', () => {
   });
 });
 
+describe('DST in the engine', () => {
+  it('New York: a window starting in the skipped hour opens at the jump; Sydney: the fall-back night has five hours', async () => {
+    const clock = fakeClock('2026-03-07T12:00:00.000Z');
+    const { engine, store } = await open(path.join(tempDir(), 'state'), clock);
+    const regions = [nightly('eu-west-1', 'UTC', 'daily 00:00-24:00'), nightly('us-east-1', 'America/New_York', 'Sun 02:30-04:00')];
+    const id = await engine.start(followTheNight({ regions }, [deploy('us-east-1')]), { type: 'cli' }, context);
+    await runSource(engine, store, id);
+    // 2026-03-08 02:00 EST jumps to 03:00 EDT: 02:30 does not exist, the window opens at 07:00Z.
+    expect((await store.snapshot(store.db, id)).actions[1]?.opensAt).toBe('2026-03-08T07:00:00.000Z');
+    clock.set('2026-03-08T07:00:00.000Z');
+    await engine.advance(id);
+    const started = (await store.events(store.db, id)).find((e) => e.type === 'action-started' && e.action === 'us-east-1-deploy');
+    expect(started?.description).toBe('us-east-1-deploy (us-east-1) started: its window is open until 2026-03-08T08:00:00.000Z');
+
+    const sydney = [nightly('eu-west-1', 'UTC', 'daily 00:00-24:00'), nightly('ap-southeast-2', 'Australia/Sydney')];
+    clock.set('2026-04-04T12:00:00.000Z');
+    const second = await engine.start(followTheNight({ regions: sydney }, [deploy('ap-southeast-2', { expectedDurationMs: 4.5 * 3_600_000 })]), { type: 'cli' }, context);
+    await runSource(engine, store, second);
+    // 2026-04-05 03:00 AEDT falls back to 02:00 AEST: 01:00-05:00 lasts five hours, so 4h30 fits that night.
+    expect((await store.snapshot(store.db, second)).actions[1]?.opensAt).toBe('2026-04-04T14:00:00.000Z');
+    clock.set('2026-04-04T14:00:00.000Z');
+    await engine.advance(second);
+    const night = (await store.events(store.db, second)).find((e) => e.type === 'action-started' && e.action === 'ap-southeast-2-deploy');
+    expect(night?.description).toBe('ap-southeast-2-deploy (ap-southeast-2) started: its window is open until 2026-04-04T19:00:00.000Z');
+  });
+});
+
 describe('the fit check', () => {
   it('holds an action whose declared duration does not fit the rest of the window, for the next one that fits', async () => {
     const clock = fakeClock('2026-11-02T01:10:00.000Z'); // Monday
