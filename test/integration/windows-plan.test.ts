@@ -100,6 +100,37 @@ describe('plan --json and the engine', () => {
     expect(result.stdout).toMatch(/\n {2}eu-west-1 +·{12}▓████·{19}/);
   });
 
+  it('a CodePipeline stage with a DeploymentWindow rule gets that window in plan --json', async () => {
+    const dir = tempDir();
+    writeFiles(dir, {
+      'template.yaml': `Resources:
+  Shop:
+    Type: AWS::CodePipeline::Pipeline
+    Properties:
+      PipelineType: V2
+      ArtifactStore: { Type: S3, Location: shop-artifacts }
+      Stages:
+        - Name: Source
+          Actions:
+            - Name: app
+              ActionTypeId: { Category: Source, Owner: AWS, Provider: CodeStarSourceConnection, Version: 1 }
+              Configuration: { ConnectionArn: 'arn:aws:codestar-connections:eu-west-1:1:connection/1', FullRepositoryId: acme/shop, BranchName: main }
+              OutputArtifacts: [{ Name: app }]
+        - Name: Deploy
+          BeforeEntry:
+            Conditions:
+              - Result: WAIT
+                Rules: [{ Name: night, RuleTypeId: { Category: Rule, Owner: AWS, Provider: DeploymentWindow, Version: 1 }, Configuration: { Cron: "0 0 1-4 ? * MON-FRI *", TimeZone: America/New_York } }]
+          Actions: [{ Name: deploy, ActionTypeId: { Category: Compute, Owner: AWS, Provider: Commands, Version: 1 }, Commands: ["true"], InputArtifacts: [{ Name: app }] }]
+`,
+    });
+    const result = await runCli(['plan', '-f', path.join(dir, 'template.yaml'), '--at', '2026-11-27T12:00:00Z', '--json', '--state-dir', path.join(dir, 'nothing')]);
+    expect(result.code, result.stderr).toBe(0);
+    const plan = JSON.parse(result.stdout) as Plan;
+    // Hours 1-4 whole, Mon-Fri in New York (EST, UTC-5): the next is Monday 2026-11-30 01:00-05:00 EST.
+    expect(plan.stages.map((s) => s.window)).toEqual([null, { opensAt: '2026-11-30T06:00:00.000Z', closesAt: '2026-11-30T10:00:00.000Z' }]);
+  });
+
   it('validate warns, without failing, about windows that never occur, a bake that cannot fit, and a wave never open together', async () => {
     const dir = tempDir();
     writeFiles(dir, {
