@@ -1,24 +1,29 @@
 /**
  * What a token may do shows in the page: an operator approves a waiting manual approval with
- * a comment, with the keyboard alone (recorded with the token's name, shown in the events); a viewer sees the same
- * execution and pipelines without a single action button, and the API refuses it anyway.
+ * a comment, with the keyboard alone (recorded with the token's name, shown in the events),
+ * and retries a failed stage after reading what failed and the end of its log; a viewer sees
+ * the same executions and pipelines without a single action button, and the API refuses it
+ * anyway.
  */
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchBrowser, signIn } from '../helpers/browser.js';
 import { eventually } from '../helpers/cli.js';
-import type { Summary } from '../helpers/serve.js';
+import { ended, type Summary } from '../helpers/serve.js';
 import { startFixture, type Fixture } from './fixture.js';
 
 describe('approvals and roles in the dashboard', () => {
   let fixture: Fixture;
   let browser: Browser;
   let executionId: string;
+  let failedId: string;
 
   beforeAll(async () => {
     [fixture, browser] = await Promise.all([startFixture(), launchBrowser()]);
     const started = await fixture.served.api<{ executionId: string }>('POST', '/api/pipelines/gated/executions', {});
     executionId = started.body.executionId;
+    failedId = (await fixture.served.api<{ executionId: string }>('POST', '/api/pipelines/flaky/executions', {})).body.executionId;
+    await ended(fixture.served, failedId);
     await eventually(async () => (await fixture.served.api<Summary>('GET', `/api/executions/${executionId}`)).body.stages[1]?.actions[0]?.status === 'Waiting', 30_000, 'the approval to wait');
   });
   afterAll(async () => {
@@ -38,9 +43,28 @@ describe('approvals and roles in the dashboard', () => {
     for (const name of ['Approve', 'Reject', 'Stop', 'Stop and abandon', 'Retry failed stage', 'Override window…', 'Start execution']) {
       expect(await page.getByRole('button', { name, exact: true }).count(), name).toBe(0);
     }
+    await page.goto(`${fixture.served.url}/#/executions/${failedId}`);
+    await expect.poll(() => page.getByTestId('execution-status').getAttribute('data-status')).toBe('Failed');
+    await page.getByTestId('failure-panel').waitFor();
+    expect(await page.getByRole('button', { name: 'Retry failed stage' }).count()).toBe(0);
     // The page only hides what the API refuses.
     const refused = await fixture.served.api('POST', `/api/executions/${executionId}/approvals/ok-to-ship`, { status: 'Approved' }, fixture.tokens.viewer);
     expect(refused.status).toBe(403);
+    expect(pageErrors).toEqual([]);
+    await page.context().close();
+  });
+
+  it('an operator reads what failed, with the end of its log, and retries the failed stage', async () => {
+    const { page, pageErrors } = await signIn(browser, fixture.served.url, fixture.tokens.operator, { hash: `#/executions/${failedId}` });
+    const panel = page.getByTestId('failure-panel');
+    await expect.poll(() => panel.textContent()).toContain('migration failed: lock held');
+    expect(await panel.textContent()).toContain('migrate');
+    expect(await panel.textContent()).toContain('checking the schema');
+    await page.getByRole('button', { name: 'Retry failed stage' }).click();
+    await expect.poll(() => page.getByTestId('execution-status').getAttribute('data-status'), { timeout: 30_000 }).toBe('Succeeded');
+    expect(await page.getByTestId('action-migrate').textContent()).toContain('attempt 2');
+    await expect.poll(() => page.getByTestId('events').textContent()).toContain('retried');
+    expect(await page.getByTestId('failure-panel').count()).toBe(0);
     expect(pageErrors).toEqual([]);
     await page.context().close();
   });

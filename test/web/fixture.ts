@@ -2,7 +2,8 @@
  * A real `meridian serve` for the browser tests: a git repository, three pipelines (shop:
  * build then deploy to two regions, colours and a masked secret in its log; gated: a manual
  * approval in front of the deploy; nightly: one region always open, one whose window opens
- * in a few hours), and viewer and operator tokens made through the API.
+ * in a few hours; flaky: fails once, then succeeds on retry), and viewer and operator tokens
+ * made through the API.
  */
 import path from 'node:path';
 import { expect } from 'vitest';
@@ -74,17 +75,35 @@ stages:
       - { name: "\${region}-deploy", uses: commands, inputs: [src], commands: ['echo deployed'] }
 `;
 
+/** Its first attempt fails (red in the log), every later one succeeds: the marker file remembers. */
+const flaky = (repo: string, marker: string): string => `pipeline: flaky
+regions:
+  eu-west-1: { timezone: Europe/Dublin }
+sources:
+  src: { git: ${repo} }
+stages:
+  - name: Deploy
+    actions:
+      - name: migrate
+        uses: commands
+        inputs: [src]
+        commands:
+          - 'echo checking the schema'
+          - 'if [ ! -f ${marker} ]; then touch ${marker}; printf "\\033[31mmigration failed: lock held\\033[0m\\n"; exit 3; fi'
+          - 'echo migrated'
+`;
+
 export async function startFixture(): Promise<Fixture> {
   await ensureWebBuilt();
   const dir = tempDir('meridian-web-');
   const repo = makeRepo({ 'README.md': 'shop\n' });
   // A window that is closed now and opens three hours from now (UTC), every day.
   const windowHour = (new Date().getUTCHours() + 3) % 24;
-  writeFiles(dir, { 'shop.yaml': shop(repo), 'gated.yaml': gated(repo), 'nightly.yaml': nightly(repo, windowHour) });
+  writeFiles(dir, { 'shop.yaml': shop(repo), 'gated.yaml': gated(repo), 'nightly.yaml': nightly(repo, windowHour), 'flaky.yaml': flaky(repo, path.join(dir, 'flaky-marker')) });
   const stateDir = path.join(dir, 'state');
   const secret = await runCli(['secrets', 'put', 'shop-api', JSON.stringify({ key: SECRET }), '--state-dir', stateDir]);
   expect(secret.code, secret.stderr).toBe(0);
-  const served = await startServe(['-f', path.join(dir, 'shop.yaml'), '-f', path.join(dir, 'gated.yaml'), '-f', path.join(dir, 'nightly.yaml'), '--state-dir', stateDir]);
+  const served = await startServe(['-f', path.join(dir, 'shop.yaml'), '-f', path.join(dir, 'gated.yaml'), '-f', path.join(dir, 'nightly.yaml'), '-f', path.join(dir, 'flaky.yaml'), '--state-dir', stateDir]);
   // Tokens made through the API with the admin token (quicker than a CLI process each).
   const tokens = { admin: ADMIN_TOKEN, operator: await makeToken(served, 'operator', 'release-manager'), viewer: await makeToken(served, 'viewer', 'onlooker') };
   return { served, stateDir, tokens, windowHour };

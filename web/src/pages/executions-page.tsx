@@ -66,23 +66,18 @@ export function ExecutionsPage({ pipeline, status }: { pipeline: string | null; 
             const execution = rows[item.index];
             if (!execution) return null;
             return (
-              <a
-                key={execution.executionId}
-                role="listitem"
-                className="list-row"
-                href={href({ page: 'execution', id: execution.executionId, action: null })}
-                style={{ transform: `translateY(${item.start}px)`, height: ROW_HEIGHT }}
-                data-index={item.index}
-              >
-                <StatusBadge status={execution.status} />
-                <span className="mono">{shortId(execution.executionId)}</span>
-                <span>{execution.pipeline}</span>
-                <span className="muted small grow ellipsis">{execution.trigger.detail ?? execution.trigger.type}</span>
-                <time className="small" title={formatInstant(execution.startedAt)}>
-                  {relativeTime(execution.startedAt, now)}
-                </time>
-                <span className="small mono">{durationBetween(execution.startedAt, execution.endedAt, now)}</span>
-              </a>
+              <div key={execution.executionId} role="listitem" className="list-item" style={{ transform: `translateY(${item.start}px)`, height: ROW_HEIGHT }} data-index={item.index}>
+                <a className="list-row" href={href({ page: 'execution', id: execution.executionId, action: null })}>
+                  <StatusBadge status={execution.status} />
+                  <span className="mono">{shortId(execution.executionId)}</span>
+                  <span>{execution.pipeline}</span>
+                  <span className="muted small grow ellipsis">{execution.trigger.detail ?? execution.trigger.type}</span>
+                  <time className="small" title={formatInstant(execution.startedAt)}>
+                    {relativeTime(execution.startedAt, now)}
+                  </time>
+                  <span className="small mono">{durationBetween(execution.startedAt, execution.endedAt, now)}</span>
+                </a>
+              </div>
             );
           })}
         </div>
