@@ -5,6 +5,9 @@
  */
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { loadDefinition } from '../../src/definition/load-definition.js';
+import { windowsOfRegion } from '../../src/domain/region-windows.js';
+import { isOpen } from '../../src/domain/windows/index.js';
 import { runCli } from '../helpers/cli.js';
 import { makeRepo } from '../helpers/git-repo.js';
 import { tempDir, writeFiles } from '../helpers/temp.js';
@@ -37,6 +40,21 @@ describe('run on a fast clock', () => {
       const lateMs = (started[name] ?? 0) - Date.parse(at);
       expect(lateMs, `${name} started ${lateMs} ms after its window opened`).toBeGreaterThanOrEqual(0);
       expect(lateMs, `${name} started ${lateMs} ms after its window opened`).toBeLessThan(3 * 60_000);
+    }
+  });
+
+  it('examples/follow-the-night rolls out wave by wave, each region inside its own window, in about twenty seconds', async () => {
+    const stateDir = path.join(tempDir(), 'state');
+    const result = await runCli(['run', '-f', 'examples/follow-the-night/meridian.yaml', '--state-dir', stateDir, '--clock-start', '2026-11-29T12:00:00Z', '--clock-speed', '3600', '--json']);
+    expect(result.code, result.stderr).toBe(0);
+    const summary = JSON.parse(result.stdout) as { stages: Array<{ actions: Array<{ name: string; region: string; startedAt: string; endedAt: string }> }> };
+    const migrate = summary.stages[1]!.actions.filter((a) => a.name.endsWith('-migrate'));
+    expect([...migrate].sort((a, b) => a.startedAt.localeCompare(b.startedAt)).map((a) => a.region)).toEqual(['ap-southeast-2', 'eu-west-1', 'us-east-1']);
+    // Each started inside its region's window (on a slow machine a region may miss a night and take the next).
+    const pipeline = await loadDefinition(path.resolve('examples/follow-the-night/meridian.yaml'));
+    for (const action of summary.stages[1]!.actions) {
+      const { windows, zone } = windowsOfRegion(pipeline, action.region);
+      expect(isOpen(windows, zone, new Date(action.startedAt)), `${action.name} started at ${action.startedAt}`).toBe(true);
     }
   });
 });
