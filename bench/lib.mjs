@@ -5,6 +5,7 @@
 // adds to, and a way to undo what it started should the run stop half-way).
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import YAML from 'yaml';
@@ -147,6 +148,18 @@ export function folderBytes(dir) {
     if (entry.isFile()) total += statSync(path.join(entry.parentPath ?? entry.path, entry.name)).size;
   }
   return total;
+}
+
+/** A loopback port nothing listens on right now. */
+export function freePort() {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address();
+      server.close(() => resolve(port));
+    });
+  });
 }
 
 // ---------------------------------------------------------------- small helpers

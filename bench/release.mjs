@@ -9,7 +9,7 @@
 // (g) a 50 MB release prepared over SSH on a throwaway loopback sshd against `scp -r` of
 //     the same folder to the same sshd.
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import {
   actionLog,
@@ -17,6 +17,7 @@ import {
   fail,
   fmt,
   folderBytes,
+  freePort,
   freshStateDir,
   log,
   MB,
@@ -59,9 +60,11 @@ export async function benchReleaseDeploy(bench) {
   const waves = { 1: [], 2: [], 3: [] };
   const whole = [];
   const bash = [];
+  const bashWaves = { 1: [], 2: [], 3: [] };
   for (let i = 0; i < bench.runs; i++) {
     const stateDir = freshStateDir(bench, 'f', i);
     started.add(stateDir);
+    await givePorts(stateDir);
     const { ms, summary } = await runMeridian(bench, path.join(EXAMPLE, 'meridian.yaml'), stateDir, { source });
     expectActions(summary, 11);
     await expectAnswering(summary);
@@ -72,11 +75,17 @@ export async function benchReleaseDeploy(bench) {
 
     const bashDir = path.join(bench.work, `bash-f-${i}`);
     started.add(bashDir);
+    await givePorts(bashDir);
     bash.push(timeCommand('bash', [script, bashDir, packages, RELEASE_ID, copy]));
+    readFileSync(path.join(bashDir, 'waves'), 'utf8')
+      .trim()
+      .split('\n')
+      .forEach((line, index) => bashWaves[index + 1].push(Number(line.split(' ')[1])));
     stopServices(bashDir);
     rmSync(stateDir, { recursive: true, force: true });
     rmSync(bashDir, { recursive: true, force: true });
-    log(`  run ${i + 1}: Deploy stage ${fmt(meridian.at(-1))} ms (waves ${[1, 2, 3].map((o) => fmt(waves[o].at(-1))).join(' / ')} ms), bash ${fmt(bash.at(-1))} ms`);
+    const last = (series) => [1, 2, 3].map((o) => fmt(series[o].at(-1))).join(' / ');
+    log(`  run ${i + 1}: Deploy stage ${fmt(meridian.at(-1))} ms (waves ${last(waves)} ms), bash ${fmt(bash.at(-1))} ms (${last(bashWaves)} ms)`);
   }
   const m = median(meridian);
   const b = median(bash);
@@ -90,9 +99,13 @@ export async function benchReleaseDeploy(bench) {
   });
   bench.notes.push(
     `(f) \`meridian run -f examples/service-x/meridian.yaml\` on a copy made by make-repo.sh; the row is its Deploy stage, from the first action's start to the last one's end in the execution summary ` +
-      `(infrastructure / prepare / activate waves ${[1, 2, 3].map((o) => fmt(median(waves[o]))).join(' / ')} ms), which leaves out the source and the build (tests, packaging: the whole run took ${fmt(median(whole))} ms). ` +
-      'The bash script runs, per region and in the same three waves, infra.sh, a copy of the prebuilt package into releases/<id> with the shared logs link, the switch of `current`, `bin/service.sh restart` and a curl of /health until it names the release. Every service is stopped with scripts/stop.sh after each run.',
+      `(infrastructure / prepare / activate waves ${medians(waves)} ms; bash ${medians(bashWaves)} ms), which leaves out the source and the build (tests, packaging: the whole run took ${fmt(median(whole))} ms). ` +
+      'Both sides get free ports for the three services up front (in shared/service.env, where infra.sh keeps a region\'s port), so that another copy of the example on this machine cannot take 8101-8103 meanwhile. The bash script runs, per region and in the same three waves, infra.sh, a copy of the prebuilt package into releases/<id> with the shared logs link, the switch of `current`, `bin/service.sh restart` and a curl of /health until it names the release. Every service is stopped with scripts/stop.sh after each run.',
   );
+}
+
+function medians(series) {
+  return [1, 2, 3].map((order) => fmt(median(series[order]))).join(' / ');
 }
 
 /** The same steps as the example's Deploy stage, in bash, in the same three waves. */
@@ -139,9 +152,16 @@ activate() {
   return 1
 }
 
-wave infrastructure
-wave prepare
-wave activate
+# Each wave's time, in ms, for the benchmark's notes.
+timed() {
+  local start=$EPOCHREALTIME
+  wave "$1"
+  echo "$1 $(( (\${EPOCHREALTIME/./} - \${start/./}) / 1000 ))" >> "$MERIDIAN_STATE_DIR/waves"
+}
+
+timed infrastructure
+timed prepare
+timed activate
 `,
   );
   return file;
@@ -155,6 +175,19 @@ async function expectAnswering(summary) {
   for (const url of urls) {
     const body = await fetch(`${url}/health`).then((response) => response.text());
     if (!body.includes(releaseId)) fail(`${url}/health does not name ${releaseId}: ${body}`);
+  }
+}
+
+/**
+ * The regions' ports, written where infra.sh keeps them across releases: free ports, where
+ * infra.sh would take 8101-8103 whenever they are free, which another copy of the example
+ * running on this machine may take as well between infra.sh and the service's start.
+ */
+async function givePorts(stateDir) {
+  for (const region of Object.keys(REGIONS)) {
+    const shared = path.join(stateDir, 'deploy', region, 'shared');
+    mkdirSync(shared, { recursive: true });
+    writeFileSync(path.join(shared, 'service.env'), `SERVICE_REGION=${region}\nPORT=${await freePort()}\n`);
   }
 }
 

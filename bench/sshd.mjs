@@ -4,8 +4,8 @@
 // the SFTP subsystem, which `scp` uses by default since OpenSSH 9.
 import { execFileSync, spawn } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import path from 'node:path';
+import { freePort } from './lib.mjs';
 
 const SSHD = ['/usr/sbin/sshd', '/usr/local/sbin/sshd'].find((file) => existsSync(file));
 /** sshd refuses to start without its privilege separation folder, which only root can create. */
@@ -68,15 +68,4 @@ export async function startSshd(bench) {
   // The options Meridian's release provider gives ssh for this target, so scp gets them too.
   const sshOptions = ['-o', 'BatchMode=yes', '-o', 'StrictHostKeyChecking=yes', '-o', `UserKnownHostsFile=${knownHosts}`, '-i', userKey, '-o', 'IdentitiesOnly=yes'];
   return { port, user, userKey, knownHosts, sshOptions, stop: () => child.kill('SIGTERM') };
-}
-
-function freePort() {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address();
-      server.close(() => resolve(port));
-    });
-  });
 }
