@@ -1,5 +1,5 @@
 /**
- * What every driving command shares every driving command shares (run, resume, retry, stop): run executions to their
+ * What every driving command shares (run, resume, retry, stop): run executions to their
  * end in this process, show progress, print the outcome, set the exit code. Ctrl-C leaves the
  * state resumable rather than pretending the execution ended.
  */
