@@ -5,7 +5,7 @@
  * stage waits until its DeploymentWindow rules pass). When a stage would succeed, a met
  * OnSuccess condition engages FAIL; when it failed, a met OnFailure condition, or
  * OnFailure's own Result, engages RETRY (once, FAILED_ACTIONS or ALL_ACTIONS). ROLLBACK is
- * recorded and fails the stage: automatic rollback is not implemented yet.
+ * refused at validation (definition/codepipeline/conditions.ts), so it never reaches here.
  *
  * Every evaluation is an event with each rule and its outcome. VariableCheck and
  * DeploymentWindow rules are judged inside the engine's transaction; Commands rules run shell
@@ -121,10 +121,9 @@ export class StageConditions {
       await record({ type: 'stage-retried', stage: stage.name, description: `Stage ${stage.name} retried automatically (${all ? 'ALL_ACTIONS' : 'FAILED_ACTIONS'}): ${why}`, data: { status: 'InProgress', phase, result, automatic: true } });
       return 'decided';
     }
-    if (status === 'Failed' && result !== 'ROLLBACK') return 'finish';
-    const rollback = result === 'ROLLBACK' ? '; automatic rollback is not implemented yet: roll back with a new execution of the last good revision' : '';
+    if (status === 'Failed') return 'finish';
     await this.deps.store.setStageStatus(tx, snapshot.execution.id, stageIndex, 'Failed', at);
-    await record({ type: 'stage-finished', stage: stage.name, description: `Stage ${stage.name} failed: ${why}${rollback}`, data: { status: 'Failed', phase, result } });
+    await record({ type: 'stage-finished', stage: stage.name, description: `Stage ${stage.name} failed: ${why}`, data: { status: 'Failed', phase, result } });
     return 'decided';
   }
 

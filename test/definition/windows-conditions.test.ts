@@ -38,7 +38,7 @@ describe('CodePipeline stage conditions', () => {
                 Rules: [${rule('Commands', '{}', ', Commands: ["test -f ok"]')}]
           OnSuccess:
             Conditions:
-              - Result: ROLLBACK
+              - Result: FAIL
                 Rules: [${rule('VariableCheck', '{ Variable: "#{SourceVariables.CommitMessage}", Value: "^revert", Operator: MATCHES }')}]
           OnFailure:
             Result: RETRY
@@ -105,5 +105,22 @@ describe('CodePipeline stage conditions', () => {
     expect(problems.find((p) => p.location.line === 22 && p.message.includes('PST'))?.hint).toContain('America/Los_Angeles');
     expect(problemAt(problems, file, 25, 25).message).toContain('`WAIT` is not one of `ROLLBACK` or `FAIL`');
     expect(problemAt(problems, file, 26, 101).message).toContain('LambdaInvoke rules need AWS');
+  });
+
+  it('refuses a ROLLBACK result at its line rather than accept and ignore it', async () => {
+    const file = await tempDefinition(
+      'template.yaml',
+      template(`          OnSuccess:
+            Conditions:
+              - Result: ROLLBACK
+                Rules: [${rule('VariableCheck', '{ Variable: "#{SourceVariables.BranchName}", Value: main, Operator: EQ }')}]
+          OnFailure:
+            Result: ROLLBACK
+`),
+    );
+    const problems = await problemsOf(file);
+    expect(problemAt(problems, file, 19, 25).message).toBe('Meridian does not roll a stage back from a condition (ROLLBACK)');
+    expect(problemAt(problems, file, 19, 25).hint).toContain('rollout:');
+    expect(problemAt(problems, file, 22, 21).message).toBe('Meridian does not roll a stage back from a condition (ROLLBACK)');
   });
 });

@@ -146,13 +146,4 @@ describe('OnSuccess and OnFailure', () => {
     expect(await run.state()).toMatchObject({ execution: 'Failed', stages: { Deploy: 'Failed' } });
     expect(await run.events('stage-retried')).toHaveLength(1);
   });
-
-  it('OnFailure ROLLBACK: recorded, and the stage fails (automatic rollback is not implemented yet)', async () => {
-    const clock = fakeClock('2026-11-30T10:00:00.000Z');
-    const run = await started(pipeline({ onFailure: [{ result: 'ROLLBACK', rules: [onMain('EQ', 'main')] }] }), clock);
-    await run.finishQueued('Failed');
-    expect(await run.state()).toMatchObject({ execution: 'Failed', stages: { Deploy: 'Failed' } });
-    const finished = (await run.events('stage-finished')).find((e) => e.stage === 'Deploy');
-    expect(finished?.description).toContain('OnFailure condition 1 (ROLLBACK) met');
-  });
 });

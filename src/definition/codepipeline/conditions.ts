@@ -7,6 +7,8 @@
  * Results (reference §1.12): BeforeEntry FAIL or SKIP, and Meridian's WAIT (the stage waits
  * until every DeploymentWindow rule of the condition passes, instead of failing);
  * OnSuccess ROLLBACK or FAIL; OnFailure ROLLBACK or RETRY. SKIP needs a VariableCheck rule.
+ * ROLLBACK is read, then refused: Meridian does not roll a stage back from a condition (its
+ * native `rollout:` rolls releases back instead), and accepting it would mean ignoring it.
  */
 import type { ConditionResult, ConditionRule, StageCondition, StageConditions, VariableOperator } from '../../domain/pipeline.js';
 import { listWords } from '../suggest.js';
@@ -54,7 +56,8 @@ function readFailureResult(r: DeclarationReader, block: Record<string, unknown>,
   const result = r.get(block, 'Result');
   if (result !== undefined) {
     const read = r.oneOf(result, [...path, r.key('Result')], 'the OnFailure result', ['ROLLBACK', 'RETRY'] as const);
-    if (read !== undefined) out.onFailureResult = read;
+    if (read === 'ROLLBACK') refuseRollback(r, [...path, r.key('Result')]);
+    else if (read !== undefined) out.onFailureResult = read;
   }
   const retry = r.get(block, 'RetryConfiguration');
   if (retry === undefined) return;
@@ -86,6 +89,10 @@ function readCondition(r: DeclarationReader, value: unknown, path: Path, where: 
     if (rule) rules.push(rule);
   });
   if (result === undefined) return undefined;
+  if (result === 'ROLLBACK') {
+    refuseRollback(r, resultPath);
+    return undefined;
+  }
   if (result === 'SKIP' && !rules.some((rule) => rule.kind === 'VariableCheck')) {
     r.report(r.at(resultPath), 'SKIP needs a VariableCheck rule (CodePipeline supports it only with LambdaInvoke and VariableCheck)', 'add a VariableCheck rule, or use FAIL');
   }
@@ -93,6 +100,14 @@ function readCondition(r: DeclarationReader, value: unknown, path: Path, where: 
     r.report(r.at(resultPath), 'WAIT is Meridian\'s wait for a deployment window: every rule of the condition must be a DeploymentWindow rule', 'move the other rules into a condition with FAIL or SKIP');
   }
   return { result, rules, location: r.at(path) };
+}
+
+function refuseRollback(r: DeclarationReader, path: Path): void {
+  r.report(
+    r.at(path),
+    'Meridian does not roll a stage back from a condition (ROLLBACK)',
+    'use FAIL (OnSuccess) or RETRY (OnFailure), and the native `rollout:` with `rollback:` to put the last good release back',
+  );
 }
 
 function readRule(r: DeclarationReader, value: unknown, path: Path, homeRegion: string): ConditionRule | undefined {
