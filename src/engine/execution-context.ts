@@ -3,12 +3,12 @@
  * (SSM-typed ones), pipeline variables with their overrides, source overrides, and the folder
  * of each region's artifact store.
  */
-import path from 'node:path';
 import type { ActionError } from '../domain/execution.js';
 import { MeridianError } from '../domain/errors.js';
 import type { Pipeline } from '../domain/pipeline.js';
 import { coerceError } from '../lib/coerce-error.js';
 import type { ParameterReader } from '../providers/provider.js';
+import { storeLocations } from '../stores/artifacts/store-locations.js';
 import type { ExecutionContext, SourceOverride } from '../stores/state/records.js';
 
 export interface StartRequest {
@@ -63,13 +63,6 @@ export async function buildExecutionContext(pipeline: Pipeline, request: StartRe
       throw new MeridianError('BAD_INPUT', `pipeline variable ${variable.name} has no default; pass --variable ${variable.name}=VALUE`);
     }
   }
-  // A native `store: s3://bucket/prefix` is an S3 store; a CodePipeline ArtifactStores bucket stays a
-  // local folder per region (nothing here reaches AWS unless a definition asks for s3:// explicitly).
-  const storeRoot = (location: string, kind: string, region: string): string => {
-    if (kind === 'folder') return path.resolve(request.stateDir, location);
-    return location.startsWith('s3://') ? location : path.join(request.stateDir, 'stores', region);
-  };
-  for (const region of pipeline.regions) context.stores[region.name] = storeRoot(region.store.location, region.store.kind, region.name);
-  context.stores[pipeline.homeRegion] ??= path.join(request.stateDir, 'stores', pipeline.homeRegion);
+  context.stores = storeLocations(pipeline, request.stateDir);
   return { context, error };
 }

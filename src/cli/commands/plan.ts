@@ -1,11 +1,14 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Command } from 'commander';
+import { artifactPlacement } from '../../domain/artifact-placement.js';
 import { actionTypeKey, type Pipeline } from '../../domain/pipeline.js';
 import { MeridianError } from '../../domain/errors.js';
 import { followTheNight, planWindow, stageWindow, type RegionTimeline } from '../../domain/plan-windows.js';
 import { windowsOfRegion } from '../../domain/region-windows.js';
 import { medianDuration } from '../../stores/state/window-records.js';
+import { storeLocations } from '../../stores/artifacts/store-locations.js';
+import { artifactLines } from '../plan-artifacts.js';
 import { chart48h, timelineTable } from '../plan-chart.js';
 import { openLocalMeridian } from '../local-meridian.js';
 import { resolveStateDir, STATE_DIR_FLAGS, STATE_DIR_HELP } from '../state-dir.js';
@@ -15,9 +18,11 @@ import { loadForInspection } from './validate.js';
 /**
  * `meridian plan --json`, the shape DESIGN.md fixes: each `window` is null (no window applies)
  * or the first allowed interval that ends after `at`, the same instants the engine judges by.
- * `windowPolicy` and `timeline` (the follow-the-night estimate) are additions.
+ * `windowPolicy`, `timeline` (the follow-the-night estimate) and `artifacts` (each artifact's
+ * store, and the region stores it is replicated into for its consumers) are additions;
+ * `stores` are the region stores' locations (stores/artifacts/store-locations.ts).
  */
-export function toPlan(pipeline: Pipeline, at: Date, durationOf: (stage: string, action: string) => number = () => 0) {
+export function toPlan(pipeline: Pipeline, at: Date, durationOf: (stage: string, action: string) => number, stores: Readonly<Record<string, string>>) {
   return {
     pipeline: pipeline.name,
     at: at.toISOString(),
@@ -35,6 +40,7 @@ export function toPlan(pipeline: Pipeline, at: Date, durationOf: (stage: string,
     regions: pipeline.regions.map((region) => ({ name: region.name, timezone: region.timezone, window: planWindow(windowsOfRegion(pipeline, region.name), at) })),
     windowPolicy: pipeline.windowPolicy ?? null,
     timeline: followTheNight(pipeline, at, durationOf),
+    artifacts: artifactPlacement(pipeline, stores),
   };
 }
 
@@ -72,7 +78,7 @@ export const registerPlan: RegisterCommand = (program: Command, io) => {
       const at = options.at ? new Date(options.at) : new Date();
       if (Number.isNaN(at.getTime())) throw new MeridianError('BAD_INPUT', `--at ${options.at}: write an ISO 8601 instant such as 2026-03-29T01:30:00Z`);
       const pipeline = await loadForInspection(options.file, options.pipeline, options.stateDir);
-      const plan = toPlan(pipeline, at, await durations(pipeline, options.stateDir));
+      const plan = toPlan(pipeline, at, await durations(pipeline, options.stateDir), storeLocations(pipeline, resolveStateDir(options.stateDir)));
       if (options.json) {
         io.out(`${JSON.stringify(plan, null, 2)}\n`);
         return;
@@ -85,6 +91,7 @@ export const registerPlan: RegisterCommand = (program: Command, io) => {
           for (const action of wave.actions) io.out(`    ${action.name}  ${action.region}  ${action.provider}\n`);
         }
       }
+      for (const line of artifactLines(plan.artifacts, process.cwd())) io.out(`${line}\n`);
       writeTimeline((text) => io.out(text), pipeline, plan.timeline, at);
     });
 };
