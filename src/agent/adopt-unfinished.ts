@@ -4,6 +4,7 @@ import { actionTypeKey } from '../domain/pipeline.js';
 import type { Engine } from '../engine/engine.js';
 import { isOwnerAlive } from '../lib/process-owner.js';
 import type { ProviderRegistry } from '../providers/registry.js';
+import type { JobRecord } from '../stores/state/records.js';
 import type { Database } from '../stores/state/schema.js';
 import type { StateStore } from '../stores/state/state-store.js';
 
@@ -19,9 +20,11 @@ export interface AdoptDeps {
 
 /**
  * Takes over unfinished executions whose driving process is gone: interrupted jobs run again
- * when their provider is safe to repeat, or fail with "interrupted" when it is not.
+ * when their provider is safe to repeat, or fail with "interrupted" when it is not. A job
+ * whose lease may still be renewed is left to its holder (see `holderGone`); if the holder
+ * never comes back, lease expiry (lease-expiry.ts) hands the job on.
  */
-export async function adoptUnfinished(meridian: AdoptDeps, execution: string | undefined): Promise<string[]> {
+export async function adoptUnfinished(meridian: AdoptDeps, execution: string | undefined, now: Date = new Date()): Promise<string[]> {
   const { store, db, engine } = meridian;
   const alive = meridian.isAlive ?? isOwnerAlive;
   let candidates;
@@ -38,11 +41,13 @@ export async function adoptUnfinished(meridian: AdoptDeps, execution: string | u
   } else {
     candidates = (await store.listExecutions(db, { unfinished: true })).filter((e) => !alive(e.owner));
   }
+  const adopted: string[] = [];
   for (const record of candidates) {
-    await engine.takeOwnership(record.id);
+    // Another server may be adopting it too: only one of them takes it.
+    if (record.owner !== meridian.owner && !(await engine.takeOwnership(record.id, record.owner))) continue;
+    adopted.push(record.id);
     for (const job of await store.jobs(db, record.id, 'running')) {
-      // A job another live process (a server on the same database) runs is left to it.
-      if (job.leaseOwner === meridian.owner || (job.leaseOwner !== null && alive(job.leaseOwner))) continue;
+      if (!holderGone(job, meridian.owner, alive, now)) continue;
       if (record.stopMode === 'abandon') {
         await engine.completeJob(job, { status: 'Abandoned', error: { code: 'INTERRUPTED', message: 'abandoned by a stop request' } });
         continue;
@@ -53,5 +58,20 @@ export async function adoptUnfinished(meridian: AdoptDeps, execution: string | u
     }
     await engine.advance(record.id);
   }
-  return candidates.map((c) => c.id);
+  return adopted;
+}
+
+/**
+ * Whether a running job's holder is gone, so the job may be recovered now: nobody holds it,
+ * its process is certainly gone (a pid check on this host), or it is presumed gone (`alive`:
+ * a stale server heartbeat) and its lease has run out. A lease still running is never taken
+ * on a presumption: a server that stalled longer than the replica timeout still renews it
+ * when it wakes, and its job must not run twice meanwhile.
+ */
+export function holderGone(job: JobRecord, self: string, alive: (owner: string | null) => boolean, now: Date): boolean {
+  if (job.leaseOwner === self) return false;
+  if (job.leaseOwner === null) return true;
+  if (!isOwnerAlive(job.leaseOwner)) return true;
+  if (alive(job.leaseOwner)) return false;
+  return job.leaseExpiresAt === null || Date.parse(job.leaseExpiresAt) < now.getTime();
 }

@@ -19,6 +19,7 @@ import { planRollback } from './rollback.js';
 import { RolloutWaves } from './rollout-waves.js';
 import { StageConditions, type RuleCommandRunner } from './stage-conditions.js';
 import { describeStart, WindowWaits } from './window-waits.js';
+import { takeBackJob, takeExecution } from '../stores/state/takeover-records.js';
 import { recordWindowOverride } from '../stores/state/window-records.js';
 
 export interface JobOutcome {
@@ -220,10 +221,14 @@ export class Engine {
     });
   }
 
-  /** Re-queues an interrupted job (provider safe to repeat) or fails its action. */
-  async recoverJob(job: JobRecord, repeatable: boolean): Promise<void> {
-    await this.write(job.executionId, async (tx, record) => {
-      await this.deps.store.finishJob(tx, job.id);
+  /**
+   * Re-queues an interrupted job (provider safe to repeat) or fails its action. False (and
+   * nothing changed) when the job is no longer as `job` says: it ended, or its lease was
+   * renewed or taken by someone else meanwhile.
+   */
+  async recoverJob(job: JobRecord, repeatable: boolean): Promise<boolean> {
+    const recovered = await this.write(job.executionId, async (tx, record) => {
+      if (!(await takeBackJob(tx, job))) return false;
       const key = { executionId: job.executionId, stageIndex: job.stageIndex, actionIndex: job.actionIndex };
       const action = await this.deps.store.getAction(tx, key);
       const at = this.now();
@@ -235,8 +240,10 @@ export class Engine {
         await this.deps.store.updateAction(tx, key, { status: 'Failed', endedAt: at, error, waitingReason: null });
         await record({ type: 'action-finished', stage: action.stage, action: action.name, description: `${action.name} failed: ${error.message}`, data: { status: 'Failed', region: action.region } });
       }
+      return true;
     });
-    await this.advance(job.executionId);
+    if (recovered) await this.advance(job.executionId);
+    return recovered;
   }
 
   /**
@@ -320,10 +327,16 @@ export class Engine {
     });
   }
 
-  async takeOwnership(executionId: string): Promise<void> {
-    await this.write(executionId, async (tx, record) => {
-      await this.deps.store.setOwner(tx, executionId, this.deps.owner);
+  /**
+   * Makes this process the execution's driver. With `from`, only while the execution is still
+   * owned by `from` (false otherwise): of several servers adopting at once, one does.
+   */
+  async takeOwnership(executionId: string, from?: string | null): Promise<boolean> {
+    return this.write(executionId, async (tx, record) => {
+      if (from === undefined) await this.deps.store.setOwner(tx, executionId, this.deps.owner);
+      else if (!(await takeExecution(tx, executionId, from, this.deps.owner))) return false;
       await record({ type: 'execution-resumed', description: `Execution resumed by ${this.deps.owner}` });
+      return true;
     });
   }
 

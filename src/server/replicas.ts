@@ -2,8 +2,11 @@
  * Several `meridian serve` replicas on one PostgreSQL database. Each says it is alive every
  * tick (the `replicas` table); one of them — whichever holds a session advisory lock on its
  * own connection — leads: it adopts the executions of a replica whose heartbeat stopped
- * (running again their interrupted jobs that are safe to repeat), and when the leader dies
- * its connection closes, the lock is free, and the next replica to try becomes leader.
+ * (leaving a job whose lease is still renewed to its holder: see agent/adopt-unfinished.ts),
+ * and when the leader dies its connection closes, the lock is free, and the next replica to
+ * try becomes leader. A leader that stalls (its process stopped, its event loop stuck) keeps
+ * its connection and the lock: once its heartbeat is stale, the next replica to try ends
+ * that connection (pg_terminate_backend) and leads; the stalled one learns it when it wakes.
  */
 import pg from 'pg';
 import type { MeridianCore } from './context.js';
@@ -11,6 +14,8 @@ import type { MeridianCore } from './context.js';
 /** By default, a replica that has not said it is alive for this long is gone. */
 export const REPLICA_STALE_MS = 15_000;
 const LEADER_KEY = 'meridian:leader';
+/** The leader connection's application_name names its replica, so a stalled leader can be found. */
+const APPLICATION_PREFIX = 'meridian leader ';
 
 export class Replicas {
   private readonly seen = new Map<string, number>();
@@ -60,10 +65,29 @@ export class Replicas {
     await this.core.db.deleteFrom('replicas').where('owner', '=', this.core.owner).execute();
   }
 
+  /** Ends the session of a leader whose heartbeat is stale; true when one was ended. */
+  private async deposeStalledLeader(client: pg.Client): Promise<boolean> {
+    const holders = await client.query<{ pid: number; name: string }>(
+      `select a.pid, a.application_name as name from pg_locks l join pg_stat_activity a on a.pid = l.pid
+        where l.locktype = 'advisory' and l.granted and l.database = (select oid from pg_database where datname = current_database())
+          and a.application_name like $1`,
+      [`${APPLICATION_PREFIX}%`],
+    );
+    let deposed = false;
+    for (const holder of holders.rows) {
+      const owner = [...this.seen.keys()].find((o) => `${APPLICATION_PREFIX}${o}`.slice(0, 63) === holder.name);
+      if (owner === undefined || this.isAlive(owner)) continue;
+      await client.query('select pg_terminate_backend($1)', [holder.pid]);
+      deposed = true;
+    }
+    return deposed;
+  }
+
   private async tryToLead(): Promise<void> {
     try {
       if (!this.leaderClient) {
-        const client = new pg.Client({ connectionString: this.url });
+        // application_name is at most 63 bytes: a long owner id is cut, and then never deposed.
+        const client = new pg.Client({ connectionString: this.url, application_name: `${APPLICATION_PREFIX}${this.core.owner}`.slice(0, 63) });
         client.on('error', (error) => {
           this.leading = false;
           this.leaderClient = undefined;
@@ -74,6 +98,10 @@ export class Replicas {
       }
       const result = await this.leaderClient.query<{ locked: boolean }>('select pg_try_advisory_lock(hashtext($1)) as locked', [LEADER_KEY]);
       this.leading = result.rows[0]?.locked === true;
+      if (!this.leading && (await this.deposeStalledLeader(this.leaderClient))) {
+        const again = await this.leaderClient.query<{ locked: boolean }>('select pg_try_advisory_lock(hashtext($1)) as locked', [LEADER_KEY]);
+        this.leading = again.rows[0]?.locked === true;
+      }
     } catch (error) {
       this.leading = false;
       this.onError(error instanceof Error ? error : new Error(String(error)));

@@ -18,6 +18,8 @@ export class Scheduler {
   private ticking = false;
   private stopped = false;
   private readonly poller: SourcePoller;
+  /** The unfinished executions this replica drives, as of the last tick: only their timers wake it. */
+  private owned: string[] = [];
 
   constructor(
     private readonly context: ServerContext,
@@ -55,7 +57,9 @@ export class Scheduler {
   private schedule(): void {
     if (this.stopped) return;
     const { core } = this.context;
-    const wake = core.engine.nextWindowWake();
+    // Another replica's execution this one advanced once (its agent reported a job) may have
+    // noted a wake here: that timer belongs to the execution's owner.
+    const wake = core.engine.nextWindowWake(this.owned);
     const untilWake = wake === null ? undefined : core.clock.realMsUntil?.(wake);
     this.timer = setTimeout(() => void this.tick(), untilWake === undefined ? this.options.tickMs : Math.min(this.options.tickMs, untilWake + 1));
   }
@@ -70,14 +74,18 @@ export class Scheduler {
         await replicas.tick();
         if (replicas.isLeader) await this.adoptFromGoneReplicas(replicas);
       }
+      const owned: string[] = [];
       for (const execution of await core.store.listExecutions(core.db, { unfinished: true })) {
         // This server's agent may run jobs of executions another replica drives.
         if (execution.status === 'Stopping' && execution.stopMode === 'abandon') {
           core.agent.abandon(execution.id, new MeridianError('INTERRUPTED', 'abandoned by a stop request'));
         }
+        // Timers (window waits, bake, approval timeouts) are judged here, by the owner alone.
         if (execution.owner !== core.owner) continue;
+        owned.push(execution.id);
         await core.engine.advance(execution.id);
       }
+      this.owned = owned;
       // Jobs whose agent stopped renewing its lease run again elsewhere, or fail "agent lost".
       await expireLeases(core);
       core.agent.wake();
