@@ -21,10 +21,15 @@ export interface LocalRunnerDeps {
 
 export async function runToEnd(deps: LocalRunnerDeps, executionIds: Set<string>): Promise<void> {
   const pollMs = deps.pollMs ?? 250;
-  // A rollback a failed health check started is carried to its end with the execution that asked for it.
+  // A rollback a failed stage started is carried to its end with the execution that asked for
+  // it (which may have left the set already: it ended in the transaction that started it).
+  const followed = new Set(executionIds);
   const unsubscribe = deps.engine.onEvent((event) => {
     const rollback = event.data?.rollbackExecution;
-    if (event.type === 'rollback-started' && executionIds.has(event.executionId) && typeof rollback === 'string') executionIds.add(rollback);
+    if (event.type === 'rollback-started' && followed.has(event.executionId) && typeof rollback === 'string') {
+      followed.add(rollback);
+      executionIds.add(rollback);
+    }
   });
   try {
     await carry(deps, executionIds, pollMs);

@@ -15,8 +15,8 @@ import { isOwnerAlive } from '../lib/process-owner.js';
 import type { ExecutionContext, ExecutionSnapshot, JobRecord } from '../stores/state/records.js';
 import type { Db, NewEvent, StateStore } from '../stores/state/state-store.js';
 import type { EngineEvent, EngineListener } from './engine-events.js';
-import { planRollback } from './rollback.js';
-import { RolloutWaves } from './rollout-waves.js';
+import { RolloutWaves, type RollbackAsker } from './rollout-waves.js';
+import { startRollback } from './rollback-executions.js';
 import { StageConditions, type RuleCommandRunner } from './stage-conditions.js';
 import { describeStart, WindowWaits } from './window-waits.js';
 import { takeBackJob, takeExecution } from '../stores/state/takeover-records.js';
@@ -56,11 +56,18 @@ export class Engine {
   private readonly conditions: StageConditions;
   /** Waves of a rollout: regions wave after wave, with bake time. */
   private readonly waves: RolloutWaves;
+  /** Forward execution -> the rollback executions its last transaction created, to advance once it committed. */
+  private readonly rollbacksCreated = new Map<string, string[]>();
 
   constructor(private readonly deps: EngineDeps) {
     this.windows = new WindowWaits({ store: deps.store, clock: deps.clock });
-    this.waves = new RolloutWaves({ store: deps.store, clock: deps.clock, windows: this.windows, ...(deps.ruleCommands ? { ruleCommands: deps.ruleCommands } : {}) });
-    this.conditions = new StageConditions({ store: deps.store, clock: deps.clock, windows: this.windows, ...(deps.ruleCommands ? { ruleCommands: deps.ruleCommands } : {}) });
+    const requestRollback: RollbackAsker = async (tx, request, record) => {
+      const created = await startRollback(tx, { store: deps.store, owner: deps.owner, at: this.now() }, request, record);
+      this.rollbacksCreated.set(request.executionId, [...(this.rollbacksCreated.get(request.executionId) ?? []), ...created]);
+    };
+    const commands = deps.ruleCommands ? { ruleCommands: deps.ruleCommands } : {};
+    this.waves = new RolloutWaves({ store: deps.store, clock: deps.clock, windows: this.windows, requestRollback, ...commands });
+    this.conditions = new StageConditions({ store: deps.store, clock: deps.clock, windows: this.windows, requestRollback, ...commands });
   }
 
   /** The earliest instant (on the engine's clock) a window wait of these executions may end: runners set their timers by it. */
@@ -113,7 +120,7 @@ export class Engine {
     await this.waves.prepare(executionId);
     const queued = await this.write(executionId, (tx, record) => this.advanceIn(tx, executionId, record));
     if (queued) this.deps.onJobsQueued?.();
-    await this.startRollback(executionId);
+    await this.advanceRollbacks(executionId);
   }
 
   /** The steps of `advance` inside a transaction the caller holds; true when jobs were queued. */
@@ -190,26 +197,15 @@ export class Engine {
       return this.advanceIn(tx, job.executionId, record);
     });
     if (queued) this.deps.onJobsQueued?.();
-    await this.startRollback(job.executionId);
+    await this.advanceRollbacks(job.executionId);
   }
 
-  /** Starts the rollback a failed health check asked for (rollback.ts) as its own execution, and says so in the failed one. */
-  private async startRollback(executionId: string): Promise<void> {
-    const request = this.waves.takeRollback(executionId);
-    if (!request) return;
-    const forward = await this.deps.store.snapshot(this.deps.store.db, executionId);
-    const plan = await planRollback(this.deps.store, forward, request.stageIndex, request.regions);
-    const back = Object.entries(plan.releases).map(([region, release]) => `${region} back to release ${release}`);
-    const none = plan.without.length > 0 ? `no earlier release to go back to in ${plan.without.join(', ')}` : '';
-    let rollbackId: string | null = null;
-    if (back.length > 0) rollbackId = await this.start(plan.pipeline, { type: 'rollback', detail: `${back.join(', ')}, after execution ${executionId}: ${request.reason}` }, forward.execution.context);
-    await this.write(executionId, (_tx, record) =>
-      record({
-        type: 'rollback-started',
-        description: rollbackId === null ? `Nothing rolled back: ${none}` : `Rollback ${rollbackId} started: ${[...back, none].filter((s) => s !== '').join('; ')}`,
-        data: { rollbackExecution: rollbackId, releases: plan.releases, without: plan.without },
-      }),
-    );
+  /** Takes the first steps of the rollback executions an execution's last transaction created. */
+  private async advanceRollbacks(executionId: string): Promise<void> {
+    const created = this.rollbacksCreated.get(executionId);
+    if (created === undefined) return;
+    this.rollbacksCreated.delete(executionId);
+    for (const id of created) await this.advance(id);
   }
 
   async setWaiting(job: Pick<JobRecord, 'executionId' | 'stageIndex' | 'actionIndex'>, reason: string): Promise<void> {
@@ -546,15 +542,23 @@ export class Engine {
   /** Runs `fn` in a transaction; the events it records reach listeners only after commit. */
   private async write<T>(executionId: string, fn: (tx: Db, record: Recorder) => Promise<T>): Promise<T> {
     const pending: EngineEvent[] = [];
-    const result = await this.deps.store.transaction(async (tx) => {
-      await this.deps.store.lockExecution(tx, executionId);
-      const record = async (event: NewEvent, about = executionId): Promise<void> => {
-        const at = this.now();
-        await this.deps.store.appendEvent(tx, about, at, event);
-        pending.push({ executionId: about, at, type: event.type, stage: event.stage ?? null, action: event.action ?? null, description: event.description, data: event.data ?? null });
-      };
-      return fn(tx, record);
-    });
+    const before = this.rollbacksCreated.get(executionId);
+    const result = await this.deps.store
+      .transaction(async (tx) => {
+        await this.deps.store.lockExecution(tx, executionId);
+        const record = async (event: NewEvent, about = executionId): Promise<void> => {
+          const at = this.now();
+          await this.deps.store.appendEvent(tx, about, at, event);
+          pending.push({ executionId: about, at, type: event.type, stage: event.stage ?? null, action: event.action ?? null, description: event.description, data: event.data ?? null });
+        };
+        return fn(tx, record);
+      })
+      .catch((error: unknown) => {
+        // Rollback executions created in a transaction that did not commit do not exist.
+        if (before === undefined) this.rollbacksCreated.delete(executionId);
+        else this.rollbacksCreated.set(executionId, before);
+        throw error;
+      });
     for (const event of pending) for (const listener of this.listeners) listener(event);
     this.wakeWaiting();
     return result;

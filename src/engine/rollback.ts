@@ -1,64 +1,140 @@
 /**
- * A rollback after a failed health check: an execution of its own (trigger `rollback`, mode
- * PARALLEL, no windows, so nothing queues it behind the forward execution) whose one stage
- * re-activates, in each region to roll back, the release its last good execution activated:
- * each release action of the rollout stage as it ran then (its configuration resolved with
- * that execution's variables), in `activate` mode with that execution's release id.
+ * Planning a rollback: after a stage failed (a failed health check in a rollout's bake, or a
+ * ROLLBACK stage condition), each region to roll back goes back to its last good run of that
+ * stage. A region's last good run is the most recent earlier execution (rollback executions
+ * excluded, as CodePipeline does) in which every action of the stage in that region succeeded,
+ * whose release there was not rolled back since, and whose input artifacts differ by digest
+ * from the ones being rolled back (running the same artifact again would undo nothing; for
+ * actions that read no artifact, their resolved configuration is compared instead). It is
+ * judged per region, from history, so it holds in every execution mode.
+ *
+ * The rollback re-runs, in its own execution (trigger `rollback`, mode PARALLEL, no windows,
+ * no conditions, so nothing queues it behind the forward execution), that region's actions of
+ * the stage as they ran then: the definition of that execution, its variables, its input
+ * artifacts (same digests; the stores are content-addressed). Release actions that switched a
+ * release instead re-activate the release that execution made (`mode: activate`), and its
+ * `prepare` actions are left out: the release is still on the target. Regions going back to
+ * different executions get one rollback execution each.
  */
 import type { Action, Pipeline } from '../domain/pipeline.js';
 import { resolveAction } from '../domain/variables.js';
-import type { ExecutionSnapshot } from '../stores/state/records.js';
-import { lastGoodRelease } from '../stores/state/release-history.js';
-import type { StateStore } from '../stores/state/state-store.js';
+import type { ArtifactRecord, ExecutionContext, ExecutionSnapshot } from '../stores/state/records.js';
+import { goodRunsOfStage } from '../stores/state/rollback-records.js';
+import type { Db, StateStore } from '../stores/state/state-store.js';
 import { variableScope } from './variable-scope.js';
 
-export interface RollbackPlan {
+export interface RollbackGroup {
+  /** The execution these regions go back to. */
+  target: string;
+  regions: string[];
   pipeline: Pipeline;
-  /** Region -> the release it goes back to. */
+  context: ExecutionContext;
+  /** The target's input artifacts the rollback's actions read, recorded for the rollback execution. */
+  artifacts: ArtifactRecord[];
+  /** Region -> the release re-activated there, for release actions. */
   releases: Record<string, string>;
-  /** Regions with no earlier good release (their first release): nothing to go back to. */
+}
+
+export interface RollbackPlan {
+  groups: RollbackGroup[];
+  /** Regions with no earlier good run of the stage: nothing to go back to. */
   without: string[];
 }
 
 const RELEASE = 'Deploy/Meridian/Release';
 
-function isSwitch(action: Action): boolean {
+function releaseMode(action: Action): 'switch' | 'prepare' | undefined {
+  if (`${action.type.category}/${action.type.owner}/${action.type.provider}` !== RELEASE) return undefined;
   const mode = action.configuration.mode;
-  return `${action.type.category}/${action.type.owner}/${action.type.provider}` === RELEASE && (mode === undefined || mode === 'deploy' || mode === 'activate');
+  return mode === undefined || mode === 'deploy' || mode === 'activate' ? 'switch' : mode === 'prepare' ? 'prepare' : undefined;
 }
 
-export async function planRollback(store: StateStore, forward: ExecutionSnapshot, stageIndex: number, regions: readonly string[]): Promise<RollbackPlan> {
-  const definition = forward.execution.definition;
-  const stage = definition.stages[stageIndex];
-  const actions: Action[] = [];
-  const releases: Record<string, string> = {};
+export async function planRollback(store: StateStore, db: Db, forward: ExecutionSnapshot, stageIndex: number, regions: readonly string[]): Promise<RollbackPlan> {
+  const stageName = forward.execution.definition.stages[stageIndex]?.name ?? '';
+  const targets = new Map<string, string[]>();
   const without: string[] = [];
+  const snapshots = new Map<string, ExecutionSnapshot>([[forward.execution.id, forward]]);
+  const artifacts = new Map<string, ArtifactRecord[]>();
+  const load = async (id: string): Promise<{ snapshot: ExecutionSnapshot; artifacts: ArtifactRecord[] }> => {
+    if (!snapshots.has(id)) snapshots.set(id, await store.snapshot(db, id));
+    if (!artifacts.has(id)) artifacts.set(id, await store.artifacts(db, id));
+    return { snapshot: snapshots.get(id) as ExecutionSnapshot, artifacts: artifacts.get(id) as ArtifactRecord[] };
+  };
+  const rolledBack = await load(forward.execution.id);
   for (const region of regions) {
-    const switches = (stage?.actions ?? []).filter((a) => a.region === region && isSwitch(a));
-    let found = false;
-    for (const action of switches) {
-      const current = forward.actions.find((a) => a.stageIndex === stageIndex && a.name === action.name)?.outputVariables.ReleaseId;
-      const good = await lastGoodRelease(store.db, { pipeline: forward.execution.pipeline, stage: stage?.name ?? '', action: action.name, excludeExecution: forward.execution.id, ...(current === undefined ? {} : { notReleaseId: current }) });
-      if (!good) continue;
-      const earlier = await store.snapshot(store.db, good.executionId);
-      const then = earlier.execution.definition.stages.find((s) => s.name === stage?.name)?.actions.find((a) => a.name === action.name) ?? action;
-      const resolved = resolveAction(then, variableScope(earlier)).value;
-      actions.push({ ...resolved, name: `${action.name}-rollback`, runOrder: 1, inputArtifacts: [], outputArtifacts: [], configuration: { ...resolved.configuration, mode: 'activate', releaseId: good.releaseId } });
-      releases[region] = good.releaseId;
-      found = true;
+    const now = digestsOf(rolledBack.snapshot, rolledBack.artifacts, stageName, region);
+    const runs = await goodRunsOfStage(db, { pipeline: forward.execution.pipeline, stage: stageName, region, excludeExecution: forward.execution.id });
+    let target: string | undefined;
+    for (const id of runs) {
+      const earlier = await load(id);
+      if (digestsOf(earlier.snapshot, earlier.artifacts, stageName, region) !== now) {
+        target = id;
+        break;
+      }
     }
-    if (!found) without.push(region);
+    if (target === undefined) without.push(region);
+    else targets.set(target, [...(targets.get(target) ?? []), region]);
   }
+  const groups: RollbackGroup[] = [];
+  for (const [target, inRegions] of targets) {
+    const earlier = await load(target);
+    groups.push(rollbackGroup(earlier.snapshot, earlier.artifacts, stageName, inRegions));
+  }
+  return { groups, without };
+}
+
+/**
+ * What the region's actions of the stage deployed, as one comparable string: the digests of
+ * the artifacts they read or, when they read none, their configuration as resolved then.
+ */
+function digestsOf(snapshot: ExecutionSnapshot, records: readonly ArtifactRecord[], stageName: string, region: string): string {
+  const stage = snapshot.execution.definition.stages.find((s) => s.name === stageName);
+  const actions = (stage?.actions ?? []).filter((a) => a.region === region);
+  const names = [...new Set(actions.flatMap((a) => a.inputArtifacts))].sort();
+  if (names.length > 0) return names.map((name) => `${name}=${records.find((r) => r.name === name)?.digest ?? '?'}`).join(',');
+  const scope = variableScope(snapshot);
+  return JSON.stringify(actions.map((a) => resolveAction(a, scope).value.configuration));
+}
+
+function rollbackGroup(earlier: ExecutionSnapshot, records: readonly ArtifactRecord[], stageName: string, regions: string[]): RollbackGroup {
+  const { execution } = earlier;
+  const stageIndex = execution.definition.stages.findIndex((s) => s.name === stageName);
+  const stage = execution.definition.stages[stageIndex];
+  const scope = variableScope(earlier);
+  const releases: Record<string, string> = {};
+  const actions: Action[] = [];
+  for (const [actionIndex, action] of (stage?.actions ?? []).entries()) {
+    if (!regions.includes(action.region)) continue;
+    const resolved = resolveAction(action, scope).value;
+    const mode = releaseMode(action);
+    const releaseId = earlier.actions.find((a) => a.stageIndex === stageIndex && a.actionIndex === actionIndex)?.outputVariables.ReleaseId;
+    if (mode === 'prepare') continue;
+    if (mode === 'switch' && releaseId !== undefined) {
+      releases[action.region] = releaseId;
+      actions.push({ ...resolved, inputArtifacts: [], outputArtifacts: [], configuration: { ...resolved.configuration, mode: 'activate', releaseId } });
+      continue;
+    }
+    actions.push(resolved);
+  }
+  const produced = new Set(actions.flatMap((a) => a.outputArtifacts));
+  const read = new Set(actions.flatMap((a) => a.inputArtifacts).filter((name) => !produced.has(name)));
   const pipeline: Pipeline = {
-    ...definition,
+    ...execution.definition,
     executionMode: 'PARALLEL',
-    regions: definition.regions.map(({ windows: _windows, ...region }) => region),
-    stages: [{ name: 'Rollback', actions }],
+    regions: execution.definition.regions.map(({ windows: _windows, ...region }) => region),
+    stages: [{ name: stageName, actions }],
     triggers: [],
     webhooks: [],
     polls: [],
   };
   delete pipeline.windowPolicy;
   delete pipeline.rollout;
-  return { pipeline, releases, without };
+  return {
+    target: execution.id,
+    regions,
+    pipeline,
+    context: { ...execution.context, sourceOverrides: {} },
+    artifacts: records.filter((r) => read.has(r.name)),
+    releases,
+  };
 }

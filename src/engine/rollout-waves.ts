@@ -5,9 +5,11 @@
  *
  * During a bake the wave's health checks run (`prepare`, outside any transaction) when it
  * starts, every few minutes of the engine's clock, and once more at its end; the bake is
- * over when the last round at or after its end passed. A failed round fails the stage and
- * asks for a rollback (rollback.ts) of the failing regions and, by `rollback:`, of their
- * wave (`wave`) or of every wave so far (`all-previous`).
+ * over when the last round at or after its end passed. A failed round fails the stage and,
+ * in the same transaction, starts a rollback (rollback.ts) of the failing regions and, by
+ * `rollback:`, of their wave (`wave`) or of every wave so far (`all-previous`). A round is
+ * recorded in the transaction that acts on it (the next wave starts, or the stage fails), so
+ * a restart loses only a round nothing acted on yet, and runs it again.
  */
 import { laneStep, isRolloutStage, type LaneStep } from '../domain/rollout-step.js';
 import type { Step } from '../domain/next-step.js';
@@ -15,7 +17,7 @@ import type { Pipeline } from '../domain/pipeline.js';
 import { formatSpan } from '../domain/window-gate.js';
 import type { Clock } from '../lib/clock.js';
 import type { ExecutionSnapshot } from '../stores/state/records.js';
-import type { NewEvent, StateStore } from '../stores/state/state-store.js';
+import type { Db, NewEvent, StateStore } from '../stores/state/state-store.js';
 import { runCheck, type CheckOutcome } from './health-checks.js';
 import type { RuleCommandRunner } from './stage-conditions.js';
 import type { WindowWaits } from './window-waits.js';
@@ -32,11 +34,8 @@ interface Round {
   recorded: boolean;
 }
 
-export interface RollbackRequest {
-  stageIndex: number;
-  regions: string[];
-  reason: string;
-}
+/** Starts, inside the transaction that failed the stage, a rollback of these regions (the engine advances it after the commit). */
+export type RollbackAsker = (tx: Db, request: { executionId: string; stageIndex: number; stage: string; regions: string[]; reason: string }, record: (event: NewEvent, about?: string) => Promise<void>) => Promise<void>;
 
 const MAX_CHECK_INTERVAL_MS = 5 * 60_000;
 
@@ -46,10 +45,8 @@ export class RolloutWaves {
   /** `execution/stage/wave` -> its checks' last round, and the instant up to which they passed. */
   private readonly rounds = new Map<string, Round>();
   private readonly passedUntil = new Map<string, number>();
-  /** Rollbacks asked for inside a transaction, started after it committed. */
-  private readonly rollbacks = new Map<string, RollbackRequest>();
 
-  constructor(private readonly deps: { store: StateStore; clock: Clock; windows: WindowWaits; ruleCommands?: RuleCommandRunner }) {}
+  constructor(private readonly deps: { store: StateStore; clock: Clock; windows: WindowWaits; requestRollback: RollbackAsker; ruleCommands?: RuleCommandRunner }) {}
 
   /** Does the rollout decide what starts in this stage? */
   ordersStage(definition: Pipeline, stageIndex: number): boolean {
@@ -128,8 +125,8 @@ export class RolloutWaves {
     }
   }
 
-  /** A failed round: the stage fails, and the rollback the policy asks for is noted for after the commit. */
-  async fail(tx: Parameters<StateStore['setStageStatus']>[0], snapshot: ExecutionSnapshot, failed: LaneDecision & { kind: 'failed' }, record: (event: NewEvent) => Promise<void>): Promise<void> {
+  /** A failed round: the stage fails, and the rollback the policy asks for starts in the same transaction. */
+  async fail(tx: Db, snapshot: ExecutionSnapshot, failed: LaneDecision & { kind: 'failed' }, record: (event: NewEvent, about?: string) => Promise<void>): Promise<void> {
     const { execution } = snapshot;
     const rollout = execution.definition.rollout;
     const key = `${execution.id}/${failed.stageIndex}/${failed.wave}`;
@@ -143,14 +140,7 @@ export class RolloutWaves {
     await this.deps.store.setStageStatus(tx, execution.id, failed.stageIndex, 'Failed', this.deps.clock.now().toISOString());
     await record({ type: 'stage-finished', ...(stage === undefined ? {} : { stage }), description: `Stage ${stage ?? failed.stageIndex} failed: ${reason}; rolling back ${regions.join(', ')} (rollback: ${policy})`, data: { status: 'Failed', wave: failed.wave + 1, rollback: regions, policy } });
     this.rounds.delete(key);
-    this.rollbacks.set(execution.id, { stageIndex: failed.stageIndex, regions, reason });
-  }
-
-  /** The rollback an execution asked for in its last transaction, once. */
-  takeRollback(executionId: string): RollbackRequest | undefined {
-    const request = this.rollbacks.get(executionId);
-    this.rollbacks.delete(executionId);
-    return request;
+    await this.deps.requestRollback(tx, { executionId: execution.id, stageIndex: failed.stageIndex, stage: stage ?? String(failed.stageIndex), regions, reason }, record);
   }
 
   private async recordRound(key: string, stage: string | undefined, wave: number, record: (event: NewEvent) => Promise<void>): Promise<void> {

@@ -4,8 +4,10 @@
  * (FAIL: the stage fails; SKIP: the stage and its actions are Skipped; WAIT, Meridian's: the
  * stage waits until its DeploymentWindow rules pass). When a stage would succeed, a met
  * OnSuccess condition engages FAIL; when it failed, a met OnFailure condition, or
- * OnFailure's own Result, engages RETRY (once, FAILED_ACTIONS or ALL_ACTIONS). ROLLBACK is
- * refused at validation (definition/codepipeline/conditions.ts), so it never reaches here.
+ * OnFailure's own Result, engages RETRY (once, FAILED_ACTIONS or ALL_ACTIONS) or ROLLBACK:
+ * the stage fails and, in the same transaction, a rollback (rollback.ts) of every region in
+ * which an action of the stage ran starts; it re-runs the stage as the last good
+ * execution ran it there. (OnSuccess ROLLBACK rolls back a stage whose actions succeeded.)
  *
  * Every evaluation is an event with each rule and its outcome. VariableCheck and
  * DeploymentWindow rules are judged inside the engine's transaction; Commands rules run shell
@@ -18,6 +20,7 @@ import type { Clock } from '../lib/clock.js';
 import type { ExecutionSnapshot } from '../stores/state/records.js';
 import type { Db, NewEvent, StateStore } from '../stores/state/state-store.js';
 import { variableScope } from './variable-scope.js';
+import type { RollbackAsker } from './rollout-waves.js';
 import type { WindowWaits } from './window-waits.js';
 
 export interface RuleCommandResult {
@@ -29,7 +32,7 @@ export interface RuleCommandResult {
 export type RuleCommandRunner = (commands: readonly string[], context: { executionId: string; region: string; timeoutMs?: number }) => Promise<RuleCommandResult>;
 
 type Phase = 'BeforeEntry' | 'OnSuccess' | 'OnFailure';
-type Record = (event: NewEvent) => Promise<void>;
+type Record = (event: NewEvent, about?: string) => Promise<void>;
 export type EntryDecision = 'enter' | 'wait' | 'decided';
 export type ExitDecision = 'finish' | 'wait' | 'decided';
 
@@ -39,7 +42,7 @@ export class StageConditions {
   /** Execution/stage -> the last reason a WAIT condition held it, so each reason is one event. */
   private readonly waitReasons = new Map<string, string>();
 
-  constructor(private readonly deps: { store: StateStore; clock: Clock; windows: WindowWaits; ruleCommands?: RuleCommandRunner }) {}
+  constructor(private readonly deps: { store: StateStore; clock: Clock; windows: WindowWaits; requestRollback: RollbackAsker; ruleCommands?: RuleCommandRunner }) {}
 
   /** Runs the Commands rules the next step of an execution needs, outside any transaction. */
   async prepare(executionId: string): Promise<void> {
@@ -119,6 +122,13 @@ export class StageConditions {
         await this.deps.store.updateAction(tx, { executionId: action.executionId, stageIndex, actionIndex: action.actionIndex }, { status: 'Pending', endedAt: null, error: null, waitingReason: null });
       }
       await record({ type: 'stage-retried', stage: stage.name, description: `Stage ${stage.name} retried automatically (${all ? 'ALL_ACTIONS' : 'FAILED_ACTIONS'}): ${why}`, data: { status: 'InProgress', phase, result, automatic: true } });
+      return 'decided';
+    }
+    if (result === 'ROLLBACK') {
+      const regions = [...new Set(snapshot.actions.filter((a) => a.stageIndex === stageIndex && a.status !== 'Pending' && a.status !== 'Skipped').map((a) => a.region))];
+      await this.deps.store.setStageStatus(tx, snapshot.execution.id, stageIndex, 'Failed', at);
+      await record({ type: 'stage-finished', stage: stage.name, description: `Stage ${stage.name} failed: ${why}; rolling back ${regions.join(', ')}`, data: { status: 'Failed', phase, result, rollback: regions } });
+      await this.deps.requestRollback(tx, { executionId: snapshot.execution.id, stageIndex, stage: stage.name, regions, reason: why }, record);
       return 'decided';
     }
     if (status === 'Failed') return 'finish';

@@ -2,13 +2,13 @@ import { describe, expect, it } from 'vitest';
 import { loadDefinition } from '../../src/definition/load-definition.js';
 import { problemAt, problemsOf, tempDefinition } from './helpers.js';
 
-/** A template whose Deploy stage gets the conditions written from line 17 on. */
-const template = (conditions: string): string => `Resources:
+/** A template whose Deploy stage gets the conditions written from line 17 on (18 with a mode). */
+const template = (conditions: string, mode?: string): string => `Resources:
   Shop:
     Type: AWS::CodePipeline::Pipeline
     Properties:
       PipelineType: V2
-      ArtifactStore: { Type: S3, Location: shop-artifacts }
+${mode === undefined ? '' : `      ExecutionMode: ${mode}\n`}      ArtifactStore: { Type: S3, Location: shop-artifacts }
       Stages:
         - Name: Source
           Actions:
@@ -107,20 +107,27 @@ describe('CodePipeline stage conditions', () => {
     expect(problemAt(problems, file, 26, 101).message).toContain('LambdaInvoke rules need AWS');
   });
 
-  it('refuses a ROLLBACK result at its line rather than accept and ignore it', async () => {
-    const file = await tempDefinition(
-      'template.yaml',
-      template(`          OnSuccess:
+  it('compiles ROLLBACK results (OnSuccess condition, OnFailure result) in the default SUPERSEDED mode', async () => {
+    const file = await tempDefinition('template.yaml', template(rollbacks));
+    const conditions = (await loadDefinition(file)).stages[1]?.conditions;
+    expect(conditions?.onSuccess.map((c) => c.result)).toEqual(['ROLLBACK']);
+    expect(conditions?.onFailureResult).toBe('ROLLBACK');
+  });
+
+  it('refuses ROLLBACK in PARALLEL mode at its line, as CodePipeline does', async () => {
+    const file = await tempDefinition('template.yaml', template(rollbacks, 'PARALLEL'));
+    const problems = await problemsOf(file);
+    const message = 'ROLLBACK is not available in PARALLEL mode: parallel executions have no last good run to go back along';
+    expect(problemAt(problems, file, 20, 25).message).toBe(message);
+    expect(problemAt(problems, file, 20, 25).hint).toContain('ExecutionMode: QUEUED');
+    expect(problemAt(problems, file, 23, 21).message).toBe(message);
+  });
+});
+
+const rollbacks = `          OnSuccess:
             Conditions:
               - Result: ROLLBACK
                 Rules: [${rule('VariableCheck', '{ Variable: "#{SourceVariables.BranchName}", Value: main, Operator: EQ }')}]
           OnFailure:
             Result: ROLLBACK
-`),
-    );
-    const problems = await problemsOf(file);
-    expect(problemAt(problems, file, 19, 25).message).toBe('Meridian does not roll a stage back from a condition (ROLLBACK)');
-    expect(problemAt(problems, file, 19, 25).hint).toContain('rollout:');
-    expect(problemAt(problems, file, 22, 21).message).toBe('Meridian does not roll a stage back from a condition (ROLLBACK)');
-  });
-});
+`;

@@ -135,6 +135,6 @@ describe('rollout waves', () => {
     expect(await run.status()).toBe('Failed');
     const events = await run.store.events(run.store.db, run.id);
     expect(events.find((e) => e.type === 'stage-finished')?.description).toContain('health check failed during the bake of wave 2: test "us-east-1" != us-east-1 in us-east-1: exited 1; rolling back us-east-1 (rollback: region)');
-    expect(events.find((e) => e.type === 'rollback-started')?.description).toBe('Nothing rolled back: no earlier release to go back to in us-east-1');
+    expect(events.find((e) => e.type === 'rollback-started')?.description).toBe('Nothing rolled back in us-east-1: no earlier good run of stage Deploy there');
   });
 });

@@ -65,14 +65,14 @@ describe('rollout rollback', () => {
     expect(shown.stdout).toContain('Wave 1 health checks passed');
     expect(shown.stdout).toMatch(/Wave 2 health checks failed: .*ok-us-east-1 \(us-east-1\) failed: exited 1/);
     expect(shown.stdout).toContain('rolling back ap-southeast-2, eu-west-1, us-east-1 (rollback: all-previous)');
-    expect(shown.stdout).toContain(`ap-southeast-2 back to release ${good}; eu-west-1 back to release ${good}; us-east-1 back to release ${good}`);
+    expect(shown.stdout).toContain(`ap-southeast-2 back to release ${good}, eu-west-1 back to release ${good}, us-east-1 back to release ${good}`);
 
     const listed = JSON.parse((await runCli(['executions', '--json', '--state-dir', stateDir])).stdout) as Listed[];
     expect(listed.map((e) => e.status)).toEqual(['Succeeded', 'Failed', 'Succeeded']);
     const rollback = listed[0]!.executionId;
     const summary = JSON.parse((await runCli(['show', rollback, '--json', '--state-dir', stateDir])).stdout) as { trigger: { type: string }; stages: Array<{ name: string; actions: Array<{ name: string; status: string; outputVariables: Record<string, string> }> }> };
     expect(summary.trigger.type).toBe('rollback');
-    expect(summary.stages[0]?.actions.map((a) => [a.name, a.status, a.outputVariables.ReleaseId])).toEqual(REGIONS.map((r) => [`${r}-release-rollback`, 'Succeeded', good]));
+    expect(summary.stages[0]?.actions.map((a) => [a.name, a.status, a.outputVariables.ReleaseId])).toEqual(REGIONS.map((r) => [`${r}-release`, 'Succeeded', good]));
     for (const region of REGIONS) expect(current(stateDir, region)).toBe(good);
     expect(fs.existsSync(path.join(stateDir, 'deploy', 'us-east-1', 'releases', bad))).toBe(true);
   });

@@ -57,7 +57,7 @@ export const registerRun: RegisterCommand = (program: Command, io, setExit) => {
       const rollbacks: string[] = [];
       const clock = runClock(options.clockStart, options.clockSpeed);
       const meridian = await openLocalMeridian(stateDir, { concurrency: Number(options.concurrency), executionIds: () => [...ids, ...rollbacks], ...(clock ? { clock } : {}) });
-      // A rollback started by a failed health check runs in this process too.
+      // A rollback a failed stage started runs in this process too.
       meridian.engine.onEvent((event) => {
         const rollback = event.data?.rollbackExecution;
         if (event.type === 'rollback-started' && ids.includes(event.executionId) && typeof rollback === 'string') rollbacks.push(rollback);

@@ -87,7 +87,7 @@ export function compileDeclaration(r: DeclarationReader, declaration: Record<str
     const actionsPath = [...stagePath, r.key('Actions')];
     const actions = r.list(r.required(stage, 'Actions', stagePath, `stage ${stageName}`), actionsPath, `\`${r.key('Actions')}\``) ?? [];
     const compiled: Stage = { name: stageName, actions: [], location: stageTrace.at };
-    const conditions = readStageConditions(r, stage, stagePath, homeRegion);
+    const conditions = readStageConditions(r, stage, stagePath, homeRegion, executionMode);
     if (conditions) compiled.conditions = conditions;
     actions.forEach((actionValue, j) => {
       const result = readAction(r, actionValue, [...actionsPath, j], homeRegion);

@@ -7,10 +7,10 @@
  * Results (reference §1.12): BeforeEntry FAIL or SKIP, and Meridian's WAIT (the stage waits
  * until every DeploymentWindow rule of the condition passes, instead of failing);
  * OnSuccess ROLLBACK or FAIL; OnFailure ROLLBACK or RETRY. SKIP needs a VariableCheck rule.
- * ROLLBACK is read, then refused: Meridian does not roll a stage back from a condition (its
- * native `rollout:` rolls releases back instead), and accepting it would mean ignoring it.
+ * ROLLBACK rolls the stage back to its last good run (engine/rollback.ts); as in CodePipeline
+ * it is refused in PARALLEL mode, where executions have no order to go back along.
  */
-import type { ConditionResult, ConditionRule, StageCondition, StageConditions, VariableOperator } from '../../domain/pipeline.js';
+import type { ConditionResult, ConditionRule, ExecutionMode, StageCondition, StageConditions, VariableOperator } from '../../domain/pipeline.js';
 import { listWords } from '../suggest.js';
 import type { Path } from '../yaml/locator.js';
 import { checkSchedule, checkTimeZone } from '../windows/window-texts.js';
@@ -28,7 +28,7 @@ const OPERATORS: readonly VariableOperator[] = ['EQ', 'NE', 'CONTAINS', 'MATCHES
 const RULE_KEYS = ['Name', 'RuleTypeId', 'Configuration', 'InputArtifacts', 'Region', 'RoleArn', 'TimeoutInMinutes', 'Commands'];
 
 /** Reads the stage's conditions; undefined when it has none. */
-export function readStageConditions(r: DeclarationReader, stage: Record<string, unknown>, stagePath: Path, homeRegion: string): StageConditions | undefined {
+export function readStageConditions(r: DeclarationReader, stage: Record<string, unknown>, stagePath: Path, homeRegion: string, executionMode: ExecutionMode): StageConditions | undefined {
   const out: StageConditions = { beforeEntry: [], onSuccess: [], onFailure: [] };
   let any = false;
   for (const where of ['BeforeEntry', 'OnSuccess', 'OnFailure'] as const) {
@@ -40,23 +40,23 @@ export function readStageConditions(r: DeclarationReader, stage: Record<string, 
     if (!block) continue;
     const known = where === 'OnFailure' ? ['Conditions', 'Result', 'RetryConfiguration'] : ['Conditions'];
     r.checkKeys(block, path, known, `\`${r.key(where)}\``);
-    if (where === 'OnFailure') readFailureResult(r, block, path, out);
+    if (where === 'OnFailure') readFailureResult(r, block, path, out, executionMode);
     const list = r.get(block, 'Conditions');
     if (list === undefined && where !== 'OnFailure') r.report(r.at(path), `\`${r.key(where)}\` needs \`${r.key('Conditions')}\``);
     const conditions = list === undefined ? [] : (r.list(list, [...path, r.key('Conditions')], `\`${r.key('Conditions')}\``) ?? []);
     conditions.forEach((item, i) => {
-      const condition = readCondition(r, item, [...path, r.key('Conditions'), i], where, homeRegion);
+      const condition = readCondition(r, item, [...path, r.key('Conditions'), i], where, homeRegion, executionMode);
       if (condition) out[where === 'BeforeEntry' ? 'beforeEntry' : where === 'OnSuccess' ? 'onSuccess' : 'onFailure'].push(condition);
     });
   }
   return any ? out : undefined;
 }
 
-function readFailureResult(r: DeclarationReader, block: Record<string, unknown>, path: Path, out: StageConditions): void {
+function readFailureResult(r: DeclarationReader, block: Record<string, unknown>, path: Path, out: StageConditions, executionMode: ExecutionMode): void {
   const result = r.get(block, 'Result');
   if (result !== undefined) {
     const read = r.oneOf(result, [...path, r.key('Result')], 'the OnFailure result', ['ROLLBACK', 'RETRY'] as const);
-    if (read === 'ROLLBACK') refuseRollback(r, [...path, r.key('Result')]);
+    if (read === 'ROLLBACK' && executionMode === 'PARALLEL') refuseRollback(r, [...path, r.key('Result')]);
     else if (read !== undefined) out.onFailureResult = read;
   }
   const retry = r.get(block, 'RetryConfiguration');
@@ -73,7 +73,7 @@ function readFailureResult(r: DeclarationReader, block: Record<string, unknown>,
   if (out.onFailureResult !== 'RETRY') r.report(r.at(retryPath), '`RetryConfiguration` only applies with `Result: RETRY`', `set \`${r.key('Result')}: RETRY\` or remove it`);
 }
 
-function readCondition(r: DeclarationReader, value: unknown, path: Path, where: Where, homeRegion: string): StageCondition | undefined {
+function readCondition(r: DeclarationReader, value: unknown, path: Path, where: Where, homeRegion: string, executionMode: ExecutionMode): StageCondition | undefined {
   const condition = r.map(value, path, 'a condition');
   if (!condition) return undefined;
   r.checkKeys(condition, path, ['Result', 'Rules'], 'a condition');
@@ -89,7 +89,7 @@ function readCondition(r: DeclarationReader, value: unknown, path: Path, where: 
     if (rule) rules.push(rule);
   });
   if (result === undefined) return undefined;
-  if (result === 'ROLLBACK') {
+  if (result === 'ROLLBACK' && executionMode === 'PARALLEL') {
     refuseRollback(r, resultPath);
     return undefined;
   }
@@ -105,8 +105,8 @@ function readCondition(r: DeclarationReader, value: unknown, path: Path, where: 
 function refuseRollback(r: DeclarationReader, path: Path): void {
   r.report(
     r.at(path),
-    'Meridian does not roll a stage back from a condition (ROLLBACK)',
-    'use FAIL (OnSuccess) or RETRY (OnFailure), and the native `rollout:` with `rollback:` to put the last good release back',
+    'ROLLBACK is not available in PARALLEL mode: parallel executions have no last good run to go back along',
+    'set `ExecutionMode: QUEUED` (or SUPERSEDED) on the pipeline, or use FAIL (OnSuccess) or RETRY (OnFailure)',
   );
 }
 

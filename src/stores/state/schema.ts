@@ -177,6 +177,19 @@ export interface ReplicasTable {
   heartbeat_at: string;
 }
 
+/** A rollback a failed stage started. */
+export interface RollbacksTable {
+  id: string;
+  /** The forward execution whose stage failed. */
+  execution_id: string;
+  stage_index: number;
+  stage: string;
+  regions: string; // JSON string[]
+  reason: string;
+  requested_at: string;
+  rollback_executions: string; // JSON string[]
+}
+
 export interface Database {
   executions: ExecutionsTable;
   stage_executions: StageExecutionsTable;
@@ -194,4 +207,5 @@ export interface Database {
   replicas: ReplicasTable;
   window_overrides: WindowOverridesTable;
   agents: AgentsTable;
+  rollbacks: RollbacksTable;
 }

@@ -5,6 +5,7 @@ import * as server from './003-server.js';
 import * as windows from './004-windows.js';
 import * as agents from './005-agents.js';
 import * as replicas from './006-replicas.js';
+import * as rollbacks from './007-rollbacks.js';
 
 /** Every migration, in order. Names are permanent: never rename or edit a shipped one. */
 export const migrations: Record<string, Migration> = {
@@ -14,4 +15,5 @@ export const migrations: Record<string, Migration> = {
   '004-windows': windows,
   '005-agents': agents,
   '006-replicas': replicas,
+  '007-rollbacks': rollbacks,
 };
