@@ -19,7 +19,8 @@ import { compilePipelineJson, isPipelineJson, pipelineJsonName } from './codepip
 import type { CompileResult, LoadContext } from './compile-result.js';
 import { compileNative } from './native/compile-native.js';
 import { definitionError, problem } from './problems.js';
-import { runRules } from './rules/index.js';
+import type { ActionConfigCheck } from './rules/action-config.js';
+import { runRules, type RuleOptions } from './rules/index.js';
 import { PipelineLocator } from './trace.js';
 import { isPlainObject } from './values.js';
 import { parseYaml, type ParsedYaml } from './yaml/parse-yaml.js';
@@ -31,6 +32,8 @@ export interface LoadOptions {
   exports?: Record<string, string>;
   /** `Category/Owner/Provider` keys of the registered providers; unknown action types are problems. */
   knownActionTypes?: string[];
+  /** The providers' configuration checks (`Provider.validate`); what they find are problems. */
+  checkAction?: ActionConfigCheck;
 }
 
 export type DefinitionFormat = Pipeline['format'];
@@ -71,7 +74,10 @@ export function compileDefinition(text: string, file: string, options: LoadOptio
 
   const problems: Problem[] = [...parsed.warnings, ...result.problems];
   if (result.pipeline && result.trace && !result.blocking) {
-    problems.push(...runRules(result.pipeline, new PipelineLocator(result.trace), { knownActionTypes: options.knownActionTypes }));
+    const rules: RuleOptions = {};
+    if (options.knownActionTypes) rules.knownActionTypes = options.knownActionTypes;
+    if (options.checkAction) rules.checkAction = options.checkAction;
+    problems.push(...runRules(result.pipeline, new PipelineLocator(result.trace), rules));
   }
   if (problems.length > 0 || !result.pipeline) throw definitionError(file, problems);
   return result.pipeline;

@@ -1,5 +1,6 @@
 import { MeridianError } from '../domain/errors.js';
-import type { Provider } from './provider.js';
+import { actionTypeKey, type Action } from '../domain/pipeline.js';
+import type { ConfigProblem, Provider } from './provider.js';
 
 /** Maps action type keys (`Category/Owner/Provider`) to providers. */
 export class ProviderRegistry {
@@ -23,6 +24,11 @@ export class ProviderRegistry {
       throw new MeridianError('DEFINITION_INVALID', `unknown action type ${type}; known types: ${this.types().join(', ')}`);
     }
     return provider;
+  }
+
+  /** What the action's provider finds wrong with its configuration; nothing for an unknown type (a rule reports those). */
+  checkConfiguration(action: Action): ConfigProblem[] {
+    return this.find(actionTypeKey(action.type))?.validate?.(action) ?? [];
   }
 
   types(): string[] {

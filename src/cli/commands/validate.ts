@@ -7,6 +7,7 @@ import { MeridianError } from '../../domain/errors.js';
 import type { Pipeline } from '../../domain/pipeline.js';
 import { registerBuiltinProviders } from '../../providers/builtin.js';
 import { ProviderRegistry } from '../../providers/registry.js';
+import { providerChecks } from '../load.js';
 import { openLocalMeridian } from '../local-meridian.js';
 import { resolveStateDir, STATE_DIR_FLAGS, STATE_DIR_HELP } from '../state-dir.js';
 import type { RegisterCommand } from './index.js';
@@ -23,7 +24,7 @@ export async function loadForInspection(file: string, pipelineName: string | und
       await meridian.close();
     }
   }
-  const options: Parameters<typeof loadDefinition>[1] = { exports, knownActionTypes: registerBuiltinProviders(new ProviderRegistry()).types() };
+  const options: Parameters<typeof loadDefinition>[1] = { exports, ...providerChecks(registerBuiltinProviders(new ProviderRegistry())) };
   if (pipelineName !== undefined) options.pipelineName = pipelineName;
   return loadDefinition(path.resolve(file), options);
 }

@@ -2,6 +2,7 @@
 import type { Problem } from '../../domain/errors.js';
 import type { Pipeline } from '../../domain/pipeline.js';
 import type { PipelineLocator } from '../trace.js';
+import { actionConfiguration, type ActionConfigCheck } from './action-config.js';
 import { knownActionTypes } from './action-types.js';
 import { artifacts } from './artifacts.js';
 import { commandsAction } from './commands-action.js';
@@ -18,7 +19,19 @@ import { webhooks } from './webhooks.js';
 
 export const RULES: readonly Rule[] = [stageStructure, uniqueNames, nameFormat, runOrder, artifacts, namespaces, variableReferences, crossRegion, commandsAction, triggers, webhooks];
 
-export function runRules(pipeline: Pipeline, locate: PipelineLocator, options: { knownActionTypes?: readonly string[] } = {}): Problem[] {
+export interface RuleOptions {
+  /** `Category/Owner/Provider` keys of the registered providers. */
+  knownActionTypes?: readonly string[];
+  /** The providers' own configuration checks. */
+  checkAction?: ActionConfigCheck;
+}
+
+export function runRules(pipeline: Pipeline, locate: PipelineLocator, options: RuleOptions = {}): Problem[] {
   const rules = options.knownActionTypes ? [...RULES, knownActionTypes(options.knownActionTypes)] : RULES;
-  return rules.flatMap((rule) => rule(pipeline, locate));
+  const problems = rules.flatMap((rule) => rule(pipeline, locate));
+  if (!options.checkAction) return problems;
+  // A provider often checks what a rule already did (a Commands action's commands): one problem per place.
+  const placed = new Set(problems.map((p) => `${p.location.line}:${p.location.col}`));
+  const provided = actionConfiguration(options.checkAction)(pipeline, locate).filter((p) => !placed.has(`${p.location.line}:${p.location.col}`));
+  return [...problems, ...provided];
 }
