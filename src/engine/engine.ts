@@ -16,6 +16,7 @@ import type { ExecutionContext, ExecutionSnapshot, JobRecord } from '../stores/s
 import type { Db, NewEvent, StateStore } from '../stores/state/state-store.js';
 import type { EngineEvent, EngineListener } from './engine-events.js';
 import { RolloutWaves, type RollbackAsker } from './rollout-waves.js';
+import { manualRollbackRequest, type ManualRollback } from './manual-rollback.js';
 import { startRollback } from './rollback-executions.js';
 import { StageConditions, type RuleCommandRunner } from './stage-conditions.js';
 import { describeStart, WindowWaits } from './window-waits.js';
@@ -198,6 +199,14 @@ export class Engine {
     });
     if (queued) this.deps.onJobsQueued?.();
     await this.advanceRollbacks(job.executionId);
+  }
+
+  /** RollbackStage: an operator rolls a stage back (manual-rollback.ts); resolves with the rollback executions. */
+  async rollbackStage(ask: ManualRollback): Promise<string[]> {
+    const request = await manualRollbackRequest(this.deps.store, ask);
+    const created = await this.write(request.executionId, (tx, record) => startRollback(tx, { store: this.deps.store, owner: this.deps.owner, at: this.now() }, request, record));
+    for (const id of created) await this.advance(id);
+    return created;
   }
 
   /** Takes the first steps of the rollback executions an execution's last transaction created. */

@@ -18,13 +18,15 @@ export interface RollbackRequest {
   stage: string;
   regions: string[];
   reason: string;
+  /** A manual rollback's `--to`: every region goes back to this execution. */
+  target?: string;
 }
 
 /** Creates the rollback executions; resolves with their ids. */
 export async function startRollback(tx: Db, deps: { store: StateStore; owner: string; at: string }, request: RollbackRequest, record: (event: NewEvent, about?: string) => Promise<void>): Promise<string[]> {
   const { store, owner, at } = deps;
   const forward = await store.snapshot(tx, request.executionId);
-  const plan = await planRollback(store, tx, forward, request.stageIndex, request.regions);
+  const plan = await planRollback(store, tx, forward, request.stageIndex, request.regions, request.target);
   const ids: string[] = [];
   for (const group of plan.groups) {
     const id = randomUUID();
@@ -39,6 +41,6 @@ export async function startRollback(tx: Db, deps: { store: StateStore; owner: st
   if (plan.without.length > 0) {
     await record({ type: 'rollback-started', stage: request.stage, description: `Nothing rolled back in ${plan.without.join(', ')}: no earlier good run of stage ${request.stage} there`, data: { rollbackExecution: null, without: plan.without } });
   }
-  await recordRollback(tx, { ...request, requestedAt: at, rollbackExecutions: ids });
+  await recordRollback(tx, { executionId: request.executionId, stageIndex: request.stageIndex, stage: request.stage, regions: request.regions, reason: request.reason, requestedAt: at, rollbackExecutions: ids });
   return ids;
 }

@@ -16,6 +16,7 @@
  * `prepare` actions are left out: the release is still on the target. Regions going back to
  * different executions get one rollback execution each.
  */
+import { MeridianError } from '../domain/errors.js';
 import type { Action, Pipeline } from '../domain/pipeline.js';
 import { resolveAction } from '../domain/variables.js';
 import type { ArtifactRecord, ExecutionContext, ExecutionSnapshot } from '../stores/state/records.js';
@@ -49,7 +50,8 @@ function releaseMode(action: Action): 'switch' | 'prepare' | undefined {
   return mode === undefined || mode === 'deploy' || mode === 'activate' ? 'switch' : mode === 'prepare' ? 'prepare' : undefined;
 }
 
-export async function planRollback(store: StateStore, db: Db, forward: ExecutionSnapshot, stageIndex: number, regions: readonly string[]): Promise<RollbackPlan> {
+/** `target`: go back to this execution in every region (a manual rollback's `--to`) instead of each region's last good run. */
+export async function planRollback(store: StateStore, db: Db, forward: ExecutionSnapshot, stageIndex: number, regions: readonly string[], target?: string): Promise<RollbackPlan> {
   const stageName = forward.execution.definition.stages[stageIndex]?.name ?? '';
   const targets = new Map<string, string[]>();
   const without: string[] = [];
@@ -61,7 +63,12 @@ export async function planRollback(store: StateStore, db: Db, forward: Execution
     return { snapshot: snapshots.get(id) as ExecutionSnapshot, artifacts: artifacts.get(id) as ArtifactRecord[] };
   };
   const rolledBack = await load(forward.execution.id);
-  for (const region of regions) {
+  if (target !== undefined) {
+    const chosen = await load(target);
+    for (const region of regions) assertGoodRun(chosen.snapshot, forward.execution.pipeline, stageName, region);
+    targets.set(target, [...regions]);
+  }
+  for (const region of target === undefined ? regions : []) {
     const now = digestsOf(rolledBack.snapshot, rolledBack.artifacts, stageName, region);
     const runs = await goodRunsOfStage(db, { pipeline: forward.execution.pipeline, stage: stageName, region, excludeExecution: forward.execution.id });
     let target: string | undefined;
@@ -81,6 +88,19 @@ export async function planRollback(store: StateStore, db: Db, forward: Execution
     groups.push(rollbackGroup(earlier.snapshot, earlier.artifacts, stageName, inRegions));
   }
   return { groups, without };
+}
+
+/** A manual rollback's target must be a run of the same pipeline, not a rollback, in which the stage succeeded in the region. */
+function assertGoodRun(snapshot: ExecutionSnapshot, pipeline: string, stageName: string, region: string): void {
+  const { execution } = snapshot;
+  const id = execution.id;
+  if (execution.pipeline !== pipeline) throw new MeridianError('BAD_INPUT', `execution ${id} is of pipeline ${execution.pipeline}, not ${pipeline}`);
+  if (execution.trigger.type === 'rollback') throw new MeridianError('CONFLICT', `execution ${id} is a rollback; roll back to the execution it went back to instead`);
+  const stageIndex = execution.definition.stages.findIndex((s) => s.name === stageName);
+  const actions = snapshot.actions.filter((a) => a.stageIndex === stageIndex && a.region === region);
+  if (actions.length === 0) throw new MeridianError('CONFLICT', `execution ${id} ran no action of stage ${stageName} in ${region}`);
+  const failed = actions.find((a) => a.status !== 'Succeeded');
+  if (failed) throw new MeridianError('CONFLICT', `in execution ${id}, ${failed.name} (${region}) is ${failed.status}: only a run in which every action of the stage succeeded can be gone back to`);
 }
 
 /**

@@ -79,4 +79,37 @@ describe('a ROLLBACK stage condition', () => {
     expect(rollback.trigger.type).toBe('rollback');
     expect(rollback.stages.map((s) => [s.name, s.actions.map((a) => `${a.name}:${a.status}`)])).toEqual([['Deploy', REGIONS.map((r) => `deploy-${r}:Succeeded`)]]);
   });
+
+  it('meridian rollback PIPELINE STAGE puts a stage back by hand: each region to its last good run, or all to --to', async () => {
+    const dir = tempDir();
+    const state = path.join(dir, 'state');
+    const file = path.join(dir, 'template.yaml');
+    fs.writeFileSync(file, template(path.join(dir, 'live')));
+    const repo = makeRepo({ VERSION: '1' });
+    const run = async () => JSON.parse((await runCli(['run', '-f', file, '--source', `app=${repo}`, '--state-dir', state, '--json'])).stdout) as ExecutionSummary;
+    const v1 = await run();
+    commit(repo, { VERSION: '2' }, 'Version 2');
+    const v2 = await run();
+    expect([v1.status, v2.status]).toEqual(['Succeeded', 'Succeeded']);
+    for (const region of REGIONS) expect(live(dir, region)).toBe('2');
+
+    const back = await runCli(['rollback', 'shop', 'Deploy', '--by', 'ops-oncall', '--state-dir', state, '--json']);
+    expect(back.code, back.stderr).toBe(0);
+    const rollback = JSON.parse(back.stdout) as ExecutionSummary;
+    expect([rollback.trigger.type, rollback.status]).toEqual(['rollback', 'Succeeded']);
+    expect(rollback.trigger.detail).toContain(`eu-west-1 back to execution ${v1.executionId}, us-east-1 back to execution ${v1.executionId}, after execution ${v2.executionId}: rolled back by ops-oncall`);
+    for (const region of REGIONS) expect(live(dir, region)).toBe('1');
+
+    // Forward again in one region only, to the execution named.
+    const forward = await runCli(['rollback', 'shop', 'Deploy', '--to', v2.executionId.slice(0, 8), '--region', 'us-east-1', '--state-dir', state, '--json']);
+    expect(forward.code, forward.stderr).toBe(0);
+    expect([live(dir, 'eu-west-1'), live(dir, 'us-east-1')]).toEqual(['1', '2']);
+
+    const unknownStage = await runCli(['rollback', 'shop', 'Deploi', '--state-dir', state]);
+    expect(unknownStage.code).not.toBe(0);
+    expect(unknownStage.stderr).toContain('no execution of shop ran a stage named Deploi; its stages: Source, Deploy');
+    const toRollback = await runCli(['rollback', 'shop', 'Deploy', '--to', rollback.executionId, '--state-dir', state]);
+    expect(toRollback.code).not.toBe(0);
+    expect(toRollback.stderr).toContain('is a rollback; roll back to the execution it went back to instead');
+  });
 });

@@ -14,6 +14,7 @@ import { registerPlan } from './plan.js';
 import { registerProviders } from './providers.js';
 import { registerResume } from './resume.js';
 import { registerRetry } from './retry.js';
+import { registerRollback } from './rollback.js';
 import { registerRun } from './run.js';
 import { registerSchema } from './schema.js';
 import { registerSecrets } from './secrets.js';
@@ -37,6 +38,7 @@ export const commands: RegisterCommand[] = [
   registerValidate,
   registerPlan,
   registerRetry,
+  registerRollback,
   registerStop,
   registerApprove,
   registerExecutions,

@@ -22,6 +22,9 @@ const startBody = z
   })
   .strict();
 
+/** RollbackStage's request: an execution to go back to (else each region's last good run), some regions. */
+const rollbackBody = z.object({ targetPipelineExecutionId: z.string().min(1).optional(), regions: z.array(z.string().min(1)).min(1).optional() }).strict();
+
 export function registerPipelineRoutes(app: FastifyInstance, context: ServerContext): void {
   const { core, catalog } = context;
 
@@ -40,6 +43,20 @@ export function registerPipelineRoutes(app: FastifyInstance, context: ServerCont
   app.get<{ Params: { name: string } }>('/api/pipelines/:name', { config: { role: 'viewer' } }, (request, reply) => {
     const pipeline = catalog.get(request.params.name);
     return reply.send({ ...describePipeline(pipeline, catalog.fileOf(pipeline.name)), definition: pipeline });
+  });
+
+  app.post<{ Params: { name: string; stage: string } }>('/api/pipelines/:name/stages/:stage/rollback', { config: { role: 'operator' } }, async (request, reply) => {
+    const pipeline = catalog.get(request.params.name);
+    const body = parseBody(rollbackBody, request.body ?? {});
+    const by = request.principal?.name ?? 'unknown';
+    const executionIds = await core.engine.rollbackStage({
+      pipeline: pipeline.name,
+      stage: request.params.stage,
+      by,
+      ...(body.targetPipelineExecutionId === undefined ? {} : { to: body.targetPipelineExecutionId }),
+      ...(body.regions === undefined ? {} : { regions: body.regions }),
+    });
+    return reply.code(202).send({ executionIds, by });
   });
 
   app.post<{ Params: { name: string } }>('/api/pipelines/:name/executions', { config: { role: 'operator' } }, async (request, reply) => {
