@@ -4,13 +4,7 @@
  * reported as unchecked rather than guessed.
  */
 import { FolderArtifactStore } from '../../stores/artifacts/folder-artifact-store.js';
-
-export interface Holders {
-  /** Regions whose store holds the digest. */
-  heldIn: string[];
-  /** Regions whose store could not be asked (S3). */
-  unchecked: string[];
-}
+import type { Holders } from './view-types.js';
 
 export async function artifactHolders(stores: Record<string, string>, digest: string): Promise<Holders> {
   const heldIn: string[] = [];

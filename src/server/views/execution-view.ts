@@ -4,35 +4,13 @@
  * action, its provider and why it waits; why the execution waits in front of a stage; its
  * artifacts with the regions whose stores hold them; and the source revisions it built.
  */
-import type { ActionError, ExecutionSummary } from '../../domain/execution.js';
+import type { ExecutionSummary } from '../../domain/execution.js';
 import { actionTypeKey, type Pipeline } from '../../domain/pipeline.js';
 import { toSummary } from '../../engine/execution-summary.js';
 import type { ExecutionSnapshot } from '../../stores/state/records.js';
 import type { MeridianCore } from '../context.js';
-import { artifactHolders, type Holders } from './artifact-holders.js';
-
-type SummaryAction = ExecutionSummary['stages'][number]['actions'][number];
-
-export interface ActionView extends SummaryAction {
-  stage: string;
-  /** `Category/Owner/Provider`. */
-  provider: string;
-  category: string;
-  waitingReason: string | null;
-  /** `window` while waiting for the region's deployment window, `approval` for an answer. */
-  waitingFor: 'window' | 'approval' | null;
-  opensAt: string | null;
-}
-
-export interface ExecutionView extends Omit<ExecutionSummary, 'stages'> {
-  error: ActionError | null;
-  stages: Array<Omit<ExecutionSummary['stages'][number], 'actions'> & { startedAt: string | null; endedAt: string | null; actions: ActionView[] }>;
-  /** The execution waits to enter this stage (execution modes: another execution holds it). */
-  stageWait: { stage: string; reason: string; lockedBy: string | null } | null;
-  artifacts: Array<{ name: string; digest: string; size: number; region: string; producedBy: string } & Holders>;
-  sources: Array<{ action: string; commitId: string | null; branch: string | null; message: string | null }>;
-  regions: Array<{ name: string; timezone: string }>;
-}
+import { artifactHolders } from './artifact-holders.js';
+import type { ActionView, ExecutionView } from './view-types.js';
 
 export async function buildExecutionView(core: Pick<MeridianCore, 'store' | 'db'>, executionId: string): Promise<ExecutionView> {
   const snapshot = await core.store.snapshot(core.db, executionId);
@@ -69,7 +47,7 @@ export async function buildExecutionView(core: Pick<MeridianCore, 'store' | 'db'
   };
 }
 
-function viewAction(pipeline: Pipeline, snapshot: ExecutionSnapshot, stageIndex: number, actionIndex: number, stage: string, action: SummaryAction): ActionView {
+function viewAction(pipeline: Pipeline, snapshot: ExecutionSnapshot, stageIndex: number, actionIndex: number, stage: string, action: ExecutionSummary['stages'][number]['actions'][number]): ActionView {
   const declared = pipeline.stages[stageIndex]?.actions[actionIndex];
   const record = snapshot.actions.find((a) => a.stageIndex === stageIndex && a.actionIndex === actionIndex);
   const waiting = record?.status === 'Waiting';

@@ -14,16 +14,22 @@ const HOUR = 3_600_000;
 /** The span shown: a little of the past, so "now" is not on the edge, and the rest ahead. */
 export const SPAN = { beforeMs: 4 * HOUR, afterMs: 44 * HOUR };
 
+/** One region of `GET /api/pipelines/{name}/plan`; the dashboard imports this type (web/src/api/types.ts). */
 export interface NightRegion {
   name: string;
   timezone: string;
+  /** The window texts as declared; empty when the region is always open. */
   windows: Array<{ effect: 'allow' | 'deny'; schedule: string; reason?: string }>;
   openNow: boolean;
+  /** The first allowed interval that ends after `at` (null: none within the horizon, or no windows). */
   window: PlanWindow | null;
+  /** Allowed intervals within the timeline, clipped to it. */
   intervals: PlanWindow[];
   /** 1-based rollout wave. */
   wave: number;
+  /** Expected duration of the region's deploy actions (declared, or the median of past runs), ms. */
   expectedMs: number;
+  /** When the region's deploy would start and end if an execution started at `at` (as `meridian plan` estimates). */
   plannedStart: string | null;
   plannedEnd: string | null;
   /** Why there is no planned start. */

@@ -11,15 +11,7 @@ import type { Kysely } from 'kysely';
 import type { Pipeline } from '../../domain/pipeline.js';
 import { isGatedByWindows } from '../../domain/region-windows.js';
 import type { Database } from '../../stores/state/schema.js';
-
-export type RegionHealth = 'healthy' | 'failing' | 'deploying' | 'stopped' | 'unknown';
-
-export interface RegionRelease {
-  name: string;
-  timezone: string;
-  release: { executionId: string; at: string | null; commitId: string | null; artifacts: Array<{ name: string; digest: string }> } | null;
-  health: { state: RegionHealth; executionId: string | null; at: string | null; detail: string | null };
-}
+import type { RegionRelease } from './view-types.js';
 
 /** How many of the newest executions are searched for a region's live release. */
 const SEARCH = 200;

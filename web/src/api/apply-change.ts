@@ -3,7 +3,7 @@
  * shows the moment the server sends it; the full view read afterwards replaces the patch.
  * Only what the event says for certain is changed: statuses and start/end times.
  */
-import type { ActionStatus, ExecutionStatus, ExecutionView } from './types';
+import type { ActionStatus, ExecutionStatus, ExecutionView, StageStatus } from './types';
 
 export interface Change {
   seq: number;
@@ -31,7 +31,7 @@ export function applyChange(view: ExecutionView, change: Change): ExecutionView 
       if (stage.name !== change.stage) return stage;
       if (change.action === null) {
         if (!change.type.startsWith('stage-')) return stage;
-        return { ...stage, status, startedAt: status === 'InProgress' ? change.at : stage.startedAt, endedAt: ENDED.has(status) ? change.at : null };
+        return { ...stage, status: status as StageStatus, startedAt: status === 'InProgress' ? change.at : stage.startedAt, endedAt: ENDED.has(status) ? change.at : null };
       }
       return {
         ...stage,

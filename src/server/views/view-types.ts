@@ -1,0 +1,50 @@
+/**
+ * The shapes of the dashboard's views, as the API answers them. Types only, importing only
+ * the domain model: the dashboard (web/src/api/types.ts) imports them without pulling the
+ * server, its stores or Node's types into the browser build.
+ */
+import type { ActionError, ExecutionSummary } from '../../domain/execution.js';
+
+type SummaryAction = ExecutionSummary['stages'][number]['actions'][number];
+
+export interface ActionView extends SummaryAction {
+  stage: string;
+  /** `Category/Owner/Provider`. */
+  provider: string;
+  category: string;
+  waitingReason: string | null;
+  /** `window` while waiting for the region's deployment window, `approval` for an answer. */
+  waitingFor: 'window' | 'approval' | null;
+  opensAt: string | null;
+}
+
+export type StageView = Omit<ExecutionSummary['stages'][number], 'actions'> & { startedAt: string | null; endedAt: string | null; actions: ActionView[] };
+
+/** Which regions' artifact stores hold a digest (views/artifact-holders.ts). */
+export interface Holders {
+  /** Regions whose store holds the digest. */
+  heldIn: string[];
+  /** Regions whose store could not be asked (S3). */
+  unchecked: string[];
+}
+
+export type ArtifactView = { name: string; digest: string; size: number; region: string; producedBy: string } & Holders;
+
+export interface ExecutionView extends Omit<ExecutionSummary, 'stages'> {
+  error: ActionError | null;
+  stages: StageView[];
+  /** The execution waits to enter this stage (execution modes: another execution holds it). */
+  stageWait: { stage: string; reason: string; lockedBy: string | null } | null;
+  artifacts: ArtifactView[];
+  sources: Array<{ action: string; commitId: string | null; branch: string | null; message: string | null }>;
+  regions: Array<{ name: string; timezone: string }>;
+}
+
+export type RegionHealth = 'healthy' | 'failing' | 'deploying' | 'stopped' | 'unknown';
+
+export interface RegionRelease {
+  name: string;
+  timezone: string;
+  release: { executionId: string; at: string | null; commitId: string | null; artifacts: Array<{ name: string; digest: string }> } | null;
+  health: { state: RegionHealth; executionId: string | null; at: string | null; detail: string | null };
+}
