@@ -14,8 +14,9 @@ export interface StartedAgent {
   stop(signal?: NodeJS.Signals): Promise<CliResult>;
 }
 
-export async function makeAgentToken(stateDir: string, region: string, name = `agent-${region}`): Promise<string> {
-  const made = await runCli(['tokens', 'create', '--role', 'agent', '--region', region, '--name', name, '--state-dir', stateDir]);
+/** `env`: e.g. `MERIDIAN_DB` when the servers keep their state in PostgreSQL. */
+export async function makeAgentToken(stateDir: string, region: string, name = `agent-${region}`, env: Record<string, string> = {}): Promise<string> {
+  const made = await runCli(['tokens', 'create', '--role', 'agent', '--region', region, '--name', name, '--state-dir', stateDir], { env });
   expect(made.code, made.stderr).toBe(0);
   return made.stdout.trim();
 }
