@@ -1,7 +1,8 @@
 /**
- * Time zone abbreviations people write, and the zones they may mean. Every one of them is
- * refused (see time-zone-parse.ts): an abbreviation names the offset of one season, not a
- * zone, and many name several. The table exists to say what to write instead.
+ * Time zone abbreviations people write, and the zones they may mean. One that names a single
+ * zone without daylight time is read as that zone; the others are refused (see
+ * time-zone-parse.ts): they name the offset of one season, or several zones. The table says
+ * what to write instead.
  */
 export interface Candidate {
   zone: string;

@@ -9,7 +9,7 @@
  *   parseWeekly(text)     `Mon-Fri 01:00-05:00, Sat-Sun 00:00-08:00`, `daily 01:00-05:00`
  *   parseDates(text)      one-off `2026-12-20 00:00 to 2027-01-04 00:00`, ISO dates
  *   parseSchedule(text)   any of the three, told apart by how the text starts
- *   parseTimeZone(text)   `Region/City`, `UTC`, `UTC±HH:MM`; abbreviations refused with candidates
+ *   parseTimeZone(text)   `Region/City`, `UTC`, `UTC±HH:MM`; one-zone all-year abbreviations read, others refused with candidates
  *
  * A Window is `{ effect: 'allow' | 'deny', schedule, timeZone?, reason? }`; a region's windows
  * are read in its zone unless a window carries its own. Deny wins over allow; no allow windows

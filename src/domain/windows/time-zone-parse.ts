@@ -1,8 +1,11 @@
 /**
  * `TimeZone` as CodePipeline's DeploymentWindow rule and Meridian's regions write it:
- * an IANA `Region/City` name, `UTC`, or a fixed `UTC±HH:MM`. Abbreviations (`CST`, `PST`...)
- * are refused, each with the zones it may mean: an abbreviation names one season's offset,
- * and half of them name several zones, so reading one silently would move a window by hours.
+ * an IANA `Region/City` name, `UTC`, or a fixed `UTC±HH:MM`. AWS also takes abbreviations;
+ * Meridian reads one only when it names exactly one zone that keeps one offset all year
+ * (`JST` is Asia/Tokyo, `HST` Pacific/Honolulu), so it means the same instant in every season.
+ * The others (`CST`, `PST`, `AKST`...) are refused, each with the zones it may mean: they
+ * name several zones or one season's offset, and reading one silently would move a window by
+ * hours.
  */
 import { ABBREVIATIONS } from './abbreviations.js';
 import { parsed, problemAt, refused, type Parsed } from './problems.js';
@@ -36,6 +39,8 @@ export function parseTimeZone(text: string): Parsed<TimeZone> {
   }
 
   const candidates = ABBREVIATIONS[name.toUpperCase()];
+  const only = candidates?.length === 1 ? candidates[0] : undefined;
+  if (only !== undefined && only.zone.includes('/') && keepsOneOffset(only.zone)) return parsed({ kind: 'iana', name: only.zone });
   if (candidates !== undefined) {
     const options = candidates.map((c) => `${c.zone} (${c.meaning})`).join(', or ');
     const message = candidates.length > 1 ? `\`${name}\` is ambiguous: it is an abbreviation that names several zones` : `\`${name}\` is an abbreviation, not a time zone`;
@@ -58,6 +63,14 @@ function fixedOffset(sign: number, hours: number, minutes: number, fail: (m: str
   if (offsetMinutes === 0) return parsed(UTC);
   const name = `UTC${sign < 0 ? '-' : '+'}${String(hours).padStart(2, '0')}:${String(minutes).padStart(2, '0')}`;
   return parsed({ kind: 'fixed', name, offsetMinutes });
+}
+
+/** Whether a zone has the same UTC offset in January and July (no daylight time) in this and the next year. */
+function keepsOneOffset(zone: string): boolean {
+  const offset = (at: Date): string => new Intl.DateTimeFormat('en-US', { timeZone: zone, timeZoneName: 'longOffset' }).formatToParts(at).find((p) => p.type === 'timeZoneName')?.value ?? '';
+  const year = new Date().getUTCFullYear();
+  const instants = [year, year + 1].flatMap((y) => [Date.UTC(y, 0, 15), Date.UTC(y, 6, 15)]).map((t) => offset(new Date(t)));
+  return new Set(instants).size === 1;
 }
 
 function ianaZone(name: string): TimeZone | undefined {

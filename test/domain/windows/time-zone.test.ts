@@ -29,6 +29,12 @@ describe('parseTimeZone accepts', () => {
     expect(must(parseTimeZone(text))).toEqual({ kind: 'fixed', name, offsetMinutes });
   });
 
+  it('an abbreviation that names one zone with one offset all year, as AWS accepts abbreviations', () => {
+    expect(must(parseTimeZone('JST'))).toEqual({ kind: 'iana', name: 'Asia/Tokyo' });
+    expect(must(parseTimeZone('hst'))).toEqual({ kind: 'iana', name: 'Pacific/Honolulu' });
+    expect(must(parseTimeZone('SGT'))).toEqual({ kind: 'iana', name: 'Asia/Singapore' });
+  });
+
   it('UTC+00:00 is UTC', () => {
     expect(must(parseTimeZone('UTC+00:00'))).toBe(UTC);
   });
@@ -51,8 +57,9 @@ describe('parseTimeZone refuses', () => {
     expect(problem.hint).toBe('write America/Los_Angeles (US Pacific, with daylight time), or Asia/Manila (Philippine Standard Time)');
   });
 
-  it('unambiguous abbreviations too, with the one zone to write', () => {
-    expect(theProblem('JST', parseTimeZone)).toMatchObject({ message: '`JST` is an abbreviation, not a time zone', hint: 'write Asia/Tokyo (Japan time)' });
+  it('an abbreviation of one zone that has daylight time, with the one zone to write', () => {
+    expect(theProblem('AKST', parseTimeZone)).toMatchObject({ message: '`AKST` is an abbreviation, not a time zone', hint: 'write America/Anchorage (Alaska time)' });
+    expect(theProblem('NZST', parseTimeZone).hint).toBe('write Pacific/Auckland (New Zealand time)');
     expect(theProblem('gmt', parseTimeZone).hint).toContain('UTC');
   });
 
