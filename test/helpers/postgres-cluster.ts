@@ -1,60 +1,12 @@
 /**
- * A throwaway PostgreSQL 15 cluster for the tests: `initdb` and `pg_ctl` from the machine's
- * PostgreSQL (Debian's /usr/lib/postgresql/15/bin), run as the `postgres` user when the
- * tests run as root, in a temp folder, on a free loopback port. Started once by the global
- * setup; each test file makes its own database in it.
+ * The tests' throwaway PostgreSQL cluster (scripts/postgres-cluster.mjs, shared with the
+ * benchmarks), started once by the global setup; each test file makes its own database in
+ * it. Durability is off: a test's data need not survive a crash of the machine.
  */
-import { execFileSync } from 'node:child_process';
-import fs from 'node:fs';
-import net from 'node:net';
-import os from 'node:os';
-import path from 'node:path';
+import { startCluster as start, type Cluster } from '../../scripts/postgres-cluster.mjs';
 
-const BIN_DIRS = ['/usr/lib/postgresql/15/bin', '/usr/lib/postgresql/16/bin', '/usr/lib/postgresql/17/bin'];
+export { postgresBinDir, type Cluster } from '../../scripts/postgres-cluster.mjs';
 
-export interface Cluster {
-  url: string;
-  stop(): void;
-}
-
-export function postgresBinDir(): string | undefined {
-  return BIN_DIRS.find((dir) => fs.existsSync(path.join(dir, 'initdb')));
-}
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer().listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as net.AddressInfo;
-      server.close(() => resolve(port));
-    });
-    server.on('error', reject);
-  });
-}
-
-export async function startCluster(): Promise<Cluster> {
-  const bin = postgresBinDir();
-  if (!bin) throw new Error('PostgreSQL binaries not found under /usr/lib/postgresql/*/bin; install postgresql-15 (.ci/run does)');
-  const root = fs.mkdtempSync(path.join(os.tmpdir(), 'meridian-pg-'));
-  const data = path.join(root, 'data');
-  const asRoot = process.getuid?.() === 0;
-  if (asRoot) execFileSync('chown', ['-R', 'postgres:postgres', root]);
-  const as = (file: string, args: string[]): void => {
-    const command = asRoot ? 'runuser' : file;
-    const fullArgs = asRoot ? ['-u', 'postgres', '--', file, ...args] : args;
-    execFileSync(command, fullArgs, { stdio: ['ignore', 'pipe', 'pipe'], cwd: root });
-  };
-  as(path.join(bin, 'initdb'), ['-D', data, '-A', 'trust', '-U', 'postgres', '--no-sync', '-E', 'UTF8', '--locale=C']);
-  const port = await freePort();
-  const options = `-p ${port} -k ${root} -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=200`;
-  as(path.join(bin, 'pg_ctl'), ['-D', data, '-o', options, '-l', path.join(root, 'log'), '-w', 'start']);
-  return {
-    url: `postgres://postgres@127.0.0.1:${port}/postgres`,
-    stop: () => {
-      try {
-        as(path.join(bin, 'pg_ctl'), ['-D', data, '-m', 'immediate', '-w', 'stop']);
-      } finally {
-        fs.rmSync(root, { recursive: true, force: true });
-      }
-    },
-  };
+export function startCluster(): Promise<Cluster> {
+  return start({ settings: { fsync: 'off', synchronous_commit: 'off', full_page_writes: 'off' } });
 }
