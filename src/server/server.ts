@@ -3,11 +3,11 @@
  * tokens, roles per route), GitHub webhooks, health and metrics. Errors are JSON
  * `{ error: { code, message } }` with the status their code implies.
  */
-import Fastify, { type FastifyError, type FastifyInstance } from 'fastify';
-import { MeridianError } from '../domain/errors.js';
+import Fastify, { type FastifyInstance } from 'fastify';
 import { TokenStore } from '../stores/tokens/token-store.js';
 import { errorBody, makeAuthenticator } from './auth.js';
 import type { ServerContext } from './context.js';
+import { makeErrorHandler } from './error-handler.js';
 import { ServerMetrics } from './metrics.js';
 import { registerAgentRoutes } from './routes/agents.js';
 import { registerDashboard } from './routes/dashboard.js';
@@ -33,13 +33,6 @@ export interface BuiltServer {
   routes: RouteInfo[];
 }
 
-const STATUS: Record<string, number> = {
-  BAD_INPUT: 400,
-  DEFINITION_INVALID: 400,
-  NOT_FOUND: 404,
-  CONFLICT: 409,
-};
-
 export async function buildServer(context: ServerContext): Promise<BuiltServer> {
   const app = Fastify({ logger: false, trustProxy: false, forceCloseConnections: true });
   const metrics = new ServerMetrics(context);
@@ -50,16 +43,7 @@ export async function buildServer(context: ServerContext): Promise<BuiltServer> 
   });
   app.addHook('onRequest', makeAuthenticator(new TokenStore(context.core.db), context.settings.adminToken));
 
-  app.setErrorHandler((error: FastifyError | MeridianError, _request, reply) => {
-    if (error instanceof MeridianError) {
-      const status = STATUS[error.code] ?? (error.fault === 'user' ? 400 : 500);
-      return reply.code(status).send(errorBody(error.code, error.message));
-    }
-    if (error.validation) return reply.code(400).send(errorBody('BAD_INPUT', error.message));
-    if (error.statusCode === 413) return reply.code(413).send(errorBody('TOO_LARGE', error.message));
-    if (error.statusCode !== undefined && error.statusCode < 500) return reply.code(error.statusCode).send(errorBody(error.code || 'BAD_INPUT', error.message));
-    return reply.code(500).send(errorBody('INTERNAL', error.message));
-  });
+  app.setErrorHandler(makeErrorHandler());
   app.setNotFoundHandler((request, reply) => reply.code(404).send(errorBody('NOT_FOUND', `no route ${request.method} ${request.url.split('?')[0] ?? ''}`)));
 
   registerHealthRoutes(app, context, metrics);

@@ -153,7 +153,9 @@ stages:
     const badCommit = await deliver('hooked', pushPayload('refs/heads/main', 'not-a-sha'));
     expect((badCommit.body.error as { message: string }).message).toMatch(/^push payload field after must be a 40-character commit id/);
     const huge = await deliver('hooked', pushPayload('refs/heads/main', head, {}, { padding: 'x'.repeat(100_000) }));
-    expect(huge.status).toBe(413);
+    expect(huge).toEqual({ status: 413, body: { error: { code: 'TOO_LARGE', message: 'the body is larger than 65536 bytes' } } });
+    const metrics = await (await fetch(`${served.url}/metrics`)).text();
+    expect(metrics).toMatch(/^meridian_webhook_deliveries_total\{outcome="too_large"\} 1$/m);
   });
 
   it('ignores other branches, deletions and other events with a reason', async () => {

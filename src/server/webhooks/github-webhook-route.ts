@@ -12,6 +12,7 @@ import type { Action, Pipeline, PipelineWebhook } from '../../domain/pipeline.js
 import { startExecution } from '../../engine/start-execution.js';
 import { errorBody } from '../auth.js';
 import type { ServerContext } from '../context.js';
+import { makeErrorHandler } from '../error-handler.js';
 import type { DeliveryOutcome, ServerMetrics } from '../metrics.js';
 import { parsePush, type GithubPush } from './github-push.js';
 import { matchTrigger } from './trigger-filters.js';
@@ -32,14 +33,14 @@ export function registerGithubWebhook(context: ServerContext, metrics: ServerMet
     // The signature covers the raw bytes: keep them, parse later.
     app.removeAllContentTypeParsers();
     app.addContentTypeParser('*', { parseAs: 'buffer', bodyLimit: settings.webhookBodyLimit }, (_request, body, done) => done(null, body));
-    app.setErrorHandler((error: Error & { statusCode?: number }, _request, reply) => {
-      if (error.statusCode === 413) {
-        metrics.delivery('too_large');
-        return reply.code(413).send(errorBody('TOO_LARGE', `the body is larger than ${settings.webhookBodyLimit} bytes`));
-      }
-      if (error.statusCode === 429) return reply.code(429).send(error);
-      return reply.code(error.statusCode && error.statusCode < 500 ? error.statusCode : 500).send(errorBody(error.statusCode && error.statusCode < 500 ? 'BAD_INPUT' : 'INTERNAL', error.message));
-    });
+    app.setErrorHandler(
+      makeErrorHandler({
+        tooLarge: `the body is larger than ${settings.webhookBodyLimit} bytes`,
+        onAnswer: (status) => {
+          if (status === 413) metrics.delivery('too_large');
+        },
+      }),
+    );
 
     app.post<{ Params: { pipeline: string } }>('/webhooks/github/:pipeline', async (request, reply) => {
       const answer = (code: number, outcome: DeliveryOutcome, body: unknown): FastifyReply => {

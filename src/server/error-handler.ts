@@ -1,0 +1,44 @@
+/**
+ * The server's one error handler: every error leaves as JSON `{ error: { code, message } }`
+ * with the status its code implies. A MeridianError by its code (else by its fault), a
+ * request that fails a schema 400, a body over a limit 413, Fastify's other 4xx as they are,
+ * the rest 500. An error that carries its answer already (@fastify/rate-limit throws the 429
+ * body its `errorResponseBuilder` made) is sent as it is. A scope with its own wording (the
+ * webhook route's body limit) or its own counting passes options.
+ */
+import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
+import { MeridianError } from '../domain/errors.js';
+import { errorBody } from './auth.js';
+
+const STATUS: Record<string, number> = {
+  BAD_INPUT: 400,
+  DEFINITION_INVALID: 400,
+  NOT_FOUND: 404,
+  CONFLICT: 409,
+};
+
+export interface ErrorHandlerOptions {
+  /** The message of a 413, instead of Fastify's. */
+  tooLarge?: string;
+  /** Told each status before it is sent. */
+  onAnswer?: (status: number) => void;
+}
+
+type HandledError = FastifyError | MeridianError | { statusCode: number; error: { code: string; message: string } };
+
+export function makeErrorHandler(options: ErrorHandlerOptions = {}) {
+  return (error: HandledError, _request: FastifyRequest, reply: FastifyReply): FastifyReply => {
+    const { status, body } = answer(error, options);
+    options.onAnswer?.(status);
+    return reply.code(status).send(body);
+  };
+}
+
+function answer(error: HandledError, options: ErrorHandlerOptions): { status: number; body: unknown } {
+  if (error instanceof MeridianError) return { status: STATUS[error.code] ?? (error.fault === 'user' ? 400 : 500), body: errorBody(error.code, error.message) };
+  if (!(error instanceof Error)) return { status: error.statusCode, body: error };
+  if (error.validation) return { status: 400, body: errorBody('BAD_INPUT', error.message) };
+  if (error.statusCode === 413) return { status: 413, body: errorBody('TOO_LARGE', options.tooLarge ?? error.message) };
+  if (error.statusCode !== undefined && error.statusCode < 500) return { status: error.statusCode, body: errorBody(error.code || 'BAD_INPUT', error.message) };
+  return { status: 500, body: errorBody('INTERNAL', error.message) };
+}
