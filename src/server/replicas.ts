@@ -67,6 +67,8 @@ export class Replicas {
 
   /** Ends the session of a leader whose heartbeat is stale; true when one was ended. */
   private async deposeStalledLeader(client: pg.Client): Promise<boolean> {
+    // Only a replica gone silent can be a stalled leader: most ticks ask nothing more.
+    if (![...this.seen.keys()].some((owner) => !this.isAlive(owner))) return false;
     const holders = await client.query<{ pid: number; name: string }>(
       `select a.pid, a.application_name as name from pg_locks l join pg_stat_activity a on a.pid = l.pid
         where l.locktype = 'advisory' and l.granted and l.database = (select oid from pg_database where datname = current_database())
@@ -91,7 +93,8 @@ export class Replicas {
         client.on('error', (error) => {
           this.leading = false;
           this.leaderClient = undefined;
-          this.onError(error);
+          // Also how a stalled leader learns another replica deposed it.
+          this.onError(new Error(`the leader's database session closed (${error.message}); another replica may lead now`, { cause: error }));
         });
         await client.connect();
         this.leaderClient = client;

@@ -27,19 +27,16 @@ const EXECUTIONS = 300;
 
 interface Cluster {
   dir: string;
-  url: string;
+  db: Awaited<ReturnType<typeof connect>>;
   servers: [Served, Served];
   agents: StartedAgent[];
 }
 
-async function rows<T>(url: string, text: string): Promise<T[]> {
+/** One connection for the test's own queries: polling with a new connection each time costs a backend start per poll. */
+async function connect(url: string): Promise<{ rows<T>(text: string): Promise<T[]>; end(): Promise<void> }> {
   const client = new pg.Client({ connectionString: url });
   await client.connect();
-  try {
-    return (await client.query(text)).rows as T[];
-  } finally {
-    await client.end();
-  }
+  return { rows: async <T>(text: string) => (await client.query(text)).rows as T[], end: () => client.end() };
 }
 
 describe.skipIf(!hasPostgres)('two servers and four agents on one PostgreSQL database', () => {
@@ -87,12 +84,14 @@ stages:
       stops.push(() => agent.stop('SIGKILL'));
       agents.push(agent);
     }
-    return { dir, url, servers: pair, agents };
+    const db = await connect(url);
+    stops.push(() => db.end());
+    return { dir, db, servers: pair, agents };
   }
 
   it(`runs ${String(EXECUTIONS)} executions started on either server, every action exactly once`, async () => {
     // Agents 0 and 1 (one per region) talk to the first server, 2 and 3 to the second.
-    const { dir, url, servers, agents } = await cluster(['touch "__MARKS__/$MERIDIAN_EXECUTION_ID.$MERIDIAN_REGION.$$"'], [], (pair, i) => Promise.resolve((i < 2 ? pair[0] : pair[1]).url));
+    const { dir, db, servers, agents } = await cluster(['touch "__MARKS__/$MERIDIAN_EXECUTION_ID.$MERIDIAN_REGION.$$"'], [], (pair, i) => Promise.resolve((i < 2 ? pair[0] : pair[1]).url));
     const marks = path.join(dir, 'marks');
     const ids: string[] = [];
     let next = 0;
@@ -106,12 +105,12 @@ stages:
     };
     await Promise.all(Array.from({ length: 16 }, start));
     expect(new Set(ids).size).toBe(EXECUTIONS);
-    await eventually(async () => (await rows<{ n: string }>(url, `select count(*) as n from executions where status not in ('InProgress', 'Stopping')`))[0]?.n === String(EXECUTIONS), 540_000, 'every execution to end');
+    await eventually(async () => (await db.rows<{ n: string }>(`select count(*) as n from executions where status not in ('InProgress', 'Stopping')`))[0]?.n === String(EXECUTIONS), 540_000, 'every execution to end');
 
-    const statuses = await rows<{ status: string; n: string }>(url, 'select status, count(*) as n from executions group by status');
+    const statuses = await db.rows<{ status: string; n: string }>('select status, count(*) as n from executions group by status');
     expect(statuses).toEqual([{ status: 'Succeeded', n: String(EXECUTIONS) }]);
     // One job per action (source and two regions), each the first attempt.
-    const jobs = await rows<{ n: string; attempts: number }>(url, 'select count(*) as n, max(attempt) as attempts from jobs');
+    const jobs = await db.rows<{ n: string; attempts: number }>('select count(*) as n, max(attempt) as attempts from jobs');
     expect(jobs).toEqual([{ n: String(EXECUTIONS * 3), attempts: 1 }]);
     // One marker per execution and region: no action ran twice, none was lost.
     const files = fs.readdirSync(marks);
@@ -124,7 +123,7 @@ stages:
 
   it('one server killed mid-execution and one agent killed mid-action: the other server and agent finish it', async () => {
     const balancers: LoadBalancer[] = [];
-    const { dir, url, servers, agents } = await cluster(
+    const { dir, db, servers, agents } = await cluster(
       ['echo "$MERIDIAN_REGION $PPID" >> __MARKS__/started', 'for i in $(seq 1200); do [ -f __MARKS__/go ] && break; sleep 0.1; done'],
       ['--lease', '9', '--replica-timeout', '3'],
       async (pair) => {
@@ -160,7 +159,7 @@ stages:
     // The surviving eu-west-1 agent kept its job through the other server: it ran once.
     expect(started().filter(([r]) => r === 'eu-west-1').map(([, pid]) => pid)).toEqual([String(keptAgent?.child.pid)]);
     const events = (await survivor.api<Array<{ description: string }>>('GET', `/api/executions/${id}/events`)).body.map((e) => e.description);
-    const owner = (await rows<{ owner: string }>(url, 'select owner from replicas')).map((r) => r.owner).find((o) => o.split(':')[1] === String(survivor.child.pid));
+    const owner = (await db.rows<{ owner: string }>('select owner from replicas')).map((r) => r.owner).find((o) => o.split(':')[1] === String(survivor.child.pid));
     expect(events).toContain(`Execution resumed by ${owner ?? '?'}`);
     // The dead agent's job was handed on once, whether its lease ran out first or the adopting
     // server saw its process gone; the surviving agent's job was not.
