@@ -27,11 +27,12 @@ const bundle = { exports: {} };
 script.runInThisContext().call(bundle.exports, bundle.exports, createRequire(file), bundle, file, path.dirname(file));
 process.exitCode = await bundle.exports.main(process.argv.slice(2));
 if (cachedData === undefined || script.cachedDataRejected) {
+  const tmp = `${cacheFile}.${process.pid}`;
   try {
-    const tmp = `${cacheFile}.${process.pid}`;
     fs.writeFileSync(tmp, script.createCachedData());
     fs.renameSync(tmp, cacheFile);
   } catch {
-    // A read-only install: run without the cache.
+    // A read-only install: run without the cache (and leave no half-written copy behind).
+    fs.rmSync(tmp, { force: true });
   }
 }
