@@ -19,6 +19,13 @@ export interface ClaimedJob {
   heartbeatMs: number;
 }
 
+/** What the server hands out: the specs of the jobs claimed, and their lease. */
+interface Handout {
+  specs?: JobSpec[];
+  leaseMs: number;
+  heartbeatMs: number;
+}
+
 export class AgentClient {
   constructor(
     readonly url: string,
@@ -27,11 +34,11 @@ export class AgentClient {
     readonly agentId: string,
   ) {}
 
-  /** Waits (server side) for a job of the token's region; undefined when none came in time. */
-  async claim(body: { region: string; labels: string[]; concurrency: number; waitMs?: number }, signal: AbortSignal): Promise<ClaimedJob | undefined> {
+  /** Waits (server side) for jobs of the token's region, up to `max` of them; none when none came in time. */
+  async claim(body: { region: string; labels: string[]; concurrency: number; max: number; waitMs?: number }, signal: AbortSignal): Promise<ClaimedJob[]> {
     const response = await this.fetch('POST', '/api/agents/jobs/claim', { json: body, signal });
-    if (response.status === 204) return undefined;
-    return (await response.json()) as ClaimedJob;
+    if (response.status === 204) return [];
+    return claimed((await response.json()) as Handout);
   }
 
   async heartbeat(jobId: string): Promise<{ abandon: boolean }> {
@@ -79,8 +86,13 @@ export class AgentClient {
     return value;
   }
 
-  async complete(jobId: string, outcome: JobOutcome): Promise<void> {
-    await this.fetch('POST', `${job(jobId)}/complete`, { json: outcome });
+  /**
+   * Reports a job's outcome with the last lines of its log; `claimNext` asks for that many
+   * jobs for the freed slot in the same round trip (the server does not wait for them).
+   */
+  async complete(jobId: string, outcome: JobOutcome, extra: { log?: string[]; claimNext?: number } = {}): Promise<ClaimedJob[]> {
+    const body = { ...outcome, ...(extra.log && extra.log.length > 0 ? { log: extra.log } : {}), ...(extra.claimNext ? { claimNext: extra.claimNext } : {}) };
+    return claimed((await (await this.fetch('POST', `${job(jobId)}/complete`, { json: body })).json()) as Partial<Handout>);
   }
 
   private async fetch(
@@ -124,6 +136,11 @@ export class AgentClient {
 export function statusOf(error: unknown): number | undefined {
   const status = error instanceof MeridianError ? error.details.status : undefined;
   return typeof status === 'number' ? status : undefined;
+}
+
+function claimed(handout: Partial<Handout>): ClaimedJob[] {
+  const { specs = [], leaseMs = 0, heartbeatMs = 0 } = handout;
+  return specs.map((spec) => ({ spec, leaseMs, heartbeatMs }));
 }
 
 function job(id: string): string {

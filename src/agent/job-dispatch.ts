@@ -8,6 +8,7 @@
 import type { Engine, JobOutcome } from '../engine/engine.js';
 import type { JobRecord } from '../stores/state/records.js';
 import type { StateStore } from '../stores/state/state-store.js';
+import { ReportQueue } from './report-queue.js';
 
 export interface JobFilter {
   regions?: string[];
@@ -18,20 +19,28 @@ export interface JobFilter {
 export class JobDispatch {
   /** When this process started handing out leases (wall clock, ms). */
   readonly startedAt = Date.now();
+  private readonly reports: ReportQueue;
 
   constructor(
     private readonly deps: { store: StateStore; engine: Engine },
     /** How long a lease lasts without renewal; holders renew it every third of that. */
     readonly leaseMs: number,
-  ) {}
+  ) {
+    this.reports = new ReportQueue(deps.engine);
+  }
 
   get heartbeatMs(): number {
     return Math.max(100, Math.floor(this.leaseMs / 3));
   }
 
-  claim(owner: string, filter: JobFilter = {}): Promise<JobRecord | undefined> {
-    if (filter.regions?.length === 0) return Promise.resolve(undefined);
-    return this.deps.store.claimJob(owner, { ...filter, leaseUntil: this.leaseUntil() });
+  async claim(owner: string, filter: JobFilter = {}): Promise<JobRecord | undefined> {
+    return (await this.claimMany(owner, filter, 1))[0];
+  }
+
+  /** Up to `max` jobs at once (an agent with that many free slots), in one statement. */
+  claimMany(owner: string, filter: JobFilter, max: number): Promise<JobRecord[]> {
+    if (filter.regions?.length === 0) return Promise.resolve([]);
+    return this.deps.store.claimJobs(owner, { ...filter, max, leaseUntil: this.leaseUntil() });
   }
 
   /** False when `owner` lost the lease (it expired and the job was handed on, or the job ended). */
@@ -49,8 +58,13 @@ export class JobDispatch {
   async report(jobId: string, owner: string, outcome: JobOutcome): Promise<boolean> {
     const job = await this.held(jobId, owner);
     if (!job) return false;
-    await this.deps.engine.completeJob(job, outcome);
+    await this.reportHeld(job, outcome);
     return true;
+  }
+
+  /** Reports the end of a job its caller just found held (`held`, or the server's `heldJob`). */
+  reportHeld(job: JobRecord, outcome: JobOutcome): Promise<void> {
+    return this.reports.report(job, outcome);
   }
 
   leaseUntil(): string {

@@ -9,7 +9,7 @@ import { MeridianError, type ErrorCode } from '../domain/errors.js';
 import type { Action, ConfigValue, Pipeline } from '../domain/pipeline.js';
 import { timeoutMinutes } from '../domain/timeouts.js';
 import { resolveAction, resolveValue, type VariableScope } from '../domain/variables.js';
-import type { ExecutionSnapshot, JobRecord, SourceOverride } from '../stores/state/records.js';
+import type { ExecutionRecord, ExecutionSnapshot, JobRecord, SourceOverride } from '../stores/state/records.js';
 import type { StateStore } from '../stores/state/state-store.js';
 
 export interface InputArtifact {
@@ -36,7 +36,47 @@ export interface JobSpec {
 }
 
 export async function prepareJob(store: StateStore, job: JobRecord): Promise<JobSpec> {
-  const snapshot = await store.snapshot(store.db, job.executionId);
+  return new JobSpecReader(store).prepare(job);
+}
+
+/**
+ * Prepares the specs of jobs claimed together, reading each execution once. The actions'
+ * records (for `#{namespace.var}` values and input revisions) are read only when the
+ * execution declares a namespace or the action reads artifacts: a spec is prepared for every
+ * job an agent claims, so it is on the dispatch path.
+ */
+export class JobSpecReader {
+  private readonly snapshots = new Map<string, Promise<SpecSource>>();
+
+  constructor(private readonly store: StateStore) {}
+
+  async prepare(job: JobRecord): Promise<JobSpec> {
+    const { store } = this;
+    const id = job.executionId;
+    const execution = await store.fixedParts(store.db, id);
+    const { definition } = execution;
+    const declared = definition.stages[job.stageIndex]?.actions[job.actionIndex];
+    const needsActions = declared !== undefined && (declared.inputArtifacts.length > 0 || definition.stages.some((s) => s.actions.some((a) => a.namespace !== undefined)));
+    return specFrom(store, job, needsActions ? await cached(this.snapshots, id, () => store.snapshot(store.db, id)) : { execution, actions: [] });
+  }
+}
+
+function cached<T>(map: Map<string, Promise<T>>, key: string, make: () => Promise<T>): Promise<T> {
+  let value = map.get(key);
+  if (!value) {
+    value = make();
+    map.set(key, value);
+  }
+  return value;
+}
+
+/** What a spec is made of: the execution's fixed parts, and its actions' records when they matter. */
+interface SpecSource {
+  execution: Pick<ExecutionRecord, 'id' | 'pipeline' | 'definition' | 'context'>;
+  actions: ExecutionSnapshot['actions'];
+}
+
+async function specFrom(store: StateStore, job: JobRecord, snapshot: SpecSource): Promise<JobSpec> {
   const { execution } = snapshot;
   const stage = execution.definition.stages[job.stageIndex];
   const declared = stage?.actions[job.actionIndex];
@@ -78,7 +118,7 @@ export async function prepareJob(store: StateStore, job: JobRecord): Promise<Job
 }
 
 /** The commit each input artifact was built from: the CommitId of the source action that produced it, or of its own input. */
-function inputRevisions(snapshot: ExecutionSnapshot, action: Action): Record<string, string> {
+function inputRevisions(snapshot: SpecSource, action: Action): Record<string, string> {
   const { definition } = snapshot.execution;
   const revisions: Record<string, string> = {};
   const revisionOf = (artifact: string, depth: number): string | undefined => {
@@ -108,7 +148,7 @@ function resolveResources(resources: Pipeline['resources'], scope: VariableScope
 }
 
 /** Variables visible to an action: the namespaces of actions that already succeeded, and Meridian's own. */
-function scopeFor(snapshot: ExecutionSnapshot): VariableScope {
+function scopeFor(snapshot: SpecSource): VariableScope {
   const { execution } = snapshot;
   const scope: VariableScope = {
     codepipeline: { PipelineExecutionId: execution.id },

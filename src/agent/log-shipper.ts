@@ -1,8 +1,9 @@
 /**
  * Streams a remote job's log lines to the server in order: lines are batched for a moment,
  * one batch is in flight at a time, and a failed send is retried (the server may be
- * restarting). `flush` resolves once every line so far was delivered — the agent flushes
- * before it reports the outcome, so the log is whole when the action ends.
+ * restarting). When the job ends, `finish` waits for the batches in flight and hands back
+ * the last lines, which travel with the outcome: the log is whole when the action ends, and a
+ * short job's log costs no request of its own.
  */
 import { coerceError } from '../lib/coerce-error.js';
 import { statusOf } from './agent-client.js';
@@ -29,9 +30,24 @@ export class LogShipper {
     this.timer ??= setTimeout(() => this.drain(), BATCH_DELAY_MS);
   }
 
-  async flush(): Promise<void> {
-    this.drain();
+  /**
+   * The job ended: waits for the batches in flight and hands back the last lines (one
+   * batch at most), which the agent sends with the job's outcome instead of on their own.
+   */
+  async finish(): Promise<string[]> {
+    clearTimeout(this.timer);
+    this.timer = undefined;
+    while (this.pending.length > MAX_BATCH) {
+      const batch = this.pending.splice(0, MAX_BATCH);
+      this.chain = this.chain.then(() => this.deliver(batch));
+    }
     await this.chain;
+    clearTimeout(this.timer);
+    this.timer = undefined;
+    const rest = this.dropped ? [] : this.pending;
+    this.pending = [];
+    this.dropped = true;
+    return rest;
   }
 
   private drain(): void {

@@ -1,9 +1,10 @@
 /**
- * `meridian agent`: a worker on another machine, pinned to one region by its token. Each of
- * its `concurrency` slots long-polls the server for a job of that region, runs it with the
- * same executeJob and providers as the embedded agent (in a local work dir), renews the
- * job's lease while it runs, ships its log, and reports the outcome. If it dies, its leases
- * run out and the server hands its jobs on.
+ * `meridian agent`: a worker on another machine, pinned to one region by its token. One loop
+ * long-polls the server for as many jobs of that region as the agent has free slots (one
+ * request however many); each job runs with the same executeJob and providers as the
+ * embedded agent (in a local work dir), renews its lease while it runs, ships its log, and
+ * reports its outcome — with the log's last lines, asking for the freed slot's next job in
+ * the same round trip. If the agent dies, its leases run out and the server hands its jobs on.
  */
 import { MeridianError } from '../domain/errors.js';
 import type { JobOutcome } from '../engine/engine.js';
@@ -43,6 +44,8 @@ export class RemoteAgent {
   private readonly running = new Map<string, Running>();
   private readonly claims = new AbortController();
   private stopping = false;
+  /** Wakes the claim loop when it waits for a free slot. */
+  private onSlotFreed: (() => void) | undefined;
 
   constructor(
     private readonly client: AgentClient,
@@ -55,14 +58,14 @@ export class RemoteAgent {
 
   /** Runs until `stop`; rejects when the server refuses this agent (a bad token, a bad request). */
   async run(): Promise<void> {
-    const slots = Array.from({ length: this.options.concurrency }, () => this.slot());
     try {
-      await Promise.all(slots);
+      await this.claimLoop();
     } catch (error) {
       this.stopping = true;
       this.claims.abort(error);
-      await Promise.allSettled(slots);
       throw error;
+    } finally {
+      while (this.running.size > 0) await sleep(20);
     }
   }
 
@@ -85,12 +88,19 @@ export class RemoteAgent {
     return cut;
   }
 
-  private async slot(): Promise<void> {
+  /** Long-polls for as many jobs as there are free slots; with none free, waits for one. */
+  private async claimLoop(): Promise<void> {
+    const { region, labels, concurrency } = this.options;
     let failures = 0;
     while (!this.stopping) {
-      let claimed: ClaimedJob | undefined;
+      const free = concurrency - this.running.size;
+      if (free <= 0) {
+        await this.slotFreed();
+        continue;
+      }
+      let claimed: ClaimedJob[];
       try {
-        claimed = await this.client.claim({ region: this.options.region, labels: this.options.labels, concurrency: this.options.concurrency }, this.claims.signal);
+        claimed = await this.client.claim({ region, labels, concurrency, max: free }, this.claims.signal);
         failures = 0;
       } catch (thrown) {
         if (this.stopping) return;
@@ -101,11 +111,28 @@ export class RemoteAgent {
         failures++;
         continue;
       }
-      if (claimed) await this.runJob(claimed);
+      for (const job of claimed) this.start(job);
     }
   }
 
-  private async runJob(claimed: ClaimedJob): Promise<void> {
+  /** Resolves when a job ends without a next one in its slot, or when the agent stops. */
+  private slotFreed(): Promise<void> {
+    return new Promise((resolve) => {
+      this.onSlotFreed = resolve;
+      this.claims.signal.addEventListener('abort', () => resolve(), { once: true });
+    });
+  }
+
+  /** Runs a job, then the next one the server handed out with its report, in the same slot. */
+  private start(claimed: ClaimedJob): void {
+    void this.runJob(claimed).then((next) => {
+      for (const job of next) this.start(job);
+      if (next.length === 0) this.onSlotFreed?.();
+    });
+  }
+
+  /** Runs one job and reports it; resolves with the jobs claimed for its slot in the same round trip. */
+  private async runJob(claimed: ClaimedJob): Promise<ClaimedJob[]> {
     const { spec } = claimed;
     const { job } = spec;
     const what = `${spec.action.name} (${job.region}) attempt ${job.attempt} of ${job.executionId}`;
@@ -117,15 +144,18 @@ export class RemoteAgent {
     try {
       const outcome = await executeJob(new RemoteJobHost(this.client, spec, this.options.root, shipper), this.options.registry, spec, entry.controller.signal);
       clearInterval(heartbeat);
+      const tail = await shipper.finish();
       if (entry.unreported) {
         this.options.say(`Dropped ${what}: ${entry.controller.signal.reason instanceof Error ? entry.controller.signal.reason.message : 'cut off'}`);
-        return;
+        return [];
       }
-      await shipper.flush();
-      if (await this.report(job.id, outcome)) this.options.say(`${outcome.status} ${what}${outcome.error ? `: ${outcome.error.message}` : ''}`);
+      const reported = await this.report(job.id, outcome, tail);
+      if (reported) this.options.say(`${outcome.status} ${what}${outcome.error ? `: ${outcome.error.message}` : ''}`);
       else this.options.say(`Dropped ${what}: the server handed it on before it ended`);
+      return reported ?? [];
     } catch (thrown) {
       this.options.onError(coerceError(thrown));
+      return [];
     } finally {
       clearInterval(heartbeat);
       this.running.delete(job.id);
@@ -147,16 +177,20 @@ export class RemoteAgent {
     }
   }
 
-  /** Reports the outcome, retrying while the server cannot be reached; false when the lease was lost first. */
-  private async report(jobId: string, outcome: JobOutcome): Promise<boolean> {
+  /**
+   * Reports the outcome with the log's last lines, retrying while the server cannot be
+   * reached; resolves with the slot's next jobs, or undefined when the lease was lost first.
+   * Only the first attempt asks for a next job: a retried report may have been recorded
+   * already, and a job handed out in an answer that never arrived would wait for its lease.
+   */
+  private async report(jobId: string, outcome: JobOutcome, log: string[]): Promise<ClaimedJob[] | undefined> {
     const until = Date.now() + REPORT_PATIENCE_MS;
     for (let attempt = 0; ; attempt++) {
       try {
-        await this.client.complete(jobId, outcome);
-        return true;
+        return await this.client.complete(jobId, outcome, { log, claimNext: this.stopping || attempt > 0 ? 0 : 1 });
       } catch (thrown) {
         const status = statusOf(thrown) ?? 0;
-        if (status === 409 || status === 404) return false;
+        if (status === 409 || status === 404) return undefined;
         if ((status !== 0 && status < 500) || Date.now() > until) throw thrown;
         await sleep(RETRY_MS[Math.min(attempt, RETRY_MS.length - 1)] ?? 10_000);
       }

@@ -37,6 +37,8 @@ export interface LocalMeridian {
   exports: ExportsStore;
   owner: string;
   clock: Clock;
+  /** Several servers on one PostgreSQL database: `fn` hears of jobs queued by any of them, by region. */
+  onJobsNotified(fn: (region: string) => void): () => void;
   /** Errors from background work (the agent's loop), reported once the command ends. */
   backgroundErrors: Error[];
   close(): Promise<void>;
@@ -77,7 +79,15 @@ export async function openLocalMeridian(
   const created = new EmbeddedAgent(jobDeps, agentOptions);
   wake.agent = created;
   // Several servers on one PostgreSQL database: jobs queued by another one wake this agent.
-  const listener = dbUrl !== undefined && isPostgresUrl(dbUrl) ? await listenForJobs(dbUrl, () => created.wake(), (error) => backgroundErrors.push(error)) : undefined;
+  // The server's long-polling remote agents hear of them too (JobWaiters).
+  const notified = new Set<(region: string) => void>();
+  const except = options.exceptRegions ?? [];
+  const onJob = (region: string): void => {
+    // A region that only remote agents run: nothing for the embedded agent to claim.
+    if (!except.includes('*') && !except.includes(region)) created.wake();
+    for (const fn of notified) fn(region);
+  };
+  const listener = dbUrl !== undefined && isPostgresUrl(dbUrl) ? await listenForJobs(dbUrl, onJob, (error) => backgroundErrors.push(error)) : undefined;
   return {
     stateDir,
     db,
@@ -91,6 +101,10 @@ export async function openLocalMeridian(
     exports,
     owner,
     clock,
+    onJobsNotified: (fn) => {
+      notified.add(fn);
+      return () => notified.delete(fn);
+    },
     backgroundErrors,
     close: async () => {
       await created.close(new Error('closing'));

@@ -166,39 +166,49 @@ export class Engine {
 
   /** An agent reports the end of one job. Late reports for a job already settled are ignored. */
   async completeJob(job: JobRecord, outcome: JobOutcome): Promise<void> {
-    const queued = await this.write(job.executionId, async (tx, record) => {
-      const current = await this.deps.store.getJob(tx, job.id);
-      if (current.status === 'done') return false;
-      await this.deps.store.finishJob(tx, job.id);
-      const key = { executionId: job.executionId, stageIndex: job.stageIndex, actionIndex: job.actionIndex };
-      const action = await this.deps.store.getAction(tx, key);
-      const at = this.now();
-      await this.deps.store.updateAction(tx, key, {
-        status: outcome.status,
-        endedAt: at,
-        waitingReason: null,
-        outputVariables: outcome.outputVariables ?? {},
-        error: outcome.error ?? null,
-        reports: outcome.reports ?? null,
-      });
-      const took = action.startedAt ? ` in ${formatDuration(Date.parse(at) - Date.parse(action.startedAt))}` : '';
-      const why = outcome.error ? `: ${outcome.error.message}` : outcome.summary ? ` (${outcome.summary})` : '';
-      await record({
-        type: 'action-finished',
-        stage: action.stage,
-        action: action.name,
-        description: `${action.name} (${action.region}) ${outcome.status.toLowerCase()}${took}${why}`,
-        data: { status: outcome.status, region: action.region, attempt: job.attempt },
-      });
+    await this.completeJobs([{ job, outcome }]);
+  }
+
+  /**
+   * Several jobs of one execution that ended at about the same time (agent/report-queue.ts):
+   * recorded in one transaction, so the execution is locked once for all of them.
+   */
+  async completeJobs(reports: Array<{ job: JobRecord; outcome: JobOutcome }>): Promise<void> {
+    const executionId = reports[0]?.job.executionId;
+    if (executionId === undefined) return;
+    const queued = await this.write(executionId, async (tx, record) => {
+      const stages = new Set<number>();
+      for (const { job, outcome } of reports) if (await this.recordOutcome(tx, job, outcome, record)) stages.add(job.stageIndex);
       // While others of its stage still run, nothing can change (nextStep would say `wait`):
       // skip reading the whole execution once per finished action.
       // (In a rollout stage each region moves on by itself, so it may.)
-      const ordered = this.waves.ordersStage((await this.deps.store.getExecution(tx, job.executionId)).definition, job.stageIndex);
-      if (!ordered && (await this.deps.store.countRunning(tx, job.executionId, job.stageIndex)) > 0) return false;
-      return this.advanceIn(tx, job.executionId, record);
+      const definition = await this.deps.store.definition(tx, executionId);
+      for (const stageIndex of stages) {
+        if (this.waves.ordersStage(definition, stageIndex) || (await this.deps.store.countRunning(tx, executionId, stageIndex)) === 0) return this.advanceIn(tx, executionId, record);
+      }
+      return false;
     });
     if (queued) this.deps.onJobsQueued?.();
-    await this.advanceRollbacks(job.executionId);
+    await this.advanceRollbacks(executionId);
+  }
+
+  /** One job's end, in the caller's transaction; false for a late report of a job already settled. */
+  private async recordOutcome(tx: Db, job: JobRecord, outcome: JobOutcome, record: Recorder): Promise<boolean> {
+    if (!(await this.deps.store.finishJob(tx, job.id))) return false;
+    const key = { executionId: job.executionId, stageIndex: job.stageIndex, actionIndex: job.actionIndex };
+    const at = this.now();
+    const action = await this.deps.store.endAction(tx, key, { status: outcome.status, endedAt: at, outputVariables: outcome.outputVariables ?? {}, error: outcome.error ?? null, reports: outcome.reports ?? null });
+    if (!action) throw new MeridianError('INTERNAL', `job ${job.id} names an action that is not in execution ${job.executionId}`);
+    const took = action.startedAt ? ` in ${formatDuration(Date.parse(at) - Date.parse(action.startedAt))}` : '';
+    const why = outcome.error ? `: ${outcome.error.message}` : outcome.summary ? ` (${outcome.summary})` : '';
+    await record({
+      type: 'action-finished',
+      stage: action.stage,
+      action: action.name,
+      description: `${action.name} (${action.region}) ${outcome.status.toLowerCase()}${took}${why}`,
+      data: { status: outcome.status, region: action.region, attempt: job.attempt },
+    });
+    return true;
   }
 
   /** RollbackStage: an operator rolls a stage back (manual-rollback.ts); resolves with the rollback executions. */

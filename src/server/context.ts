@@ -27,6 +27,8 @@ export interface MeridianCore {
   secrets: LocalSecretStore;
   owner: string;
   clock: Clock;
+  /** Jobs queued by another server on the same database, by region (PostgreSQL's LISTEN/NOTIFY). */
+  onJobsNotified?: (fn: (region: string) => void) => () => void;
 }
 
 export interface ServerSettings {

@@ -1,9 +1,11 @@
 /**
  * Agents long-polling for a job of their region: a claim that found nothing waits here until
- * the engine queues a job in that region (or a short interval passes, for jobs queued by
- * another server on the same database), then tries again.
+ * a job is queued in that region — by this server's engine, or by another server on the same
+ * database (its NOTIFY) — or a short interval passes (the safety net for a lost
+ * notification), then tries again.
  */
 import type { Engine } from '../engine/engine.js';
+import type { MeridianCore } from './context.js';
 
 interface Waiter {
   region: string;
@@ -14,12 +16,20 @@ export class JobWaiters {
   private readonly waiters = new Set<Waiter>();
   private closed = false;
 
-  constructor(engine: Engine) {
-    engine.onEvent((event) => {
-      if (event.type !== 'action-started' && event.type !== 'action-requeued') return;
-      const region = event.data?.region;
-      for (const waiter of this.waiters) if (waiter.region === region) waiter.wake();
-    });
+  private readonly unsubscribe: Array<() => void> = [];
+
+  constructor(engine: Engine, notified?: MeridianCore['onJobsNotified']) {
+    this.unsubscribe.push(
+      engine.onEvent((event) => {
+        if (event.type !== 'action-started' && event.type !== 'action-requeued') return;
+        if (typeof event.data?.region === 'string') this.wakeRegion(event.data.region);
+      }),
+    );
+    if (notified) this.unsubscribe.push(notified((region) => this.wakeRegion(region)));
+  }
+
+  private wakeRegion(region: string): void {
+    for (const waiter of [...this.waiters]) if (waiter.region === region) waiter.wake();
   }
 
   get isClosed(): boolean {
@@ -48,6 +58,7 @@ export class JobWaiters {
   /** The server is closing: every waiting claim answers now. */
   close(): void {
     this.closed = true;
+    for (const fn of this.unsubscribe.splice(0)) fn();
     for (const waiter of [...this.waiters]) waiter.wake();
   }
 }

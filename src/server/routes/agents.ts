@@ -2,33 +2,33 @@
  * The agent protocol over HTTP, for `meridian agent` processes (agent tokens only, each
  * scoped to one region; docs/server.md lists the routes):
  *
- *   claim     POST /api/agents/jobs/claim — waits up to the poll interval for a job of the
- *             agent's region; 200 with the job's spec and lease, or 204 (ask again)
+ *   claim     POST /api/agents/jobs/claim — waits up to the poll interval for jobs of the
+ *             agent's region; 200 with up to `max` jobs' specs and the lease, or 204 (ask again)
  *   heartbeat POST /api/agents/jobs/:id/heartbeat — renews the lease; says when to abandon
  *   log       POST /api/agents/jobs/:id/log — appends masked lines to the action's log
  *   waiting   POST /api/agents/jobs/:id/waiting, GET .../approval — manual approvals
  *   artifacts GET .../inputs/:name, PUT .../outputs/:name (agent-artifacts.ts)
  *   values    GET .../parameter?name=, GET .../secret?reference= (agent-values.ts)
- *   complete  POST /api/agents/jobs/:id/complete — the outcome, while the lease is held
+ *   complete  POST /api/agents/jobs/:id/complete — the outcome (with the log's last lines),
+ *             while the lease is held; `claimNext` claims the freed slot's next job in the
+ *             same round trip, without waiting
  *
  * Every route after the claim answers 403 for a job of another region and 409 once the
  * agent's lease is gone (the job was handed on: the agent drops it).
  */
-import { appendFile, mkdir } from 'node:fs/promises';
-import path from 'node:path';
 import type { FastifyInstance, FastifyPluginCallback } from 'fastify';
 import { z } from 'zod';
 import { actionLogPath } from '../../agent/action-log.js';
-import { prepareJob, type JobSpec } from '../../agent/job-spec.js';
 import { MeridianError } from '../../domain/errors.js';
 import type { TestReport } from '../../domain/test-report.js';
 import { coerceError } from '../../lib/coerce-error.js';
-import { agentSeen, liveAgents, runningJobs, touchAgent } from '../../stores/state/agent-records.js';
+import { liveAgents, runningJobs } from '../../stores/state/agent-records.js';
 import type { JobRecord } from '../../stores/state/records.js';
 import { agentSettings, liveSince } from '../agent-settings.js';
 import type { ServerContext } from '../context.js';
+import { appendLog, JobHandout, type Handout } from '../job-handout.js';
 import { JobWaiters } from '../job-waiters.js';
-import { agentOf, ForbiddenError, heldJob, type AgentIdentity } from '../residency.js';
+import { agentOf, ForbiddenError, heldJob } from '../residency.js';
 import { registerAgentArtifactRoutes } from './agent-artifacts.js';
 import { registerAgentValueRoutes } from './agent-values.js';
 import { parseBody } from './parse-body.js';
@@ -39,6 +39,8 @@ const claimBody = z
     region: z.string().min(1),
     labels: z.array(z.string().min(1).max(100)).max(50).default([]),
     concurrency: z.number().int().min(1).max(1024).default(1),
+    /** How many jobs the agent takes at once (its free slots). */
+    max: z.number().int().min(1).max(1024).default(1),
     /** Shorter than the server's poll interval, never longer. */
     waitMs: z.number().int().min(0).optional(),
   })
@@ -53,6 +55,10 @@ const completeBody = z
     error: z.object({ code: z.string().min(1), message: z.string() }).optional(),
     summary: z.string().optional(),
     reports: z.array(z.record(z.string(), z.unknown())).optional(),
+    /** The log's last lines, appended before the outcome is recorded (no separate log request). */
+    log: z.array(z.string()).max(10_000).optional(),
+    /** Claim up to this many jobs for the freed slot(s) in the same round trip, without waiting. */
+    claimNext: z.number().int().min(0).max(1024).optional(),
   })
   .strict();
 
@@ -60,7 +66,8 @@ export function registerAgentRoutes(context: ServerContext): FastifyPluginCallba
   return (app: FastifyInstance, _options, done) => {
     const { core } = context;
     const settings = agentSettings(context);
-    const waiters = new JobWaiters(core.engine);
+    const waiters = new JobWaiters(core.engine, core.onJobsNotified);
+    const handout = new JobHandout(core);
     /** Claims being answered: a closing server lets them answer 204 before it drops connections. */
     let claiming = 0;
     app.addHook('preClose', async () => {
@@ -68,13 +75,19 @@ export function registerAgentRoutes(context: ServerContext): FastifyPluginCallba
       const until = Date.now() + 2000;
       while (claiming > 0 && Date.now() < until) await new Promise((resolve) => setTimeout(resolve, 10));
     });
-    const now = (): string => new Date().toISOString();
+    /** An action's log file, found from the job (the definition names its stage and action). */
+    const logFileOf = async (job: JobRecord): Promise<string> => {
+      const stage = (await core.store.definition(core.db, job.executionId)).stages[job.stageIndex];
+      const action = stage?.actions[job.actionIndex];
+      if (!stage || !action) throw new MeridianError('INTERNAL', `job ${job.id} names an action that is not in the definition`);
+      return actionLogPath(core.stateDir, job.executionId, stage.name, action.name, job.attempt);
+    };
 
     app.post('/api/agents/jobs/claim', { config: { role: 'agent' } }, async (request, reply) => {
       const agent = agentOf(request);
       const body = parseBody(claimBody, request.body ?? {});
       if (body.region !== agent.region) throw new ForbiddenError(`this agent was started for ${body.region}, but the token ${agent.name} is scoped to ${agent.region}`);
-      await touchAgent(core.db, { id: agent.id, name: agent.name, region: agent.region, labels: body.labels, concurrency: body.concurrency }, now());
+      await handout.present(agent, { labels: body.labels, concurrency: body.concurrency });
       const gone = new AbortController();
       request.raw.on('close', () => gone.abort());
       const deadline = Date.now() + Math.min(body.waitMs ?? settings.pollMs, settings.pollMs);
@@ -82,12 +95,8 @@ export function registerAgentRoutes(context: ServerContext): FastifyPluginCallba
       try {
         for (;;) {
           if (gone.signal.aborted || waiters.isClosed) return reply.code(204).send();
-          const job = await core.dispatch.claim(agent.id, { regions: [agent.region] });
-          if (job) {
-            const spec = await specFor(job, agent);
-            if (spec) return { spec, leaseMs: core.dispatch.leaseMs, heartbeatMs: core.dispatch.heartbeatMs };
-            continue;
-          }
+          const specs = await handout.claim(agent, body.max);
+          if (specs.length > 0) return handout.answer(specs);
           const left = deadline - Date.now();
           if (left <= 0) return reply.code(204).send();
           await waiters.wait(agent.region, Math.min(left, 1000), gone.signal);
@@ -97,25 +106,11 @@ export function registerAgentRoutes(context: ServerContext): FastifyPluginCallba
       }
     });
 
-    /** The job's spec as this agent may see it (its own region's store only); a job that cannot even be prepared fails here. */
-    const specFor = async (job: JobRecord, agent: AgentIdentity): Promise<JobSpec | undefined> => {
-      try {
-        const spec = await prepareJob(core.store, job);
-        await appendLog(actionLogPath(core.stateDir, job.executionId, spec.stage, spec.action.name, job.attempt), [`[agent ${agent.name} (${agent.id}) in ${agent.region} runs attempt ${job.attempt}]`]);
-        const own = spec.artifactStores[agent.region];
-        return { ...spec, artifactStores: own === undefined ? {} : { [agent.region]: own } };
-      } catch (thrown) {
-        const error = coerceError(thrown);
-        await core.engine.completeJob(job, { status: 'Failed', error: { code: error.code, message: error.message } });
-        return undefined;
-      }
-    };
-
     app.post<{ Params: { id: string } }>('/api/agents/jobs/:id/heartbeat', { config: { role: 'agent' } }, async (request) => {
       const agent = agentOf(request);
       const job = await heldJob(core.store, agent, request.params.id);
       if (!(await core.dispatch.renew(job.id, agent.id))) throw new MeridianError('CONFLICT', `agent ${agent.id} no longer holds job ${job.id}; drop it`);
-      await agentSeen(core.db, agent.id, now());
+      await handout.sawAgent(agent);
       const execution = await core.store.getExecution(core.db, job.executionId);
       return { leaseExpiresAt: core.dispatch.leaseUntil(), abandon: execution.status === 'Stopping' && execution.stopMode === 'abandon' };
     });
@@ -124,10 +119,7 @@ export function registerAgentRoutes(context: ServerContext): FastifyPluginCallba
       const agent = agentOf(request);
       const job = await heldJob(core.store, agent, request.params.id);
       const { lines } = parseBody(logBody, request.body ?? {});
-      if (lines.length > 0) {
-        const action = await core.store.getAction(core.db, job);
-        await appendLog(actionLogPath(core.stateDir, job.executionId, action.stage, action.name, job.attempt), lines);
-      }
+      if (lines.length > 0) await appendLog(await logFileOf(job), lines);
       return reply.code(204).send();
     });
 
@@ -144,15 +136,21 @@ export function registerAgentRoutes(context: ServerContext): FastifyPluginCallba
       return { answer: answer ? { status: answer.status, comment: answer.comment, by: answer.by } : null };
     });
 
-    app.post<{ Params: { id: string } }>('/api/agents/jobs/:id/complete', { config: { role: 'agent' } }, async (request) => {
+    app.post<{ Params: { id: string } }>('/api/agents/jobs/:id/complete', { config: { role: 'agent' } }, async (request): Promise<{ recorded: true } & Partial<Handout>> => {
       const agent = agentOf(request);
-      await heldJob(core.store, agent, request.params.id);
-      const body = parseBody(completeBody, request.body ?? {});
-      const outcome = { ...body, reports: body.reports as TestReport[] | undefined };
-      if (!(await core.dispatch.report(request.params.id, agent.id, outcome))) {
-        throw new MeridianError('CONFLICT', `agent ${agent.id} no longer holds job ${request.params.id}; its outcome was not recorded`);
-      }
-      return { recorded: true };
+      const job = await heldJob(core.store, agent, request.params.id);
+      const { log, claimNext, ...body } = parseBody(completeBody, request.body ?? {});
+      // The log is whole before the action ends: followers stop reading when it does.
+      if (log && log.length > 0) await appendLog(await logFileOf(job), log);
+      await core.dispatch.reportHeld(job, { ...body, reports: body.reports as TestReport[] | undefined });
+      await handout.sawAgent(agent);
+      if (!claimNext || waiters.isClosed) return { recorded: true };
+      // The outcome is recorded whatever happens next: a failed claim only means no next job.
+      const specs = await handout.claim(agent, claimNext).catch((thrown: unknown) => {
+        request.log.error(coerceError(thrown));
+        return [];
+      });
+      return { recorded: true, ...handout.answer(specs) };
     });
 
     app.get('/api/agents', { config: { role: 'viewer' } }, async () => {
@@ -164,10 +162,4 @@ export function registerAgentRoutes(context: ServerContext): FastifyPluginCallba
     registerAgentValueRoutes(app, context);
     done();
   };
-}
-
-/** Appends lines to an action's log, where the live log stream and `meridian logs` read it. */
-async function appendLog(file: string, lines: string[]): Promise<void> {
-  await mkdir(path.dirname(file), { recursive: true });
-  await appendFile(file, lines.map((line) => `${line.replace(/\n/g, ' ')}\n`).join(''));
 }

@@ -35,9 +35,21 @@ export interface NewEvent {
   data?: Record<string, unknown>;
 }
 
+export interface ClaimOptions {
+  regions?: string[];
+  exceptRegions?: string[];
+  executionIds?: string[];
+  /** At most this many jobs (default 1). */
+  max?: number;
+  leaseUntil?: string;
+}
+
 export class StateStore {
   /** An execution's definition and context never change once written: parse them once. */
   private readonly parsed = new Map<string, { definition: Pipeline; context: ExecutionContext }>();
+
+  /** Transaction -> regions whose queued jobs it announced already. */
+  private readonly announced = new WeakMap<Db, Set<string>>();
 
   /** PostgreSQL: several servers share the database, so writes take row and advisory locks. */
   readonly postgres: boolean;
@@ -125,11 +137,28 @@ export class StateStore {
   }
 
   async getExecution(db: Db, id: string): Promise<ExecutionRecord> {
-    const row = await db.selectFrom('executions').selectAll().where('id', '=', id).executeTakeFirst();
+    // The definition and context never change: once parsed, leave their (large) text in the database.
+    const parsed = this.parsed.get(id);
+    const row = parsed
+      ? await db.selectFrom('executions').select(LIGHT_EXECUTION_COLUMNS).where('id', '=', id).executeTakeFirst().then((r) => r && { ...r, definition: '', context: '' })
+      : await db.selectFrom('executions').selectAll().where('id', '=', id).executeTakeFirst();
     if (!row) {
       throw new MeridianError('NOT_FOUND', `execution ${id} does not exist; list executions with \`meridian executions\``);
     }
     return this.toExecution(row);
+  }
+
+  /** An execution's definition: from memory once read (it never changes), else from its row. */
+  async definition(db: Db, id: string): Promise<Pipeline> {
+    return (await this.fixedParts(db, id)).definition;
+  }
+
+  /** What never changes about an execution, from memory once read. */
+  async fixedParts(db: Db, id: string): Promise<Pick<ExecutionRecord, 'id' | 'pipeline' | 'definition' | 'context'>> {
+    const parsed = this.parsed.get(id);
+    if (parsed) return { id, pipeline: parsed.definition.name, ...parsed };
+    const { pipeline, definition, context } = await this.getExecution(db, id);
+    return { id, pipeline, definition, context };
   }
 
   private toExecution(row: Row<'executions'>): ExecutionRecord {
@@ -275,6 +304,33 @@ export class StateStore {
       .execute();
   }
 
+  /**
+   * Records an action's end (one statement: the update hands back the row) and returns it
+   * as it now is; undefined when there is no such action.
+   */
+  async endAction(
+    db: Db,
+    key: { executionId: string; stageIndex: number; actionIndex: number },
+    end: Pick<ActionRecord, 'status' | 'endedAt' | 'outputVariables' | 'error'> & { reports: TestReport[] | null },
+  ): Promise<ActionRecord | undefined> {
+    const row = await db
+      .updateTable('action_executions')
+      .set({
+        status: end.status,
+        ended_at: end.endedAt,
+        waiting_reason: null,
+        output_variables: JSON.stringify(end.outputVariables),
+        error: end.error ? JSON.stringify(end.error) : null,
+        reports: end.reports ? JSON.stringify(end.reports) : null,
+      })
+      .where('execution_id', '=', key.executionId)
+      .where('stage_index', '=', key.stageIndex)
+      .where('action_index', '=', key.actionIndex)
+      .returningAll()
+      .executeTakeFirst();
+    return row ? toAction(row) : undefined;
+  }
+
   /** Actions of one stage that are running or waiting. */
   async countRunning(db: Db, executionId: string, stageIndex: number): Promise<number> {
     const row = await db
@@ -351,33 +407,51 @@ export class StateStore {
         created_at: job.createdAt,
       })
       .execute();
-    // Other servers on the same database hear of it on commit (postgres/job-notifications).
-    if (this.postgres) await sql`select pg_notify(${JOBS_CHANNEL}, ${job.region})`.execute(db);
+    // Other servers on the same database hear of it on commit (postgres/job-notifications);
+    // once per transaction and region is enough (PostgreSQL folds the repeats anyway).
+    if (!this.postgres) return;
+    if (db.isTransaction) {
+      const announced = this.announced.get(db) ?? new Set<string>();
+      if (announced.has(job.region)) return;
+      announced.add(job.region);
+      this.announced.set(db, announced);
+    }
+    await sql`select pg_notify(${JOBS_CHANNEL}, ${job.region})`.execute(db);
+  }
+
+  /** Claims the oldest queued job for `owner` (see `claimJobs`). */
+  async claimJob(owner: string, options: Omit<ClaimOptions, 'max'> = {}): Promise<JobRecord | undefined> {
+    return (await this.claimJobs(owner, { ...options, max: 1 }))[0];
   }
 
   /**
-   * Claims the oldest queued job (of one of `regions`, when given; of none of `exceptRegions`)
-   * for `owner`, with a lease until `leaseUntil` that its holder renews (`renewLease`).
+   * Claims up to `max` of the oldest queued jobs (of one of `regions`, when given; of none of
+   * `exceptRegions`) for `owner`, with a lease until `leaseUntil` that its holder renews
+   * (`renewLease`). One statement, so one round trip: on PostgreSQL, servers claiming at once
+   * each skip the rows another has locked; SQLite has one writer at a time.
    */
-  async claimJob(owner: string, options: { regions?: string[]; exceptRegions?: string[]; executionIds?: string[]; leaseUntil?: string } = {}): Promise<JobRecord | undefined> {
-    return this.transaction(async (tx) => {
-      let query = tx.selectFrom('jobs').selectAll().where('status', '=', 'queued').orderBy('created_at').orderBy('id').limit(1);
-      if (options.regions) query = query.where('region', 'in', options.regions);
-      if (options.exceptRegions && options.exceptRegions.length > 0) query = query.where('region', 'not in', options.exceptRegions);
-      if (options.executionIds) query = query.where('execution_id', 'in', options.executionIds);
-      // Several servers claim at once on PostgreSQL: each skips the rows another has locked.
-      if (this.postgres) query = query.forUpdate().skipLocked();
-      const row = await query.executeTakeFirst();
-      if (!row) return undefined;
-      const claimed = await tx
-        .updateTable('jobs')
-        .set({ status: 'running', lease_owner: owner, lease_expires_at: options.leaseUntil ?? null })
-        .where('id', '=', row.id)
-        .where('status', '=', 'queued')
-        .executeTakeFirst();
-      if (Number(claimed.numUpdatedRows) !== 1) return undefined;
-      return toJob({ ...row, status: 'running', lease_owner: owner, lease_expires_at: options.leaseUntil ?? null });
-    });
+  async claimJobs(owner: string, options: ClaimOptions = {}): Promise<JobRecord[]> {
+    const max = options.max ?? 1;
+    if (max < 1) return [];
+    const leaseUntil = options.leaseUntil ?? null;
+    const rows = await this.db
+      // MATERIALIZED: the picked rows are chosen (and locked) once, never re-evaluated per row updated.
+      .with((cte) => cte('picked').materialized(), (db) => {
+        let query = db.selectFrom('jobs').select('id as picked_id').where('status', '=', 'queued').orderBy('created_at').orderBy('id').limit(max);
+        if (options.regions) query = query.where('region', 'in', options.regions);
+        if (options.exceptRegions && options.exceptRegions.length > 0) query = query.where('region', 'not in', options.exceptRegions);
+        if (options.executionIds) query = query.where('execution_id', 'in', options.executionIds);
+        return this.postgres ? query.forUpdate().skipLocked() : query;
+      })
+      .updateTable('jobs')
+      .from('picked')
+      .set({ status: 'running', lease_owner: owner, lease_expires_at: leaseUntil })
+      .whereRef('jobs.id', '=', 'picked.picked_id')
+      .where('jobs.status', '=', 'queued')
+      // Unqualified: SQLite's RETURNING names only the updated table's columns.
+      .returningAll()
+      .execute();
+    return rows.map(toJob).sort((a, b) => a.createdAt.localeCompare(b.createdAt) || a.id.localeCompare(b.id));
   }
 
   async getJob(db: Db, id: string): Promise<JobRecord> {
@@ -391,8 +465,10 @@ export class StateStore {
     return (await query.execute()).map(toJob);
   }
 
-  async finishJob(db: Db, id: string): Promise<void> {
-    await db.updateTable('jobs').set({ status: 'done' }).where('id', '=', id).execute();
+  /** Marks a job done; false when it already was (a late report, or a lease that ran out first). */
+  async finishJob(db: Db, id: string): Promise<boolean> {
+    const finished = await db.updateTable('jobs').set({ status: 'done' }).where('id', '=', id).where('status', '<>', 'done').executeTakeFirst();
+    return Number(finished.numUpdatedRows) === 1;
   }
 
   async findJob(db: Db, id: string): Promise<JobRecord | undefined> {
@@ -510,6 +586,8 @@ export class StateStore {
 }
 
 type Row<T extends keyof Database> = Database[T];
+
+const LIGHT_EXECUTION_COLUMNS = ['seq', 'id', 'pipeline', 'status', 'trigger', 'started_at', 'ended_at', 'owner', 'stop_mode', 'error'] as const;
 
 function parseJson<T>(text: string | null): T | null {
   return text === null ? null : (JSON.parse(text) as T);
