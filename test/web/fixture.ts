@@ -109,7 +109,8 @@ export async function startFixture(): Promise<Fixture> {
   return { served, stateDir, tokens, windowHour };
 }
 
-async function makeToken(served: Served, role: string, name: string): Promise<string> {
+/** A token of `role` named `name`, made through the API with the admin token. */
+export async function makeToken(served: Served, role: string, name: string): Promise<string> {
   const made = await served.api<{ token: string }>('POST', '/api/tokens', { name, role });
   expect(made.status).toBe(201);
   return made.body.token;

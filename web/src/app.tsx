@@ -55,7 +55,8 @@ function Page() {
     case 'executions':
       return <ExecutionsPage pipeline={route.pipeline} status={route.status} />;
     case 'execution':
-      return <ExecutionPage id={route.id} action={route.action} />;
+      // Keyed by id: opening another execution (a rollback just started) starts with fresh forms.
+      return <ExecutionPage key={route.id} id={route.id} action={route.action} />;
     case 'night':
       return <NightPage pipeline={route.pipeline} />;
   }

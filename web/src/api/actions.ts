@@ -1,4 +1,4 @@
-/** The operator's writes: answer an approval, retry a stage, stop, override a region's window. */
+/** The operator's writes: answer an approval, retry a stage, stop, override a region's window, roll a stage back. */
 import { api, encode } from './client';
 
 export function answerApproval(executionId: string, stage: string, action: string, status: 'Approved' | 'Rejected', comment: string) {
@@ -19,4 +19,9 @@ export function stopExecution(executionId: string, abandon: boolean, reason: str
 
 export function overrideWindow(executionId: string, region: string, reason: string) {
   return api(`executions/${encode(executionId)}/windows/${encode(region)}/override`, { method: 'POST', body: { reason: reason.trim() } });
+}
+
+/** RollbackStage (docs/windows.md "Rollback"): without a target each region goes back to its last good run of the stage. */
+export function rollbackStage(pipeline: string, stage: string, request: { targetPipelineExecutionId?: string; regions?: string[] }) {
+  return api<{ executionIds: string[]; by: string }>(`pipelines/${encode(pipeline)}/stages/${encode(stage)}/rollback`, { method: 'POST', body: request });
 }

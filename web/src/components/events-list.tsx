@@ -1,6 +1,7 @@
-/** Every recorded transition of the execution, newest first: who approved, overrides, retries. */
+/** Every recorded transition of the execution, newest first: who approved, overrides, retries, rollbacks (linked). */
 import type { EventRecord } from '../api/types';
 import { formatInstant } from '../lib/format';
+import { LinkedIds } from './linked-ids';
 
 export function EventsList({ events }: { events: EventRecord[] }) {
   const newestFirst = [...events].reverse();
@@ -17,7 +18,9 @@ export function EventsList({ events }: { events: EventRecord[] }) {
                 {formatInstant(event.at).slice(11)}
               </time>
               <span className="event__type small">{event.type}</span>
-              <span>{event.description}</span>
+              <span>
+                <LinkedIds text={event.description} />
+              </span>
             </li>
           ))}
         </ol>

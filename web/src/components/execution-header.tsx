@@ -6,6 +6,7 @@ import type { ExecutionView } from '../api/types';
 import { useMeContext } from '../auth/me-context';
 import { durationBetween, formatInstant, shortId } from '../lib/format';
 import { href } from '../router';
+import { LinkedIds, RollbackTag } from './linked-ids';
 import { StatusBadge } from './status-badge';
 
 export function ExecutionHeader({ execution, now, live }: { execution: ExecutionView; now: number; live: boolean }) {
@@ -33,7 +34,9 @@ export function ExecutionHeader({ execution, now, live }: { execution: Execution
         </div>
         <div>
           <dt>Trigger</dt>
-          <dd>{execution.trigger.detail ?? execution.trigger.type}</dd>
+          <dd data-testid="trigger">
+            <RollbackTag trigger={execution.trigger} /> <LinkedIds text={execution.trigger.detail ?? execution.trigger.type} />
+          </dd>
         </div>
         {source && (
           <div>

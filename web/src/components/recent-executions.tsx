@@ -3,6 +3,7 @@ import { useRecentExecutions } from '../api/queries';
 import { durationBetween, formatInstant, relativeTime, shortId } from '../lib/format';
 import { useNow } from '../lib/use-now';
 import { href } from '../router';
+import { RollbackTag } from './linked-ids';
 import { StatusBadge } from './status-badge';
 
 export function RecentExecutions({ pipeline, limit = 5 }: { pipeline: string; limit?: number }) {
@@ -19,7 +20,8 @@ export function RecentExecutions({ pipeline, limit = 5 }: { pipeline: string; li
           <a className="mono" href={href({ page: 'execution', id: execution.executionId, action: null })}>
             {shortId(execution.executionId)}
           </a>
-          <span className="muted small grow">{execution.trigger.detail ?? execution.trigger.type}</span>
+          <RollbackTag trigger={execution.trigger} />
+          <span className="muted small grow ellipsis" title={execution.trigger.detail ?? ''}>{execution.trigger.detail ?? execution.trigger.type}</span>
           <time className="small" title={formatInstant(execution.startedAt)}>
             {relativeTime(execution.startedAt, now)}
           </time>

@@ -1,14 +1,18 @@
 /**
  * One stage: its runOrder waves as rows and its regions as columns, one card per action.
- * On a phone the grid becomes a list and each cell says its region and wave.
+ * On a phone the grid becomes a list and each cell says its region and wave. An operator may
+ * roll a deploy stage back from its header.
  */
 import type { CSSProperties, ReactNode } from 'react';
 import type { ExecutionView, StageView } from '../api/types';
+import { useMeContext } from '../auth/me-context';
 import { durationBetween } from '../lib/format';
 import { ActionCard } from './action-card';
+import { isDeployStage, RollbackControl } from './rollback-form';
 import { StatusBadge } from './status-badge';
 
 export function StageGrid({ execution, stage, now, selectedAction }: { execution: ExecutionView; stage: StageView; now: number; selectedAction: string | null }) {
+  const me = useMeContext();
   const waves = [...new Set(stage.actions.map((a) => a.runOrder))].sort((a, b) => a - b);
   const declared = execution.regions.map((r) => r.name);
   const regions = [...new Set(stage.actions.map((a) => a.region))].sort((a, b) => rank(declared, a) - rank(declared, b));
@@ -19,7 +23,8 @@ export function StageGrid({ execution, stage, now, selectedAction }: { execution
       <header className="stage__header">
         <h3 id={`stage-${stage.name}`}>{stage.name}</h3>
         <StatusBadge status={stage.status} testId={`stage-status-${stage.name}`} />
-        <span className="muted small">{durationBetween(stage.startedAt, stage.endedAt, now)}</span>
+        <span className="muted small grow">{durationBetween(stage.startedAt, stage.endedAt, now)}</span>
+        {me.canOperate && isDeployStage(execution, stage) && <RollbackControl execution={execution} stage={stage} />}
       </header>
       <div className="stage__grid" style={style}>
         <div className="stage__corner" aria-hidden="true" />

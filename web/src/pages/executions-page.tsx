@@ -6,6 +6,7 @@
 import { useVirtualizer } from '@tanstack/react-virtual';
 import { useEffect, useMemo, useRef } from 'react';
 import { useExecutionPages, usePipelines } from '../api/queries';
+import { RollbackTag } from '../components/linked-ids';
 import { StatusBadge } from '../components/status-badge';
 import { durationBetween, formatInstant, relativeTime, shortId } from '../lib/format';
 import { useNow } from '../lib/use-now';
@@ -71,7 +72,8 @@ export function ExecutionsPage({ pipeline, status }: { pipeline: string | null; 
                   <StatusBadge status={execution.status} />
                   <span className="mono">{shortId(execution.executionId)}</span>
                   <span>{execution.pipeline}</span>
-                  <span className="muted small grow ellipsis">{execution.trigger.detail ?? execution.trigger.type}</span>
+                  <RollbackTag trigger={execution.trigger} />
+                  <span className="muted small grow ellipsis" title={execution.trigger.detail ?? ''}>{execution.trigger.detail ?? execution.trigger.type}</span>
                   <time className="small" title={formatInstant(execution.startedAt)}>
                     {relativeTime(execution.startedAt, now)}
                   </time>
