@@ -3,20 +3,22 @@
  * replicas on one PostgreSQL database (and one shared state folder, standing in for shared
  * stores), and four `meridian agent`s, two per region, running every job (`--remote-regions`).
  *
- * - 300 executions started across both servers: each action leaves one marker file per run,
- *   and every action of every execution ran exactly once, none lost, all Succeeded.
+ * - 300 executions started across both servers, through the API and by push webhooks (each
+ *   delivered to both servers at once: one execution): each action leaves one marker file per
+ *   run, and every action of every execution ran exactly once, none lost, all Succeeded.
  * - With the agents behind a load balancer, one server killed with SIGKILL mid-execution and
  *   one agent killed mid-action: the other server adopts the execution, the job held by the
  *   surviving agent keeps its lease (renewed through the other server) and runs once, and the
  *   dead agent's job runs again on the other agent of its region.
  */
+import { createHmac, randomUUID } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import pg from 'pg';
 import { afterEach, describe, expect, it } from 'vitest';
 import { makeAgentToken, startAgent, type StartedAgent } from '../helpers/agent.js';
 import { eventually } from '../helpers/cli.js';
-import { makeRepo } from '../helpers/git-repo.js';
+import { git, makeRepo } from '../helpers/git-repo.js';
 import { startLoadBalancer, type LoadBalancer } from '../helpers/load-balancer.js';
 import { freshDatabase, hasPostgres } from '../helpers/postgres.js';
 import { ended, startServe, type Served, type Summary } from '../helpers/serve.js';
@@ -24,9 +26,28 @@ import { tempDir, writeFiles } from '../helpers/temp.js';
 
 const REGIONS = ['eu-west-1', 'us-east-1'];
 const EXECUTIONS = 300;
+const WEBHOOK_SECRET = 'scale-out-secret';
+
+/** A signed GitHub push delivery of `head` to main. */
+async function deliver(served: Served, head: string, delivery: string): Promise<{ status: number; body: { executionId?: string } }> {
+  const body = JSON.stringify({ ref: 'refs/heads/main', before: '0'.repeat(40), after: head, commits: [], head_commit: { id: head, message: 'Change' }, repository: { name: 'scale', full_name: 'acme/scale' } });
+  const response = await fetch(`${served.url}/webhooks/github/scale`, {
+    method: 'POST',
+    headers: {
+      'content-type': 'application/json',
+      'x-github-event': 'push',
+      'x-github-delivery': delivery,
+      'x-hub-signature-256': `sha256=${createHmac('sha256', WEBHOOK_SECRET).update(body).digest('hex')}`,
+    },
+    body,
+  });
+  return { status: response.status, body: (await response.json()) as { executionId?: string } };
+}
 
 interface Cluster {
   dir: string;
+  /** The commit a push webhook names. */
+  head: string;
   db: Awaited<ReturnType<typeof connect>>;
   servers: [Served, Served];
   agents: StartedAgent[];
@@ -51,6 +72,7 @@ describe.skipIf(!hasPostgres)('two servers and four agents on one PostgreSQL dat
     const dir = tempDir();
     const marks = path.join(dir, 'marks');
     fs.mkdirSync(marks);
+    const repo = makeRepo({ 'README.md': 'x' }, { branch: 'main' });
     writeFiles(dir, {
       'p.yaml': `pipeline: scale
 home: eu-west-1
@@ -59,7 +81,7 @@ regions:
   eu-west-1: { timezone: Europe/Dublin }
   us-east-1: { timezone: America/New_York }
 sources:
-  src: { git: ${makeRepo({ 'README.md': 'x' })} }
+  src: { git: ${repo}, branch: main, webhook: { secret: ${WEBHOOK_SECRET} } }
 stages:
   - name: Deploy
     forEach: region
@@ -86,19 +108,29 @@ stages:
     }
     const db = await connect(url);
     stops.push(() => db.end());
-    return { dir, db, servers: pair, agents };
+    return { dir, db, servers: pair, agents, head: git(repo, 'rev-parse', 'HEAD') };
   }
 
   it(`runs ${String(EXECUTIONS)} executions started on either server, every action exactly once`, async () => {
     // Agents 0 and 1 (one per region) talk to the first server, 2 and 3 to the second.
-    const { dir, db, servers, agents } = await cluster(['touch "__MARKS__/$MERIDIAN_EXECUTION_ID.$MERIDIAN_REGION.$$"'], [], (pair, i) => Promise.resolve((i < 2 ? pair[0] : pair[1]).url));
+    const { dir, db, servers, agents, head } = await cluster(['touch "__MARKS__/$MERIDIAN_EXECUTION_ID.$MERIDIAN_REGION.$$"'], [], (pair, i) => Promise.resolve((i < 2 ? pair[0] : pair[1]).url));
     const marks = path.join(dir, 'marks');
     const ids: string[] = [];
     let next = 0;
     const start = async (): Promise<void> => {
       while (next < EXECUTIONS) {
         const i = next++;
-        const { status, body } = await (i % 2 === 0 ? servers[0] : servers[1]).api<{ executionId: string }>('POST', '/api/pipelines/scale/executions', {});
+        const [one, other] = i % 2 === 0 ? servers : [servers[1], servers[0]];
+        if (i % 3 === 2) {
+          // A push delivered to both servers at once, as a redelivery may be: one execution.
+          const delivery = randomUUID();
+          const answers = await Promise.all([deliver(one, head, delivery), deliver(other, head, delivery)]);
+          expect(answers.map((a) => a.status).sort()).toEqual([200, 202]);
+          const started = answers.find((a) => a.status === 202)?.body.executionId;
+          if (started !== undefined) ids.push(started);
+          continue;
+        }
+        const { status, body } = await one.api<{ executionId: string }>('POST', '/api/pipelines/scale/executions', {});
         expect(status).toBe(201);
         ids.push(body.executionId);
       }
