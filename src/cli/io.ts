@@ -8,6 +8,12 @@ export interface CliIO {
 }
 
 export function processIO(debug: boolean): CliIO {
+  // A reader that stops early (`meridian plan | head`) closes the pipe: stop quietly, as other
+  // command-line tools do, instead of failing with an unhandled EPIPE.
+  process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+    if (error.code !== 'EPIPE') throw error;
+    process.exit(0);
+  });
   return {
     out: (text) => process.stdout.write(text),
     err: (text) => process.stderr.write(text),
