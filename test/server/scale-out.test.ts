@@ -139,6 +139,9 @@ stages:
     expect(new Set(ids).size).toBe(EXECUTIONS);
     await eventually(async () => (await db.rows<{ n: string }>(`select count(*) as n from executions where status not in ('InProgress', 'Stopping')`))[0]?.n === String(EXECUTIONS), 540_000, 'every execution to end');
 
+    // Actions that did not succeed, with why, say more than a count when this fails.
+    const failed = await db.rows<{ name: string; status: string; error: string | null }>(`select name, status, error from action_executions where status <> 'Succeeded'`);
+    expect(failed).toEqual([]);
     const statuses = await db.rows<{ status: string; n: string }>('select status, count(*) as n from executions group by status');
     expect(statuses).toEqual([{ status: 'Succeeded', n: String(EXECUTIONS) }]);
     // One job per action (source and two regions), each the first attempt.
