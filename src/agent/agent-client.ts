@@ -88,10 +88,12 @@ export class AgentClient {
 
   /**
    * Reports a job's outcome with the last lines of its log; `claimNext` asks for that many
-   * jobs for the freed slot in the same round trip (the server does not wait for them).
+   * jobs (that `labels` allow) for the freed slot in the same round trip (the server does not
+   * wait for them).
    */
-  async complete(jobId: string, outcome: JobOutcome, extra: { log?: string[]; claimNext?: number } = {}): Promise<ClaimedJob[]> {
-    const body = { ...outcome, ...(extra.log && extra.log.length > 0 ? { log: extra.log } : {}), ...(extra.claimNext ? { claimNext: extra.claimNext } : {}) };
+  async complete(jobId: string, outcome: JobOutcome, extra: { log?: string[]; claimNext?: number; labels?: string[] } = {}): Promise<ClaimedJob[]> {
+    const next = extra.claimNext ? { claimNext: extra.claimNext, labels: extra.labels ?? [] } : {};
+    const body = { ...outcome, ...(extra.log && extra.log.length > 0 ? { log: extra.log } : {}), ...next };
     return claimed((await (await this.fetch('POST', `${job(jobId)}/complete`, { json: body })).json()) as Partial<Handout>);
   }
 

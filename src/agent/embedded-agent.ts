@@ -16,6 +16,8 @@ export interface EmbeddedAgentOptions {
   executionIds?: () => string[];
   /** Regions whose jobs remote agents run (`*`: every region): never claimed here. */
   exceptRegions?: string[];
+  /** Its agent labels (`--agent-labels`): none unless given, so it leaves jobs whose action has `runsOn`. */
+  labels?: string[];
   onError: (error: Error) => void;
 }
 
@@ -97,7 +99,7 @@ export class EmbeddedAgent {
     while (!this.stopped && !this.draining && this.running.size < this.options.concurrency) {
       const ids = this.options.executionIds?.();
       if (ids && ids.length === 0) return;
-      const job = await this.deps.dispatch.claim(this.options.owner, { ...(ids ? { executionIds: ids } : {}), ...(except.length > 0 ? { exceptRegions: except } : {}) });
+      const job = await this.deps.dispatch.claim(this.options.owner, { ...(ids ? { executionIds: ids } : {}), ...(except.length > 0 ? { exceptRegions: except } : {}), labels: this.options.labels ?? [] });
       if (!job) return;
       this.start(job);
     }

@@ -14,6 +14,8 @@ export interface JobFilter {
   regions?: string[];
   exceptRegions?: string[];
   executionIds?: string[];
+  /** The claimer's agent labels: jobs asking for one it lacks are left to others. */
+  labels?: string[];
 }
 
 export class JobDispatch {

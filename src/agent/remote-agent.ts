@@ -19,6 +19,7 @@ export interface RemoteAgentOptions {
   /** Must be the region the agent's token is scoped to (the server refuses others). */
   region: string;
   concurrency: number;
+  /** It runs only jobs that ask for no label outside these (an action's `runsOn`). */
   labels: string[];
   /** The agent's work dir: work folders, caches, local copies of its logs. */
   root: string;
@@ -187,7 +188,7 @@ export class RemoteAgent {
     const until = Date.now() + REPORT_PATIENCE_MS;
     for (let attempt = 0; ; attempt++) {
       try {
-        return await this.client.complete(jobId, outcome, { log, claimNext: this.stopping || attempt > 0 ? 0 : 1 });
+        return await this.client.complete(jobId, outcome, { log, claimNext: this.stopping || attempt > 0 ? 0 : 1, labels: this.options.labels });
       } catch (thrown) {
         const status = statusOf(thrown) ?? 0;
         if (status === 409 || status === 404) return undefined;

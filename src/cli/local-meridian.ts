@@ -49,7 +49,7 @@ export const DEFAULT_LEASE_MS = 30_000;
 
 export async function openLocalMeridian(
   stateDir: string,
-  options: { concurrency?: number; executionIds?: () => string[]; clock?: Clock; db?: string; leaseMs?: number; exceptRegions?: string[] } = {},
+  options: { concurrency?: number; executionIds?: () => string[]; clock?: Clock; db?: string; leaseMs?: number; exceptRegions?: string[]; agentLabels?: string[] } = {},
 ): Promise<LocalMeridian> {
   const dbUrl = options.db ?? dbUrlFromEnv();
   const db = await openStateDb(stateDir, dbUrl);
@@ -72,6 +72,7 @@ export async function openLocalMeridian(
   };
   if (options.executionIds) agentOptions.executionIds = options.executionIds;
   if (options.exceptRegions) agentOptions.exceptRegions = options.exceptRegions;
+  if (options.agentLabels) agentOptions.labels = options.agentLabels;
   const dispatch = new JobDispatch({ store, engine }, options.leaseMs ?? DEFAULT_LEASE_MS);
   const jobDeps: ConstructorParameters<typeof EmbeddedAgent>[0] = { engine, store, registry, stateDir, parameters, secrets, dispatch };
   const s3Endpoint = s3EndpointFromEnv();

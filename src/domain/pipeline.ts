@@ -62,8 +62,13 @@ export interface Action {
   environmentVariables?: EnvironmentVariable[];
   /** How long the action is expected to take (ms), for the window fit check; else the median of its last successful runs. */
   expectedDurationMs?: number;
+  /** Labels an agent of the action's region must all have to run it (native `runsOn`). */
+  agentLabels?: string[];
   location?: SourceLocation;
 }
+
+/** What an agent label may be (`meridian agent --labels`, native `runsOn`): no commas or spaces, as the flag splits on commas. */
+export const AGENT_LABEL = /^[A-Za-z0-9._-]{1,100}$/;
 
 export interface Stage {
   name: string;

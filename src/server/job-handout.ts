@@ -46,9 +46,9 @@ export class JobHandout {
     await agentSeen(this.core.db, agent.id, new Date().toISOString());
   }
 
-  /** Claims up to `max` jobs of the agent's region; an empty list when none is queued. */
-  async claim(agent: AgentIdentity, max: number): Promise<JobSpec[]> {
-    const jobs = await this.core.dispatch.claimMany(agent.id, { regions: [agent.region] }, max);
+  /** Claims up to `max` jobs of the agent's region that ask for no label it lacks; none when none is queued. */
+  async claim(agent: AgentIdentity, max: number, labels: string[]): Promise<JobSpec[]> {
+    const jobs = await this.core.dispatch.claimMany(agent.id, { regions: [agent.region], labels }, max);
     if (jobs.length === 0) return [];
     const reader = new JobSpecReader(this.core.store);
     const specs: JobSpec[] = [];

@@ -85,6 +85,19 @@ describe.each(BACKENDS)('leases and agents on $name', (backend) => {
     ]);
   });
 
+  it.skipIf(!backend.available)('gives a job asking for agent labels only to a claimer with all of them, several at a time', async () => {
+    const store = await open();
+    const labelled: Pipeline = { ...pipeline, stages: [{ name: 'Only', actions: ['plain', 'gpu', 'gpu-arm'].map((name, i) => ({ ...pipeline.stages[0]!.actions[0]!, name, ...(i === 0 ? {} : { agentLabels: i === 1 ? ['gpu'] : ['arm64', 'gpu'] }) })) }] };
+    const executionId = randomUUID();
+    await store.transaction((tx) => store.createExecution(tx, { id: executionId, pipeline: labelled, trigger: { type: 'cli' }, context: { parameters: {}, variables: {}, sourceOverrides: {}, stores: {} }, at: '2026-11-27T10:00:00.000Z', owner: 'server' }));
+    for (const actionIndex of [0, 1, 2]) {
+      await store.transaction((tx) => store.enqueueJob(tx, { id: `job-${actionIndex}`, executionId, stageIndex: 0, actionIndex, attempt: 1, region: 'eu-west-1', createdAt: `2026-11-27T10:00:0${actionIndex}.000Z` }));
+    }
+    expect((await store.claimJobs('plain-agent', { regions: ['eu-west-1'], max: 5 })).map((j) => j.id)).toEqual(['job-0']);
+    expect((await store.claimJobs('arm-agent', { regions: ['eu-west-1'], labels: ['arm64'], max: 5 })).map((j) => j.id)).toEqual([]);
+    expect((await store.claimJobs('big-agent', { regions: ['eu-west-1'], labels: ['arm64', 'gpu', 'linux'], max: 5 })).map((j) => j.id)).toEqual(['job-1', 'job-2']);
+  });
+
   it.skipIf(!backend.available)('keeps agents and region-scoped agent tokens', async () => {
     const store = await open();
     await touchAgent(store.db, { id: 'host-a:1:aa', name: 'eu-1', region: 'eu-west-1', labels: ['linux'], concurrency: 2 }, '2026-11-27T10:00:00.000Z');

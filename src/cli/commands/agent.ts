@@ -7,6 +7,7 @@ import { makeOwnerId } from '../../lib/process-owner.js';
 import { registerBuiltinProviders } from '../../providers/builtin.js';
 import { ProviderRegistry } from '../../providers/registry.js';
 import { apiTokenFromEnv } from '../environment.js';
+import { parseAgentLabels } from '../remote-agent-options.js';
 import type { RegisterCommand } from './index.js';
 
 interface AgentOptions {
@@ -27,7 +28,7 @@ export const registerAgent: RegisterCommand = (program: Command, io) => {
     .requiredOption('--server <url>', 'the server, e.g. https://meridian.example.com')
     .requiredOption('--region <region>', 'the region this agent runs jobs for; must be its token\'s region')
     .option('--token <token>', 'an agent token for that region (`meridian tokens create --role agent --region R`); default MERIDIAN_TOKEN')
-    .option('--labels <a,b,...>', 'labels describing this agent (shown by the server)')
+    .option('--labels <a,b,...>', 'labels of this agent: it also runs the actions whose `runsOn` asks for some of them (and none it lacks)')
     .option('--concurrency <n>', 'jobs run at the same time', '1')
     .option('--work-dir <dir>', 'where jobs run and caches are kept', '.meridian-agent')
     .option('--grace <seconds>', 'on SIGTERM, how long running jobs may take to finish', '30')
@@ -36,7 +37,7 @@ export const registerAgent: RegisterCommand = (program: Command, io) => {
       if (token === undefined) throw new MeridianError('BAD_INPUT', 'pass --token (or set MERIDIAN_TOKEN) to an agent token made with `meridian tokens create --role agent --region R`');
       const concurrency = Number(options.concurrency);
       if (!Number.isInteger(concurrency) || concurrency < 1) throw new MeridianError('BAD_INPUT', `--concurrency ${options.concurrency}: write a whole number from 1`);
-      const labels = (options.labels ?? '').split(',').map((l) => l.trim()).filter((l) => l !== '');
+      const labels = parseAgentLabels(options.labels, '--labels');
       const id = makeOwnerId();
       const client = new AgentClient(options.server.replace(/\/+$/, ''), token, id);
       const agent = new RemoteAgent(client, {

@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
-import { MeridianError } from '../../domain/errors.js';
+import { MeridianError, type Problem } from '../../domain/errors.js';
+import type { Pipeline } from '../../domain/pipeline.js';
 import { startExecution } from '../../engine/start-execution.js';
 import { scaledClock, type Clock } from '../../lib/clock.js';
 import { isOwnerAlive } from '../../lib/process-owner.js';
@@ -7,6 +8,7 @@ import { driveAndReport } from '../drive.js';
 import { loadForRun } from '../load.js';
 import { openLocalMeridian } from '../local-meridian.js';
 import { collect, parsePairs } from '../options.js';
+import { AGENT_LABELS_HELP, parseAgentLabels } from '../remote-agent-options.js';
 import { parseSourceOverrides } from '../source-overrides.js';
 import { resolveStateDir, STATE_DIR_FLAGS, STATE_DIR_HELP } from '../state-dir.js';
 import type { RegisterCommand } from './index.js';
@@ -35,6 +37,22 @@ interface RunOptions {
   disruptive?: boolean;
   clockStart?: string;
   clockSpeed?: string;
+  agentLabels?: string;
+}
+
+/**
+ * `meridian run` has only its in-process agent: an action whose `runsOn` asks for a label it
+ * lacks would wait for ever, so it is refused up front, at the action.
+ */
+function unrunnable(pipeline: Pipeline, labels: string[]): Problem[] {
+  const problems: Problem[] = [];
+  for (const action of pipeline.stages.flatMap((stage) => stage.actions)) {
+    const missing = (action.agentLabels ?? []).filter((label) => !labels.includes(label));
+    if (missing.length === 0 || !action.location) continue;
+    const message = `${action.name} runs on agents labelled ${missing.join(', ')}, which \`meridian run\`'s in-process agent is not`;
+    problems.push({ location: action.location, message, hint: `pass --agent-labels ${(action.agentLabels ?? []).join(',')} to run it here, or run it with \`meridian serve\` and a \`meridian agent --labels\`` });
+  }
+  return problems;
 }
 
 export const registerRun: RegisterCommand = (program: Command, io, setExit) => {
@@ -51,12 +69,14 @@ export const registerRun: RegisterCommand = (program: Command, io, setExit) => {
     .option('--disruptive', 'a disruptive release: windows apply under `policy: disruptive-only`')
     .option('--clock-start <iso8601>', 'run on a clock that starts at this instant (watch windows open without waiting for them)')
     .option('--clock-speed <n>', 'with --clock-start: how many times faster than real time the clock runs', '1')
+    .option('--agent-labels <a,b,...>', AGENT_LABELS_HELP)
     .action(async (options: RunOptions) => {
       const stateDir = resolveStateDir(options.stateDir);
       let ids: string[] = [];
       const rollbacks: string[] = [];
       const clock = runClock(options.clockStart, options.clockSpeed);
-      const meridian = await openLocalMeridian(stateDir, { concurrency: Number(options.concurrency), executionIds: () => [...ids, ...rollbacks], ...(clock ? { clock } : {}) });
+      const agentLabels = parseAgentLabels(options.agentLabels, '--agent-labels');
+      const meridian = await openLocalMeridian(stateDir, { concurrency: Number(options.concurrency), executionIds: () => [...ids, ...rollbacks], agentLabels, ...(clock ? { clock } : {}) });
       // A rollback a failed stage started runs in this process too.
       meridian.engine.onEvent((event) => {
         const rollback = event.data?.rollbackExecution;
@@ -64,6 +84,8 @@ export const registerRun: RegisterCommand = (program: Command, io, setExit) => {
       });
       try {
         const pipeline = await loadForRun(meridian, options.file, options.pipeline);
+        const problems = unrunnable(pipeline, agentLabels);
+        if (problems.length > 0) throw new MeridianError('DEFINITION_INVALID', `${pipeline.name} cannot run here`, { problems });
         const sourceOverrides = parseSourceOverrides(pipeline, options.source, process.cwd());
         const unfinished = await meridian.store.listExecutions(meridian.db, { pipeline: pipeline.name, unfinished: true });
         for (const execution of unfinished.filter((e) => !isOwnerAlive(e.owner))) {

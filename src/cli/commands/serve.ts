@@ -14,7 +14,7 @@ import { loadForRun } from '../load.js';
 import { openLocalMeridian } from '../local-meridian.js';
 import { collect } from '../options.js';
 import { plainLine } from '../progress/plain-progress.js';
-import { REMOTE_REGIONS_HELP, remoteAgentSettings, type RemoteAgentFlags } from '../remote-agent-options.js';
+import { AGENT_LABELS_HELP, REMOTE_REGIONS_HELP, remoteAgentSettings, type RemoteAgentFlags } from '../remote-agent-options.js';
 import { parseSourceOverrides } from '../source-overrides.js';
 import { resolveStateDir, STATE_DIR_FLAGS, STATE_DIR_HELP } from '../state-dir.js';
 import type { RegisterCommand } from './index.js';
@@ -53,11 +53,12 @@ export const registerServe: RegisterCommand = (program: Command, io) => {
     .option('--remote-regions <regions>', REMOTE_REGIONS_HELP)
     .option('--lease <seconds>', "how long a job's lease lasts unless its agent renews it (every third of it); a lapsed job runs again or fails \"agent lost\"", '30')
     .option('--agent-poll <seconds>', "how long an agent's claim waits for a job before it asks again", '25')
+    .option('--agent-labels <a,b,...>', AGENT_LABELS_HELP)
     .action(async (options: ServeOptions) => {
       const remote = remoteAgentSettings(options);
       const port = wholeNumber(options.port, '--port');
       const stateDir = resolveStateDir(options.stateDir);
-      const meridian = await openLocalMeridian(stateDir, { concurrency: wholeNumber(options.concurrency, '--concurrency'), leaseMs: remote.leaseMs, exceptRegions: remote.exceptRegions, ...(options.db === undefined ? {} : { db: options.db }) });
+      const meridian = await openLocalMeridian(stateDir, { concurrency: wholeNumber(options.concurrency, '--concurrency'), leaseMs: remote.leaseMs, exceptRegions: remote.exceptRegions, agentLabels: remote.agentLabels, ...(options.db === undefined ? {} : { db: options.db }) });
       const catalog = new PipelineCatalog(options.file, (file) => loadForRun(meridian, file, undefined));
       try {
         await catalog.loadAll();

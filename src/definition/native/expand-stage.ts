@@ -95,6 +95,7 @@ function compileAction(entry: NativeAction, path: Path, region: Region, type: Ac
   field('commands', 'commands');
   field('outputVariables', 'outputVariables');
   field('environmentVariables', 'env');
+  field('agentLabels', 'runsOn');
 
   const mapped = mapConfiguration(type, entry.with);
   for (const { key, other } of mapped.duplicates) {
@@ -124,6 +125,7 @@ function compileAction(entry: NativeAction, path: Path, region: Region, type: Ac
     entry.commands.forEach((_, k) => field(`commands.${k}`, 'commands', k));
   }
   if (entry.outputVariables !== undefined) action.outputVariables = [...entry.outputVariables];
+  if (entry.runsOn !== undefined) action.agentLabels = [...new Set(typeof entry.runsOn === 'string' ? [entry.runsOn] : entry.runsOn)].sort();
   if (entry.env !== undefined) {
     action.environmentVariables = Object.entries(entry.env).map(([name, value], k): EnvironmentVariable => {
       field(`environmentVariables.${k}`, 'env', name);

@@ -7,6 +7,7 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { z } from 'zod';
+import { AGENT_LABEL } from '../../domain/pipeline.js';
 import { startKeys } from './starts-schema.js';
 import { expectedDurationSchema, regionWindowsSchema, rolloutSchema, windowsSchema } from './windows-schema.js';
 
@@ -15,6 +16,7 @@ export const DURATION = /^\d+(\.\d+)?(s|m|h|d)$/;
 
 const scalar = z.union([z.string(), z.number(), z.boolean()]);
 const nonEmpty = (what: string) => z.string().min(1, { error: `${what} must not be empty` });
+const agentLabel = z.string().regex(AGENT_LABEL, { error: 'an agent label is 1 to 100 letters, digits, `.`, `_` or `-`, as `meridian agent --labels` takes them' });
 
 export const regionSchema = z
   .strictObject({
@@ -83,6 +85,10 @@ export const actionSchema = z
     outputVariables: z.array(z.string()).optional().describe('Environment variables exported as output variables (uses: commands).'),
     env: z.record(z.string(), envValueSchema).optional().describe('Environment variables (uses: commands).'),
     expectedDuration: expectedDurationSchema.optional(),
+    runsOn: z
+      .union([agentLabel, z.array(agentLabel).min(1, { error: '`runsOn` lists at least one label' })])
+      .optional()
+      .describe('Agent labels (`meridian agent --labels`): only an agent of the action\'s region that has all of them runs it. The in-process agent has none unless given `--agent-labels`.'),
     ...startKeys,
   })
   .describe('One unit of work. `webhook`, `on` and `poll` only apply to a source action of the first stage.');

@@ -59,6 +59,8 @@ const completeBody = z
     log: z.array(z.string()).max(10_000).optional(),
     /** Claim up to this many jobs for the freed slot(s) in the same round trip, without waiting. */
     claimNext: z.number().int().min(0).max(1024).optional(),
+    /** The agent's labels, for that claim. */
+    labels: z.array(z.string().min(1).max(100)).max(50).optional(),
   })
   .strict();
 
@@ -95,7 +97,7 @@ export function registerAgentRoutes(context: ServerContext): FastifyPluginCallba
       try {
         for (;;) {
           if (gone.signal.aborted || waiters.isClosed) return reply.code(204).send();
-          const specs = await handout.claim(agent, body.max);
+          const specs = await handout.claim(agent, body.max, body.labels);
           if (specs.length > 0) return handout.answer(specs);
           const left = deadline - Date.now();
           if (left <= 0) return reply.code(204).send();
@@ -139,14 +141,14 @@ export function registerAgentRoutes(context: ServerContext): FastifyPluginCallba
     app.post<{ Params: { id: string } }>('/api/agents/jobs/:id/complete', { config: { role: 'agent' } }, async (request): Promise<{ recorded: true } & Partial<Handout>> => {
       const agent = agentOf(request);
       const job = await heldJob(core.store, agent, request.params.id);
-      const { log, claimNext, ...body } = parseBody(completeBody, request.body ?? {});
+      const { log, claimNext, labels, ...body } = parseBody(completeBody, request.body ?? {});
       // The log is whole before the action ends: followers stop reading when it does.
       if (log && log.length > 0) await appendLog(await logFileOf(job), log);
       await core.dispatch.reportHeld(job, { ...body, reports: body.reports as TestReport[] | undefined });
       await handout.sawAgent(agent);
       if (!claimNext || waiters.isClosed) return { recorded: true };
       // The outcome is recorded whatever happens next: a failed claim only means no next job.
-      const specs = await handout.claim(agent, claimNext).catch((thrown: unknown) => {
+      const specs = await handout.claim(agent, claimNext, labels ?? []).catch((thrown: unknown) => {
         request.log.error(coerceError(thrown));
         return [];
       });

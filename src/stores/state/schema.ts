@@ -190,6 +190,12 @@ export interface RollbacksTable {
   rollback_executions: string; // JSON string[]
 }
 
+/** An agent label a job asks for: only an agent with all of its job's labels claims it. */
+export interface JobLabelsTable {
+  job_id: string;
+  label: string;
+}
+
 export interface Database {
   executions: ExecutionsTable;
   stage_executions: StageExecutionsTable;
@@ -208,4 +214,5 @@ export interface Database {
   window_overrides: WindowOverridesTable;
   agents: AgentsTable;
   rollbacks: RollbacksTable;
+  job_labels: JobLabelsTable;
 }

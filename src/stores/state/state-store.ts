@@ -39,6 +39,8 @@ export interface ClaimOptions {
   regions?: string[];
   exceptRegions?: string[];
   executionIds?: string[];
+  /** The claimer's agent labels: a job that asks for one it lacks is left (default: none). */
+  labels?: string[];
   /** At most this many jobs (default 1). */
   max?: number;
   leaseUntil?: string;
@@ -407,6 +409,8 @@ export class StateStore {
         created_at: job.createdAt,
       })
       .execute();
+    const labels = (await this.definition(db, job.executionId)).stages[job.stageIndex]?.actions[job.actionIndex]?.agentLabels ?? [];
+    if (labels.length > 0) await db.insertInto('job_labels').values(labels.map((label) => ({ job_id: job.id, label }))).execute();
     // Other servers on the same database hear of it on commit (postgres/job-notifications);
     // once per transaction and region is enough (PostgreSQL folds the repeats anyway).
     if (!this.postgres) return;
@@ -441,6 +445,11 @@ export class StateStore {
         if (options.regions) query = query.where('region', 'in', options.regions);
         if (options.exceptRegions && options.exceptRegions.length > 0) query = query.where('region', 'not in', options.exceptRegions);
         if (options.executionIds) query = query.where('execution_id', 'in', options.executionIds);
+        // Only jobs that ask for no label the claimer lacks.
+        const labels = options.labels ?? [];
+        query = query.where((eb) =>
+          eb.not(eb.exists(eb.selectFrom('job_labels').select('job_labels.label').whereRef('job_labels.job_id', '=', 'jobs.id').$if(labels.length > 0, (q) => q.where('job_labels.label', 'not in', labels)))),
+        );
         return this.postgres ? query.forUpdate().skipLocked() : query;
       })
       .updateTable('jobs')

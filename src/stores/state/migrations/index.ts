@@ -6,6 +6,7 @@ import * as windows from './004-windows.js';
 import * as agents from './005-agents.js';
 import * as replicas from './006-replicas.js';
 import * as rollbacks from './007-rollbacks.js';
+import * as jobLabels from './008-job-labels.js';
 
 /** Every migration, in order. Names are permanent: never rename or edit a shipped one. */
 export const migrations: Record<string, Migration> = {
@@ -16,4 +17,5 @@ export const migrations: Record<string, Migration> = {
   '005-agents': agents,
   '006-replicas': replicas,
   '007-rollbacks': rollbacks,
+  '008-job-labels': jobLabels,
 };
