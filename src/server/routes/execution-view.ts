@@ -9,14 +9,17 @@
  *   was committed (the page re-applies the changes it got with a higher number).
  *
  * Each engine event triggers one flush; events arriving during a flush are coalesced into
- * the next one, so a burst of transitions costs one read. `?token=` is accepted because
- * EventSource sends no headers.
+ * the next one, so a burst of transitions costs one read. With several servers on one
+ * PostgreSQL database, what another server commits reaches this one's streams by a poll
+ * for new events every second (there is no `change` for those, only `events` and `view`).
+ * `?token=` is accepted because EventSource sends no headers.
  */
 import type { FastifyInstance } from 'fastify';
 import type { ServerContext } from '../context.js';
 import { buildExecutionView } from '../views/execution-view.js';
 
 const HEARTBEAT_MS = 15_000;
+const OTHER_SERVERS_POLL_MS = 1000;
 
 export function registerExecutionViewRoutes(app: FastifyInstance, { core }: ServerContext): void {
   const { store, db, engine } = core;
@@ -74,11 +77,25 @@ export function registerExecutionViewRoutes(app: FastifyInstance, { core }: Serv
       void flush();
     });
     const heartbeat = setInterval(() => out.write(': heartbeat\n\n'), HEARTBEAT_MS);
+    const poll = store.postgres
+      ? setInterval(() => {
+          if (flushing || closed) return;
+          void store
+            .events(db, id, lastEventId)
+            .then((events) => {
+              if (events.length === 0 || closed) return;
+              dirty = true;
+              return flush();
+            })
+            .catch(() => undefined); // the next poll tries again
+        }, OTHER_SERVERS_POLL_MS)
+      : undefined;
     await new Promise<void>((resolve) => {
       out.on('close', () => {
         closed = true;
         unsubscribe();
         clearInterval(heartbeat);
+        clearInterval(poll);
         resolve();
       });
       void flush();
