@@ -8,6 +8,7 @@
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import { rollbackStage } from '../api/actions';
+import { ApiError } from '../api/client';
 import { useRecentExecutions } from '../api/queries';
 import type { ExecutionView, StageView } from '../api/types';
 import { shortId } from '../lib/format';
@@ -91,6 +92,7 @@ function RollbackForm({ execution, stage, regions, toThis }: { execution: Execut
           {rollback.error.message}
         </p>
       )}
+      {rollback.error instanceof ApiError && rollback.error.status === 409 && !toThis && <p className="muted small">To go back to a particular execution, open it and choose Roll back to this execution.</p>}
       {started.length > 1 && (
         <p className="small" role="status">
           Rollback executions started:{' '}
