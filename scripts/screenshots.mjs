@@ -1,7 +1,8 @@
 // Re-makes the dashboard screenshots in docs/screenshots/ (shown in the README): a real
 // `meridian serve` with a three-region pipeline whose regions deploy at night, one execution
-// released everywhere, a disruptive one waiting for the regions' windows, and Debian's
-// chromium (apt-get install -y chromium) through playwright-core.
+// released everywhere, a second one rolled back (the rollback execution is shot), a disruptive
+// one waiting for the regions' windows, and Debian's chromium (apt-get install -y chromium)
+// through playwright-core.
 //
 //   npm run build && npm run screenshots
 import { execFileSync, spawn } from 'node:child_process';
@@ -79,6 +80,13 @@ try {
   };
   const first = await api('POST', '/api/pipelines/service-x/executions', {});
   await until(async () => ((await api('GET', `/api/executions/${first.executionId}`)).status === 'Succeeded' ? true : undefined), 'the first execution');
+  writeFileSync(path.join(repo, 'app.js'), 'console.log("service-x", "v2");\n');
+  git('commit', '-q', '-am', 'service-x: cache the catalogue');
+  const rolledBack = await api('POST', '/api/pipelines/service-x/executions', {});
+  await until(async () => ((await api('GET', `/api/executions/${rolledBack.executionId}`)).status === 'Succeeded' ? true : undefined), 'the execution to roll back');
+  const rollback = await api('POST', '/api/pipelines/service-x/stages/Deploy/rollback', {});
+  const rollbackId = rollback.executionIds[0];
+  await until(async () => ((await api('GET', `/api/executions/${rollbackId}`)).status === 'Succeeded' ? true : undefined), 'the rollback');
   const second = await api('POST', '/api/pipelines/service-x/executions', { disruptive: true });
   await until(async () => ((await api('GET', `/api/executions/${second.executionId}/view`)).stages[1]?.status === 'InProgress' ? true : undefined), 'the disruptive execution to reach its deploys');
   await new Promise((resolve) => setTimeout(resolve, 2500));
@@ -86,6 +94,7 @@ try {
   mkdirSync(out, { recursive: true });
   await shoot(url, '#/', 'pipelines.png');
   await shoot(url, `#/executions/${second.executionId}`, 'execution.png');
+  await shoot(url, `#/executions/${rollbackId}`, 'rollback.png');
   await shoot(url, '#/pipelines/service-x/night', 'night.png');
   await shoot(url, `#/executions/${second.executionId}`, 'execution-phone-dark.png', { viewport: { width: 390, height: 844 }, colorScheme: 'dark' });
   console.log(`screenshots written to ${path.relative(root, out)}/`);
