@@ -59,11 +59,16 @@ export function runProcess(file: string, args: readonly string[], options: Proce
     child.once('exit', (code, exitSignal) => {
       exit = { code, signal: exitSignal };
       killGroup('SIGKILL');
-      // A process that escaped the group (setsid) may still hold the pipes open.
+      // A process that escaped the group (setsid) may still hold the pipes open. The pipes are
+      // closed after the poll phase that follows the timer (setImmediate): after a stall longer
+      // than DRAIN_MS (a loaded machine) the timer runs before what is already in the pipes
+      // has been read, and closing then would lose the end of the output.
       timers.push(
         setTimeout(() => {
-          child.stdout.destroy();
-          child.stderr.destroy();
+          setImmediate(() => {
+            child.stdout.destroy();
+            child.stderr.destroy();
+          });
         }, DRAIN_MS),
       );
     });
