@@ -198,6 +198,9 @@ export async function benchDispatch(bench) {
     target: 'PostgreSQL dispatch ≥ 50 % of graphile-worker',
     pass: ratio >= 0.5,
   });
+  bench.notes.push(
+    `(j) Throughput is 200 over the time from the first no-op action's start to the last one's end (the source stage before them is left out); each agent runs 8 jobs at a time, graphile-worker 32, queued before it starts. Overhead per action: a chain of ${CHAIN} no-ops with one runOrder each, through the one-agent server; per action, its startedAt (queued) to its endedAt (outcome recorded), median of the chain, then median of the runs. Each run is a fresh database on the same PostgreSQL 15 cluster; other work on the machine moves single runs by a factor of three or more.`,
+  );
   const overheadMs = median(overheads);
   bench.rows.push({
     name: '(j) overhead per action on PostgreSQL',
