@@ -185,4 +185,55 @@ stages:
     expect(back.text).toContain('windows: { policy: disruptive-only, allow: Mon-Fri 01:00-05:00 }');
     expect(back.text).toContain('rollout:');
   });
+
+  it('keeps agent labels (runsOn) in Metadata.Meridian.RunsOn, and import puts them back', async () => {
+    const file = await tempDefinition(
+      'meridian.yaml',
+      `pipeline: labelled
+regions:
+  eu-west-1: { timezone: Europe/Dublin, bucket: eu-artifacts }
+  us-east-1: { timezone: America/New_York, bucket: us-artifacts }
+stages:
+  - name: Source
+    actions:
+      - { name: src, uses: Source/AWS/CodeStarSourceConnection, outputs: [src], with: { ConnectionArn: arn, FullRepositoryId: acme/app, BranchName: main } }
+  - name: Deploy
+    forEach: region
+    actions:
+      - { name: "\${region}", uses: commands, inputs: [src], commands: ["./deploy.sh \${region}"], runsOn: [gpu, arm64] }
+`,
+    );
+    const { template, original, compiled, notes } = await exported(file);
+    expect(await readFile(template, 'utf8')).toContain('RunsOn: { Deploy: { eu-west-1: [ arm64, gpu ], us-east-1: [ arm64, gpu ] } }');
+    expect(notes.some((note) => note.startsWith('runsOn:'))).toBe(true);
+    expect(compiled.stages[1]?.actions.map((a) => a.agentLabels)).toEqual([['arm64', 'gpu'], ['arm64', 'gpu']]);
+    const back = await imported(template);
+    expect(firstDifference(back.native, original)).toBeUndefined();
+    expect(back.text).toContain('runsOn: [ arm64, gpu ]');
+  });
+
+  it('refuses RunsOn metadata naming an action the pipeline does not have, at its line', async () => {
+    const file = await tempDefinition(
+      'template.yaml',
+      `Resources:
+  Pipeline:
+    Type: AWS::CodePipeline::Pipeline
+    Metadata:
+      Meridian:
+        RunsOn: { Build: { biuld: [gpu] } }
+    Properties:
+      PipelineType: V2
+      ArtifactStore: { Type: S3, Location: bucket }
+      Stages:
+        - Name: Source
+          Actions:
+            - { Name: src, ActionTypeId: { Category: Source, Owner: AWS, Provider: CodeStarSourceConnection, Version: '1' }, Configuration: { ConnectionArn: arn, FullRepositoryId: acme/app, BranchName: main }, OutputArtifacts: [{ Name: src }] }
+        - Name: Build
+          Actions:
+            - { Name: build, ActionTypeId: { Category: Compute, Owner: AWS, Provider: Commands, Version: '1' }, Commands: ['true'], InputArtifacts: [{ Name: src }] }
+`,
+    );
+    const problems = await problemsOf(file);
+    expect(problemAt(problems, file, 6, 28)).toMatchObject({ message: 'stage Build has no action biuld', hint: expect.stringContaining('build') });
+  });
 });

@@ -11,6 +11,7 @@
  *         Windows: { policy: disruptive-only, allow: "Mon-Fri 01:00-05:00" }   # native `windows:`
  *         Rollout: { waves: [[eu-west-1], [us-east-1]], bake: 30m }             # native `rollout:`
  *         ExpectedDurations: { Deploy: { eu-west-1-deploy: 10m } }              # per stage and action
+ *         RunsOn: { Build: { build: [gpu] } }                                   # native `runsOn`, per stage and action
  *
  * Everything but `Values` is in the model, so the compiler reads it, with the native
  * format's own rules and messages (at the positions inside the metadata): Meridian runs an
@@ -20,7 +21,7 @@
 import { isMap, type Node } from 'yaml';
 import { z } from 'zod';
 import type { Problem } from '../../domain/errors.js';
-import type { Region, Rollout, Stage, WindowPolicy } from '../../domain/pipeline.js';
+import { AGENT_LABEL, type Region, type Rollout, type Stage, type WindowPolicy } from '../../domain/pipeline.js';
 import { compileRollout, durationMs } from '../native/rollout.js';
 import type { NativeDefinition } from '../native/schema.js';
 import { compileWindows } from '../native/windows.js';
@@ -31,7 +32,7 @@ import { didYouMean, listWords } from '../suggest.js';
 import type { Locator, Path, PathSegment } from '../yaml/locator.js';
 import { mapEntries, mapGet, plainString } from '../yaml/nodes.js';
 
-const META_KEYS = ['HomeRegion', 'Regions', 'Windows', 'Rollout', 'ExpectedDurations'];
+const META_KEYS = ['HomeRegion', 'Regions', 'Windows', 'Rollout', 'ExpectedDurations', 'RunsOn'];
 const REGION_KEYS = ['TimeZone', 'Values', 'Windows'];
 
 export function meridianMetadata(resourceNode: Node | null | undefined): Node | null | undefined {
@@ -81,8 +82,9 @@ export function isTimeZone(name: string): boolean {
 }
 
 /**
- * Windows, rollout and expected durations from the metadata, compiled as the native format
- * compiles them: `stages` get their `expectedDurationMs`, `regions` their windows.
+ * Windows, rollout, expected durations and agent labels from the metadata, compiled as the
+ * native format compiles them: `stages` get their `expectedDurationMs` and `agentLabels`,
+ * `regions` their windows.
  */
 export function applyWindowMetadata(
   resourceNode: Node | null | undefined,
@@ -139,7 +141,38 @@ export function applyWindowMetadata(
       action.expectedDurationMs = durationMs(text);
     }
   }
+  applyRunsOn(data.RunsOn, [...base, 'RunsOn'], pipeline.stages, locator, problems);
   return out;
+}
+
+/** `RunsOn: { Stage: { action: [label, ...] } }`: the labels an agent needs to run each action. */
+function applyRunsOn(data: unknown, base: Path, stages: Stage[], locator: Locator, problems: Problem[]): void {
+  if (data === undefined) return;
+  if (!isPlain(data)) {
+    problems.push(problem(locator.at(base), 'Metadata.Meridian.RunsOn maps stage names to actions and their agent labels', 'write RunsOn: { Build: { build: [gpu] } }'));
+    return;
+  }
+  for (const [stageName, actions] of Object.entries(data)) {
+    const stage = stages.find((s) => s.name === stageName);
+    if (!stage || !isPlain(actions)) {
+      problems.push(problem(locator.keyAt([...base, stageName]), `Metadata.Meridian.RunsOn names stage ${stageName}, which this pipeline does not have`, didYouMean(stageName, stages.map((s) => s.name))));
+      continue;
+    }
+    for (const [actionName, labels] of Object.entries(actions)) {
+      const action = stage.actions.find((a) => a.name === actionName);
+      const where = locator.at([...base, stageName, actionName]);
+      if (!action) {
+        problems.push(problem(locator.keyAt([...base, stageName, actionName]), `stage ${stageName} has no action ${actionName}`, didYouMean(actionName, stage.actions.map((a) => a.name))));
+        continue;
+      }
+      const list = typeof labels === 'string' ? [labels] : labels;
+      if (!Array.isArray(list) || list.length === 0 || !list.every((l) => typeof l === 'string' && AGENT_LABEL.test(l))) {
+        problems.push(problem(where, 'agent labels are a list of 1 to 100 letters, digits, `.`, `_` or `-` each', 'write [gpu] or [gpu, arm64]'));
+        continue;
+      }
+      action.agentLabels = [...new Set(list as string[])].sort();
+    }
+  }
 }
 
 const metadataSchema = z.object({

@@ -117,6 +117,14 @@ export function toCodePipeline(pipeline: Pipeline, extras: NativeExtras, source:
     }
   }
   if (Object.keys(durations).length > 0) meridian.ExpectedDurations = durations;
+  const labels: Record<string, Record<string, string[]>> = {};
+  for (const stage of pipeline.stages) {
+    for (const action of stage.actions) if (action.agentLabels !== undefined) (labels[stage.name] ??= {})[action.name] = [...action.agentLabels];
+  }
+  if (Object.keys(labels).length > 0) {
+    meridian.RunsOn = labels;
+    ctx.notes.push('runsOn: CodePipeline has no agent labels; they are kept in Metadata.Meridian.RunsOn, which Meridian reads (its agents route the jobs by them) and CodePipeline ignores');
+  }
 
   const resources: Record<string, unknown> = {};
   for (const [id, resource] of Object.entries(pipeline.resources)) resources[id] = { Type: resource.type, Properties: cfnValue(resource.properties) };

@@ -124,6 +124,7 @@ function actionData(action: Action, homeRegion: string | undefined): Record<stri
   if (action.outputVariables !== undefined) entry.outputVariables = [...action.outputVariables];
   if (action.environmentVariables !== undefined) entry.env = envData(action.environmentVariables);
   if (action.expectedDurationMs !== undefined) entry.expectedDuration = `${action.expectedDurationMs / 1000}s`;
+  if (action.agentLabels !== undefined) entry.runsOn = [...action.agentLabels];
   return entry;
 }
 
@@ -196,7 +197,7 @@ function collapseStage(pipeline: Pipeline, stage: Stage, values: RegionValues): 
 function entryFor(group: readonly Action[], regions: readonly string[], values: RegionValues): Record<string, unknown> | undefined {
   const first = group[0]!;
   const same = (pick: (a: Action) => unknown): boolean => group.every((a) => JSON.stringify(pick(a)) === JSON.stringify(pick(first)));
-  if (!same((a) => a.type) || !same((a) => a.runOrder) || !same((a) => a.timeoutInMinutes) || !same((a) => a.outputVariables) || !same((a) => a.expectedDurationMs)) return undefined;
+  if (!same((a) => a.type) || !same((a) => a.runOrder) || !same((a) => a.timeoutInMinutes) || !same((a) => a.outputVariables) || !same((a) => a.expectedDurationMs) || !same((a) => a.agentLabels)) return undefined;
   const text = (pick: (a: Action) => string): string | undefined => inferText(group.map(pick), regions, values);
   const texts = (pick: (a: Action) => readonly string[] | undefined): string[] | undefined | null => {
     const lists = group.map(pick);
@@ -254,5 +255,6 @@ function entryFor(group: readonly Action[], regions: readonly string[], values: 
     entry.env = envData(env);
   }
   if (first.expectedDurationMs !== undefined) entry.expectedDuration = `${first.expectedDurationMs / 1000}s`;
+  if (first.agentLabels !== undefined) entry.runsOn = [...first.agentLabels];
   return entry;
 }
