@@ -11,6 +11,7 @@ import { timeoutMinutes } from '../domain/timeouts.js';
 import { resolveAction, resolveValue, type VariableScope } from '../domain/variables.js';
 import type { ExecutionRecord, ExecutionSnapshot, JobRecord, SourceOverride } from '../stores/state/records.js';
 import type { StateStore } from '../stores/state/state-store.js';
+import { variableScope } from '../engine/variable-scope.js';
 
 export interface InputArtifact {
   name: string;
@@ -81,7 +82,7 @@ async function specFrom(store: StateStore, job: JobRecord, snapshot: SpecSource)
   const stage = execution.definition.stages[job.stageIndex];
   const declared = stage?.actions[job.actionIndex];
   if (!stage || !declared) throw new MeridianError('INTERNAL', `job ${job.id} names an action that is not in the definition`);
-  const scope = scopeFor(snapshot);
+  const scope = variableScope(snapshot);
   const resolution = resolveAction(declared, scope);
   const spec: JobSpec = {
     job: { id: job.id, executionId: job.executionId, stageIndex: job.stageIndex, actionIndex: job.actionIndex, attempt: job.attempt, region: job.region, createdAt: job.createdAt },
@@ -147,17 +148,3 @@ function resolveResources(resources: Pipeline['resources'], scope: VariableScope
   );
 }
 
-/** Variables visible to an action: the namespaces of actions that already succeeded, and Meridian's own. */
-function scopeFor(snapshot: SpecSource): VariableScope {
-  const { execution } = snapshot;
-  const scope: VariableScope = {
-    codepipeline: { PipelineExecutionId: execution.id },
-    variables: execution.context.variables,
-    parameters: execution.context.parameters,
-  };
-  for (const record of snapshot.actions) {
-    const namespace = execution.definition.stages[record.stageIndex]?.actions[record.actionIndex]?.namespace;
-    if (namespace && record.status === 'Succeeded') scope[namespace] = record.outputVariables;
-  }
-  return scope;
-}

@@ -8,6 +8,7 @@ import type { ActionError, Trigger } from '../domain/execution.js';
 import { MeridianError } from '../domain/errors.js';
 import { stageGate } from '../domain/execution-modes.js';
 import { nextStep, type Step } from '../domain/next-step.js';
+import { stepInput } from './step-input.js';
 import type { Action, Pipeline } from '../domain/pipeline.js';
 import type { TestReport } from '../domain/test-report.js';
 import type { Clock } from '../lib/clock.js';
@@ -134,7 +135,7 @@ export class Engine {
         queued = true;
         continue;
       }
-      const decided = this.waves.decide(snapshot, nextStep(toStepInput(snapshot)));
+      const decided = this.waves.decide(snapshot, nextStep(stepInput(snapshot)));
       await this.waves.flush(snapshot, record);
       if (decided.kind === 'bake') {
         await this.waves.announce(snapshot, decided, record);
@@ -591,13 +592,6 @@ export class Engine {
 /** Records an event about the execution being written, or about another one (`about`). */
 type Recorder = (event: NewEvent, about?: string) => Promise<void>;
 
-function toStepInput(snapshot: ExecutionSnapshot): Parameters<typeof nextStep>[0] {
-  return {
-    status: snapshot.execution.status,
-    stages: snapshot.stages.map((s) => ({ index: s.index, status: s.status })),
-    actions: snapshot.actions.map((a) => ({ stageIndex: a.stageIndex, actionIndex: a.actionIndex, runOrder: a.runOrder, status: a.status, error: a.error, name: a.name })),
-  };
-}
 
 function describeTrigger(trigger: Trigger): string {
   return trigger.detail ? `${trigger.type}: ${trigger.detail}` : trigger.type;

@@ -15,6 +15,7 @@
  */
 import { conditionMet, describeCondition, evaluateDeploymentWindow, evaluateVariableCheck, type RuleOutcome } from '../domain/condition-rules.js';
 import { nextStep } from '../domain/next-step.js';
+import { stepInput } from './step-input.js';
 import type { ConditionRule, Stage, StageCondition } from '../domain/pipeline.js';
 import type { Clock } from '../lib/clock.js';
 import type { ExecutionSnapshot } from '../stores/state/records.js';
@@ -47,7 +48,7 @@ export class StageConditions {
   /** Runs the Commands rules the next step of an execution needs, outside any transaction. */
   async prepare(executionId: string): Promise<void> {
     const snapshot = await this.deps.store.snapshot(this.deps.store.db, executionId);
-    const next = nextStep(toInput(snapshot));
+    const next = nextStep(stepInput(snapshot));
     const stage = next.kind === 'start-stage' || next.kind === 'finish-stage' ? snapshot.execution.definition.stages[next.stageIndex] : undefined;
     if (!stage?.conditions || (next.kind !== 'start-stage' && next.kind !== 'finish-stage')) return;
     const phase: Phase = next.kind === 'start-stage' ? 'BeforeEntry' : next.status === 'Succeeded' ? 'OnSuccess' : 'OnFailure';
@@ -208,10 +209,3 @@ function latest(times: Array<Date | null>): Date | null {
 }
 
 
-function toInput(snapshot: ExecutionSnapshot): Parameters<typeof nextStep>[0] {
-  return {
-    status: snapshot.execution.status,
-    stages: snapshot.stages.map((s) => ({ index: s.index, status: s.status })),
-    actions: snapshot.actions.map((a) => ({ stageIndex: a.stageIndex, actionIndex: a.actionIndex, runOrder: a.runOrder, status: a.status, error: a.error, name: a.name })),
-  };
-}
