@@ -8,8 +8,34 @@ import { TERMINAL_EXECUTION } from '../domain/execution.js';
 import { toSummary } from '../engine/execution-summary.js';
 import { formatDuration } from '../engine/engine.js';
 import type { CliIO } from './io.js';
-import type { LocalMeridian } from './local-meridian.js';
+import { openLocalMeridian, type LocalMeridian } from './local-meridian.js';
 import { showProgress } from './progress/progress-view.js';
+
+/**
+ * Opens the state dir, starts executions with `start` and carries them to their end in this
+ * process (driveAndReport), then closes it. `start` may name its executions early with
+ * `follow`, so the in-process agent takes their first jobs at once.
+ */
+export async function driveLocally(
+  stateDir: string,
+  io: CliIO,
+  start: (meridian: LocalMeridian, follow: (ids: string[]) => void) => Promise<string[]>,
+  options: { json: boolean; setExit: (code: number) => void },
+): Promise<void> {
+  let ids: string[] = [];
+  const meridian = await openLocalMeridian(stateDir, { executionIds: () => ids });
+  const follow = (named: string[]): void => {
+    ids = named;
+  };
+  try {
+    await driveAndReport(meridian, io, async () => {
+      follow(await start(meridian, follow));
+      return ids;
+    }, options);
+  } finally {
+    await meridian.close();
+  }
+}
 
 export async function driveAndReport(
   meridian: LocalMeridian,

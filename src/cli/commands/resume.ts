@@ -1,7 +1,6 @@
 import type { Command } from 'commander';
 import { adoptUnfinished } from '../../agent/adopt-unfinished.js';
-import { driveAndReport } from '../drive.js';
-import { openLocalMeridian } from '../local-meridian.js';
+import { driveLocally } from '../drive.js';
 import { resolveStateDir, STATE_DIR_FLAGS, STATE_DIR_HELP } from '../state-dir.js';
 import type { RegisterCommand } from './index.js';
 
@@ -12,21 +11,15 @@ export const registerResume: RegisterCommand = (program: Command, io, setExit) =
     .option(STATE_DIR_FLAGS, STATE_DIR_HELP)
     .option('--json', 'print only the execution summary as JSON')
     .action(async (execution: string | undefined, options: { stateDir?: string; json?: boolean }) => {
-      let ids: string[] = [];
-      const meridian = await openLocalMeridian(resolveStateDir(options.stateDir), { executionIds: () => ids });
-      try {
-        await driveAndReport(
-          meridian,
-          io,
-          async () => {
-            ids = await adoptUnfinished(meridian, execution);
-            if (ids.length === 0) io.err('Nothing to resume: every execution has ended.\n');
-            return ids;
-          },
-          { json: options.json === true, setExit },
-        );
-      } finally {
-        await meridian.close();
-      }
+      await driveLocally(
+        resolveStateDir(options.stateDir),
+        io,
+        async (meridian) => {
+          const ids = await adoptUnfinished(meridian, execution);
+          if (ids.length === 0) io.err('Nothing to resume: every execution has ended.\n');
+          return ids;
+        },
+        { json: options.json === true, setExit },
+      );
     });
 };

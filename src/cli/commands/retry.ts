@@ -1,7 +1,6 @@
 import type { Command } from 'commander';
 import { MeridianError } from '../../domain/errors.js';
-import { driveAndReport } from '../drive.js';
-import { openLocalMeridian } from '../local-meridian.js';
+import { driveLocally } from '../drive.js';
 import { SERVER_FLAGS, SERVER_HELP, ServerClient } from '../server-client.js';
 import { resolveStateDir, STATE_DIR_FLAGS, STATE_DIR_HELP } from '../state-dir.js';
 import type { RegisterCommand } from './index.js';
@@ -28,24 +27,18 @@ export const registerRetry: RegisterCommand = (program: Command, io, setExit) =>
         else io.out(`Stage ${retried.stage} of ${retried.executionId} retried on the server (${retried.retryMode}).\n`);
         return;
       }
-      let ids: string[] = [];
-      const meridian = await openLocalMeridian(resolveStateDir(options.stateDir), { executionIds: () => ids });
-      try {
-        await driveAndReport(
-          meridian,
-          io,
-          async () => {
-            const id = await meridian.store.resolveExecutionId(meridian.db, execution);
-            ids = [id];
-            const retry: { stage?: string; mode: 'failed' | 'all' } = { mode };
-            if (options.stage !== undefined) retry.stage = options.stage;
-            await meridian.engine.retry(id, retry);
-            return ids;
-          },
-          { json: options.json === true, setExit },
-        );
-      } finally {
-        await meridian.close();
-      }
+      await driveLocally(
+        resolveStateDir(options.stateDir),
+        io,
+        async (meridian, follow) => {
+          const id = await meridian.store.resolveExecutionId(meridian.db, execution);
+          follow([id]);
+          const retry: { stage?: string; mode: 'failed' | 'all' } = { mode };
+          if (options.stage !== undefined) retry.stage = options.stage;
+          await meridian.engine.retry(id, retry);
+          return [id];
+        },
+        { json: options.json === true, setExit },
+      );
     });
 };

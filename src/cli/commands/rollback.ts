@@ -1,7 +1,6 @@
 import os from 'node:os';
 import type { Command } from 'commander';
-import { driveAndReport } from '../drive.js';
-import { openLocalMeridian } from '../local-meridian.js';
+import { driveLocally } from '../drive.js';
 import { SERVER_FLAGS, SERVER_HELP, ServerClient } from '../server-client.js';
 import { resolveStateDir, STATE_DIR_FLAGS, STATE_DIR_HELP } from '../state-dir.js';
 import type { RegisterCommand } from './index.js';
@@ -35,20 +34,12 @@ export const registerRollback: RegisterCommand = (program: Command, io, setExit)
         else io.out(`Rollback of ${pipeline}/${stage} started on the server: ${started.executionIds.join(', ')}.\n`);
         return;
       }
-      let ids: string[] = [];
-      const meridian = await openLocalMeridian(resolveStateDir(options.stateDir), { executionIds: () => ids });
-      try {
-        await driveAndReport(
-          meridian,
-          io,
-          async () => {
-            ids = await meridian.engine.rollbackStage({ pipeline, stage, by: options.by ?? os.userInfo().username, ...(options.to === undefined ? {} : { to: options.to }), ...(options.region === undefined ? {} : { regions: options.region }) });
-            return ids;
-          },
-          { json: options.json === true, setExit },
-        );
-      } finally {
-        await meridian.close();
-      }
+      const by = options.by ?? os.userInfo().username;
+      await driveLocally(
+        resolveStateDir(options.stateDir),
+        io,
+        (meridian) => meridian.engine.rollbackStage({ pipeline, stage, by, ...(options.to === undefined ? {} : { to: options.to }), ...(options.region === undefined ? {} : { regions: options.region }) }),
+        { json: options.json === true, setExit },
+      );
     });
 };
