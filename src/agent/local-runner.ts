@@ -17,6 +17,8 @@ export interface LocalRunnerDeps {
   pollMs?: number;
   /** The engine's clock: a wait for a window ends when this clock reaches its opening. */
   clock?: Clock;
+  /** The executions the embedded agent runs jobs of, when it runs only some: rollbacks are added. */
+  followed?: Set<string>;
 }
 
 export async function runToEnd(deps: LocalRunnerDeps, executionIds: Set<string>): Promise<void> {
@@ -28,6 +30,7 @@ export async function runToEnd(deps: LocalRunnerDeps, executionIds: Set<string>)
     const rollback = event.data?.rollbackExecution;
     if (event.type === 'rollback-started' && followed.has(event.executionId) && typeof rollback === 'string') {
       followed.add(rollback);
+      deps.followed?.add(rollback);
       executionIds.add(rollback);
     }
   });

@@ -22,16 +22,21 @@ export async function driveLocally(
   start: (meridian: LocalMeridian, follow: (ids: string[]) => void) => Promise<string[]>,
   options: { json: boolean; setExit: (code: number) => void },
 ): Promise<void> {
-  let ids: string[] = [];
-  const meridian = await openLocalMeridian(stateDir, { executionIds: () => ids });
+  const meridian = await openLocalMeridian(stateDir, { followOnly: true });
   const follow = (named: string[]): void => {
-    ids = named;
+    for (const id of named) meridian.followed.add(id);
   };
   try {
-    await driveAndReport(meridian, io, async () => {
-      follow(await start(meridian, follow));
-      return ids;
-    }, options);
+    await driveAndReport(
+      meridian,
+      io,
+      async () => {
+        const ids = await start(meridian, follow);
+        follow(ids);
+        return ids;
+      },
+      options,
+    );
   } finally {
     await meridian.close();
   }
@@ -62,7 +67,7 @@ export async function driveAndReport(
   };
   process.once('SIGINT', onSigint);
   try {
-    await runToEnd({ engine: meridian.engine, store: meridian.store, agent: meridian.agent, clock: meridian.clock }, active);
+    await runToEnd({ engine: meridian.engine, store: meridian.store, agent: meridian.agent, clock: meridian.clock, followed: meridian.followed }, active);
   } finally {
     process.off('SIGINT', onSigint);
     await view.finish();

@@ -41,6 +41,8 @@ export interface LocalMeridian {
   onJobsNotified(fn: (region: string) => void): () => void;
   /** Errors from background work (the agent's loop), reported once the command ends. */
   backgroundErrors: Error[];
+  /** With `followOnly`: the executions whose jobs the embedded agent runs (runToEnd adds the rollbacks they start). */
+  followed: Set<string>;
   close(): Promise<void>;
 }
 
@@ -49,7 +51,7 @@ export const DEFAULT_LEASE_MS = 30_000;
 
 export async function openLocalMeridian(
   stateDir: string,
-  options: { concurrency?: number; executionIds?: () => string[]; clock?: Clock; db?: string; leaseMs?: number; exceptRegions?: string[]; agentLabels?: string[] } = {},
+  options: { concurrency?: number; followOnly?: boolean; clock?: Clock; db?: string; leaseMs?: number; exceptRegions?: string[]; agentLabels?: string[] } = {},
 ): Promise<LocalMeridian> {
   const dbUrl = options.db ?? dbUrlFromEnv();
   const db = await openStateDb(stateDir, dbUrl);
@@ -70,7 +72,8 @@ export async function openLocalMeridian(
     concurrency: options.concurrency ?? 64,
     onError: (error) => backgroundErrors.push(error),
   };
-  if (options.executionIds) agentOptions.executionIds = options.executionIds;
+  const followed = new Set<string>();
+  if (options.followOnly) agentOptions.executionIds = () => [...followed];
   if (options.exceptRegions) agentOptions.exceptRegions = options.exceptRegions;
   if (options.agentLabels) agentOptions.labels = options.agentLabels;
   const dispatch = new JobDispatch({ store, engine }, options.leaseMs ?? DEFAULT_LEASE_MS);
@@ -107,6 +110,7 @@ export async function openLocalMeridian(
       return () => notified.delete(fn);
     },
     backgroundErrors,
+    followed,
     close: async () => {
       await created.close(new Error('closing'));
       await listener?.close();

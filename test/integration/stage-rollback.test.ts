@@ -78,6 +78,13 @@ describe('a ROLLBACK stage condition', () => {
     const rollback = JSON.parse((await runCli(['show', listed[0]!.executionId, '--json', '--state-dir', state])).stdout) as ExecutionSummary;
     expect(rollback.trigger.type).toBe('rollback');
     expect(rollback.stages.map((s) => [s.name, s.actions.map((a) => `${a.name}:${a.status}`)])).toEqual([['Deploy', REGIONS.map((r) => `deploy-${r}:Succeeded`)]]);
+
+    // Retried, the stage fails again: `meridian retry` carries the new rollback to its end too.
+    const retried = await runCli(['retry', bad, '--state-dir', state]);
+    expect(retried.code).toBe(1);
+    const after = JSON.parse((await runCli(['executions', '--json', '--state-dir', state])).stdout) as Array<{ status: string }>;
+    expect(after.map((e) => e.status)).toEqual(['Succeeded', 'Succeeded', 'Failed', 'Succeeded']);
+    for (const region of REGIONS) expect(live(dir, region)).toBe('1');
   });
 
   it('meridian rollback PIPELINE STAGE puts a stage back by hand: each region to its last good run, or all to --to', async () => {

@@ -72,16 +72,9 @@ export const registerRun: RegisterCommand = (program: Command, io, setExit) => {
     .option('--agent-labels <a,b,...>', AGENT_LABELS_HELP)
     .action(async (options: RunOptions) => {
       const stateDir = resolveStateDir(options.stateDir);
-      let ids: string[] = [];
-      const rollbacks: string[] = [];
       const clock = runClock(options.clockStart, options.clockSpeed);
       const agentLabels = parseAgentLabels(options.agentLabels, '--agent-labels');
-      const meridian = await openLocalMeridian(stateDir, { concurrency: Number(options.concurrency), executionIds: () => [...ids, ...rollbacks], agentLabels, ...(clock ? { clock } : {}) });
-      // A rollback a failed stage started runs in this process too.
-      meridian.engine.onEvent((event) => {
-        const rollback = event.data?.rollbackExecution;
-        if (event.type === 'rollback-started' && ids.includes(event.executionId) && typeof rollback === 'string') rollbacks.push(rollback);
-      });
+      const meridian = await openLocalMeridian(stateDir, { concurrency: Number(options.concurrency), followOnly: true, agentLabels, ...(clock ? { clock } : {}) });
       try {
         const pipeline = await loadForRun(meridian, options.file, options.pipeline);
         const problems = unrunnable(pipeline, agentLabels);
@@ -94,8 +87,9 @@ export const registerRun: RegisterCommand = (program: Command, io, setExit) => {
         const variables = parsePairs(options.variable, '--variable');
         const start = async (): Promise<string[]> => {
           const trigger = { type: 'cli' as const, detail: 'meridian run' };
-          ids = [await startExecution(meridian.engine, pipeline, { trigger, stateDir, parameters: meridian.parameters, variables, sourceOverrides, disruptive: options.disruptive === true })];
-          return ids;
+          const id = await startExecution(meridian.engine, pipeline, { trigger, stateDir, parameters: meridian.parameters, variables, sourceOverrides, disruptive: options.disruptive === true });
+          meridian.followed.add(id);
+          return [id];
         };
         await driveAndReport(meridian, io, start, { json: options.json === true, setExit });
       } finally {

@@ -23,8 +23,7 @@ export const registerStop: RegisterCommand = (program: Command, io, setExit) => 
         io.out(`Stop requested for ${stopped.executionId}; the server will ${options.abandon ? 'abandon its running actions' : 'let running actions finish'} and stop it.\n`);
         return;
       }
-      let ids: string[] = [];
-      const meridian = await openLocalMeridian(resolveStateDir(options.stateDir), { executionIds: () => ids });
+      const meridian = await openLocalMeridian(resolveStateDir(options.stateDir), { followOnly: true });
       try {
         const id = await meridian.store.resolveExecutionId(meridian.db, execution);
         await meridian.engine.requestStop(id, options.abandon === true, options.reason);
@@ -39,7 +38,8 @@ export const registerStop: RegisterCommand = (program: Command, io, setExit) => 
           io,
           async () => {
             await meridian.engine.requestStop(id, true, 'no process was running it');
-            ids = await adoptUnfinished(meridian, id);
+            const ids = await adoptUnfinished(meridian, id);
+            for (const adopted of ids) meridian.followed.add(adopted);
             return ids;
           },
           { json: false, setExit: () => setExit(0) },
