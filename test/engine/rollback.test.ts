@@ -194,6 +194,7 @@ describe('ROLLBACK stage conditions', () => {
 });
 
 describe.each(BACKENDS)('a rollback on $name', (backend) => {
+  // PostgreSQL is skipped only on a machine without it (state-backends.ts); .ci/run installs it.
   it.skipIf(!backend.available)('is created in the transaction that fails the stage and carried out by whichever engine drives it', async () => {
     const clock = fakeClock('2026-11-30T10:00:00.000Z');
     const h = await harness(pipeline({ conditions: { onFailureResult: 'ROLLBACK' } }), clock, backend);
