@@ -179,7 +179,7 @@ export class Engine {
     if (executionId === undefined) return;
     const queued = await this.write(executionId, async (tx, record) => {
       const stages = new Set<number>();
-      for (const { job, outcome } of reports) if (await this.recordOutcome(tx, job, outcome, record)) stages.add(job.stageIndex);
+      for (const { job } of await this.recordOutcomes(tx, executionId, reports, record)) stages.add(job.stageIndex);
       // While others of its stage still run, nothing can change (nextStep would say `wait`):
       // skip reading the whole execution once per finished action.
       // (In a rollout stage each region moves on by itself, so it may.)
@@ -193,23 +193,36 @@ export class Engine {
     await this.advanceRollbacks(executionId);
   }
 
-  /** One job's end, in the caller's transaction; false for a late report of a job already settled. */
-  private async recordOutcome(tx: Db, job: JobRecord, outcome: JobOutcome, record: Recorder): Promise<boolean> {
-    if (!(await this.deps.store.finishJob(tx, job.id))) return false;
-    const key = { executionId: job.executionId, stageIndex: job.stageIndex, actionIndex: job.actionIndex };
+  /** Jobs' ends, in the caller's transaction, in a few statements; returns the reports recorded (late reports of jobs already settled are left out). */
+  private async recordOutcomes(tx: Db, executionId: string, reports: Array<{ job: JobRecord; outcome: JobOutcome }>, record: Recorder): Promise<Array<{ job: JobRecord; outcome: JobOutcome }>> {
+    const { store } = this.deps;
+    const finished = await store.finishJobs(tx, reports.map(({ job }) => job.id));
+    const settled = reports.filter(({ job }) => finished.has(job.id));
     const at = this.now();
-    const action = await this.deps.store.endAction(tx, key, { status: outcome.status, endedAt: at, outputVariables: outcome.outputVariables ?? {}, error: outcome.error ?? null, reports: outcome.reports ?? null });
-    if (!action) throw new MeridianError('INTERNAL', `job ${job.id} names an action that is not in execution ${job.executionId}`);
-    const took = action.startedAt ? ` in ${formatDuration(Date.parse(at) - Date.parse(action.startedAt))}` : '';
-    const why = outcome.error ? `: ${outcome.error.message}` : outcome.summary ? ` (${outcome.summary})` : '';
-    await record({
-      type: 'action-finished',
-      stage: action.stage,
-      action: action.name,
-      description: `${action.name} (${action.region}) ${outcome.status.toLowerCase()}${took}${why}`,
-      data: { status: outcome.status, region: action.region, attempt: job.attempt },
-    });
-    return true;
+    const ended = await store.endActions(
+      tx,
+      executionId,
+      settled.map(({ job, outcome }) => ({
+        stageIndex: job.stageIndex,
+        actionIndex: job.actionIndex,
+        end: { status: outcome.status, endedAt: at, outputVariables: outcome.outputVariables ?? {}, error: outcome.error ?? null, reports: outcome.reports ?? null },
+      })),
+    );
+    const actions = new Map(ended.map((action) => [`${action.stageIndex}/${action.actionIndex}`, action]));
+    for (const { job, outcome } of settled) {
+      const action = actions.get(`${job.stageIndex}/${job.actionIndex}`);
+      if (!action) throw new MeridianError('INTERNAL', `job ${job.id} names an action that is not in execution ${job.executionId}`);
+      const took = action.startedAt ? ` in ${formatDuration(Date.parse(at) - Date.parse(action.startedAt))}` : '';
+      const why = outcome.error ? `: ${outcome.error.message}` : outcome.summary ? ` (${outcome.summary})` : '';
+      await record({
+        type: 'action-finished',
+        stage: action.stage,
+        action: action.name,
+        description: `${action.name} (${action.region}) ${outcome.status.toLowerCase()}${took}${why}`,
+        data: { status: outcome.status, region: action.region, attempt: job.attempt },
+      });
+    }
+    return settled;
   }
 
   /** RollbackStage: an operator rolls a stage back (manual-rollback.ts); resolves with the rollback executions. */
@@ -507,6 +520,7 @@ export class Engine {
       }
       case 'start-actions': {
         const stage = execution.definition.stages[step.stageIndex];
+        const starts: Array<{ actionIndex: number; region: string; attempt: number }> = [];
         for (const actionIndex of step.actionIndexes) {
           const action = stage?.actions[actionIndex];
           if (!action || !stage) throw new MeridianError('INTERNAL', `action ${step.stageIndex}/${actionIndex} is not in the definition`);
@@ -517,10 +531,11 @@ export class Engine {
             continue;
           }
           const current = snapshot.actions.find((a) => a.stageIndex === step.stageIndex && a.actionIndex === actionIndex);
-          await this.queueAttempt(tx, key, action.region, (current?.attempts ?? 0) + 1, at);
+          starts.push({ actionIndex, region: action.region, attempt: (current?.attempts ?? 0) + 1 });
           const windowNote = window.override !== undefined || window.closesAt !== null ? `: ${describeStart(window)}` : '';
           await record({ type: 'action-started', stage: stage.name, action: action.name, description: `${action.name} (${action.region}) started${describeWave(action)}${windowNote}`, data: { status: 'InProgress', region: action.region, runOrder: action.runOrder } });
         }
+        await this.queueAttempts(tx, execution.id, step.stageIndex, starts, at);
         return;
       }
       case 'finish-stage': {
@@ -544,8 +559,17 @@ export class Engine {
   }
 
   private async queueAttempt(tx: Db, key: { executionId: string; stageIndex: number; actionIndex: number }, region: string, attempt: number, at: string): Promise<void> {
-    await this.deps.store.updateAction(tx, key, { status: 'InProgress', attempts: attempt, startedAt: at, endedAt: null, error: null, waitingReason: null });
-    await this.deps.store.enqueueJob(tx, { id: randomUUID(), ...key, attempt, region, createdAt: at });
+    await this.queueAttempts(tx, key.executionId, key.stageIndex, [{ actionIndex: key.actionIndex, region, attempt }], at);
+  }
+
+  /** Starts attempts of actions of one stage and queues their jobs: a few statements for the whole stage. */
+  private async queueAttempts(tx: Db, executionId: string, stageIndex: number, starts: Array<{ actionIndex: number; region: string; attempt: number }>, at: string): Promise<void> {
+    if (starts.length === 0) return;
+    await this.deps.store.startAttempts(tx, executionId, stageIndex, starts, at);
+    await this.deps.store.enqueueJobs(
+      tx,
+      starts.map(({ actionIndex, region, attempt }) => ({ id: randomUUID(), executionId, stageIndex, actionIndex, attempt, region, createdAt: at })),
+    );
   }
 
   /** Actions that never started in an execution that has ended are reported as Skipped. */
@@ -566,12 +590,18 @@ export class Engine {
     const result = await this.deps.store
       .transaction(async (tx) => {
         await this.deps.store.lockExecution(tx, executionId);
-        const record = async (event: NewEvent, about = executionId): Promise<void> => {
+        // Events are kept until the transaction's work is done, then written together (in
+        // order, before the commit): a stage of 50 actions writes its 50 starts in one statement.
+        const unwritten: Array<NewEvent & { executionId: string; at: string }> = [];
+        const record = (event: NewEvent, about = executionId): Promise<void> => {
           const at = this.now();
-          await this.deps.store.appendEvent(tx, about, at, event);
+          unwritten.push({ ...event, executionId: about, at });
           pending.push({ executionId: about, at, type: event.type, stage: event.stage ?? null, action: event.action ?? null, description: event.description, data: event.data ?? null });
+          return Promise.resolve();
         };
-        return fn(tx, record);
+        const done = await fn(tx, record);
+        await this.deps.store.appendEvents(tx, unwritten);
+        return done;
       })
       .catch((error: unknown) => {
         // Rollback executions created in a transaction that did not commit do not exist.

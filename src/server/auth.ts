@@ -33,13 +33,27 @@ declare module 'fastify' {
   }
 }
 
+/**
+ * How long an agent token, once found, is trusted without looking it up again: agents call
+ * for every job, people seldom. A revoked agent token is refused within this time.
+ */
+export const AGENT_TOKEN_CACHE_MS = 1000;
+
 export function makeAuthenticator(tokens: TokenStore, adminToken: string | undefined) {
   const adminHash = adminToken === undefined || adminToken === '' ? undefined : Buffer.from(hashToken(adminToken), 'hex');
+  /** Agent token hash -> its principal and until when it is trusted. */
+  const agents = new Map<string, { principal: Principal; until: number }>();
   const identify = async (token: string): Promise<Principal | undefined> => {
-    if (adminHash && timingSafeEqual(Buffer.from(hashToken(token), 'hex'), adminHash)) return { name: 'admin (MERIDIAN_TOKEN)', role: 'admin' };
+    const hash = hashToken(token);
+    if (adminHash && timingSafeEqual(Buffer.from(hash, 'hex'), adminHash)) return { name: 'admin (MERIDIAN_TOKEN)', role: 'admin' };
+    const cached = agents.get(hash);
+    if (cached && cached.until > Date.now()) return cached.principal;
+    agents.delete(hash);
     const found = await tokens.find(token);
     if (!found) return undefined;
-    return found.region === null ? { name: found.name, role: found.role } : { name: found.name, role: found.role, region: found.region };
+    const principal: Principal = found.region === null ? { name: found.name, role: found.role } : { name: found.name, role: found.role, region: found.region };
+    if (principal.role === 'agent') agents.set(hash, { principal, until: Date.now() + AGENT_TOKEN_CACHE_MS });
+    return principal;
   };
 
   return async (request: FastifyRequest, reply: FastifyReply): Promise<void> => {

@@ -81,6 +81,13 @@ export class JobHandout {
 
 /** Appends lines to an action's log, where the live log stream and `meridian logs` read it. */
 export async function appendLog(file: string, lines: string[]): Promise<void> {
-  await mkdir(path.dirname(file), { recursive: true });
-  await appendFile(file, lines.map((line) => `${line.replace(/\n/g, ' ')}\n`).join(''));
+  const text = lines.map((line) => `${line.replace(/\n/g, ' ')}\n`).join('');
+  // The folder is made by the first line of the action's log; later ones skip the mkdir.
+  try {
+    await appendFile(file, text);
+  } catch (thrown) {
+    if ((thrown as NodeJS.ErrnoException).code !== 'ENOENT') throw thrown;
+    await mkdir(path.dirname(file), { recursive: true });
+    await appendFile(file, text);
+  }
 }

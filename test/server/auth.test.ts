@@ -9,6 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openLocalMeridian, type LocalMeridian } from '../../src/cli/local-meridian.js';
 import { loadForRun } from '../../src/cli/load.js';
 import { PipelineCatalog } from '../../src/server/pipeline-catalog.js';
+import { AGENT_TOKEN_CACHE_MS } from '../../src/server/auth.js';
 import { buildServer, type RouteInfo } from '../../src/server/server.js';
 import { TokenStore } from '../../src/stores/tokens/token-store.js';
 import { runCli } from '../helpers/cli.js';
@@ -132,5 +133,17 @@ describe('API tokens and roles', () => {
     // Only hashes are stored.
     const rows = await meridian.db.selectFrom('tokens').select('hash').execute();
     for (const row of rows) expect(Object.values(tokens)).not.toContain(row.hash);
+  });
+
+  it('a revoked agent token is refused within the second the server trusts it unchecked', async () => {
+    const claim = routes.find((r) => r.url === '/api/agents/jobs/claim')!;
+    expect(await call(claim, tokens.agent)).not.toBe(401);
+    const revoked = await runCli(['tokens', 'revoke', 'agent-token', '--state-dir', stateDir]);
+    expect(revoked.code, revoked.stderr).toBe(0);
+    const since = Date.now();
+    while ((await call(claim, tokens.agent)) !== 401) {
+      expect(Date.now() - since).toBeLessThan(AGENT_TOKEN_CACHE_MS + 2000);
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
   });
 });

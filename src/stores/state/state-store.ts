@@ -35,6 +35,12 @@ export interface NewEvent {
   data?: Record<string, unknown>;
 }
 
+/** What an action's end writes. */
+type EndedColumns = { status: string; ended_at: string | null; waiting_reason: null; output_variables: string; error: string | null; reports: string | null };
+
+/** A job as the engine queues it. */
+export type NewJob = Omit<JobRecord, 'status' | 'leaseOwner' | 'leaseExpiresAt'>;
+
 export interface ClaimOptions {
   regions?: string[];
   exceptRegions?: string[];
@@ -306,31 +312,59 @@ export class StateStore {
       .execute();
   }
 
+  /** Marks actions of one stage InProgress for a new attempt each: one statement per attempt number. */
+  async startAttempts(db: Db, executionId: string, stageIndex: number, starts: Array<{ actionIndex: number; attempt: number }>, at: string): Promise<void> {
+    const byAttempt = new Map<number, number[]>();
+    for (const { actionIndex, attempt } of starts) byAttempt.set(attempt, [...(byAttempt.get(attempt) ?? []), actionIndex]);
+    for (const [attempt, actionIndexes] of byAttempt) {
+      await db
+        .updateTable('action_executions')
+        .set({ status: 'InProgress', attempts: attempt, started_at: at, ended_at: null, error: null, waiting_reason: null })
+        .where('execution_id', '=', executionId)
+        .where('stage_index', '=', stageIndex)
+        .where('action_index', 'in', actionIndexes)
+        .execute();
+    }
+  }
+
   /**
-   * Records an action's end (one statement: the update hands back the row) and returns it
-   * as it now is; undefined when there is no such action.
+   * Records the ends of several actions of one execution; actions that ended alike (same stage,
+   * status, outputs, error and reports: a stage of no-ops) share one statement. Returns the
+   * rows as they now are, in no particular order.
    */
-  async endAction(
+  async endActions(
     db: Db,
-    key: { executionId: string; stageIndex: number; actionIndex: number },
-    end: Pick<ActionRecord, 'status' | 'endedAt' | 'outputVariables' | 'error'> & { reports: TestReport[] | null },
-  ): Promise<ActionRecord | undefined> {
-    const row = await db
-      .updateTable('action_executions')
-      .set({
+    executionId: string,
+    ends: Array<{ stageIndex: number; actionIndex: number; end: Pick<ActionRecord, 'status' | 'endedAt' | 'outputVariables' | 'error'> & { reports: TestReport[] | null } }>,
+  ): Promise<ActionRecord[]> {
+    const alike = new Map<string, { stageIndex: number; set: EndedColumns; actionIndexes: number[] }>();
+    for (const { stageIndex, actionIndex, end } of ends) {
+      const set: EndedColumns = {
         status: end.status,
         ended_at: end.endedAt,
         waiting_reason: null,
         output_variables: JSON.stringify(end.outputVariables),
         error: end.error ? JSON.stringify(end.error) : null,
         reports: end.reports ? JSON.stringify(end.reports) : null,
-      })
-      .where('execution_id', '=', key.executionId)
-      .where('stage_index', '=', key.stageIndex)
-      .where('action_index', '=', key.actionIndex)
-      .returningAll()
-      .executeTakeFirst();
-    return row ? toAction(row) : undefined;
+      };
+      const key = JSON.stringify([stageIndex, set]);
+      const group = alike.get(key) ?? { stageIndex, set, actionIndexes: [] as number[] };
+      group.actionIndexes.push(actionIndex);
+      alike.set(key, group);
+    }
+    const ended: ActionRecord[] = [];
+    for (const { stageIndex, set, actionIndexes } of alike.values()) {
+      const rows = await db
+        .updateTable('action_executions')
+        .set(set)
+        .where('execution_id', '=', executionId)
+        .where('stage_index', '=', stageIndex)
+        .where('action_index', 'in', actionIndexes)
+        .returningAll()
+        .execute();
+      ended.push(...rows.map(toAction));
+    }
+    return ended;
   }
 
   /** Actions of one stage that are running or waiting. */
@@ -356,19 +390,19 @@ export class StateStore {
     return toAction(row);
   }
 
-  async appendEvent(db: Db, executionId: string, at: string, event: NewEvent): Promise<void> {
-    await db
-      .insertInto('events')
-      .values({
-        execution_id: executionId,
-        at,
-        type: event.type,
-        stage: event.stage ?? null,
-        action: event.action ?? null,
-        description: event.description,
-        data: event.data ? JSON.stringify(event.data) : null,
-      })
-      .execute();
+  /** Appends events in the order given, in as few statements as the database allows. */
+  async appendEvents(db: Db, events: Array<NewEvent & { executionId: string; at: string }>): Promise<void> {
+    const rows = events.map((event) => ({
+      execution_id: event.executionId,
+      at: event.at,
+      type: event.type,
+      stage: event.stage ?? null,
+      action: event.action ?? null,
+      description: event.description,
+      data: event.data ? JSON.stringify(event.data) : null,
+    }));
+    // One multi-row insert numbers its rows in order (events.id); SQLite limits bound variables per statement.
+    for (let i = 0; i < rows.length; i += 100) await db.insertInto('events').values(rows.slice(i, i + 100)).execute();
   }
 
   async events(db: Db, executionId: string, afterId = 0): Promise<EventRecord[]> {
@@ -393,34 +427,45 @@ export class StateStore {
 
   // Jobs: one attempt of one action, kept until an agent claims and finishes it.
 
-  async enqueueJob(db: Db, job: Omit<JobRecord, 'status' | 'leaseOwner' | 'leaseExpiresAt'>): Promise<void> {
-    await db
-      .insertInto('jobs')
-      .values({
-        id: job.id,
-        execution_id: job.executionId,
-        stage_index: job.stageIndex,
-        action_index: job.actionIndex,
-        attempt: job.attempt,
-        region: job.region,
-        status: 'queued',
-        lease_owner: null,
-        lease_expires_at: null,
-        created_at: job.createdAt,
-      })
-      .execute();
-    const labels = (await this.definition(db, job.executionId)).stages[job.stageIndex]?.actions[job.actionIndex]?.agentLabels ?? [];
-    if (labels.length > 0) await db.insertInto('job_labels').values(labels.map((label) => ({ job_id: job.id, label }))).execute();
+  async enqueueJob(db: Db, job: NewJob): Promise<void> {
+    await this.enqueueJobs(db, [job]);
+  }
+
+  /** Queues jobs in as few statements as the database allows (a stage's 50 actions start in one). */
+  async enqueueJobs(db: Db, jobs: NewJob[]): Promise<void> {
+    if (jobs.length === 0) return;
+    const rows = jobs.map((job) => ({
+      id: job.id,
+      execution_id: job.executionId,
+      stage_index: job.stageIndex,
+      action_index: job.actionIndex,
+      attempt: job.attempt,
+      region: job.region,
+      status: 'queued',
+      lease_owner: null,
+      lease_expires_at: null,
+      created_at: job.createdAt,
+    }));
+    // SQLite limits bound variables per statement; insert in slices.
+    for (let i = 0; i < rows.length; i += 50) await db.insertInto('jobs').values(rows.slice(i, i + 50)).execute();
+    const labels: Array<{ job_id: string; label: string }> = [];
+    for (const job of jobs) {
+      const asked = (await this.definition(db, job.executionId)).stages[job.stageIndex]?.actions[job.actionIndex]?.agentLabels ?? [];
+      for (const label of asked) labels.push({ job_id: job.id, label });
+    }
+    for (let i = 0; i < labels.length; i += 200) await db.insertInto('job_labels').values(labels.slice(i, i + 200)).execute();
     // Other servers on the same database hear of it on commit (postgres/job-notifications);
     // once per transaction and region is enough (PostgreSQL folds the repeats anyway).
     if (!this.postgres) return;
-    if (db.isTransaction) {
-      const announced = this.announced.get(db) ?? new Set<string>();
-      if (announced.has(job.region)) return;
-      announced.add(job.region);
-      this.announced.set(db, announced);
+    for (const region of new Set(jobs.map((job) => job.region))) {
+      if (db.isTransaction) {
+        const announced = this.announced.get(db) ?? new Set<string>();
+        if (announced.has(region)) continue;
+        announced.add(region);
+        this.announced.set(db, announced);
+      }
+      await sql`select pg_notify(${JOBS_CHANNEL}, ${region})`.execute(db);
     }
-    await sql`select pg_notify(${JOBS_CHANNEL}, ${job.region})`.execute(db);
   }
 
   /** Claims the oldest queued job for `owner` (see `claimJobs`). */
@@ -474,10 +519,17 @@ export class StateStore {
     return (await query.execute()).map(toJob);
   }
 
-  /** Marks a job done; false when it already was (a late report, or a lease that ran out first). */
-  async finishJob(db: Db, id: string): Promise<boolean> {
-    const finished = await db.updateTable('jobs').set({ status: 'done' }).where('id', '=', id).where('status', '<>', 'done').executeTakeFirst();
-    return Number(finished.numUpdatedRows) === 1;
+  /** Marks jobs done in one statement; returns the ids that were not done already (the others were late reports). */
+  async finishJobs(db: Db, ids: string[]): Promise<Set<string>> {
+    if (ids.length === 0) return new Set();
+    const rows = await db.updateTable('jobs').set({ status: 'done' }).where('id', 'in', ids).where('status', '<>', 'done').returning('id').execute();
+    return new Set(rows.map((row) => row.id));
+  }
+
+  /** The jobs of these ids that exist, in one statement. */
+  async findJobs(db: Db, ids: string[]): Promise<JobRecord[]> {
+    if (ids.length === 0) return [];
+    return (await db.selectFrom('jobs').selectAll().where('id', 'in', ids).execute()).map(toJob);
   }
 
   async findJob(db: Db, id: string): Promise<JobRecord | undefined> {
