@@ -15,16 +15,14 @@ export function actionLogPath(stateDir: string, executionId: string, stage: stri
  */
 export class ActionLog implements LogSink {
   private partial = '';
-  private readonly fd: number;
+  /** Opened at the first line: an action that writes none leaves no file. */
+  private fd: number | undefined;
   private readonly listeners = new Set<(line: string) => void>();
 
   constructor(
     readonly file: string,
     private readonly masker: Masker,
-  ) {
-    fs.mkdirSync(path.dirname(file), { recursive: true });
-    this.fd = fs.openSync(file, 'a');
-  }
+  ) {}
 
   onLine(listener: (line: string) => void): void {
     this.listeners.add(listener);
@@ -39,11 +37,16 @@ export class ActionLog implements LogSink {
   close(): void {
     if (this.partial) this.emit(this.partial);
     this.partial = '';
-    fs.closeSync(this.fd);
+    if (this.fd !== undefined) fs.closeSync(this.fd);
+    this.fd = undefined;
   }
 
   private emit(line: string): void {
     const masked = this.masker.mask(line);
+    if (this.fd === undefined) {
+      fs.mkdirSync(path.dirname(this.file), { recursive: true });
+      this.fd = fs.openSync(this.file, 'a');
+    }
     fs.writeSync(this.fd, `${masked}\n`);
     for (const listener of this.listeners) listener(masked);
   }

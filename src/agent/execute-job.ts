@@ -35,12 +35,10 @@ export async function executeJob(host: JobHost, registry: ProviderRegistry, spec
   try {
     const provider = registry.get(actionTypeKey(action.type));
     if (spec.problem) throw new MeridianError(spec.problem.code, spec.problem.message);
-    const workDir = path.join(host.root, 'work', job.executionId, spec.stage, `${action.name}.${job.attempt}`);
-    fs.rmSync(workDir, { recursive: true, force: true });
-    fs.mkdirSync(workDir, { recursive: true });
+    const work = new WorkDir(path.join(host.root, 'work', job.executionId, spec.stage, `${action.name}.${job.attempt}`));
     const inputs = new Map<string, string>();
     for (const input of spec.inputs) {
-      const folder = path.join(workDir, 'inputs', input.name);
+      const folder = path.join(work.path, 'inputs', input.name);
       await host.fetchInput(input, folder, log);
       inputs.set(input.name, folder);
     }
@@ -51,7 +49,10 @@ export async function executeJob(host: JobHost, registry: ProviderRegistry, spec
       pipelineName: spec.pipeline,
       action,
       attempt: job.attempt,
-      workDir,
+      // Made on first use: an action that touches no files (a no-op, an approval) costs no folder.
+      get workDir() {
+        return work.path;
+      },
       inputs,
       inputRevisions: new Map(Object.entries(spec.inputRevisions)),
       resources: spec.resources,
@@ -67,7 +68,7 @@ export async function executeJob(host: JobHost, registry: ProviderRegistry, spec
         if (!action.outputArtifacts.includes(name)) {
           return Promise.reject(new MeridianError('INTERNAL', `${action.name} has no output artifact ${name}`));
         }
-        const dir = outputs.get(name) ?? path.join(workDir, 'outputs', name);
+        const dir = outputs.get(name) ?? path.join(work.path, 'outputs', name);
         fs.mkdirSync(dir, { recursive: true });
         outputs.set(name, dir);
         return Promise.resolve(dir);
@@ -87,7 +88,7 @@ export async function executeJob(host: JobHost, registry: ProviderRegistry, spec
       const dir = outputs.get(name) ?? (await ctx.outputDir(name));
       await storeOutput(host, name, dir);
     }
-    fs.rmSync(workDir, { recursive: true, force: true });
+    work.remove();
     const outcome: JobOutcome = { status: 'Succeeded', outputVariables: masker.maskRecord(result.outputVariables ?? {}) };
     if (result.summary) outcome.summary = masker.mask(result.summary);
     if (result.reports) outcome.reports = result.reports.map((report) => maskReport(report, masker));
@@ -105,6 +106,29 @@ export async function executeJob(host: JobHost, registry: ProviderRegistry, spec
     clearTimeout(timer);
     abort.removeEventListener('abort', onAbort);
     log.close();
+  }
+}
+
+/** An attempt's scratch folder, made (empty) when first asked for. */
+class WorkDir {
+  private made = false;
+
+  constructor(private readonly dir: string) {}
+
+  get path(): string {
+    if (!this.made) {
+      // Nothing new was made: a folder of an earlier try of this attempt is there; start empty.
+      if (fs.mkdirSync(this.dir, { recursive: true }) === undefined) {
+        fs.rmSync(this.dir, { recursive: true, force: true });
+        fs.mkdirSync(this.dir, { recursive: true });
+      }
+      this.made = true;
+    }
+    return this.dir;
+  }
+
+  remove(): void {
+    if (this.made) fs.rmSync(this.dir, { recursive: true, force: true });
   }
 }
 

@@ -69,6 +69,11 @@ export class JobDispatch {
     return this.reports.report(job, outcome);
   }
 
+  /** Reports the ends of several held jobs at once (an agent's batch): each execution's in one transaction. */
+  reportManyHeld(reports: Array<{ job: JobRecord; outcome: JobOutcome }>): Promise<void> {
+    return this.reports.reportMany(reports);
+  }
+
   leaseUntil(): string {
     return new Date(Date.now() + this.leaseMs).toISOString();
   }

@@ -3,8 +3,8 @@
  * long-polls the server for as many jobs of that region as the agent has free slots (one
  * request however many); each job runs with the same executeJob and providers as the
  * embedded agent (in a local work dir), renews its lease while it runs, ships its log, and
- * reports its outcome — with the log's last lines, asking for the freed slot's next job in
- * the same round trip. If the agent dies, its leases run out and the server hands its jobs on.
+ * reports its outcome — with the log's last lines and the outcomes of jobs that ended while
+ * the last report was in flight, asking for the freed slots' next jobs in the same round trip. If the agent dies, its leases run out and the server hands its jobs on.
  */
 import { MeridianError } from '../domain/errors.js';
 import type { JobOutcome } from '../engine/engine.js';
@@ -13,6 +13,7 @@ import type { ProviderRegistry } from '../providers/registry.js';
 import { statusOf, type AgentClient, type ClaimedJob } from './agent-client.js';
 import { executeJob } from './execute-job.js';
 import { LogShipper } from './log-shipper.js';
+import { OutcomeBatch } from './outcome-batch.js';
 import { RemoteJobHost } from './remote-job-host.js';
 
 export interface RemoteAgentOptions {
@@ -47,11 +48,14 @@ export class RemoteAgent {
   private stopping = false;
   /** Wakes the claim loop when it waits for a free slot. */
   private onSlotFreed: (() => void) | undefined;
+  private readonly outcomes: OutcomeBatch;
 
   constructor(
     private readonly client: AgentClient,
     private readonly options: RemoteAgentOptions,
-  ) {}
+  ) {
+    this.outcomes = new OutcomeBatch((reports, claimNext) => client.completeMany(reports, { claimNext, labels: options.labels }));
+  }
 
   get busy(): number {
     return this.running.size;
@@ -150,10 +154,10 @@ export class RemoteAgent {
         this.options.say(`Dropped ${what}: ${entry.controller.signal.reason instanceof Error ? entry.controller.signal.reason.message : 'cut off'}`);
         return [];
       }
-      const reported = await this.report(job.id, outcome, tail);
-      if (reported) this.options.say(`${outcome.status} ${what}${outcome.error ? `: ${outcome.error.message}` : ''}`);
-      else this.options.say(`Dropped ${what}: the server handed it on before it ended`);
-      return reported ?? [];
+      const { recorded, why, next } = await this.report(job.id, outcome, tail);
+      if (recorded) this.options.say(`${outcome.status} ${what}${outcome.error ? `: ${outcome.error.message}` : ''}`);
+      else this.options.say(`Dropped ${what}: ${why}`);
+      return next;
     } catch (thrown) {
       this.options.onError(coerceError(thrown));
       return [];
@@ -179,16 +183,33 @@ export class RemoteAgent {
   }
 
   /**
-   * Reports the outcome with the log's last lines, retrying while the server cannot be
-   * reached; resolves with the slot's next jobs, or undefined when the lease was lost first.
-   * Only the first attempt asks for a next job: a retried report may have been recorded
-   * already, and a job handed out in an answer that never arrived would wait for its lease.
+   * Reports the outcome with the log's last lines (with the outcomes of other jobs that ended
+   * meanwhile: outcome-batch.ts); resolves with whether it was recorded (not when the lease
+   * was lost first) and the slot's next job, claimed in the same round trip. When that request
+   * fails, the report goes again on its own, retried while the server cannot be reached, and
+   * asks for no next job: it may have been recorded already, and a job handed out in an
+   * answer that never arrived would wait for its lease.
    */
-  private async report(jobId: string, outcome: JobOutcome, log: string[]): Promise<ClaimedJob[] | undefined> {
+  private async report(jobId: string, outcome: JobOutcome, log: string[]): Promise<{ recorded: boolean; why: string; next: ClaimedJob[] }> {
+    const lost = 'the server handed it on before it ended';
+    try {
+      const { result, next } = await this.outcomes.add({ jobId, outcome, log }, !this.stopping);
+      if ('recorded' in result) return { recorded: true, why: '', next };
+      return { recorded: false, why: result.status === 409 || result.status === 404 ? lost : result.message, next };
+    } catch (thrown) {
+      const status = statusOf(thrown) ?? 0;
+      if (status !== 0 && status < 500 && status !== 429) throw thrown;
+    }
+    const recorded = (await this.reportAlone(jobId, outcome, log)) !== undefined;
+    return { recorded, why: lost, next: [] };
+  }
+
+  /** One job's report, retried while the server cannot be reached; undefined when the lease was lost first. */
+  private async reportAlone(jobId: string, outcome: JobOutcome, log: string[]): Promise<ClaimedJob[] | undefined> {
     const until = Date.now() + REPORT_PATIENCE_MS;
     for (let attempt = 0; ; attempt++) {
       try {
-        return await this.client.complete(jobId, outcome, { log, claimNext: this.stopping || attempt > 0 ? 0 : 1, labels: this.options.labels });
+        return await this.client.complete(jobId, outcome, { log, claimNext: 0 });
       } catch (thrown) {
         const status = statusOf(thrown) ?? 0;
         if (status === 409 || status === 404) return undefined;

@@ -24,13 +24,21 @@ export class ReportQueue {
 
   /** Resolves once the outcome is recorded (with the others of its group). */
   report(job: JobRecord, outcome: JobOutcome): Promise<void> {
-    return new Promise((resolve, reject) => {
-      const id = job.executionId;
-      const waiting = this.pending.get(id) ?? [];
-      waiting.push({ job, outcome, resolve, reject });
-      this.pending.set(id, waiting);
-      if (!this.busy.has(id)) void this.drain(id);
-    });
+    return this.reportMany([{ job, outcome }]);
+  }
+
+  /** Several outcomes that arrived together (an agent's batch): one group per execution. */
+  async reportMany(reports: Array<{ job: JobRecord; outcome: JobOutcome }>): Promise<void> {
+    const recorded = reports.map(
+      ({ job, outcome }) =>
+        new Promise<void>((resolve, reject) => {
+          const waiting = this.pending.get(job.executionId) ?? [];
+          waiting.push({ job, outcome, resolve, reject });
+          this.pending.set(job.executionId, waiting);
+        }),
+    );
+    for (const id of new Set(reports.map(({ job }) => job.executionId))) if (!this.busy.has(id)) void this.drain(id);
+    await Promise.all(recorded);
   }
 
   private async drain(id: string): Promise<void> {

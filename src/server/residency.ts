@@ -38,7 +38,24 @@ export function agentOf(request: FastifyRequest): AgentIdentity {
 
 /** The job `agent` holds, after checking it is of the agent's region (403) and its lease is still the agent's (409). */
 export async function heldJob(store: StateStore, agent: AgentIdentity, jobId: string): Promise<JobRecord> {
-  const job = await store.findJob(store.db, jobId);
+  return checkHeld(await store.findJob(store.db, jobId), agent, jobId);
+}
+
+/** `heldJob` for several jobs in one statement: each id with its job, or with the error `heldJob` would throw. */
+export async function heldJobs(store: StateStore, agent: AgentIdentity, jobIds: string[]): Promise<Map<string, JobRecord | Error>> {
+  const found = new Map((await store.findJobs(store.db, jobIds)).map((job) => [job.id, job]));
+  const held = new Map<string, JobRecord | Error>();
+  for (const id of jobIds) {
+    try {
+      held.set(id, checkHeld(found.get(id), agent, id));
+    } catch (error) {
+      held.set(id, error as Error);
+    }
+  }
+  return held;
+}
+
+function checkHeld(job: JobRecord | undefined, agent: AgentIdentity, jobId: string): JobRecord {
   if (!job) throw new MeridianError('NOT_FOUND', `no job ${jobId}`);
   if (job.region !== agent.region) throw new ForbiddenError(`job ${jobId} runs in ${job.region}; the token ${agent.name} is scoped to ${agent.region}`);
   if (job.status !== 'running' || job.leaseOwner !== agent.id) {

@@ -68,6 +68,7 @@ export const registerAgent: RegisterCommand = (program: Command, io) => {
       } finally {
         process.off('SIGTERM', onTerm);
         process.off('SIGINT', onInt);
+        await client.close();
       }
     });
 };

@@ -11,12 +11,13 @@
  *   values    GET .../parameter?name=, GET .../secret?reference= (agent-values.ts)
  *   complete  POST /api/agents/jobs/:id/complete — the outcome (with the log's last lines),
  *             while the lease is held; `claimNext` claims the freed slot's next job in the
- *             same round trip, without waiting
+ *             same round trip, without waiting. POST /api/agents/jobs/complete: the outcomes
+ *             of several jobs (those that ended while the agent's last report was in flight)
  *
  * Every route after the claim answers 403 for a job of another region and 409 once the
  * agent's lease is gone (the job was handed on: the agent drops it).
  */
-import type { FastifyInstance, FastifyPluginCallback } from 'fastify';
+import type { FastifyInstance, FastifyPluginCallback, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { actionLogPath } from '../../agent/action-log.js';
 import { MeridianError } from '../../domain/errors.js';
@@ -28,7 +29,7 @@ import { agentSettings, liveSince } from '../agent-settings.js';
 import type { ServerContext } from '../context.js';
 import { appendLog, JobHandout, type Handout } from '../job-handout.js';
 import { JobWaiters } from '../job-waiters.js';
-import { agentOf, ForbiddenError, heldJob } from '../residency.js';
+import { agentOf, ForbiddenError, heldJob, heldJobs, type AgentIdentity } from '../residency.js';
 import { registerAgentArtifactRoutes } from './agent-artifacts.js';
 import { registerAgentValueRoutes } from './agent-values.js';
 import { parseBody } from './parse-body.js';
@@ -48,21 +49,37 @@ const claimBody = z
 
 const logBody = z.object({ lines: z.array(z.string()).max(10_000) }).strict();
 const waitingBody = z.object({ reason: z.string().min(1).max(2000) }).strict();
-const completeBody = z
-  .object({
-    status: z.enum(['Succeeded', 'Failed', 'Abandoned']),
-    outputVariables: z.record(z.string(), z.string()).optional(),
-    error: z.object({ code: z.string().min(1), message: z.string() }).optional(),
-    summary: z.string().optional(),
-    reports: z.array(z.record(z.string(), z.unknown())).optional(),
-    /** The log's last lines, appended before the outcome is recorded (no separate log request). */
-    log: z.array(z.string()).max(10_000).optional(),
-    /** Claim up to this many jobs for the freed slot(s) in the same round trip, without waiting. */
-    claimNext: z.number().int().min(0).max(1024).optional(),
-    /** The agent's labels, for that claim. */
-    labels: z.array(z.string().min(1).max(100)).max(50).optional(),
-  })
+/** A job's outcome as an agent reports it. */
+const outcomeFields = {
+  status: z.enum(['Succeeded', 'Failed', 'Abandoned']),
+  outputVariables: z.record(z.string(), z.string()).optional(),
+  error: z.object({ code: z.string().min(1), message: z.string() }).optional(),
+  summary: z.string().optional(),
+  reports: z.array(z.record(z.string(), z.unknown())).optional(),
+  /** The log's last lines, appended before the outcome is recorded (no separate log request). */
+  log: z.array(z.string()).max(10_000).optional(),
+};
+/** Claim up to this many jobs for the freed slot(s) in the same round trip, without waiting; `labels`: the agent's, for that claim. */
+const claimNextFields = {
+  claimNext: z.number().int().min(0).max(1024).optional(),
+  labels: z.array(z.string().min(1).max(100)).max(50).optional(),
+};
+const completeBody = z.object({ ...outcomeFields, ...claimNextFields }).strict();
+/** Outcomes of several jobs that ended while the agent's previous report was in flight. */
+const completeManyBody = z
+  .object({ reports: z.array(z.object({ jobId: z.string().min(1), ...outcomeFields }).strict()).min(1).max(1024), ...claimNextFields })
   .strict();
+
+type Outcome = Omit<z.infer<typeof completeBody>, 'claimNext' | 'labels'>;
+
+/** One report of a batch: recorded, or refused as the single-job route would answer it. */
+type CompleteResult = { jobId: string; recorded: true } | { jobId: string; status: number; error: { code: string; message: string } };
+
+function refusal(error: Error): { status: number; error: { code: string; message: string } } {
+  if (error instanceof ForbiddenError) return { status: 403, error: { code: error.code, message: error.message } };
+  const code = error instanceof MeridianError ? error.code : 'INTERNAL';
+  return { status: code === 'NOT_FOUND' ? 404 : code === 'CONFLICT' ? 409 : 500, error: { code, message: error.message } };
+}
 
 export function registerAgentRoutes(context: ServerContext): FastifyPluginCallback {
   return (app: FastifyInstance, _options, done) => {
@@ -138,21 +155,43 @@ export function registerAgentRoutes(context: ServerContext): FastifyPluginCallba
       return { answer: answer ? { status: answer.status, comment: answer.comment, by: answer.by } : null };
     });
 
-    app.post<{ Params: { id: string } }>('/api/agents/jobs/:id/complete', { config: { role: 'agent' } }, async (request): Promise<{ recorded: true } & Partial<Handout>> => {
-      const agent = agentOf(request);
-      const job = await heldJob(core.store, agent, request.params.id);
-      const { log, claimNext, labels, ...body } = parseBody(completeBody, request.body ?? {});
-      // The log is whole before the action ends: followers stop reading when it does.
-      if (log && log.length > 0) await appendLog(await logFileOf(job), log);
-      await core.dispatch.reportHeld(job, { ...body, reports: body.reports as TestReport[] | undefined });
+    /** Records outcomes of jobs the agent holds: their logs' last lines first (followers stop reading when an action ends), then one transaction per execution. */
+    const record = async (ended: Array<{ job: JobRecord; outcome: Outcome }>): Promise<void> => {
+      await Promise.all(ended.map(async ({ job, outcome }) => (outcome.log && outcome.log.length > 0 ? appendLog(await logFileOf(job), outcome.log) : undefined)));
+      await core.dispatch.reportManyHeld(ended.map(({ job, outcome: { log: _log, ...outcome } }) => ({ job, outcome: { ...outcome, reports: outcome.reports as TestReport[] | undefined } })));
+    };
+    /** The freed slots' next jobs; the outcomes are recorded whatever happens here: a failed claim only means no next job. */
+    const claimNext = async (request: FastifyRequest, agent: AgentIdentity, max: number | undefined, labels: string[] | undefined): Promise<Partial<Handout>> => {
       await handout.sawAgent(agent);
-      if (!claimNext || waiters.isClosed) return { recorded: true };
-      // The outcome is recorded whatever happens next: a failed claim only means no next job.
-      const specs = await handout.claim(agent, claimNext, labels ?? []).catch((thrown: unknown) => {
+      if (!max || waiters.isClosed) return {};
+      const specs = await handout.claim(agent, max, labels ?? []).catch((thrown: unknown) => {
         request.log.error(coerceError(thrown));
         return [];
       });
-      return { recorded: true, ...handout.answer(specs) };
+      return handout.answer(specs);
+    };
+
+    app.post<{ Params: { id: string } }>('/api/agents/jobs/:id/complete', { config: { role: 'agent' } }, async (request): Promise<{ recorded: true } & Partial<Handout>> => {
+      const agent = agentOf(request);
+      const job = await heldJob(core.store, agent, request.params.id);
+      const { claimNext: max, labels, ...outcome } = parseBody(completeBody, request.body ?? {});
+      await record([{ job, outcome }]);
+      return { recorded: true, ...(await claimNext(request, agent, max, labels)) };
+    });
+
+    app.post('/api/agents/jobs/complete', { config: { role: 'agent' } }, async (request): Promise<{ results: CompleteResult[] } & Partial<Handout>> => {
+      const agent = agentOf(request);
+      const { reports, claimNext: max, labels } = parseBody(completeManyBody, request.body ?? {});
+      const held = await heldJobs(core.store, agent, reports.map((report) => report.jobId));
+      const ended: Array<{ job: JobRecord; outcome: Outcome }> = [];
+      const results: CompleteResult[] = reports.map(({ jobId, ...outcome }) => {
+        const job = held.get(jobId);
+        if (job === undefined || job instanceof Error) return { jobId, ...refusal(job ?? new MeridianError('NOT_FOUND', `no job ${jobId}`)) };
+        ended.push({ job, outcome });
+        return { jobId, recorded: true };
+      });
+      await record(ended);
+      return { results, ...(await claimNext(request, agent, max, labels)) };
     });
 
     app.get('/api/agents', { config: { role: 'viewer' } }, async () => {
