@@ -5,7 +5,7 @@
  * claim route (which long-polls when nothing is queued) and by the complete route (an agent
  * that reports a job asks for its slot's next one in the same request).
  */
-import { appendFile, mkdir } from 'node:fs/promises';
+import { appendFileSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { actionLogPath } from '../agent/action-log.js';
 import { JobSpecReader, type JobSpec } from '../agent/job-spec.js';
@@ -68,7 +68,7 @@ export class JobHandout {
   private async specFor(reader: JobSpecReader, job: JobRecord, agent: AgentIdentity): Promise<JobSpec | undefined> {
     try {
       const spec = await reader.prepare(job);
-      await appendLog(actionLogPath(this.core.stateDir, job.executionId, spec.stage, spec.action.name, job.attempt), [`[agent ${agent.name} (${agent.id}) in ${agent.region} runs attempt ${job.attempt}]`]);
+      appendLog(actionLogPath(this.core.stateDir, job.executionId, spec.stage, spec.action.name, job.attempt), [`[agent ${agent.name} (${agent.id}) in ${agent.region} runs attempt ${job.attempt}]`]);
       const own = spec.artifactStores[agent.region];
       return { ...spec, artifactStores: own === undefined ? {} : { [agent.region]: own } };
     } catch (thrown) {
@@ -80,14 +80,17 @@ export class JobHandout {
 }
 
 /** Appends lines to an action's log, where the live log stream and `meridian logs` read it. */
-export async function appendLog(file: string, lines: string[]): Promise<void> {
+export function appendLog(file: string, lines: string[]): void {
   const text = lines.map((line) => `${line.replace(/\n/g, ' ')}\n`).join('');
-  // The folder is made by the first line of the action's log; later ones skip the mkdir.
+  // Synchronous: a few lines at a time, twice per job on the dispatch path, and the
+  // promise-based calls cost several times the CPU (each of open, write and close is a
+  // hand-off to libuv's thread pool and back). The folder is made by the first line of the
+  // action's log; later ones skip the mkdir.
   try {
-    await appendFile(file, text);
+    appendFileSync(file, text);
   } catch (thrown) {
     if ((thrown as NodeJS.ErrnoException).code !== 'ENOENT') throw thrown;
-    await mkdir(path.dirname(file), { recursive: true });
-    await appendFile(file, text);
+    mkdirSync(path.dirname(file), { recursive: true });
+    appendFileSync(file, text);
   }
 }

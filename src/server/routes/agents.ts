@@ -138,7 +138,7 @@ export function registerAgentRoutes(context: ServerContext): FastifyPluginCallba
       const agent = agentOf(request);
       const job = await heldJob(core.store, agent, request.params.id);
       const { lines } = parseBody(logBody, request.body ?? {});
-      if (lines.length > 0) await appendLog(await logFileOf(job), lines);
+      if (lines.length > 0) appendLog(await logFileOf(job), lines);
       return reply.code(204).send();
     });
 
@@ -157,7 +157,7 @@ export function registerAgentRoutes(context: ServerContext): FastifyPluginCallba
 
     /** Records outcomes of jobs the agent holds: their logs' last lines first (followers stop reading when an action ends), then one transaction per execution. */
     const record = async (ended: Array<{ job: JobRecord; outcome: Outcome }>): Promise<void> => {
-      await Promise.all(ended.map(async ({ job, outcome }) => (outcome.log && outcome.log.length > 0 ? appendLog(await logFileOf(job), outcome.log) : undefined)));
+      for (const { job, outcome } of ended) if (outcome.log && outcome.log.length > 0) appendLog(await logFileOf(job), outcome.log);
       await core.dispatch.reportManyHeld(ended.map(({ job, outcome: { log: _log, ...outcome } }) => ({ job, outcome: { ...outcome, reports: outcome.reports as TestReport[] | undefined } })));
     };
     /** The freed slots' next jobs; the outcomes are recorded whatever happens here: a failed claim only means no next job. */
