@@ -21,3 +21,24 @@ export function processIO(debug: boolean): CliIO {
     debug,
   };
 }
+
+/**
+ * Writes lines that come in bursts (a server's events, one after another as a transaction
+ * commits; an agent's job lines) in one write per burst: each write to a pipe is a system
+ * call, and a server printing every event of 50 parallel actions made hundreds of them a
+ * second. What is held is written once the current burst of work is over, and at exit.
+ */
+export function burstWriter(write: (text: string) => void): (text: string) => void {
+  let held = '';
+  const flush = (): void => {
+    if (held === '') return;
+    const text = held;
+    held = '';
+    write(text);
+  };
+  process.on('exit', flush);
+  return (text) => {
+    if (held === '') setImmediate(flush);
+    held += text;
+  };
+}

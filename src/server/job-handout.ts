@@ -32,9 +32,15 @@ export class JobHandout {
 
   constructor(private readonly core: MeridianCore) {}
 
-  /** Records the agent as it presents itself (region, labels, concurrency): on every long-poll. */
+  /** Agent id -> how it last presented itself to this server. */
+  private readonly presented = new Map<string, string>();
+
+  /** Records the agent as it presents itself (region, labels, concurrency) on a long-poll: when that changed, or it was not written down as seen for a second. */
   async present(agent: AgentIdentity, presented: { labels: string[]; concurrency: number }): Promise<void> {
+    const presentation = JSON.stringify([agent.name, agent.region, presented.labels, presented.concurrency]);
+    if (this.presented.get(agent.id) === presentation && Date.now() - (this.seen.get(agent.id) ?? 0) < SEEN_EVERY_MS) return;
     await touchAgent(this.core.db, { id: agent.id, name: agent.name, region: agent.region, ...presented }, new Date().toISOString());
+    this.presented.set(agent.id, presentation);
     this.seen.set(agent.id, Date.now());
   }
 

@@ -7,6 +7,7 @@ import { makeOwnerId } from '../../lib/process-owner.js';
 import { registerBuiltinProviders } from '../../providers/builtin.js';
 import { ProviderRegistry } from '../../providers/registry.js';
 import { apiTokenFromEnv } from '../environment.js';
+import { burstWriter } from '../io.js';
 import { parseAgentLabels } from '../remote-agent-options.js';
 import type { RegisterCommand } from './index.js';
 
@@ -39,6 +40,7 @@ export const registerAgent: RegisterCommand = (program: Command, io) => {
       if (!Number.isInteger(concurrency) || concurrency < 1) throw new MeridianError('BAD_INPUT', `--concurrency ${options.concurrency}: write a whole number from 1`);
       const labels = parseAgentLabels(options.labels, '--labels');
       const id = makeOwnerId();
+      const say = burstWriter((text) => io.out(text));
       const client = new AgentClient(options.server.replace(/\/+$/, ''), token, id);
       const agent = new RemoteAgent(client, {
         region: options.region,
@@ -46,14 +48,14 @@ export const registerAgent: RegisterCommand = (program: Command, io) => {
         labels,
         root: path.resolve(options.workDir),
         registry: registerBuiltinProviders(new ProviderRegistry()),
-        say: (line) => io.out(`${new Date().toISOString()} ${line}\n`),
+        say: (line) => say(`${new Date().toISOString()} ${line}\n`),
         onError: (error) => io.err(`${new Date().toISOString()} error: ${error.message}\n`),
       });
-      io.out(`Meridian agent ${id} for ${options.region} polling ${client.url} (concurrency ${concurrency}${labels.length > 0 ? `, labels ${labels.join(',')}` : ''})\n`);
+      say(`Meridian agent ${id} for ${options.region} polling ${client.url} (concurrency ${concurrency}${labels.length > 0 ? `, labels ${labels.join(',')}` : ''})\n`);
       let stopped: Promise<number> | undefined;
       const shutdown = (signal: string): void => {
         if (stopped) return;
-        io.out(`${signal}: no new jobs; waiting up to ${options.grace}s for running ones\n`);
+        say(`${signal}: no new jobs; waiting up to ${options.grace}s for running ones\n`);
         stopped = agent.stop(Number(options.grace) * 1000);
       };
       const onTerm = (): void => shutdown('SIGTERM');
@@ -63,8 +65,8 @@ export const registerAgent: RegisterCommand = (program: Command, io) => {
       try {
         await agent.run();
         const cut = await (stopped ?? Promise.resolve(0));
-        if (cut > 0) io.out(`${cut} job(s) still running were cut off; the server hands them on when their leases run out\n`);
-        io.out('Stopped.\n');
+        if (cut > 0) say(`${cut} job(s) still running were cut off; the server hands them on when their leases run out\n`);
+        say('Stopped.\n');
       } finally {
         process.off('SIGTERM', onTerm);
         process.off('SIGINT', onInt);

@@ -9,7 +9,7 @@ import { Scheduler } from '../../server/scheduler.js';
 import { buildServer } from '../../server/server.js';
 import type { SourceOverride } from '../../stores/state/records.js';
 import { apiTokenFromEnv, dbUrlFromEnv, notifySecretFromEnv } from '../environment.js';
-import type { CliIO } from '../io.js';
+import { burstWriter, type CliIO } from '../io.js';
 import { loadForRun } from '../load.js';
 import { openLocalMeridian } from '../local-meridian.js';
 import { collect } from '../options.js';
@@ -79,7 +79,8 @@ export const registerServe: RegisterCommand = (program: Command, io) => {
         },
       };
       const reportError = (error: Error): void => io.err(`error: ${error.message}\n`);
-      meridian.engine.onEvent((event) => io.out(plainLine(event)));
+      const out = burstWriter((text) => io.out(text));
+      meridian.engine.onEvent((event) => out(plainLine(event)));
       const { app } = await buildServer(context);
       // Several servers may share a PostgreSQL database: heartbeats, and one leader adopting for the dead.
       const dbUrl = options.db ?? dbUrlFromEnv();
@@ -88,10 +89,10 @@ export const registerServe: RegisterCommand = (program: Command, io) => {
       const notifier = new Notifier(context, { urls: options.notify, secret: notifySecretFromEnv(), onError: reportError });
       const adopted = await scheduler.start();
       const address = await app.listen({ port, host: options.host });
-      io.out(`Meridian serving ${catalog.list().map((p) => p.name).join(', ')} on ${address} (state dir ${stateDir})\n`);
-      if (remote.exceptRegions.length > 0) io.out(`Jobs of ${remote.exceptRegions.join(', ')} wait for remote agents (meridian agent --server ${address} --region R)\n`);
-      if (adopted.length > 0) io.out(`Resumed ${adopted.length} unfinished execution(s): ${adopted.join(', ')}\n`);
-      if (context.settings.adminToken === undefined) io.out('No MERIDIAN_TOKEN set: the API accepts only tokens made with `meridian tokens create`.\n');
+      out(`Meridian serving ${catalog.list().map((p) => p.name).join(', ')} on ${address} (state dir ${stateDir})\n`);
+      if (remote.exceptRegions.length > 0) out(`Jobs of ${remote.exceptRegions.join(', ')} wait for remote agents (meridian agent --server ${address} --region R)\n`);
+      if (adopted.length > 0) out(`Resumed ${adopted.length} unfinished execution(s): ${adopted.join(', ')}\n`);
+      if (context.settings.adminToken === undefined) out('No MERIDIAN_TOKEN set: the API accepts only tokens made with `meridian tokens create`.\n');
 
       process.on('SIGHUP', () => void reload(catalog, io));
       await new Promise<void>((resolve) => {
@@ -99,15 +100,15 @@ export const registerServe: RegisterCommand = (program: Command, io) => {
           process.off('SIGTERM', onTerm);
           process.off('SIGINT', onInt);
           void (async () => {
-            io.out(`${signal}: no new work; waiting up to ${options.grace}s for running actions\n`);
+            out(`${signal}: no new work; waiting up to ${options.grace}s for running actions\n`);
             scheduler.stop();
             notifier.stop();
             await app.close();
             await replicas?.close();
             const cut = await meridian.agent.drain(Number(options.grace) * 1000, new MeridianError('INTERRUPTED', 'the server shut down'));
-            if (cut > 0) io.out(`${cut} action(s) still running were interrupted; they resume on the next start\n`);
+            if (cut > 0) out(`${cut} action(s) still running were interrupted; they resume on the next start\n`);
             await meridian.close();
-            io.out('Stopped.\n');
+            out('Stopped.\n');
             resolve();
           })().catch((error: unknown) => {
             reportError(error instanceof Error ? error : new Error(String(error)));
