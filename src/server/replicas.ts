@@ -58,6 +58,23 @@ export class Replicas {
     return Date.now() - heartbeat < this.staleMs;
   }
 
+  /**
+   * The leader forgets replicas that are gone and own no unfinished execution any more (it
+   * adopted them): their heartbeat rows would otherwise stay forever. One that was only
+   * stalled writes its row again on its next tick.
+   */
+  async pruneGone(): Promise<number> {
+    const { db } = this.core;
+    const staleBefore = new Date(Date.now() - this.staleMs).toISOString();
+    const pruned = await db
+      .deleteFrom('replicas')
+      .where('heartbeat_at', '<', staleBefore)
+      .where('owner', '<>', this.core.owner)
+      .where((eb) => eb.not(eb.exists(eb.selectFrom('executions').select('executions.id').whereRef('executions.owner', '=', 'replicas.owner').where('executions.status', 'in', ['InProgress', 'Stopping']))))
+      .executeTakeFirst();
+    return Number(pruned.numDeletedRows);
+  }
+
   async close(): Promise<void> {
     this.leading = false;
     await this.leaderClient?.end().catch(() => undefined);

@@ -98,7 +98,7 @@ export class Scheduler {
     }
   }
 
-  /** The leader takes over executions whose server stopped saying it is alive. */
+  /** The leader takes over executions whose server stopped saying it is alive, then forgets the servers that are gone. */
   private async adoptFromGoneReplicas(replicas: Replicas): Promise<void> {
     const { core } = this.context;
     const deps = { ...core, isAlive: (owner: string | null) => replicas.isAlive(owner) };
@@ -106,5 +106,6 @@ export class Scheduler {
       if (execution.owner === core.owner || replicas.isAlive(execution.owner)) continue;
       await adoptUnfinished(deps, execution.id).catch((error: unknown) => this.options.onError(coerceError(error)));
     }
+    await replicas.pruneGone();
   }
 }

@@ -74,7 +74,7 @@ ${['a', 'b', 'c'].map((name) => `      - { name: ${name}, uses: commands, inputs
   }, 90_000);
 
   it('adopts the executions of a replica that died, once its heartbeat stops', async () => {
-    const { args } = await setup(['sleep 2'], 3);
+    const { args, url } = await setup(['sleep 2'], 3);
     const doomed = await startServe(args);
     servers.push(doomed);
     // The doomed replica alone holds the execution and its jobs when it dies mid-action.
@@ -88,6 +88,10 @@ ${['a', 'b', 'c'].map((name) => `      - { name: ${name}, uses: commands, inputs
     expect(summary.status).toBe('Succeeded');
     const events = (await survivor.api<Array<{ description: string }>>('GET', `/api/executions/${executionId}/events`)).body.map((e) => e.description);
     expect(events.join('\n')).toMatch(/Execution resumed by /);
+    // Once it owns nothing unfinished, the leader forgets the dead replica's heartbeat row.
+    const owners = async (): Promise<string[]> => (await query<{ owner: string }>(url, 'select owner from replicas')).map((row) => row.owner);
+    await eventually(async () => (await owners()).length === 1, 30_000, "the dead replica's row to be pruned");
+    expect((await query<{ owner: string }>(url, `select owner from executions where id = '${executionId}'`))[0]?.owner ?? null).toBeNull();
   }, 90_000);
 });
 

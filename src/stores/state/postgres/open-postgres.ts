@@ -15,7 +15,18 @@ export interface PostgresOptions {
   /** Connect only: `meridian migrate` looks at the schema itself. */
   skipSchemaCheck?: boolean;
   poolSize?: number;
+  /** How long a session may sit idle inside a transaction before PostgreSQL ends it (default IDLE_IN_TRANSACTION_MS). */
+  idleInTransactionMs?: number;
 }
+
+/**
+ * A session idle inside a transaction this long is ended by PostgreSQL, which releases its
+ * locks: a replica stopped in the middle of a transaction (its process frozen, its machine
+ * paused) would otherwise hold that execution's row lock, and every writer of the execution
+ * would wait, until it woke or died. Meridian's transactions never wait on anything outside
+ * the database, so only a stalled process comes near it.
+ */
+export const IDLE_IN_TRANSACTION_MS = 30_000;
 
 export function isPostgresUrl(url: string): boolean {
   return /^postgres(ql)?:\/\//.test(url);
@@ -27,7 +38,12 @@ export function redactUrl(url: string): string {
 }
 
 export async function openPostgres(url: string, options: PostgresOptions = {}): Promise<Kysely<Database>> {
-  const pool = new pg.Pool({ connectionString: url, max: options.poolSize ?? 10 });
+  const pool = new pg.Pool({ connectionString: url, max: options.poolSize ?? 10, idle_in_transaction_session_timeout: options.idleInTransactionMs ?? IDLE_IN_TRANSACTION_MS });
+  // A session PostgreSQL ends (that timeout, an administrator, a replica deposing a stalled
+  // leader) errors on its client: in use, the query or transaction under way fails with it;
+  // idle, the pool drops it. Neither may crash the process.
+  pool.on('error', () => undefined);
+  pool.on('connect', (client) => client.on('error', () => undefined));
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
   try {
     await sql`select 1`.execute(db);
