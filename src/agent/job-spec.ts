@@ -33,6 +33,12 @@ export interface JobSpec {
   artifactStores: Record<string, string>;
   sourceOverride?: SourceOverride;
   timeoutMs: number;
+  /**
+   * A manual approval: answers given since then count, and its timeout runs from then. The
+   * action's start, kept when its job is handed on (a lost agent), so an approval waits on
+   * where the lost attempt left off instead of starting over.
+   */
+  approvalSince?: string;
   problem?: { code: ErrorCode; message: string };
 }
 
@@ -58,7 +64,14 @@ export class JobSpecReader {
     const { definition } = execution;
     const declared = definition.stages[job.stageIndex]?.actions[job.actionIndex];
     const needsActions = declared !== undefined && (declared.inputArtifacts.length > 0 || definition.stages.some((s) => s.actions.some((a) => a.namespace !== undefined)));
-    return specFrom(store, job, needsActions ? await cached(this.snapshots, id, () => store.snapshot(store.db, id)) : { execution, actions: [] });
+    const spec = await specFrom(store, job, needsActions ? await cached(this.snapshots, id, () => store.snapshot(store.db, id)) : { execution, actions: [] });
+    if (declared?.type.category === 'Approval') {
+      const since = (await store.getAction(store.db, job)).startedAt ?? job.createdAt;
+      spec.approvalSince = since;
+      // Engine-clock instants both: the time the run waited before this attempt was queued is spent.
+      spec.timeoutMs = Math.max(0, spec.timeoutMs - Math.max(0, Date.parse(job.createdAt) - Date.parse(since)));
+    }
+    return spec;
   }
 }
 

@@ -262,7 +262,7 @@ export class Engine {
       const action = await this.deps.store.getAction(tx, key);
       const at = this.now();
       if (repeatable) {
-        await this.queueAttempt(tx, key, action.region, action.attempts + 1, at);
+        await this.queueAttempt(tx, key, action.region, action.attempts + 1, at, true);
         await record({ type: 'action-requeued', stage: action.stage, action: action.name, description: `${action.name} was interrupted; running it again (attempt ${action.attempts + 1})`, data: { status: 'InProgress', region: action.region } });
       } else {
         const error = { code: 'INTERRUPTED', message: `interrupted while running and not safe to repeat; retry the stage with \`meridian retry ${job.executionId}\`` };
@@ -288,7 +288,7 @@ export class Engine {
       const agent = job.leaseOwner ?? 'unknown';
       await record({ type: 'lease-expired', stage: action.stage, action: action.name, description: `${action.name} (${action.region}): agent ${agent} stopped renewing its lease (attempt ${job.attempt})`, data: { region: action.region, agent, attempt: job.attempt } });
       if (repeatable) {
-        await this.queueAttempt(tx, key, action.region, action.attempts + 1, this.now());
+        await this.queueAttempt(tx, key, action.region, action.attempts + 1, this.now(), true);
         await record({ type: 'action-requeued', stage: action.stage, action: action.name, description: `${action.name} lost its agent; running it again (attempt ${action.attempts + 1})`, data: { status: 'InProgress', region: action.region } });
       } else {
         const error = { code: 'INTERRUPTED', message: `agent lost: ${agent} stopped renewing its lease while running ${action.name}, which is not safe to repeat; retry the stage with \`meridian retry ${job.executionId}\`` };
@@ -558,14 +558,15 @@ export class Engine {
     }
   }
 
-  private async queueAttempt(tx: Db, key: { executionId: string; stageIndex: number; actionIndex: number }, region: string, attempt: number, at: string): Promise<void> {
-    await this.queueAttempts(tx, key.executionId, key.stageIndex, [{ actionIndex: key.actionIndex, region, attempt }], at);
+  /** `handedOn`: the attempt continues a run interrupted by a lost agent or process (its start stays: an approval waits on from it). */
+  private async queueAttempt(tx: Db, key: { executionId: string; stageIndex: number; actionIndex: number }, region: string, attempt: number, at: string, handedOn = false): Promise<void> {
+    await this.queueAttempts(tx, key.executionId, key.stageIndex, [{ actionIndex: key.actionIndex, region, attempt }], at, handedOn);
   }
 
   /** Starts attempts of actions of one stage and queues their jobs: a few statements for the whole stage. */
-  private async queueAttempts(tx: Db, executionId: string, stageIndex: number, starts: Array<{ actionIndex: number; region: string; attempt: number }>, at: string): Promise<void> {
+  private async queueAttempts(tx: Db, executionId: string, stageIndex: number, starts: Array<{ actionIndex: number; region: string; attempt: number }>, at: string, handedOn = false): Promise<void> {
     if (starts.length === 0) return;
-    await this.deps.store.startAttempts(tx, executionId, stageIndex, starts, at);
+    await this.deps.store.startAttempts(tx, executionId, stageIndex, starts, at, handedOn);
     await this.deps.store.enqueueJobs(
       tx,
       starts.map(({ actionIndex, region, attempt }) => ({ id: randomUUID(), executionId, stageIndex, actionIndex, attempt, region, createdAt: at })),

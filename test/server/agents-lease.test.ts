@@ -8,15 +8,19 @@
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { JobDispatch } from '../../src/agent/job-dispatch.js';
+import { prepareJob } from '../../src/agent/job-spec.js';
 import { expireLeases } from '../../src/agent/lease-expiry.js';
+import { runJob } from '../../src/agent/run-job.js';
 import type { Pipeline } from '../../src/domain/pipeline.js';
 import { Engine } from '../../src/engine/engine.js';
 import { systemClock } from '../../src/lib/clock.js';
+import { registerBuiltinProviders } from '../../src/providers/builtin.js';
 import { ProviderRegistry } from '../../src/providers/registry.js';
 import { openSqlite } from '../../src/stores/state/sqlite/open-sqlite.js';
 import { StateStore } from '../../src/stores/state/state-store.js';
 import { makeAgentToken, startAgent, type StartedAgent } from '../helpers/agent.js';
 import { eventually } from '../helpers/cli.js';
+import { fakeClock } from '../helpers/fake-clock.js';
 import { makeRepo } from '../helpers/git-repo.js';
 import { ended, startServe, type Served } from '../helpers/serve.js';
 import { tempDir, writeFiles } from '../helpers/temp.js';
@@ -80,21 +84,7 @@ describe('agent leases', () => {
         capabilities: { idempotent: false, cancellable: false },
         run: () => Promise.resolve({}),
       });
-      const pipeline: Pipeline = {
-        name: 'once',
-        homeRegion: 'eu-west-1',
-        regions: [{ name: 'eu-west-1', timezone: 'UTC', store: { kind: 'folder', location: 'stores/eu-west-1' } }],
-        stages: [{ name: 'Deploy', actions: [{ name: 'charge-card', type: { category: 'Deploy', owner: 'Custom', provider: 'Once', version: '1' }, runOrder: 1, region: 'eu-west-1', configuration: {}, inputArtifacts: [], outputArtifacts: [] }] }],
-        variables: [],
-        parameters: [],
-        executionMode: 'PARALLEL',
-        triggers: [],
-        webhooks: [],
-        polls: [],
-        resources: {},
-        file: '/nowhere/once.yaml',
-        format: 'native',
-      };
+      const pipeline = onePipeline('once', 'Deploy', { name: 'charge-card', type: { category: 'Deploy', owner: 'Custom', provider: 'Once', version: '1' }, runOrder: 1, region: 'eu-west-1', configuration: {}, inputArtifacts: [], outputArtifacts: [] });
       const id = await engine.start(pipeline, { type: 'cli' }, { parameters: {}, variables: {}, sourceOverrides: {}, stores: {} });
       const dispatch = new JobDispatch({ store, engine }, 50);
       const job = await dispatch.claim('agent-host:2:bbb', { regions: ['eu-west-1'] });
@@ -116,4 +106,65 @@ describe('agent leases', () => {
       await db.destroy();
     }
   });
+
+  it('a manual approval handed on after its agent was lost waits on from where it was: an answer given meanwhile counts, and its timeout goes on', async () => {
+    const stateDir = path.join(tempDir(), 'state');
+    const db = await openSqlite(stateDir);
+    try {
+      const store = new StateStore(db);
+      const clock = fakeClock('2026-11-27T09:00:00.000Z');
+      const engine = new Engine({ store, clock, owner: 'server-host:1:aaa' });
+      const registry = registerBuiltinProviders(new ProviderRegistry());
+      const pipeline = onePipeline('gate', 'Gate', { name: 'sign-off', type: { category: 'Approval', owner: 'AWS', provider: 'Manual', version: '1' }, runOrder: 1, region: 'eu-west-1', configuration: {}, inputArtifacts: [], outputArtifacts: [], timeoutInMinutes: 60 });
+      const id = await engine.start(pipeline, { type: 'cli' }, { parameters: {}, variables: {}, sourceOverrides: {}, stores: {} });
+      const dispatch = new JobDispatch({ store, engine }, 50);
+      const first = await dispatch.claim('agent-host:2:bbb', { regions: ['eu-west-1'] });
+      const firstSpec = await prepareJob(store, first!);
+      expect(firstSpec.approvalSince).toBe('2026-11-27T09:00:00.000Z');
+      expect(firstSpec.timeoutMs).toBe(60 * 60_000);
+      // Five minutes in, someone approves; the agent holding the approval is gone by then.
+      clock.advance(5 * 60_000);
+      await store.recordApproval(db, { executionId: id, stage: 'Gate', action: 'sign-off', status: 'Approved', comment: 'ship it', by: 'ops', at: clock.now().toISOString() });
+      clock.advance(5 * 60_000);
+      await new Promise((resolve) => setTimeout(resolve, 80));
+      expect(await expireLeases({ store, engine, registry, owner: 'server-host:1:aaa', dispatch })).toBe(1);
+
+      // Attempt 2, queued ten minutes after the action started: the start stays, fifty minutes are left.
+      const second = await dispatch.claim('agent-host:3:ccc', { regions: ['eu-west-1'] });
+      expect(second?.attempt).toBe(2);
+      expect(second?.createdAt).toBe('2026-11-27T09:10:00.000Z');
+      expect((await store.snapshot(db, id)).actions[0]?.startedAt).toBe('2026-11-27T09:00:00.000Z');
+      const secondSpec = await prepareJob(store, second!);
+      expect(secondSpec.approvalSince).toBe('2026-11-27T09:00:00.000Z');
+      expect(secondSpec.timeoutMs).toBe(50 * 60_000);
+      // The answer given before attempt 2 existed is found: the approval does not wait again.
+      const outcome = await runJob({ engine, store, registry, stateDir, parameters: noValues, secrets: noValues, pollMs: 10 }, second!, new AbortController().signal);
+      expect(outcome).toMatchObject({ status: 'Succeeded', summary: 'approved by ops: ship it' });
+    } finally {
+      await db.destroy();
+    }
+  });
 });
+
+/** A pipeline of one stage with one action, in eu-west-1. */
+function onePipeline(name: string, stage: string, action: Pipeline['stages'][number]['actions'][number]): Pipeline {
+  return {
+    name,
+    homeRegion: 'eu-west-1',
+    regions: [{ name: 'eu-west-1', timezone: 'UTC', store: { kind: 'folder', location: 'stores/eu-west-1' } }],
+    stages: [{ name: stage, actions: [action] }],
+    variables: [],
+    parameters: [],
+    executionMode: 'PARALLEL',
+    triggers: [],
+    webhooks: [],
+    polls: [],
+    resources: {},
+    file: `/nowhere/${name}.yaml`,
+    format: 'native',
+  };
+}
+
+const noValues = {
+  get: (name: string): Promise<never> => Promise.reject(new Error(`no value ${name} in this test`)),
+};

@@ -151,7 +151,8 @@ export function registerAgentRoutes(context: ServerContext): FastifyPluginCallba
     app.get<{ Params: { id: string } }>('/api/agents/jobs/:id/approval', { config: { role: 'agent' } }, async (request) => {
       const job = await heldJob(core.store, agentOf(request), request.params.id);
       const action = await core.store.getAction(core.db, job);
-      const answer = await core.store.findApproval(core.db, { executionId: job.executionId, stage: action.stage, action: action.name, since: job.createdAt });
+      // Since the action started: a job handed on keeps its start (an answer given while the lost agent held it counts).
+      const answer = await core.store.findApproval(core.db, { executionId: job.executionId, stage: action.stage, action: action.name, since: action.startedAt ?? job.createdAt });
       return { answer: answer ? { status: answer.status, comment: answer.comment, by: answer.by } : null };
     });
 

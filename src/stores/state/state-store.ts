@@ -312,14 +312,18 @@ export class StateStore {
       .execute();
   }
 
-  /** Marks actions of one stage InProgress for a new attempt each: one statement per attempt number. */
-  async startAttempts(db: Db, executionId: string, stageIndex: number, starts: Array<{ actionIndex: number; attempt: number }>, at: string): Promise<void> {
+  /**
+   * Marks actions of one stage InProgress for a new attempt each: one statement per attempt
+   * number. `keepStart`: the attempt goes on with the run already under way (a job handed on
+   * after its agent was lost), so the action keeps the time it started.
+   */
+  async startAttempts(db: Db, executionId: string, stageIndex: number, starts: Array<{ actionIndex: number; attempt: number }>, at: string, keepStart = false): Promise<void> {
     const byAttempt = new Map<number, number[]>();
     for (const { actionIndex, attempt } of starts) byAttempt.set(attempt, [...(byAttempt.get(attempt) ?? []), actionIndex]);
     for (const [attempt, actionIndexes] of byAttempt) {
       await db
         .updateTable('action_executions')
-        .set({ status: 'InProgress', attempts: attempt, started_at: at, ended_at: null, error: null, waiting_reason: null })
+        .set({ status: 'InProgress', attempts: attempt, ...(keepStart ? {} : { started_at: at }), ended_at: null, error: null, waiting_reason: null })
         .where('execution_id', '=', executionId)
         .where('stage_index', '=', stageIndex)
         .where('action_index', 'in', actionIndexes)
