@@ -6,31 +6,24 @@ import { Engine } from '../../src/engine/engine.js';
 import { openSqlite } from '../../src/stores/state/sqlite/open-sqlite.js';
 import { StateStore } from '../../src/stores/state/state-store.js';
 import { fakeClock, type FakeClock } from '../helpers/fake-clock.js';
+import { testPipeline } from '../helpers/pipeline.js';
 import { tempDir } from '../helpers/temp.js';
 
 const source: Action = { name: 'src', type: { category: 'Source', owner: 'Meridian', provider: 'Git', version: '1' }, runOrder: 1, region: 'local', configuration: {}, inputArtifacts: [], outputArtifacts: ['src'], namespace: 'SourceVariables' };
 const step = (name: string): Action => ({ name, type: { category: 'Compute', owner: 'AWS', provider: 'Commands', version: '1' }, runOrder: 1, region: 'local', configuration: {}, inputArtifacts: [], outputArtifacts: [], commands: ['true'] });
 
 function pipeline(conditions: Partial<StageConditions>): Pipeline {
-  return {
+  return testPipeline({
     name: 'gated',
-    homeRegion: 'local',
     regions: [{ name: 'local', timezone: 'UTC', store: { kind: 'folder', location: 'stores/local' } }],
     stages: [
       { name: 'Source', actions: [source] },
       { name: 'Deploy', actions: [step('deploy')], conditions: { beforeEntry: [], onSuccess: [], onFailure: [], ...conditions } },
       { name: 'Notify', actions: [step('notify')] },
     ],
-    variables: [],
-    parameters: [],
-    executionMode: 'PARALLEL',
-    triggers: [],
-    webhooks: [],
-    polls: [],
-    resources: {},
     file: '/nowhere/pipeline.yaml',
     format: 'codepipeline-template',
-  };
+  });
 }
 
 const weekdays9to17: ConditionRule = { kind: 'DeploymentWindow', name: 'office-hours', cron: '0 0 9-17 ? * MON-FRI *', timezone: 'Europe/Dublin' };

@@ -1,32 +1,24 @@
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
-import type { Action, Pipeline } from '../../src/domain/pipeline.js';
+import type { Action } from '../../src/domain/pipeline.js';
 import { Engine } from '../../src/engine/engine.js';
 import type { Clock } from '../../src/lib/clock.js';
 import { StateStore } from '../../src/stores/state/state-store.js';
 import { BACKENDS, type Backend } from '../helpers/state-backends.js';
+import { testPipeline } from '../helpers/pipeline.js';
 
 function action(name: string, runOrder = 1): Action {
   return { name, type: { category: 'Compute', owner: 'AWS', provider: 'Commands', version: '1' }, runOrder, region: 'local', configuration: {}, inputArtifacts: [], outputArtifacts: [], commands: ['true'] };
 }
 
-const pipeline: Pipeline = {
+const pipeline = testPipeline({
   name: 'engine-test',
-  homeRegion: 'local',
   regions: [{ name: 'local', timezone: 'UTC', store: { kind: 'folder', location: 'stores/local' } }],
   stages: [
     { name: 'One', actions: [action('a'), action('b'), action('c', 2)] },
     { name: 'Two', actions: [action('d')] },
   ],
-  variables: [],
-  parameters: [],
   executionMode: 'SUPERSEDED',
-  triggers: [],
-  webhooks: [],
-  polls: [],
-  resources: {},
-  file: '/nowhere/meridian.yaml',
-  format: 'native',
-};
+});
 
 /** A clock tests move by hand: every read is one millisecond later. */
 function steppingClock(): Clock {

@@ -16,6 +16,7 @@ import type { Database } from '../../src/stores/state/schema.js';
 import { openSqlite } from '../../src/stores/state/sqlite/open-sqlite.js';
 import { StateStore } from '../../src/stores/state/state-store.js';
 import { fakeClock, type FakeClock } from '../helpers/fake-clock.js';
+import { testPipeline } from '../helpers/pipeline.js';
 import { BACKENDS, type Backend } from '../helpers/state-backends.js';
 import { tempDir } from '../helpers/temp.js';
 
@@ -32,21 +33,14 @@ const step = (region: string, what: string, runOrder: number): Action => ({
 });
 
 function pipeline(extra: { rollout?: Rollout; conditions?: Partial<StageConditions> }): Pipeline {
-  const definition: Pipeline = {
+  const definition = testPipeline({
     name: 'rollbacks',
     homeRegion: 'eu-west-1',
     regions: REGIONS.map((name) => ({ name, timezone: 'UTC', store: { kind: 'folder', location: `stores/${name}` } })),
     stages: [{ name: 'Deploy', actions: [...REGIONS.map((r) => step(r, 'infra', 1)), ...REGIONS.map((r) => step(r, 'activate', 2))] }],
     variables: [{ name: 'VERSION', defaultValue: '0' }],
-    parameters: [],
     executionMode: 'QUEUED',
-    triggers: [],
-    webhooks: [],
-    polls: [],
-    resources: {},
-    file: '/nowhere/meridian.yaml',
-    format: 'native',
-  };
+  });
   if (extra.rollout) definition.rollout = extra.rollout;
   if (extra.conditions) definition.stages[0]!.conditions = { beforeEntry: [], onSuccess: [], onFailure: [], ...extra.conditions };
   return definition;

@@ -6,28 +6,20 @@ import { Engine } from '../../src/engine/engine.js';
 import { openSqlite } from '../../src/stores/state/sqlite/open-sqlite.js';
 import { StateStore } from '../../src/stores/state/state-store.js';
 import { fakeClock, type FakeClock } from '../helpers/fake-clock.js';
+import { testPipeline } from '../helpers/pipeline.js';
 import { tempDir } from '../helpers/temp.js';
 
 const REGIONS = ['eu-west-1', 'us-east-1', 'ap-southeast-2'];
 const step = (region: string, what: string, runOrder: number): Action => ({ name: `${region}-${what}`, type: { category: 'Compute', owner: 'AWS', provider: 'Commands', version: '1' }, runOrder, region, configuration: {}, inputArtifacts: [], outputArtifacts: [], commands: ['true'] });
 
 function pipeline(rollout: Rollout): Pipeline {
-  return {
+  return testPipeline({
     name: 'waves',
     homeRegion: 'eu-west-1',
     regions: REGIONS.map((name) => ({ name, timezone: 'UTC', store: { kind: 'folder', location: `stores/${name}` } })),
     stages: [{ name: 'Deploy', actions: [...REGIONS.map((r) => step(r, 'infra', 1)), ...REGIONS.map((r) => step(r, 'activate', 2))] }],
-    variables: [],
-    parameters: [],
-    executionMode: 'PARALLEL',
     rollout,
-    triggers: [],
-    webhooks: [],
-    polls: [],
-    resources: {},
-    file: '/nowhere/meridian.yaml',
-    format: 'native',
-  };
+  });
 }
 
 const closers: Array<() => Promise<void>> = [];

@@ -5,6 +5,7 @@ import { Engine } from '../../src/engine/engine.js';
 import { openSqlite } from '../../src/stores/state/sqlite/open-sqlite.js';
 import { StateStore } from '../../src/stores/state/state-store.js';
 import { fakeClock, type FakeClock } from '../helpers/fake-clock.js';
+import { testPipeline } from '../helpers/pipeline.js';
 import { tempDir } from '../helpers/temp.js';
 
 const nightly = (name: string, timezone: string, windows = 'daily 01:00-05:00'): Region => ({
@@ -21,7 +22,7 @@ function deploy(region: string, extra: Partial<Action> = {}): Action {
 const source: Action = { name: 'src', type: { category: 'Source', owner: 'Meridian', provider: 'Git', version: '1' }, runOrder: 1, region: 'eu-west-1', configuration: {}, inputArtifacts: [], outputArtifacts: ['src'] };
 
 function followTheNight(overrides: Partial<Pipeline> = {}, actions?: Action[]): Pipeline {
-  return {
+  return testPipeline({
     name: 'night',
     homeRegion: 'eu-west-1',
     regions: [nightly('eu-west-1', 'Europe/Dublin'), nightly('us-east-1', 'America/New_York'), nightly('ap-southeast-2', 'Australia/Sydney')],
@@ -29,18 +30,9 @@ function followTheNight(overrides: Partial<Pipeline> = {}, actions?: Action[]): 
       { name: 'Source', actions: [source] },
       { name: 'Deploy', actions: actions ?? [deploy('eu-west-1'), deploy('us-east-1'), deploy('ap-southeast-2')] },
     ],
-    variables: [],
-    parameters: [],
-    executionMode: 'PARALLEL',
     windowPolicy: 'always',
-    triggers: [],
-    webhooks: [],
-    polls: [],
-    resources: {},
-    file: '/nowhere/meridian.yaml',
-    format: 'native',
     ...overrides,
-  };
+  });
 }
 
 const context = { parameters: {}, variables: {}, sourceOverrides: {}, stores: {} };

@@ -21,6 +21,7 @@ import { StateStore } from '../../src/stores/state/state-store.js';
 import { makeAgentToken, startAgent, type StartedAgent } from '../helpers/agent.js';
 import { eventually } from '../helpers/cli.js';
 import { fakeClock } from '../helpers/fake-clock.js';
+import { testPipeline } from '../helpers/pipeline.js';
 import { makeRepo } from '../helpers/git-repo.js';
 import { ended, startServe, type Served } from '../helpers/serve.js';
 import { tempDir, writeFiles } from '../helpers/temp.js';
@@ -148,21 +149,7 @@ describe('agent leases', () => {
 
 /** A pipeline of one stage with one action, in eu-west-1. */
 function onePipeline(name: string, stage: string, action: Pipeline['stages'][number]['actions'][number]): Pipeline {
-  return {
-    name,
-    homeRegion: 'eu-west-1',
-    regions: [{ name: 'eu-west-1', timezone: 'UTC', store: { kind: 'folder', location: 'stores/eu-west-1' } }],
-    stages: [{ name: stage, actions: [action] }],
-    variables: [],
-    parameters: [],
-    executionMode: 'PARALLEL',
-    triggers: [],
-    webhooks: [],
-    polls: [],
-    resources: {},
-    file: `/nowhere/${name}.yaml`,
-    format: 'native',
-  };
+  return testPipeline({ name, homeRegion: 'eu-west-1', regions: [{ name: 'eu-west-1', timezone: 'UTC', store: { kind: 'folder', location: 'stores/eu-west-1' } }], stages: [{ name: stage, actions: [action] }] });
 }
 
 const noValues = {

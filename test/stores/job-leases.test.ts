@@ -10,23 +10,15 @@ import type { Pipeline } from '../../src/domain/pipeline.js';
 import { jobsByRegion, liveAgents, runningJobs, touchAgent } from '../../src/stores/state/agent-records.js';
 import { StateStore } from '../../src/stores/state/state-store.js';
 import { TokenStore } from '../../src/stores/tokens/token-store.js';
+import { testPipeline } from '../helpers/pipeline.js';
 import { BACKENDS } from '../helpers/state-backends.js';
 
-const pipeline: Pipeline = {
+const pipeline = testPipeline({
   name: 'leases',
   homeRegion: 'eu-west-1',
-  regions: [],
   stages: [{ name: 'Only', actions: [{ name: 'a', type: { category: 'Compute', owner: 'AWS', provider: 'Commands', version: '1' }, runOrder: 1, region: 'eu-west-1', configuration: {}, inputArtifacts: [], outputArtifacts: [] }] }],
-  variables: [],
-  parameters: [],
-  executionMode: 'PARALLEL',
-  triggers: [],
-  webhooks: [],
-  polls: [],
-  resources: {},
   file: '/nowhere.yaml',
-  format: 'native',
-};
+});
 
 const closers: Array<() => Promise<void>> = [];
 afterEach(async () => {

@@ -11,23 +11,17 @@ import { openPostgres } from '../../src/stores/state/postgres/open-postgres.js';
 import { StateStore } from '../../src/stores/state/state-store.js';
 import { runCli } from '../helpers/cli.js';
 import { freshDatabase, hasPostgres } from '../helpers/postgres.js';
+import { testPipeline } from '../helpers/pipeline.js';
 import { BACKENDS } from '../helpers/state-backends.js';
 
-const pipeline = (name: string): Pipeline => ({
-  name,
-  homeRegion: 'eu-west-1',
-  regions: [],
-  stages: [{ name: 'Only', actions: [{ name: 'a', type: { category: 'Compute', owner: 'AWS', provider: 'Commands', version: '1' }, runOrder: 1, region: 'eu-west-1', configuration: {}, inputArtifacts: [], outputArtifacts: [] }] }],
-  variables: [],
-  parameters: [],
-  executionMode: 'SUPERSEDED',
-  triggers: [],
-  webhooks: [],
-  polls: [],
-  resources: {},
-  file: '/nowhere.yaml',
-  format: 'native',
-});
+const pipeline = (name: string): Pipeline =>
+  testPipeline({
+    name,
+    homeRegion: 'eu-west-1',
+    stages: [{ name: 'Only', actions: [{ name: 'a', type: { category: 'Compute', owner: 'AWS', provider: 'Commands', version: '1' }, runOrder: 1, region: 'eu-west-1', configuration: {}, inputArtifacts: [], outputArtifacts: [] }] }],
+    executionMode: 'SUPERSEDED',
+    file: '/nowhere.yaml',
+  });
 const context = { parameters: {}, variables: {}, sourceOverrides: {}, stores: {} };
 
 const closers: Array<() => Promise<void>> = [];
