@@ -5,8 +5,9 @@
  */
 import { createReadStream } from 'node:fs';
 import fs from 'node:fs/promises';
-import { HeadObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import type { S3Client } from '@aws-sdk/client-s3';
 import { MeridianError } from '../domain/errors.js';
+import { loadS3 } from '../lib/aws-sdk.js';
 import { md5File, type Uploader } from './object-uploader.js';
 import type { StoredObject } from './object-location.js';
 
@@ -21,13 +22,15 @@ export interface S3UploaderOptions {
 }
 
 export class S3ObjectUploader implements Uploader {
-  private readonly client: S3Client;
+  /** Made at the first request (the SDK is loaded then). */
+  private client: Promise<S3Client> | undefined;
 
-  constructor(private readonly options: S3UploaderOptions) {
-    this.client = new S3Client({
-      region: options.region,
-      ...(options.endpoint === undefined ? {} : { endpoint: options.endpoint, forcePathStyle: true }),
-    });
+  constructor(private readonly options: S3UploaderOptions) {}
+
+  private s3Client(): Promise<S3Client> {
+    const { region, endpoint } = this.options;
+    this.client ??= loadS3().then(({ S3Client }) => new S3Client({ region, ...(endpoint === undefined ? {} : { endpoint, forcePathStyle: true }) }));
+    return this.client;
   }
 
   async upload(file: string, extension?: string): Promise<StoredObject> {
@@ -41,7 +44,8 @@ export class S3ObjectUploader implements Uploader {
       }
       const size = (await fs.stat(file)).size;
       log(`Uploading to ${key}  ${size} bytes`);
-      await this.client.send(new PutObjectCommand({ Bucket: bucket, Key: key, Body: createReadStream(file), ContentLength: size }));
+      const { PutObjectCommand } = await loadS3();
+      await (await this.s3Client()).send(new PutObjectCommand({ Bucket: bucket, Key: key, Body: createReadStream(file), ContentLength: size }));
       return { bucket, key };
     } catch (cause) {
       if (cause instanceof MeridianError) throw cause;
@@ -50,12 +54,13 @@ export class S3ObjectUploader implements Uploader {
   }
 
   close(): void {
-    this.client.destroy();
+    void this.client?.then((client) => client.destroy()).catch(() => undefined);
   }
 
   private async exists(key: string): Promise<boolean> {
+    const { HeadObjectCommand } = await loadS3();
     try {
-      await this.client.send(new HeadObjectCommand({ Bucket: this.options.bucket, Key: key }));
+      await (await this.s3Client()).send(new HeadObjectCommand({ Bucket: this.options.bucket, Key: key }));
       return true;
     } catch (error) {
       const status = (error as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode;

@@ -8,7 +8,8 @@
  * its connection and the lock: once its heartbeat is stale, the next replica to try ends
  * that connection (pg_terminate_backend) and leads; the stalled one learns it when it wakes.
  */
-import pg from 'pg';
+import type pg from 'pg';
+import { loadPg } from '../stores/state/postgres/load-pg.js';
 import type { MeridianCore } from './context.js';
 
 /** By default, a replica that has not said it is alive for this long is gone. */
@@ -106,7 +107,8 @@ export class Replicas {
     try {
       if (!this.leaderClient) {
         // application_name is at most 63 bytes: a long owner id is cut, and then never deposed.
-        const client = new pg.Client({ connectionString: this.url, application_name: `${APPLICATION_PREFIX}${this.core.owner}`.slice(0, 63) });
+        const { Client } = await loadPg();
+        const client = new Client({ connectionString: this.url, application_name: `${APPLICATION_PREFIX}${this.core.owner}`.slice(0, 63) });
         client.on('error', (error) => {
           this.leading = false;
           this.leaderClient = undefined;

@@ -40,7 +40,7 @@ describeArtifactStore('s3 (s3rver)', {
   // Overwrites the object through S3, as a person with bucket access would.
   corrupt: async (store, digest) => {
     const s3Store = asS3(store);
-    await s3Store.client.send(new PutObjectCommand({ Bucket: s3Store.bucket, Key: s3Store.key(digest), Body: 'torn bytes' }));
+    await (await s3Store.client()).send(new PutObjectCommand({ Bucket: s3Store.bucket, Key: s3Store.key(digest), Body: 'torn bytes' }));
   },
 });
 
@@ -61,7 +61,7 @@ describe('S3ArtifactStore', () => {
     await store.putFile(zip);
     expect(store.key(digest)).toBe(`keys/eu-west-1/sha256/${digest.slice(0, 2)}/${digest}.zip`);
     expect(store.root).toBe(`s3://${s3.bucket}/keys/eu-west-1`);
-    const head = await store.client.send(new HeadObjectCommand({ Bucket: store.bucket, Key: store.key(digest) }));
+    const head = await (await store.client()).send(new HeadObjectCommand({ Bucket: store.bucket, Key: store.key(digest) }));
     expect(head.Metadata).toMatchObject({ sha256: digest });
   });
 
@@ -119,7 +119,7 @@ describe('S3ArtifactStore', () => {
     await folder.putFile(zip);
     const store = s3Store('us-east-1');
     await store.copyFrom(folder, digest);
-    await store.client.send(new PutObjectCommand({ Bucket: store.bucket, Key: store.key(digest), Body: 'torn' }));
+    await (await store.client()).send(new PutObjectCommand({ Bucket: store.bucket, Key: store.key(digest), Body: 'torn' }));
     await expect(store.getVerified(digest)).rejects.toThrow(/corrupt.*moved to s3:\/\//);
     expect(await store.has(digest)).toBe(false);
     expect(await store.copyFrom(folder, digest)).toEqual({ copied: true, bytes: 3000 });

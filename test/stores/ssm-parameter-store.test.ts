@@ -40,7 +40,7 @@ describe('SsmParameterStore', () => {
 
   it('turns an SSM validation error into BAD_INPUT naming the region', async () => {
     // Straight through the client: the store's own checks would refuse this name first.
-    await expect(shared.store.client.send(new PutParameterCommand({ Name: 'a/b', Value: 'x', Type: 'String' }))).rejects.toMatchObject({
+    await expect((await shared.store.client()).send(new PutParameterCommand({ Name: 'a/b', Value: 'x', Type: 'String' }))).rejects.toMatchObject({
       name: 'ValidationException',
     });
     const error = await shared.store.get('/absent').catch((e: unknown) => e);

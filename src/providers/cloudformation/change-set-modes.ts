@@ -3,14 +3,7 @@
  * pattern. A change set "without changes" is a success in both (reference §2.2, inferred
  * from CodePipeline always needing a change set, even an empty one).
  */
-import {
-  CreateChangeSetCommand,
-  DeleteChangeSetCommand,
-  DescribeChangeSetCommand,
-  ExecuteChangeSetCommand,
-  type DescribeChangeSetCommandOutput,
-  type Stack,
-} from '@aws-sdk/client-cloudformation';
+import type { DescribeChangeSetCommandOutput, Stack } from '@aws-sdk/client-cloudformation';
 import { call, describeStack, isAwsError, stackFailure, type StackSession } from './session.js';
 import { StackEventStream } from './stack-events.js';
 import { stackRequestFields, type StackDeployment } from './stack-request.js';
@@ -31,7 +24,7 @@ export async function replaceChangeSet(session: StackSession, deployment: StackD
   if (stack) await deleteChangeSetIfAny(session, changeSetName);
   session.log.write(`creating change set ${changeSetName} (${changeSetType}) for stack ${session.stackName} in ${session.region}\n`);
   try {
-    await call(session, session.client.send(new CreateChangeSetCommand({ ...stackRequestFields(deployment), ChangeSetName: changeSetName, ChangeSetType: changeSetType })));
+    await call(session, session.client.send(new session.sdk.CreateChangeSetCommand({ ...stackRequestFields(deployment), ChangeSetName: changeSetName, ChangeSetType: changeSetType })));
   } catch (error) {
     if (isAwsError(error, 'ValidationError', 'can not be updated')) {
       throw stackFailure(session, (error as Error).message, {
@@ -76,13 +69,13 @@ export async function executeChangeSet(session: StackSession, changeSetName: str
   await events.skipExisting();
   session.log.write(`executing change set ${changeSetName} on stack ${session.stackName} in ${session.region}\n`);
   // RoleArn is not applied when executing: the change set carries the role it was created with.
-  await call(session, session.client.send(new ExecuteChangeSetCommand({ StackName: session.stackName, ChangeSetName: changeSetName })));
+  await call(session, session.client.send(new session.sdk.ExecuteChangeSetCommand({ StackName: session.stackName, ChangeSetName: changeSetName })));
   return waitForStack(session, stackId, events, ['CREATE_COMPLETE', 'UPDATE_COMPLETE']);
 }
 
 async function describeChangeSet(session: StackSession, changeSetName: string): Promise<DescribeChangeSetCommandOutput | undefined> {
   try {
-    return await call(session, session.client.send(new DescribeChangeSetCommand({ StackName: session.stackName, ChangeSetName: changeSetName })));
+    return await call(session, session.client.send(new session.sdk.DescribeChangeSetCommand({ StackName: session.stackName, ChangeSetName: changeSetName })));
   } catch (error) {
     if (isAwsError(error, 'ChangeSetNotFound') || isAwsError(error, 'ChangeSetNotFoundException') || isAwsError(error, 'ValidationError', 'does not exist')) return undefined;
     throw error;
@@ -92,5 +85,5 @@ async function describeChangeSet(session: StackSession, changeSetName: string): 
 async function deleteChangeSetIfAny(session: StackSession, changeSetName: string): Promise<void> {
   if (!(await describeChangeSet(session, changeSetName))) return;
   session.log.write(`deleting the existing change set ${changeSetName}\n`);
-  await call(session, session.client.send(new DeleteChangeSetCommand({ StackName: session.stackName, ChangeSetName: changeSetName })));
+  await call(session, session.client.send(new session.sdk.DeleteChangeSetCommand({ StackName: session.stackName, ChangeSetName: changeSetName })));
 }

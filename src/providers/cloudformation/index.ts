@@ -30,8 +30,8 @@ async function run(ctx: ActionContext): Promise<ActionResult> {
   const region = ctx.action.region;
   // Everything local (template, parameters) is read and checked before the first API call.
   const deployment = usesTemplate(config.mode) ? await prepareDeployment(ctx, config) : undefined;
-  const client = makeClient(region);
-  const session: StackSession = { client, signal: ctx.signal, log: ctx.log, region, stackName: config.stackName };
+  const { client, sdk } = await makeClient(region);
+  const session: StackSession = { client, sdk, signal: ctx.signal, log: ctx.log, region, stackName: config.stackName };
   try {
     const stack = await runMode(session, config, deployment);
     if (config.mode === 'DELETE_ONLY') return { summary: `deleted stack ${config.stackName} in ${region}` };

@@ -2,7 +2,7 @@
  * Streams a stack's events into the action's log while an operation runs, each event once
  * and oldest first. Events that existed before the operation started are not repeated.
  */
-import { DescribeStackEventsCommand, type StackEvent } from '@aws-sdk/client-cloudformation';
+import type { StackEvent } from '@aws-sdk/client-cloudformation';
 import { call, type StackSession } from './session.js';
 
 export class StackEventStream {
@@ -38,7 +38,7 @@ export class StackEventStream {
 
   private async fetch(): Promise<StackEvent[]> {
     // The first page (the newest events) is enough when polled every few seconds at most.
-    const result = await call(this.session, this.session.client.send(new DescribeStackEventsCommand({ StackName: this.stackId })));
+    const result = await call(this.session, this.session.client.send(new this.session.sdk.DescribeStackEventsCommand({ StackName: this.stackId })));
     return result.StackEvents ?? [];
   }
 }

@@ -2,7 +2,7 @@
  * CREATE_UPDATE, REPLACE_ON_FAILURE and DELETE_ONLY: direct stack operations, waited for
  * with the stack's events in the log (reference §2.2).
  */
-import { CreateStackCommand, DeleteStackCommand, UpdateStackCommand, type Stack } from '@aws-sdk/client-cloudformation';
+import type { Stack } from '@aws-sdk/client-cloudformation';
 import { call, describeStack, isAwsError, stackFailure, type StackSession } from './session.js';
 import { StackEventStream } from './stack-events.js';
 import { stackRequestFields, type StackDeployment } from './stack-request.js';
@@ -30,7 +30,7 @@ export async function createOrUpdate(session: StackSession, deployment: StackDep
   const policy = deployment.inputs.stackPolicy;
   if (!stack) {
     session.log.write(`creating stack ${session.stackName} in ${session.region}\n`);
-    const created = await call(session, session.client.send(new CreateStackCommand({ ...fields, StackPolicyBody: policy })));
+    const created = await call(session, session.client.send(new session.sdk.CreateStackCommand({ ...fields, StackPolicyBody: policy })));
     const stackId = created.StackId ?? session.stackName;
     return required(session, await waitForStack(session, stackId, new StackEventStream(session, stackId), ['CREATE_COMPLETE']));
   }
@@ -39,7 +39,7 @@ export async function createOrUpdate(session: StackSession, deployment: StackDep
   await events.skipExisting();
   session.log.write(`updating stack ${session.stackName} in ${session.region}\n`);
   try {
-    await call(session, session.client.send(new UpdateStackCommand({ ...fields, StackPolicyBody: policy })));
+    await call(session, session.client.send(new session.sdk.UpdateStackCommand({ ...fields, StackPolicyBody: policy })));
   } catch (error) {
     if (isAwsError(error, 'ValidationError', 'No updates are to be performed')) {
       session.log.write(`stack ${session.stackName} is up to date: no updates are to be performed\n`);
@@ -66,7 +66,7 @@ async function deleteExisting(session: StackSession, stack: Stack, roleArn: stri
   const events = new StackEventStream(session, stackId);
   await events.skipExisting();
   session.log.write(`deleting stack ${session.stackName} in ${session.region}\n`);
-  await call(session, session.client.send(new DeleteStackCommand({ StackName: stackId, RoleARN: roleArn })));
+  await call(session, session.client.send(new session.sdk.DeleteStackCommand({ StackName: stackId, RoleARN: roleArn })));
   await waitForStack(session, stackId, events, ['DELETE_COMPLETE']);
 }
 

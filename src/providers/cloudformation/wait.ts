@@ -1,5 +1,5 @@
 /** Polls a stack or change set until it settles, backing off from 200 ms to 5 s. */
-import { DescribeChangeSetCommand, type DescribeChangeSetCommandOutput, type Stack } from '@aws-sdk/client-cloudformation';
+import type { DescribeChangeSetCommandOutput, Stack } from '@aws-sdk/client-cloudformation';
 import { sleep } from '../abort.js';
 import { call, describeStack, stackFailure, type StackSession } from './session.js';
 import type { StackEventStream } from './stack-events.js';
@@ -45,7 +45,7 @@ export async function waitForChangeSet(session: StackSession, changeSetName: str
   for (;;) {
     await sleep(delay, session.signal);
     delay = nextDelay(delay);
-    const changeSet = await call(session, session.client.send(new DescribeChangeSetCommand({ StackName: session.stackName, ChangeSetName: changeSetName })));
+    const changeSet = await call(session, session.client.send(new session.sdk.DescribeChangeSetCommand({ StackName: session.stackName, ChangeSetName: changeSetName })));
     const status = changeSet.Status ?? '';
     if (status !== 'CREATE_PENDING' && status !== 'CREATE_IN_PROGRESS') return changeSet;
   }

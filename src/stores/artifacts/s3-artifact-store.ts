@@ -13,16 +13,10 @@ import { createReadStream } from 'node:fs';
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import { Transform, type Readable, type TransformCallback } from 'node:stream';
-import {
-  CopyObjectCommand,
-  DeleteObjectCommand,
-  GetObjectCommand,
-  HeadObjectCommand,
-  S3Client,
-  type S3ClientConfig,
-} from '@aws-sdk/client-s3';
-import { Upload } from '@aws-sdk/lib-storage';
+import type { S3Client, S3ClientConfig } from '@aws-sdk/client-s3';
 import { MeridianError } from '../../domain/errors.js';
+import { loadS3 as s3, loadS3Upload as storage } from '../../lib/aws-sdk.js';
+import { lazy } from '../../lib/lazy.js';
 import { assertDigest, describeStore, type ArtifactStore, type CopyResult, type Digest, type RawBlob, type StoredArtifact } from './artifact-store.js';
 import { copyHashing, sha256File } from './blob-io.js';
 import { isKnownVerified, rememberVerified } from './verified-blobs.js';
@@ -57,7 +51,8 @@ export class S3ArtifactStore implements ArtifactStore {
   readonly bucket: string;
   readonly prefix: string;
   readonly endpoint: string | undefined;
-  readonly client: S3Client;
+  private readonly clientConfig: S3ClientConfig;
+  private readonly madeClient = lazy(async () => new (await s3()).S3Client(this.clientConfig));
   private readonly cacheDir: string;
   /** ETags this process knows to hold bytes that hash to their digest. */
   private readonly verifiedEtags = new Map<Digest, string>();
@@ -70,11 +65,16 @@ export class S3ArtifactStore implements ArtifactStore {
     this.root = prefix === '' ? `s3://${bucket}` : `s3://${bucket}/${prefix}`;
     this.endpoint = options.endpoint;
     this.cacheDir = path.resolve(options.cacheDir);
-    this.client = new S3Client({
+    this.clientConfig = {
       region: options.region,
       ...(options.endpoint === undefined ? {} : { endpoint: options.endpoint, forcePathStyle: true }),
       ...(options.credentials === undefined ? {} : { credentials: options.credentials }),
-    });
+    };
+  }
+
+  /** The S3 client, made (and the SDK loaded) on first use. */
+  client(): Promise<S3Client> {
+    return this.madeClient();
   }
 
   key(digest: Digest): string {
@@ -157,10 +157,11 @@ export class S3ArtifactStore implements ArtifactStore {
   private async copyInsideS3(source: S3ArtifactStore, digest: Digest): Promise<CopyResult | undefined> {
     const known = source.verifiedEtags.get(digest);
     if (known === undefined) return undefined;
-    const head = await source.client.send(new HeadObjectCommand({ Bucket: source.bucket, Key: source.key(digest) })).catch(notFoundAsUndefined);
+    const { CopyObjectCommand, HeadObjectCommand } = await s3();
+    const head = await (await source.client()).send(new HeadObjectCommand({ Bucket: source.bucket, Key: source.key(digest) })).catch(notFoundAsUndefined);
     if (head?.ETag !== known) return undefined;
     try {
-      await this.client.send(
+      await (await this.client()).send(
         new CopyObjectCommand({
           Bucket: this.bucket,
           Key: this.key(digest),
@@ -181,8 +182,9 @@ export class S3ArtifactStore implements ArtifactStore {
   /** Streams `body` into the blob's key, hashing on the way; a mismatch aborts the upload. */
   private async upload(digest: Digest, body: Readable, from: ArtifactStore): Promise<number> {
     const check = new DigestCheck(digest);
+    const { Upload } = await storage();
     const upload = new Upload({
-      client: this.client,
+      client: await this.client(),
       partSize: PART_SIZE,
       queueSize: 4,
       params: { Bucket: this.bucket, Key: this.key(digest), Body: body.pipe(check), Metadata: { sha256: digest }, ContentType: 'application/zip' },
@@ -207,13 +209,15 @@ export class S3ArtifactStore implements ArtifactStore {
 
   private async head(digest: Digest): Promise<string | undefined> {
     const key = this.key(digest);
-    const head = await this.client.send(new HeadObjectCommand({ Bucket: this.bucket, Key: key })).catch(notFoundAsUndefined);
+    const { HeadObjectCommand } = await s3();
+    const head = await (await this.client()).send(new HeadObjectCommand({ Bucket: this.bucket, Key: key })).catch(notFoundAsUndefined);
     return head === undefined ? undefined : (head.ETag ?? '');
   }
 
   private async getObject(digest: Digest): Promise<{ body: Readable; etag: string }> {
     try {
-      const object = await this.client.send(new GetObjectCommand({ Bucket: this.bucket, Key: this.key(digest) }));
+      const { GetObjectCommand } = await s3();
+      const object = await (await this.client()).send(new GetObjectCommand({ Bucket: this.bucket, Key: this.key(digest) }));
       return { body: object.Body as Readable, etag: object.ETag ?? '' };
     } catch (error) {
       if (statusOf(error) === 404) throw this.missing(digest, error);
@@ -237,8 +241,10 @@ export class S3ArtifactStore implements ArtifactStore {
     this.verifiedEtags.delete(digest);
     const corrupt = `corrupt/${digest}.${randomBytes(4).toString('hex')}.zip`;
     const key = this.prefix === '' ? corrupt : `${this.prefix}/${corrupt}`;
-    await this.client.send(new CopyObjectCommand({ Bucket: this.bucket, Key: key, CopySource: `${this.bucket}/${this.key(digest)}` }));
-    await this.client.send(new DeleteObjectCommand({ Bucket: this.bucket, Key: this.key(digest) }));
+    const { CopyObjectCommand, DeleteObjectCommand } = await s3();
+    const client = await this.client();
+    await client.send(new CopyObjectCommand({ Bucket: this.bucket, Key: key, CopySource: `${this.bucket}/${this.key(digest)}` }));
+    await client.send(new DeleteObjectCommand({ Bucket: this.bucket, Key: this.key(digest) }));
     return `s3://${this.bucket}/${key}`;
   }
 

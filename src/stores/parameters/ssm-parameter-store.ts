@@ -4,17 +4,10 @@
  * and SSM's errors become the local store's errors, so callers cannot tell the two apart.
  * SSM keeps versions and descriptions itself; a SecureString uses the account's default KMS key.
  */
-import {
-  DeleteParameterCommand,
-  DescribeParametersCommand,
-  GetParameterCommand,
-  GetParameterHistoryCommand,
-  PutParameterCommand,
-  SSMClient,
-  type ParameterStringFilter,
-  type SSMClientConfig,
-} from '@aws-sdk/client-ssm';
+import type { ParameterStringFilter, SSMClient, SSMClientConfig } from '@aws-sdk/client-ssm';
 import { MeridianError } from '../../domain/errors.js';
+import { loadSsm } from '../../lib/aws-sdk.js';
+import { lazy } from '../../lib/lazy.js';
 import { parameterAlreadyExists, parameterNotFound, parameterVersionNotFound } from './parameter-errors.js';
 import { checkDescription, checkName, checkPath, checkType, checkValue, parseSelector } from './parameter-name.js';
 import type {
@@ -45,15 +38,17 @@ interface SsmParameterFields {
 
 export class SsmParameterStore implements ParameterStore {
   readonly region: string;
-  readonly client: SSMClient;
+  /** The SSM client, made (and the SDK loaded) on first use. */
+  readonly client: () => Promise<SSMClient>;
 
   constructor(options: SsmParameterStoreOptions) {
     this.region = options.region;
-    this.client = new SSMClient({
+    const config: SSMClientConfig = {
       region: options.region,
       ...(options.endpoint === undefined ? {} : { endpoint: options.endpoint }),
       ...(options.credentials === undefined ? {} : { credentials: options.credentials }),
-    });
+    };
+    this.client = lazy(async () => new (await loadSsm()).SSMClient(config));
   }
 
   async put(input: PutParameterInput): Promise<{ version: number }> {
@@ -63,8 +58,9 @@ export class SsmParameterStore implements ParameterStore {
     checkValue(name, type, value);
     if (input.description !== undefined) checkDescription(name, input.description);
     try {
-      const result = await this.client.send(
-        new PutParameterCommand({
+      const { client, sdk } = await this.ssm();
+      const result = await client.send(
+        new sdk.PutParameterCommand({
           Name: name,
           Value: value,
           Type: type,
@@ -86,9 +82,8 @@ export class SsmParameterStore implements ParameterStore {
     const version = parsed.version ?? options.version;
     const withDecryption = options.withDecryption ?? true;
     try {
-      const result = await this.client.send(
-        new GetParameterCommand({ Name: version === undefined ? parsed.name : `${parsed.name}:${version}`, WithDecryption: withDecryption }),
-      );
+      const { client, sdk } = await this.ssm();
+      const result = await client.send(new sdk.GetParameterCommand({ Name: version === undefined ? parsed.name : `${parsed.name}:${version}`, WithDecryption: withDecryption }));
       // GetParameter returns no description (list and history have it); one call per get matters more.
       return toParameter(result.Parameter ?? {});
     } catch (error) {
@@ -104,9 +99,10 @@ export class SsmParameterStore implements ParameterStore {
     const out: ParameterSummary[] = [];
     let token: string | undefined;
     try {
+      const { client, sdk } = await this.ssm();
       do {
-        const result = await this.client.send(
-          new DescribeParametersCommand({ MaxResults: 50, ...(filters.length > 0 ? { ParameterFilters: filters } : {}), ...(token ? { NextToken: token } : {}) }),
+        const result = await client.send(
+          new sdk.DescribeParametersCommand({ MaxResults: 50, ...(filters.length > 0 ? { ParameterFilters: filters } : {}), ...(token ? { NextToken: token } : {}) }),
         );
         for (const item of result.Parameters ?? []) out.push(toSummary(item));
         token = result.NextToken;
@@ -122,9 +118,10 @@ export class SsmParameterStore implements ParameterStore {
     try {
       const out: Parameter[] = [];
       let token: string | undefined;
+      const { client, sdk } = await this.ssm();
       do {
-        const result = await this.client.send(
-          new GetParameterHistoryCommand({ Name: name, WithDecryption: options.withDecryption ?? true, MaxResults: 50, ...(token ? { NextToken: token } : {}) }),
+        const result = await client.send(
+          new sdk.GetParameterHistoryCommand({ Name: name, WithDecryption: options.withDecryption ?? true, MaxResults: 50, ...(token ? { NextToken: token } : {}) }),
         );
         for (const item of result.Parameters ?? []) out.push(toParameter({ ...item, Name: item.Name ?? name }));
         token = result.NextToken;
@@ -138,10 +135,16 @@ export class SsmParameterStore implements ParameterStore {
   async delete(name: string): Promise<void> {
     checkName(name);
     try {
-      await this.client.send(new DeleteParameterCommand({ Name: name }));
+      const { client, sdk } = await this.ssm();
+      await client.send(new sdk.DeleteParameterCommand({ Name: name }));
     } catch (error) {
       throw this.translate(error, name);
     }
+  }
+
+  /** The client and the SDK's commands. */
+  private async ssm(): Promise<{ client: SSMClient; sdk: Awaited<ReturnType<typeof loadSsm>> }> {
+    return { client: await this.client(), sdk: await loadSsm() };
   }
 
   /** SSM's error names become the local store's errors; `subject` names what failed in messages. */

@@ -4,7 +4,7 @@
  * LISTENs on one connection of its own, waking its agent at once instead of at its next
  * poll. The poll stays as the safety net for a dropped connection.
  */
-import pg from 'pg';
+import { loadPg } from './load-pg.js';
 
 export const JOBS_CHANNEL = 'meridian_jobs';
 
@@ -13,6 +13,7 @@ export interface Listener {
 }
 
 export async function listenForJobs(url: string, onJob: (region: string) => void, onError: (error: Error) => void): Promise<Listener> {
+  const pg = await loadPg();
   const client = new pg.Client({ connectionString: url });
   client.on('error', onError);
   client.on('notification', (message) => {

@@ -4,7 +4,7 @@
  * version does not know (a newer Meridian migrated it) is refused rather than used.
  */
 import { Kysely, Migrator, PostgresDialect, sql } from 'kysely';
-import pg from 'pg';
+import { loadPg } from './load-pg.js';
 import { MeridianError } from '../../../domain/errors.js';
 import { migrations } from '../migrations/index.js';
 import type { Database } from '../schema.js';
@@ -38,6 +38,7 @@ export function redactUrl(url: string): string {
 }
 
 export async function openPostgres(url: string, options: PostgresOptions = {}): Promise<Kysely<Database>> {
+  const pg = await loadPg();
   const pool = new pg.Pool({ connectionString: url, max: options.poolSize ?? 10, idle_in_transaction_session_timeout: options.idleInTransactionMs ?? IDLE_IN_TRANSACTION_MS });
   // A session PostgreSQL ends (that timeout, an administrator, a replica deposing a stalled
   // leader) errors on its client: in use, the query or transaction under way fails with it;
