@@ -79,9 +79,17 @@ describe('batched outcome reports', () => {
       expect(answers.map((answer) => answer.next.length)).toEqual([1, 1, 0]);
       expect(new Set([...next, first, second, third]).size).toBe(5);
 
-      // The rest are reported in one request, with a late duplicate of the first: refused, not recorded twice.
-      const rest = await agent.completeMany([...[third, ...next].map((jobId) => ({ jobId, outcome: { status: 'Succeeded' as const }, log: [] })), { jobId: first, outcome: { status: 'Failed' }, log: [] }]);
-      expect([...rest.results.values()]).toEqual([{ recorded: true }, { recorded: true }, { recorded: true }, { status: 409, message: expect.stringContaining('no longer holds job') }]);
+      // The rest are reported in one request, with one of them twice and a late duplicate of the first: refused, not recorded twice.
+      const rest = await agent.completeMany([
+        ...[third, ...next].map((jobId) => ({ jobId, outcome: { status: 'Succeeded' as const }, log: [] })),
+        { jobId: third, outcome: { status: 'Failed' }, log: [] },
+        { jobId: first, outcome: { status: 'Failed' }, log: [] },
+      ]);
+      // One result per job id (the map keeps the last said of each): third's second report was refused, first's late one too.
+      expect(rest.results.get(next[0]!)).toEqual({ recorded: true });
+      expect(rest.results.get(next[1]!)).toEqual({ recorded: true });
+      expect(rest.results.get(third)).toEqual({ status: 409, message: expect.stringContaining('reported twice in this request') });
+      expect(rest.results.get(first)).toEqual({ status: 409, message: expect.stringContaining('no longer holds job') });
 
       const summary = await ended(served, body.executionId, 30_000);
       expect(summary.status).toBe('Succeeded');

@@ -188,6 +188,8 @@ export function registerAgentRoutes(context: ServerContext): FastifyPluginCallba
       const results: CompleteResult[] = reports.map(({ jobId, ...outcome }) => {
         const job = held.get(jobId);
         if (job === undefined || job instanceof Error) return { jobId, ...refusal(job ?? new MeridianError('NOT_FOUND', `no job ${jobId}`)) };
+        // A job named twice in one batch is recorded once; the second is as late as any report after the first.
+        if (ended.some((entry) => entry.job.id === jobId)) return { jobId, ...refusal(new MeridianError('CONFLICT', `job ${jobId} is reported twice in this request; its first outcome is recorded`)) };
         ended.push({ job, outcome });
         return { jobId, recorded: true };
       });
