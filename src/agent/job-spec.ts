@@ -47,13 +47,16 @@ export async function prepareJob(store: StateStore, job: JobRecord): Promise<Job
 }
 
 /**
- * Prepares the specs of jobs claimed together, reading each execution once. The actions'
- * records (for `#{namespace.var}` values and input revisions) are read only when the
- * execution declares a namespace or the action reads artifacts: a spec is prepared for every
- * job an agent claims, so it is on the dispatch path.
+ * Prepares the specs of jobs claimed together. Of the execution's actions' records, only
+ * those a spec depends on are read: the actions that declare a namespace (`#{namespace.var}`
+ * values) and those that produced the action's input artifacts, and their own inputs'
+ * producers (the commit each input was built from). A spec is prepared for every job an agent
+ * claims, so it is on the dispatch path: reading every action of a 200-action execution for
+ * each of its jobs made dispatch quadratic.
  */
 export class JobSpecReader {
-  private readonly snapshots = new Map<string, Promise<SpecSource>>();
+  /** Execution and the actions asked for -> their records. */
+  private readonly actions = new Map<string, Promise<ExecutionSnapshot['actions']>>();
 
   constructor(private readonly store: StateStore) {}
 
@@ -63,8 +66,9 @@ export class JobSpecReader {
     const execution = await store.fixedParts(store.db, id);
     const { definition } = execution;
     const declared = definition.stages[job.stageIndex]?.actions[job.actionIndex];
-    const needsActions = declared !== undefined && (declared.inputArtifacts.length > 0 || definition.stages.some((s) => s.actions.some((a) => a.namespace !== undefined)));
-    const spec = await specFrom(store, job, needsActions ? await cached(this.snapshots, id, () => store.snapshot(store.db, id)) : { execution, actions: [] });
+    const keys = declared === undefined ? [] : actionsReadBy(definition, declared);
+    const actions = keys.length === 0 ? [] : await cached(this.actions, `${id} ${JSON.stringify(keys)}`, () => store.actionsAt(store.db, id, keys));
+    const spec = await specFrom(store, job, { execution, actions });
     if (declared?.type.category === 'Approval') {
       const since = (await store.getAction(store.db, job)).startedAt ?? job.createdAt;
       spec.approvalSince = since;
@@ -73,6 +77,28 @@ export class JobSpecReader {
     }
     return spec;
   }
+}
+
+/** The actions whose records a spec of `action` reads: those with a namespace, and the producers of its inputs and of theirs. */
+function actionsReadBy(definition: Pipeline, action: Action): Array<{ stageIndex: number; actionIndex: number }> {
+  const keys = new Map<string, { stageIndex: number; actionIndex: number }>();
+  const add = (stageIndex: number, actionIndex: number): void => void keys.set(`${stageIndex}/${actionIndex}`, { stageIndex, actionIndex });
+  definition.stages.forEach((stage, stageIndex) => stage.actions.forEach((a, actionIndex) => a.namespace !== undefined && add(stageIndex, actionIndex)));
+  const artifacts = [...action.inputArtifacts];
+  const seen = new Set<string>();
+  while (artifacts.length > 0) {
+    const artifact = artifacts.shift() as string;
+    if (seen.has(artifact)) continue;
+    seen.add(artifact);
+    definition.stages.forEach((stage, stageIndex) =>
+      stage.actions.forEach((producer, actionIndex) => {
+        if (!producer.outputArtifacts.includes(artifact)) return;
+        add(stageIndex, actionIndex);
+        if (producer.inputArtifacts[0] !== undefined) artifacts.push(producer.inputArtifacts[0]);
+      }),
+    );
+  }
+  return [...keys.values()].sort((a, b) => a.stageIndex - b.stageIndex || a.actionIndex - b.actionIndex);
 }
 
 function cached<T>(map: Map<string, Promise<T>>, key: string, make: () => Promise<T>): Promise<T> {

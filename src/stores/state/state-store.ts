@@ -383,6 +383,20 @@ export class StateStore {
     return Number(row.running);
   }
 
+  /** The records of these actions of an execution, in stage and action order (one statement). */
+  async actionsAt(db: Db, executionId: string, keys: Array<{ stageIndex: number; actionIndex: number }>): Promise<ActionRecord[]> {
+    if (keys.length === 0) return [];
+    const rows = await db
+      .selectFrom('action_executions')
+      .selectAll()
+      .where('execution_id', '=', executionId)
+      .where((eb) => eb.or(keys.map((key) => eb.and([eb('stage_index', '=', key.stageIndex), eb('action_index', '=', key.actionIndex)]))))
+      .orderBy('stage_index')
+      .orderBy('action_index')
+      .execute();
+    return rows.map(toAction);
+  }
+
   async getAction(db: Db, key: { executionId: string; stageIndex: number; actionIndex: number }): Promise<ActionRecord> {
     const row = await db
       .selectFrom('action_executions')
