@@ -1,7 +1,8 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { REPO_ROOT, runCli } from '../helpers/cli.js';
+import { eventually, REPO_ROOT, runCli } from '../helpers/cli.js';
+import { startServe } from '../helpers/serve.js';
 import { tempDir } from '../helpers/temp.js';
 
 const FIXTURE = `${REPO_ROOT}test/fixtures/definitions/starts/triggers.template.yaml`;
@@ -41,6 +42,17 @@ describe('validate warns about a V2 trigger that nothing delivers pushes to', ()
       const result = await runCli(['validate', '-f', file]);
       expect(result.code).toBe(0);
       expect(result.stderr).toBe('');
+    }
+  });
+
+  it('serve prints the same warning when it starts serving the pipeline', async () => {
+    const served = await startServe(['-f', FIXTURE, '--state-dir', path.join(tempDir(), 'state')]);
+    try {
+      await eventually(() => served.child.output.stderr.includes('warning:'), 10_000, 'the warning');
+      expect(served.child.output.stderr).toContain(`${FIXTURE}:15:11: warning: the trigger on source action app never starts the pipeline`);
+      expect(served.child.output.stderr).toContain('POST /webhooks/github/orders');
+    } finally {
+      await served.stop();
     }
   });
 

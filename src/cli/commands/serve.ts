@@ -9,7 +9,9 @@ import { Scheduler } from '../../server/scheduler.js';
 import { buildServer } from '../../server/server.js';
 import type { SourceOverride } from '../../stores/state/records.js';
 import { apiTokenFromEnv, dbUrlFromEnv, notifySecretFromEnv } from '../environment.js';
+import { triggerWarnings } from '../../definition/trigger-warnings.js';
 import { burstWriter, type CliIO } from '../io.js';
+import { printWarnings } from '../print-warnings.js';
 import { loadForRun } from '../load.js';
 import { openLocalMeridian } from '../local-meridian.js';
 import { collect } from '../options.js';
@@ -66,6 +68,8 @@ export const registerServe: RegisterCommand = (program: Command, io) => {
         await meridian.close();
         throw error;
       }
+      // A trigger nothing delivers pushes to never starts its pipeline: say so where a server starts.
+      printWarnings(io, catalog.list().flatMap((pipeline) => triggerWarnings(pipeline)));
       const overrides = sourceOverridesFor(catalog.list(), options.source);
       const context = {
         core: meridian,

@@ -4,6 +4,7 @@ import type { Command } from 'commander';
 import { loadDefinition } from '../../definition/load-definition.js';
 import { triggerWarnings } from '../../definition/trigger-warnings.js';
 import { windowWarnings } from '../../definition/windows/window-warnings.js';
+import { printWarnings } from '../print-warnings.js';
 import { MeridianError } from '../../domain/errors.js';
 import type { Pipeline } from '../../domain/pipeline.js';
 import { registerBuiltinProviders } from '../../providers/builtin.js';
@@ -43,9 +44,7 @@ export const registerValidate: RegisterCommand = (program: Command, io) => {
       if (Number.isNaN(at.getTime())) throw new MeridianError('BAD_INPUT', `--at ${options.at ?? ''}: write an ISO 8601 instant such as 2026-03-29T01:30:00Z`);
       const pipeline = await loadForInspection(options.file, options.pipeline, options.stateDir);
       // Warnings do not fail validation: the definition is valid, but may never deploy as meant.
-      for (const warning of [...triggerWarnings(pipeline), ...windowWarnings(pipeline, at)]) {
-        io.err(`${warning.location.file}:${warning.location.line}:${warning.location.col}: warning: ${warning.message}\n${warning.hint ? `  ${warning.hint}\n` : ''}`);
-      }
+      printWarnings(io, [...triggerWarnings(pipeline), ...windowWarnings(pipeline, at)]);
       const actions = pipeline.stages.reduce((n, s) => n + s.actions.length, 0);
       const regions = [...new Set(pipeline.stages.flatMap((s) => s.actions.map((a) => a.region)))];
       io.out(`${options.file}: pipeline ${pipeline.name} is valid: ${pipeline.stages.length} stages, ${actions} actions, regions ${regions.join(', ')}.\n`);
