@@ -6,7 +6,6 @@ import { PipelineCatalog } from '../../server/pipeline-catalog.js';
 import { Replicas } from '../../server/replicas.js';
 import { isPostgresUrl } from '../../stores/state/postgres/open-postgres.js';
 import { Scheduler } from '../../server/scheduler.js';
-import { buildServer } from '../../server/server.js';
 import type { SourceOverride } from '../../stores/state/records.js';
 import { apiTokenFromEnv, dbUrlFromEnv, notifySecretFromEnv } from '../environment.js';
 import { triggerWarnings } from '../../definition/trigger-warnings.js';
@@ -85,6 +84,8 @@ export const registerServe: RegisterCommand = (program: Command, io) => {
       const reportError = (error: Error): void => io.err(`error: ${error.message}\n`);
       const out = burstWriter((text) => io.out(text));
       meridian.engine.onEvent((event) => out(plainLine(event)));
+      // Fastify and the routes are loaded by `serve` alone, not evaluated by every command.
+      const { buildServer } = await import('../../server/server.js');
       const { app } = await buildServer(context);
       // Several servers may share a PostgreSQL database: heartbeats, and one leader adopting for the dead.
       const dbUrl = options.db ?? dbUrlFromEnv();
