@@ -196,9 +196,9 @@ export class RemoteAgent {
       const { result, next } = await this.outcomes.add({ jobId, outcome, log }, !this.stopping);
       if ('recorded' in result) return { recorded: true, why: '', next };
       return { recorded: false, why: result.status === 409 || result.status === 404 ? lost : result.message, next };
-    } catch (thrown) {
-      const status = statusOf(thrown) ?? 0;
-      if (status !== 0 && status < 500 && status !== 429) throw thrown;
+    } catch {
+      // Whatever failed the batch (the server unreachable, a body too large for it), this
+      // report goes on alone; what fails it alone too (a revoked token) is thrown from there.
     }
     const recorded = (await this.reportAlone(jobId, outcome, log)) !== undefined;
     return { recorded, why: lost, next: [] };

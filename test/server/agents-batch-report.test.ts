@@ -91,6 +91,23 @@ describe('batched outcome reports', () => {
       expect(rest.results.get(third)).toEqual({ status: 409, message: expect.stringContaining('reported twice in this request') });
       expect(rest.results.get(first)).toEqual({ status: 409, message: expect.stringContaining('no longer holds job') });
 
+      // A batch may carry more than one job's report may (log tails of several jobs), up to 16 MiB.
+      const post = (bytes: number) =>
+        fetch(`${served.url}/api/agents/jobs/complete`, {
+          method: 'POST',
+          headers: { authorization: `Bearer ${token}`, 'x-meridian-agent': 'batch-host:1:aaa', 'content-type': 'application/json' },
+          body: JSON.stringify({ reports: [{ jobId: 'no-such-job', status: 'Succeeded', log: ['x'.repeat(bytes)] }] }),
+        });
+      const twoMiB = await post(2 * 1024 * 1024);
+      expect(twoMiB.status).toBe(200);
+      expect(((await twoMiB.json()) as { results: unknown[] }).results).toEqual([{ jobId: 'no-such-job', status: 404, error: { code: 'NOT_FOUND', message: 'no job no-such-job' } }]);
+      // Past it, the server answers 413 before it has read the body, and may close the connection while it is still being sent.
+      const tooLarge = await post(17 * 1024 * 1024).then(
+        (response) => String(response.status),
+        (error: Error) => (error.cause as NodeJS.ErrnoException | undefined)?.code ?? error.message,
+      );
+      expect(['413', 'EPIPE', 'ECONNRESET']).toContain(tooLarge);
+
       const summary = await ended(served, body.executionId, 30_000);
       expect(summary.status).toBe('Succeeded');
       const noops = summary.stages.find((stage) => stage.name === 'Noops')?.actions ?? [];

@@ -72,6 +72,9 @@ const completeManyBody = z
 
 type Outcome = Omit<z.infer<typeof completeBody>, 'claimNext' | 'labels'>;
 
+/** The largest batch of outcomes a server takes in one request (their log tails included); a larger one is 413 and the agent reports each job on its own. */
+const BATCH_BODY_LIMIT = 16 * 1024 * 1024;
+
 /** One report of a batch: recorded, or refused as the single-job route would answer it. */
 type CompleteResult = { jobId: string; recorded: true } | { jobId: string; status: number; error: { code: string; message: string } };
 
@@ -180,7 +183,8 @@ export function registerAgentRoutes(context: ServerContext): FastifyPluginCallba
       return { recorded: true, ...(await claimNext(request, agent, max, labels)) };
     });
 
-    app.post('/api/agents/jobs/complete', { config: { role: 'agent' } }, async (request): Promise<{ results: CompleteResult[] } & Partial<Handout>> => {
+    // Several jobs' log tails in one body: more room than one job's report gets.
+    app.post('/api/agents/jobs/complete', { config: { role: 'agent' }, bodyLimit: BATCH_BODY_LIMIT }, async (request): Promise<{ results: CompleteResult[] } & Partial<Handout>> => {
       const agent = agentOf(request);
       const { reports, claimNext: max, labels } = parseBody(completeManyBody, request.body ?? {});
       const held = await heldJobs(core.store, agent, reports.map((report) => report.jobId));
