@@ -60,13 +60,8 @@ export class JobDispatch {
   async report(jobId: string, owner: string, outcome: JobOutcome): Promise<boolean> {
     const job = await this.held(jobId, owner);
     if (!job) return false;
-    await this.reportHeld(job, outcome);
+    await this.reports.report(job, outcome);
     return true;
-  }
-
-  /** Reports the end of a job its caller just found held (`held`, or the server's `heldJob`). */
-  reportHeld(job: JobRecord, outcome: JobOutcome): Promise<void> {
-    return this.reports.report(job, outcome);
   }
 
   /** Reports the ends of several held jobs at once (an agent's batch): each execution's in one transaction. */

@@ -35,7 +35,7 @@ describe.each(BACKENDS)('leases and agents on $name', (backend) => {
     const executionId = randomUUID();
     await store.transaction((tx) => store.createExecution(tx, { id: executionId, pipeline, trigger: { type: 'cli' }, context: { parameters: {}, variables: {}, sourceOverrides: {}, stores: {} }, at: '2026-11-27T10:00:00.000Z', owner: 'server' }));
     for (const [i, region] of regions.entries()) {
-      await store.enqueueJob(store.db, { id: randomUUID(), executionId, stageIndex: 0, actionIndex: 0, attempt: i + 1, region, createdAt: `2026-11-27T10:00:0${i}.000Z` });
+      await store.enqueueJobs(store.db, [{ id: randomUUID(), executionId, stageIndex: 0, actionIndex: 0, attempt: i + 1, region, createdAt: `2026-11-27T10:00:0${i}.000Z` }]);
     }
     return executionId;
   };
@@ -83,7 +83,7 @@ describe.each(BACKENDS)('leases and agents on $name', (backend) => {
     const executionId = randomUUID();
     await store.transaction((tx) => store.createExecution(tx, { id: executionId, pipeline: labelled, trigger: { type: 'cli' }, context: { parameters: {}, variables: {}, sourceOverrides: {}, stores: {} }, at: '2026-11-27T10:00:00.000Z', owner: 'server' }));
     for (const actionIndex of [0, 1, 2]) {
-      await store.transaction((tx) => store.enqueueJob(tx, { id: `job-${actionIndex}`, executionId, stageIndex: 0, actionIndex, attempt: 1, region: 'eu-west-1', createdAt: `2026-11-27T10:00:0${actionIndex}.000Z` }));
+      await store.transaction((tx) => store.enqueueJobs(tx, [{ id: `job-${actionIndex}`, executionId, stageIndex: 0, actionIndex, attempt: 1, region: 'eu-west-1', createdAt: `2026-11-27T10:00:0${actionIndex}.000Z` }]));
     }
     expect((await store.claimJobs('plain-agent', { regions: ['eu-west-1'], max: 5 })).map((j) => j.id)).toEqual(['job-0']);
     expect((await store.claimJobs('arm-agent', { regions: ['eu-west-1'], labels: ['arm64'], max: 5 })).map((j) => j.id)).toEqual([]);

@@ -41,7 +41,7 @@ describe.each(BACKENDS)('state store on $name', (backend) => {
     const executionId = randomUUID();
     await store.transaction((tx) => store.createExecution(tx, { id: executionId, pipeline: pipeline('claims'), trigger: { type: 'cli' }, context, at: '2026-11-27T10:00:00.000Z', owner: 'me' }));
     for (let i = 0; i < 60; i++) {
-      await store.enqueueJob(store.db, { id: randomUUID(), executionId, stageIndex: 0, actionIndex: 0, attempt: i + 1, region: i % 2 === 0 ? 'eu-west-1' : 'us-east-1', createdAt: `2026-11-27T10:00:${String(i).padStart(2, '0')}.000Z`, leaseExpiresAt: null } as Parameters<StateStore['enqueueJob']>[1]);
+      await store.enqueueJobs(store.db, [{ id: randomUUID(), executionId, stageIndex: 0, actionIndex: 0, attempt: i + 1, region: i % 2 === 0 ? 'eu-west-1' : 'us-east-1', createdAt: `2026-11-27T10:00:${String(i).padStart(2, '0')}.000Z` }]);
     }
     const claimed: string[] = [];
     const claimer = async (owner: string, regions?: string[]): Promise<void> => {

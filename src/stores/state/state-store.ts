@@ -445,10 +445,6 @@ export class StateStore {
 
   // Jobs: one attempt of one action, kept until an agent claims and finishes it.
 
-  async enqueueJob(db: Db, job: NewJob): Promise<void> {
-    await this.enqueueJobs(db, [job]);
-  }
-
   /** Queues jobs in as few statements as the database allows (a stage's 50 actions start in one). */
   async enqueueJobs(db: Db, jobs: NewJob[]): Promise<void> {
     if (jobs.length === 0) return;
