@@ -2,41 +2,25 @@
  * RollbackStage on a server: `POST /api/pipelines/:name/stages/:stage/rollback`, driven by
  * `meridian rollback --server`, rolls a stage back while the server runs the rollback.
  */
-import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli } from '../helpers/cli.js';
 import { commit, makeRepo } from '../helpers/git-repo.js';
 import { ADMIN_TOKEN, ended, startServe, type Served, type Summary } from '../helpers/serve.js';
-import { tempDir, writeFiles } from '../helpers/temp.js';
+import { liveVersion, writeRollbackShop } from '../helpers/rollback-shop.js';
+import { tempDir } from '../helpers/temp.js';
 
 describe('RollbackStage through the API', () => {
   let served: Served;
   let repo: string;
   let dir: string;
-  const live = (region: string): string => fs.readFileSync(path.join(dir, 'live', region), 'utf8').trim();
+  const live = (region: string): string => liveVersion(dir, region);
 
   beforeAll(async () => {
     repo = makeRepo({ VERSION: '1' });
     dir = tempDir();
-    writeFiles(dir, {
-      'p.yaml': `pipeline: shop
-regions:
-  eu-west-1: { timezone: Europe/Dublin }
-  us-east-1: { timezone: America/New_York }
-sources:
-  src: { git: ${repo} }
-stages:
-  - name: Deploy
-    forEach: region
-    actions:
-      - name: deploy-\${region}
-        uses: commands
-        inputs: [src]
-        commands: ['mkdir -p ${dir}/live && cp VERSION ${dir}/live/\${region}']
-`,
-    });
-    served = await startServe(['-f', path.join(dir, 'p.yaml'), '--state-dir', path.join(dir, 'state')]);
+    const file = writeRollbackShop(dir, repo);
+    served = await startServe(['-f', file, '--state-dir', path.join(dir, 'state')]);
   });
   afterAll(async () => {
     await served.stop();

@@ -6,14 +6,14 @@
  * execution's events link to its rollback; nothing left to roll back is said inline (409);
  * an older release can be rolled back to in the regions chosen; a viewer sees no control.
  */
-import fs from 'node:fs';
 import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchBrowser, signIn } from '../helpers/browser.js';
 import { commit, makeRepo } from '../helpers/git-repo.js';
 import { ended, startServe, type Served } from '../helpers/serve.js';
-import { tempDir, writeFiles } from '../helpers/temp.js';
+import { liveVersion, writeRollbackShop } from '../helpers/rollback-shop.js';
+import { tempDir } from '../helpers/temp.js';
 import { ensureWebBuilt } from '../helpers/web-build.js';
 import { makeToken } from './fixture.js';
 
@@ -27,30 +27,14 @@ describe('rolling a stage back from the dashboard', () => {
   let v1: string;
   let v2: string;
   let rollbackId: string;
-  const live = (region: string): string => fs.readFileSync(path.join(dir, 'live', region), 'utf8').trim();
+  const live = (region: string): string => liveVersion(dir, region);
   const executionOnPage = (page: Page): string => decodeURIComponent(/#\/executions\/([^?]+)/.exec(page.url())?.[1] ?? '');
 
   beforeAll(async () => {
     const repo = makeRepo({ VERSION: '1' });
     dir = tempDir('meridian-web-rollback-');
-    writeFiles(dir, {
-      'p.yaml': `pipeline: shop
-regions:
-  eu-west-1: { timezone: Europe/Dublin }
-  us-east-1: { timezone: America/New_York }
-sources:
-  src: { git: ${repo} }
-stages:
-  - name: Deploy
-    forEach: region
-    actions:
-      - name: deploy-\${region}
-        uses: commands
-        inputs: [src]
-        commands: ['mkdir -p ${dir}/live && cp VERSION ${dir}/live/\${region}']
-`,
-    });
-    [, browser, served] = await Promise.all([ensureWebBuilt(), launchBrowser(), startServe(['-f', path.join(dir, 'p.yaml'), '--state-dir', path.join(dir, 'state')])]);
+    const file = writeRollbackShop(dir, repo);
+    [, browser, served] = await Promise.all([ensureWebBuilt(), launchBrowser(), startServe(['-f', file, '--state-dir', path.join(dir, 'state')])]);
     tokens = { operator: await makeToken(served, 'operator', 'release-manager'), viewer: await makeToken(served, 'viewer', 'onlooker') };
     const start = async (): Promise<string> => {
       const { executionId } = (await served.api<{ executionId: string }>('POST', '/api/pipelines/shop/executions', {})).body;
