@@ -3,20 +3,28 @@
  * one step, persists it, and asks again until the answer is `wait` (something is running) or
  * `done`. Rules (CodePipeline, reference §1.4): stages run in order; in a stage, every action
  * of the lowest pending runOrder starts together; a later runOrder starts only when every
- * earlier one succeeded; after a failure, running actions finish and nothing else starts.
+ * earlier one succeeded; after a failure, running actions finish and nothing else starts (an
+ * action held for its window or a halt has not started: it is let go). A stage in region
+ * lanes orders runOrder per region instead (domain/region-lanes.ts).
  */
 import type { ActionError, ActionStatus, ExecutionStatus, StageStatus } from './execution.js';
 import { TERMINAL_EXECUTION } from './execution.js';
+import type { LaneFailurePolicy } from './pipeline.js';
+import { heldAfterFailure, startableInLanes } from './region-lanes.js';
 
 export interface StepInput {
   status: ExecutionStatus;
-  stages: Array<{ index: number; status: StageStatus }>;
-  actions: Array<{ stageIndex: number; actionIndex: number; runOrder: number; status: ActionStatus; error: ActionError | null; name: string }>;
+  /** `lanes`: the stage runs in region lanes for this execution, with `onLaneFailure`. */
+  stages: Array<{ index: number; status: StageStatus; lanes?: boolean; onLaneFailure?: LaneFailurePolicy }>;
+  /** `lane`: the action's region lane, null when stage-wide; `waitingFor`: what a Waiting action waits for. */
+  actions: Array<{ stageIndex: number; actionIndex: number; runOrder: number; status: ActionStatus; error: ActionError | null; name: string; lane?: string | null; waitingFor?: string | null }>;
 }
 
 export type Step =
   | { kind: 'start-stage'; stageIndex: number }
   | { kind: 'start-actions'; stageIndex: number; actionIndexes: number[]; runOrder: number }
+  /** Actions held for a window or a halt that will not start, because the stage failed: back to Pending. */
+  | { kind: 'release-held'; stageIndex: number; actionIndexes: number[]; because: string }
   | { kind: 'finish-stage'; stageIndex: number; status: 'Succeeded' | 'Failed' | 'Stopped' }
   | { kind: 'finish-execution'; status: 'Succeeded' | 'Failed' | 'Stopped'; error: ActionError | null }
   | { kind: 'wait' }
@@ -42,16 +50,32 @@ export function nextStep(input: StepInput): Step {
   }
   const actions = input.actions.filter((a) => a.stageIndex === current.index);
   const running = actions.filter((a) => RUNNING.has(a.status));
-  if (running.length > 0) return { kind: 'wait' };
+  const failure = actions.find((a) => UNSUCCESSFUL.has(a.status));
   if (stopping) {
+    if (running.length > 0) return { kind: 'wait' };
     if (current.status === 'Pending') return { kind: 'finish-execution', status: 'Stopped', error: null };
     return { kind: 'finish-stage', stageIndex: current.index, status: 'Stopped' };
   }
-  if (actions.some((a) => UNSUCCESSFUL.has(a.status))) {
+  const policy = current.lanes === true ? (current.onLaneFailure ?? 'stop') : 'stop';
+  if (failure !== undefined) {
+    const held = heldAfterFailure(lanesOf(actions), policy);
+    if (held.length > 0) return { kind: 'release-held', stageIndex: current.index, actionIndexes: held.map((a) => a.actionIndex), because: `${failure.name} ${failure.status.toLowerCase()}` };
+    if (current.lanes === true) {
+      const startable = startableInLanes(lanesOf(actions), policy);
+      if (startable.length > 0) return startActions(current.index, startable);
+    }
+    if (running.length > 0) return { kind: 'wait' };
     return { kind: 'finish-stage', stageIndex: current.index, status: 'Failed' };
   }
   if (current.status === 'Pending') return { kind: 'start-stage', stageIndex: current.index };
   const pending = actions.filter((a) => a.status === 'Pending');
+  if (current.lanes === true) {
+    const startable = startableInLanes(lanesOf(actions), policy);
+    if (startable.length > 0) return startActions(current.index, startable);
+    if (running.length > 0 || pending.length > 0) return { kind: 'wait' };
+    return { kind: 'finish-stage', stageIndex: current.index, status: 'Succeeded' };
+  }
+  if (running.length > 0) return { kind: 'wait' };
   if (pending.length === 0) return { kind: 'finish-stage', stageIndex: current.index, status: 'Succeeded' };
   const runOrder = Math.min(...pending.map((a) => a.runOrder));
   return {
@@ -60,4 +84,12 @@ export function nextStep(input: StepInput): Step {
     runOrder,
     actionIndexes: pending.filter((a) => a.runOrder === runOrder).map((a) => a.actionIndex),
   };
+}
+
+function lanesOf(actions: StepInput['actions']): Array<{ actionIndex: number; runOrder: number; lane: string | null; status: ActionStatus; waitingFor: string | null }> {
+  return actions.map((a) => ({ actionIndex: a.actionIndex, runOrder: a.runOrder, lane: a.lane ?? null, status: a.status, waitingFor: a.waitingFor ?? null }));
+}
+
+function startActions(stageIndex: number, actions: ReadonlyArray<{ actionIndex: number; runOrder: number }>): Step {
+  return { kind: 'start-actions', stageIndex, runOrder: Math.min(...actions.map((a) => a.runOrder)), actionIndexes: actions.map((a) => a.actionIndex) };
 }

@@ -51,6 +51,12 @@ export interface Action {
   runOrder: number;
   /** Always set: the action's `Region`, or the pipeline's home region. */
   region: string;
+  /**
+   * The definition names no region for the action (no `Region`, no `region:`, no `forEach`):
+   * it runs in the home region by default. In a stage that runs in region lanes such an
+   * action is stage-wide, not part of the home region's lane (domain/region-lanes.ts).
+   */
+  homeByDefault?: true;
   configuration: Record<string, ConfigValue>;
   inputArtifacts: string[];
   outputArtifacts: string[];
@@ -75,8 +81,19 @@ export interface Stage {
   actions: Action[];
   /** V2 stage conditions (BeforeEntry, OnSuccess, OnFailure); absent when the stage has none. */
   conditions?: StageConditions;
+  /**
+   * How runOrder orders the stage's actions (domain/region-lanes.ts): `region`, each region
+   * through its own runOrders; `stage`, runOrder stage-wide as CodePipeline runs it; absent,
+   * region lanes while windows hold the execution, else stage-wide.
+   */
+  lanes?: LaneMode;
+  /** In region lanes, what the other lanes do when one fails: `stop` (default) or `continue`. */
+  onLaneFailure?: LaneFailurePolicy;
   location?: SourceLocation;
 }
+
+export type LaneMode = 'region' | 'stage';
+export type LaneFailurePolicy = 'stop' | 'continue';
 
 /**
  * A deployment window as written: the schedule text (friendly weekly form, Quartz cron, or

@@ -14,7 +14,8 @@ export type WindowDecision =
   | { kind: 'start'; closesAt: Date | null }
   | { kind: 'wait'; opensAt: Date | null; closesAt: Date | null; reason: string };
 
-export function judgeWindow(windows: readonly Window[], zone: TimeZone, now: Date, needMs: number): WindowDecision {
+/** `needs`: what `needMs` is made of, for the reasons (the expected duration and bake, by default). */
+export function judgeWindow(windows: readonly Window[], zone: TimeZone, now: Date, needMs: number, needs = 'expected duration and bake'): WindowDecision {
   if (windows.length === 0) return { kind: 'start', closesAt: null };
   const state = windowStateAt(windows, zone, now);
   if (needMs <= 0) {
@@ -29,10 +30,10 @@ export function judgeWindow(windows: readonly Window[], zone: TimeZone, now: Dat
   }
   if (!fit.fits) {
     const longest = fit.longestMs === 0 ? 'the region never opens' : `the longest window is ${formatSpan(fit.longestMs)}`;
-    return { kind: 'wait', opensAt: null, closesAt: null, reason: `no window in the next year fits ${need} (expected duration and bake); ${longest}` };
+    return { kind: 'wait', opensAt: null, closesAt: null, reason: `no window in the next year fits ${need} (${needs}); ${longest}` };
   }
   const why = state.open
-    ? `the window closes at ${state.closesAt?.toISOString() ?? 'its end'}, too soon for ${need} (expected duration and bake); held for the next window that fits`
+    ? `the window closes at ${state.closesAt?.toISOString() ?? 'its end'}, too soon for ${need} (${needs}); held for the next window that fits`
     : `${state.closure.message}${state.opensAt !== null && state.opensAt.getTime() !== fit.startAt.getTime() ? `; the window at ${state.opensAt.toISOString()} is too short for ${need}` : ''}`;
   return { kind: 'wait', opensAt: fit.startAt, closesAt: fit.closesAt, reason: `${why}; ${opensText(fit.startAt)}` };
 }

@@ -20,7 +20,8 @@ import { RolloutWaves, type RollbackAsker } from './rollout-waves.js';
 import { manualRollbackRequest, type ManualRollback } from './manual-rollback.js';
 import { startRollback } from './rollback-executions.js';
 import { StageConditions, type RuleCommandRunner } from './stage-conditions.js';
-import { describeStart, WindowWaits } from './window-waits.js';
+import { describeStart, stageOrder, WindowWaits } from './window-waits.js';
+import { mayRunInLanes } from '../domain/region-lanes.js';
 import { takeBackJob, takeExecution } from '../stores/state/takeover-records.js';
 import { recordWindowOverride } from '../stores/state/window-records.js';
 
@@ -185,7 +186,9 @@ export class Engine {
       // (In a rollout stage each region moves on by itself, so it may.)
       const definition = await this.deps.store.definition(tx, executionId);
       for (const stageIndex of stages) {
-        if (this.waves.ordersStage(definition, stageIndex) || (await this.deps.store.countRunning(tx, executionId, stageIndex)) === 0) return this.advanceIn(tx, executionId, record);
+        // (Nor in region lanes: each lane moves on by itself.)
+        const stage = definition.stages[stageIndex];
+        if ((stage !== undefined && mayRunInLanes(definition, stage)) || (await this.deps.store.countRunning(tx, executionId, stageIndex)) === 0) return this.advanceIn(tx, executionId, record);
       }
       return false;
     });
@@ -514,8 +517,19 @@ export class Engine {
         return;
       case 'start-stage': {
         const stage = snapshot.stages[step.stageIndex];
+        const definition = execution.definition.stages[step.stageIndex];
+        const lanes = definition !== undefined && mayRunInLanes(execution.definition, definition) ? stageOrder(snapshot, step.stageIndex) : undefined;
         await store.setStageStatus(tx, execution.id, step.stageIndex, 'InProgress', at);
-        await record({ type: 'stage-started', stage: stage?.name, description: `Stage ${stage?.name} started`, data: { status: 'InProgress' } });
+        await record({ type: 'stage-started', stage: stage?.name, description: `Stage ${stage?.name} started${lanes ? `; ${lanes.order === 'stage' ? 'runOrder is stage-wide' : 'region lanes'}: ${lanes.why}` : ''}`, data: { status: 'InProgress', ...(lanes ? { lanes: lanes.order } : {}) } });
+        return;
+      }
+      case 'release-held': {
+        for (const actionIndex of step.actionIndexes) {
+          const action = snapshot.actions.find((a) => a.stageIndex === step.stageIndex && a.actionIndex === actionIndex);
+          if (action === undefined) continue;
+          await store.updateAction(tx, { executionId: execution.id, stageIndex: step.stageIndex, actionIndex }, { status: 'Pending', waitingReason: null, waitingFor: null, opensAt: null });
+          await record({ type: 'action-released', stage: action.stage, action: action.name, description: `${action.name} (${action.region}) will not start: ${step.because} in this stage`, data: { status: 'Pending', region: action.region } });
+        }
         return;
       }
       case 'start-actions': {

@@ -13,7 +13,6 @@
  */
 import { laneStep, isRolloutStage, type LaneStep } from '../domain/rollout-step.js';
 import type { Step } from '../domain/next-step.js';
-import type { Pipeline } from '../domain/pipeline.js';
 import { formatSpan } from '../domain/window-gate.js';
 import type { Clock } from '../lib/clock.js';
 import type { ExecutionSnapshot } from '../stores/state/records.js';
@@ -47,12 +46,6 @@ export class RolloutWaves {
   private readonly passedUntil = new Map<string, number>();
 
   constructor(private readonly deps: { store: StateStore; clock: Clock; windows: WindowWaits; requestRollback: RollbackAsker; ruleCommands?: RuleCommandRunner }) {}
-
-  /** Does the rollout decide what starts in this stage? */
-  ordersStage(definition: Pipeline, stageIndex: number): boolean {
-    const stage = definition.stages[stageIndex];
-    return stage !== undefined && isRolloutStage(definition.rollout, stage);
-  }
 
   /** Runs the health checks a baking wave is due for, outside any transaction. */
   async prepare(executionId: string): Promise<void> {

@@ -63,6 +63,7 @@ export function readAction(r: DeclarationReader, value: unknown, path: Path, hom
   if (runOrder !== undefined) action.runOrder = r.number(runOrder, field('RunOrder', 'runOrder'), 'RunOrder') ?? 1;
   const region = r.get(declaration, 'Region');
   if (region !== undefined) action.region = r.string(region, field('Region', 'region'), 'Region') ?? homeRegion;
+  else action.homeByDefault = true;
   const namespace = r.get(declaration, 'Namespace');
   if (namespace !== undefined) action.namespace = r.string(namespace, field('Namespace', 'namespace'), 'Namespace');
   const timeout = r.get(declaration, 'TimeoutInMinutes');

@@ -44,6 +44,7 @@ export function expandStage(definition: NativeStage, index: number, ctx: ExpandC
       const { action, trace: actionTrace } = compileAction(entry, entryPath, region, { ...type }, ctx);
       if (targets && !actionTrace.fields.region) actionTrace.fields.region = locator.at([...path, 'forEach']);
       actionTrace.expanded = targets !== undefined;
+      if (!targets && entry.region === undefined) action.homeByDefault = true;
       stage.actions.push(action);
       trace.actions.push(actionTrace);
     }

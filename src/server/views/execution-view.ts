@@ -58,7 +58,7 @@ function viewAction(pipeline: Pipeline, snapshot: ExecutionSnapshot, stageIndex:
     provider: declared ? actionTypeKey(declared.type) : '',
     category,
     waitingReason: waiting ? (record.waitingReason ?? null) : null,
-    waitingFor: !waiting ? null : record.waitingFor === 'window' ? 'window' : category === 'Approval' ? 'approval' : null,
+    waitingFor: !waiting ? null : record.waitingFor !== null ? record.waitingFor : category === 'Approval' ? 'approval' : null,
     opensAt: waiting ? record.opensAt : null,
   };
 }

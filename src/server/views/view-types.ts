@@ -14,7 +14,7 @@ export interface ActionView extends SummaryAction {
   category: string;
   waitingReason: string | null;
   /** `window` while waiting for the region's deployment window, `approval` for an answer. */
-  waitingFor: 'window' | 'approval' | null;
+  waitingFor: 'window' | 'halt' | 'approval' | null;
   opensAt: string | null;
 }
 

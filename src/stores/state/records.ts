@@ -64,7 +64,8 @@ export interface ActionRecord {
   endedAt: string | null;
   waitingReason: string | null;
   /** `window` while waiting for the region's deployment window. */
-  waitingFor: 'window' | null;
+  /** What holds a Waiting action that has not started: its region's window, or a halt. */
+  waitingFor: 'window' | 'halt' | null;
   /** When that window opens, while waiting for it. */
   opensAt: string | null;
   outputVariables: Record<string, string>;

@@ -154,6 +154,18 @@ export interface WebhookDeliveriesTable {
 }
 
 /** An operator started one execution's waiting actions in a region despite its window. */
+/** An emergency halt of deploys in a region (`scope`) or everywhere (`*`); lifted when `lifted_at` is set. */
+export interface HaltsTable {
+  id: string;
+  scope: string;
+  by: string;
+  reason: string;
+  at: string;
+  lifted_by: string | null;
+  lifted_reason: string | null;
+  lifted_at: string | null;
+}
+
 export interface WindowOverridesTable {
   execution_id: string;
   region: string;
@@ -212,6 +224,7 @@ export interface Database {
   source_polls: SourcePollsTable;
   replicas: ReplicasTable;
   window_overrides: WindowOverridesTable;
+  halts: HaltsTable;
   agents: AgentsTable;
   rollbacks: RollbacksTable;
   job_labels: JobLabelsTable;

@@ -710,7 +710,7 @@ function toAction(row: Row<'action_executions'>): ActionRecord {
     startedAt: row.started_at,
     endedAt: row.ended_at,
     waitingReason: row.waiting_reason,
-    waitingFor: row.waiting_for === 'window' ? 'window' : null,
+    waitingFor: row.waiting_for === 'window' || row.waiting_for === 'halt' ? row.waiting_for : null,
     opensAt: row.opens_at,
     outputVariables: JSON.parse(row.output_variables) as Record<string, string>,
     error: parseJson<ActionError>(row.error),

@@ -7,6 +7,7 @@ import * as agents from './005-agents.js';
 import * as replicas from './006-replicas.js';
 import * as rollbacks from './007-rollbacks.js';
 import * as jobLabels from './008-job-labels.js';
+import * as halts from './009-halts.js';
 
 /** Every migration, in order. Names are permanent: never rename or edit a shipped one. */
 export const migrations: Record<string, Migration> = {
@@ -18,4 +19,5 @@ export const migrations: Record<string, Migration> = {
   '006-replicas': replicas,
   '007-rollbacks': rollbacks,
   '008-job-labels': jobLabels,
+  '009-halts': halts,
 };
