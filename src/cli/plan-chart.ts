@@ -1,7 +1,8 @@
 /**
  * `meridian plan` for a terminal: the follow-the-night table (each region's local time, its
  * next window, the estimated deploy) and a compact chart of the next 48 hours, one column per
- * hour: `█` open the whole hour, `▌` open part of it, `·` closed, `▓` the estimated deploy.
+ * hour: `█` open the whole hour, `▌` open part of it, `·` closed, `▓` a deploy step of the lane
+ * plan (domain/lane-plan.ts) runs in it.
  */
 import type { PlanWindow, RegionTimeline } from '../domain/plan-windows.js';
 import type { RegionWindows } from '../domain/region-windows.js';
@@ -43,7 +44,8 @@ export function timelineTable(timeline: RegionTimeline[], windowsOf: (region: st
   return [line(header), ...rows.map(line)];
 }
 
-export function chart48h(timeline: RegionTimeline[], windowsOf: (region: string) => RegionWindows, at: Date): string[] {
+/** `deploys(region)`: the region's deploy steps in the lane plan (domain/lane-plan.ts); an empty step marks the hour it starts in. */
+export function chart48h(timeline: RegionTimeline[], windowsOf: (region: string) => RegionWindows, at: Date, deploys: (region: string) => ReadonlyArray<{ startsAt: string | null; endsAt: string | null }>): string[] {
   const start = Math.floor(at.getTime() / HOUR) * HOUR;
   const hours = 48;
   const name = Math.max(6, ...timeline.map((t) => t.region.length));
@@ -52,13 +54,13 @@ export function chart48h(timeline: RegionTimeline[], windowsOf: (region: string)
   const lines = [`  ${'UTC'.padEnd(name)}  ${labels.trimEnd()}`];
   for (const t of timeline) {
     const region = windowsOf(t.region);
+    const steps = deploys(t.region).flatMap((s) => (s.startsAt === null || s.endsAt === null ? [] : [{ startsAt: Date.parse(s.startsAt), endsAt: Date.parse(s.endsAt) }]));
     const open = region.windows.length === 0 ? [{ opensAt: new Date(start), closesAt: new Date(start + hours * HOUR) }] : allowedIntervals(region.windows, region.zone, new Date(start), new Date(start + hours * HOUR));
     let row = '';
     for (let h = 0; h < hours; h++) {
       const a = start + h * HOUR;
       const b = a + HOUR;
-      const startsAt = t.deploy === null ? Number.NaN : Date.parse(t.deploy.startsAt);
-      const deploying = t.deploy !== null && startsAt < b && (Date.parse(t.deploy.endsAt) > a || startsAt >= a);
+      const deploying = steps.some(({ startsAt, endsAt }) => startsAt < b && (endsAt > a || startsAt >= a));
       const covered = open.reduce((sum, i) => sum + Math.max(0, Math.min(b, i.closesAt.getTime()) - Math.max(a, i.opensAt.getTime())), 0);
       row += deploying ? '▓' : covered >= HOUR ? '█' : covered > 0 ? '▌' : '·';
     }

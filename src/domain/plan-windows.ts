@@ -7,11 +7,12 @@
  * - a stage's `window`: its DeploymentWindow rules (BeforeEntry), else the window of the one
  *   region all its gated actions deploy to, else null;
  * - the follow-the-night timeline: per region, in wave order, when its deploy would start
- *   (the fit check from the end of the previous wave) and end, with the expected durations.
+ *   and end: its steps in the lane plan (domain/lane-plan.ts), which follows the engine.
  */
+import { NEVER_NOTE, planLanes, type DurationOf, type LanePlan, type LanePlanStep } from './lane-plan.js';
 import type { Pipeline, Stage } from './pipeline.js';
 import { cronWindow, isGatedByWindows, windowsOfRegion, type RegionWindows } from './region-windows.js';
-import { fitCheck, windowStateAt } from './windows/index.js';
+import { windowStateAt } from './windows/index.js';
 
 export interface PlanWindow {
   opensAt: string;
@@ -42,43 +43,46 @@ export interface RegionTimeline {
   timezone: string;
   /** 1-based wave (1 when the pipeline has no rollout). */
   wave: number;
+  /** The window its first deploy step runs in (else the first that ends after `at`). */
   window: PlanWindow | null;
-  /** Expected duration of the region's gated actions, ms. */
+  /** Expected duration of the region's deploy steps (each the longest of its actions), ms. */
   expectedMs: number;
+  /** From its first deploy step's start to its last one's end, in the lane plan. */
   deploy: { startsAt: string; endsAt: string } | null;
   /** Why there is no estimate. */
   note?: string;
 }
 
 /**
- * `durationOf(stage, action)`: the action's expected duration (declared, or the median of its
- * last successful runs), ms. Regions of a wave start together from the end of the previous
- * wave plus its bake time, each at the first moment its window has room.
+ * Per region, its deploy in the lane plan (domain/lane-plan.ts): the steps of its lanes that
+ * hold a window-gated action, from the first one's start to the last one's end, so the table
+ * and the lanes agree. `lanes` defaults to the plan of an execution started at `at`.
  */
-export function followTheNight(pipeline: Pipeline, at: Date, durationOf: (stage: string, action: string) => number): RegionTimeline[] {
+export function followTheNight(pipeline: Pipeline, at: Date, durationOf: DurationOf, lanes: readonly LanePlan[] = planLanes(pipeline, at, durationOf).lanes): RegionTimeline[] {
   const waves = pipeline.rollout?.waves ?? [pipeline.regions.map((r) => r.name)];
-  const bakeMs = pipeline.rollout?.bakeMs ?? 0;
   const out: RegionTimeline[] = [];
-  let from = at.getTime();
   waves.forEach((wave, w) => {
-    let waveEnd = from;
     for (const name of wave) {
       const region = pipeline.regions.find((r) => r.name === name);
       if (!region) continue;
-      const windows = windowsOfRegion(pipeline, name);
-      const expectedMs = pipeline.stages.reduce((sum, stage) => sum + stage.actions.filter((a) => a.region === name && isGatedByWindows(a)).reduce((s, a) => s + durationOf(stage.name, a.name), 0), 0);
-      const entry: RegionTimeline = { region: name, timezone: region.timezone, wave: w + 1, window: planWindow(windows, new Date(from)), expectedMs, deploy: null };
-      const fit = fitCheck(windows.windows, windows.zone, new Date(from), expectedMs + bakeMs);
-      if (fit.fits) {
-        const endsAt = fit.startAt.getTime() + expectedMs;
-        entry.deploy = { startsAt: fit.startAt.toISOString(), endsAt: new Date(endsAt).toISOString() };
-        waveEnd = Math.max(waveEnd, endsAt + bakeMs);
-      } else {
-        entry.note = fit.longestMs === 0 ? 'never open within a year' : 'no window within a year is long enough';
-      }
+      const steps = deploySteps(pipeline, lanes, name);
+      const entry: RegionTimeline = { region: name, timezone: region.timezone, wave: w + 1, window: steps[0]?.window ?? planWindow(windowsOfRegion(pipeline, name), at), expectedMs: steps.reduce((sum, s) => sum + s.expectedMs, 0), deploy: null };
+      const stuck = steps.find((s) => s.startsAt === null || s.endsAt === null);
+      const starts = steps.map((s) => s.startsAt ?? '').sort();
+      const ends = steps.map((s) => s.endsAt ?? '').sort();
+      const [first] = starts;
+      const last = ends.at(-1);
+      if (stuck !== undefined) entry.note = stuck.note === NEVER_NOTE ? 'waits for a step no window within a year fits' : 'no window within a year is long enough';
+      else if (first !== undefined && last !== undefined) entry.deploy = { startsAt: first, endsAt: last };
+      else entry.note = 'nothing deploys to it';
       out.push(entry);
     }
-    from = waveEnd;
   });
   return out;
+}
+
+/** A region's steps, stage by stage, that hold an action its windows gate (stage-wide ones included: they run in the home region). */
+export function deploySteps(pipeline: Pipeline, lanes: readonly LanePlan[], region: string): LanePlanStep[] {
+  const gated = new Set(pipeline.stages.flatMap((stage) => stage.actions.filter((a) => a.region === region && isGatedByWindows(a)).map((a) => `${stage.name}/${a.name}`)));
+  return lanes.filter((lane) => lane.region === region || lane.region === null).flatMap((lane) => lane.steps.filter((step) => step.actions.some((name) => gated.has(`${lane.stage}/${name}`))));
 }

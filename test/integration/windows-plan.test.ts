@@ -98,6 +98,17 @@ describe('plan --json and the engine', () => {
     expect(result.stdout).toMatch(/ap-southeast-2 +Sat, 23:00 GMT\+11 +opens 2026-10-24 14:00Z, closes 2026-10-24 18:00Z +2026-10-24 14:00Z - 2026-10-24 14:20Z/);
     // Dublin's night of 2026-10-25 is five hours long: 00:00Z to 05:00Z.
     expect(result.stdout).toMatch(/\n {2}eu-west-1 +·{12}▓████·{19}/);
+    // Under the table, each region's lane: its steps in UTC and in local time, under their window.
+    expect(result.stdout).toContain(
+      [
+        '  eu-west-1  Europe/Dublin',
+        '    window Sun 25 Oct 00:00Z - 05:00Z  (Sun 01:00 GMT+1 - 05:00 GMT)',
+        '      1  Sun 00:00Z - 00:20Z  Sun 01:00 - 01:20 GMT+1  eu-west-1-deploy',
+      ].join('\n'),
+    );
+    expect(result.stdout).toContain('One pass of follow-the-night: Sat 24 Oct 14:00Z → Sun 25 Oct 05:20Z, 15h20m');
+    const lanes = result.stdout.slice(result.stdout.indexOf('Stage Deploy, in region lanes'), result.stdout.indexOf('Next 48 hours'));
+    expect(Math.max(...lanes.split('\n').map((line) => line.length))).toBeLessThanOrEqual(100);
   });
 
   it('a CodePipeline stage with a DeploymentWindow rule gets that window in plan --json', async () => {

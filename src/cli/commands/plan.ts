@@ -4,12 +4,14 @@ import type { Command } from 'commander';
 import { artifactPlacement } from '../../domain/artifact-placement.js';
 import { actionTypeKey, type Pipeline } from '../../domain/pipeline.js';
 import { MeridianError } from '../../domain/errors.js';
-import { followTheNight, planWindow, stageWindow, type RegionTimeline } from '../../domain/plan-windows.js';
+import { planLanes, type DurationOf, type PipelinePlan } from '../../domain/lane-plan.js';
+import { deploySteps, followTheNight, planWindow, stageWindow, type RegionTimeline } from '../../domain/plan-windows.js';
 import { windowsOfRegion } from '../../domain/region-windows.js';
 import { medianDuration } from '../../stores/state/window-records.js';
 import { storeLocations } from '../../stores/artifacts/store-locations.js';
 import { artifactLines } from '../plan-artifacts.js';
 import { chart48h, timelineTable } from '../plan-chart.js';
+import { laneLines } from '../plan-lanes.js';
 import { openLocalMeridian } from '../local-meridian.js';
 import { resolveStateDir, STATE_DIR_FLAGS, STATE_DIR_HELP } from '../state-dir.js';
 import type { RegisterCommand } from './index.js';
@@ -18,15 +20,18 @@ import { loadForInspection } from './validate.js';
 /**
  * `meridian plan --json`, the shape DESIGN.md fixes: each `window` is null (no window applies)
  * or the first allowed interval that ends after `at`, the same instants the engine judges by.
- * `windowPolicy`, `timeline` (the follow-the-night estimate) and `artifacts` (each artifact's
- * store, and the region stores it is replicated into for its consumers) are additions;
+ * `windowPolicy`, `timeline` (the follow-the-night estimate, per region), `lanes` (each lane's
+ * steps as an execution that windows hold runs them: domain/lane-plan.ts, the instants the
+ * engine starts them at), each stage's `lanes` and `lanesWhy` (how it orders runOrder for such
+ * an execution) and `artifacts` (each artifact's store, and the region stores it is replicated
+ * into for its consumers) are additions;
  * `stores` are the region stores' locations (stores/artifacts/store-locations.ts).
  */
-export function toPlan(pipeline: Pipeline, at: Date, durationOf: (stage: string, action: string) => number, stores: Readonly<Record<string, string>>) {
+export function toPlan(pipeline: Pipeline, at: Date, durationOf: DurationOf, stores: Readonly<Record<string, string>>, lanePlan: PipelinePlan = planLanes(pipeline, at, durationOf)) {
   return {
     pipeline: pipeline.name,
     at: at.toISOString(),
-    stages: pipeline.stages.map((stage) => {
+    stages: pipeline.stages.map((stage, s) => {
       const orders = [...new Set(stage.actions.map((a) => a.runOrder))].sort((a, b) => a - b);
       return {
         name: stage.name,
@@ -35,17 +40,20 @@ export function toPlan(pipeline: Pipeline, at: Date, durationOf: (stage: string,
           runOrder,
           actions: stage.actions.filter((a) => a.runOrder === runOrder).map((a) => ({ name: a.name, region: a.region, provider: actionTypeKey(a.type) })),
         })),
+        lanes: lanePlan.stages[s]?.order ?? 'stage',
+        lanesWhy: lanePlan.stages[s]?.why ?? '',
       };
     }),
     regions: pipeline.regions.map((region) => ({ name: region.name, timezone: region.timezone, window: planWindow(windowsOfRegion(pipeline, region.name), at) })),
     windowPolicy: pipeline.windowPolicy ?? null,
-    timeline: followTheNight(pipeline, at, durationOf),
+    timeline: followTheNight(pipeline, at, durationOf, lanePlan.lanes),
+    lanes: lanePlan.lanes,
     artifacts: artifactPlacement(pipeline, stores),
   };
 }
 
 /** Declared expected durations, else the median of the last successful runs in the state dir (when there is one). */
-async function durations(pipeline: Pipeline, stateDirOption: string | undefined): Promise<(stage: string, action: string) => number> {
+async function durations(pipeline: Pipeline, stateDirOption: string | undefined): Promise<DurationOf> {
   const known = new Map<string, number>();
   const stateDir = resolveStateDir(stateDirOption);
   const declared = (stage: string, action: string): number | undefined => pipeline.stages.find((s) => s.name === stage)?.actions.find((a) => a.name === action)?.expectedDurationMs;
@@ -78,7 +86,9 @@ export const registerPlan: RegisterCommand = (program: Command, io) => {
       const at = options.at ? new Date(options.at) : new Date();
       if (Number.isNaN(at.getTime())) throw new MeridianError('BAD_INPUT', `--at ${options.at}: write an ISO 8601 instant such as 2026-03-29T01:30:00Z`);
       const pipeline = await loadForInspection(options.file, options.pipeline, options.stateDir);
-      const plan = toPlan(pipeline, at, await durations(pipeline, options.stateDir), storeLocations(pipeline, resolveStateDir(options.stateDir)));
+      const durationOf = await durations(pipeline, options.stateDir);
+      const lanePlan = planLanes(pipeline, at, durationOf);
+      const plan = toPlan(pipeline, at, durationOf, storeLocations(pipeline, resolveStateDir(options.stateDir)), lanePlan);
       if (options.json) {
         io.out(`${JSON.stringify(plan, null, 2)}\n`);
         return;
@@ -92,15 +102,16 @@ export const registerPlan: RegisterCommand = (program: Command, io) => {
         }
       }
       for (const line of artifactLines(plan.artifacts, process.cwd())) io.out(`${line}\n`);
-      writeTimeline((text) => io.out(text), pipeline, plan.timeline, at);
+      writeTimeline((text) => io.out(text), pipeline, plan.timeline, lanePlan, at);
     });
 };
 
-function writeTimeline(out: (text: string) => void, pipeline: Pipeline, timeline: RegionTimeline[], at: Date): void {
+function writeTimeline(out: (text: string) => void, pipeline: Pipeline, timeline: RegionTimeline[], lanePlan: PipelinePlan, at: Date): void {
   const windowsOf = (region: string) => windowsOfRegion(pipeline, region);
   const policy = pipeline.windowPolicy === 'disruptive-only' ? ' (windows apply to disruptive executions: run --disruptive, "disruptive": true, or a `Deploy-Window: required` trailer)' : '';
   out(`\nFollow the night${policy}\n`);
   for (const line of timelineTable(timeline, windowsOf, at)) out(`${line}\n`);
+  for (const line of laneLines(pipeline, lanePlan)) out(`${line}\n`);
   out(`\nNext 48 hours, one column per hour (█ open, ▌ partly, · closed, ▓ deploy)\n`);
-  for (const line of chart48h(timeline, windowsOf, at)) out(`${line}\n`);
+  for (const line of chart48h(timeline, windowsOf, at, (region) => deploySteps(pipeline, lanePlan.lanes, region))) out(`${line}\n`);
 }

@@ -6,7 +6,7 @@ import { nightPlan } from '../views/night-plan.js';
 
 /**
  * `GET /api/pipelines/{name}/plan?at=ISO`: follow the night as of `at` (default now), the
- * same estimate as `meridian plan` (views/night-plan.ts). Expected durations: declared, else
+ * same estimate and the same `lanes` as `meridian plan --json` (views/night-plan.ts). Expected durations: declared, else
  * the median of the action's last successful runs in this server's store.
  */
 export function registerPlanRoute(app: FastifyInstance, { core, catalog }: ServerContext): void {

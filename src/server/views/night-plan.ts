@@ -1,11 +1,13 @@
 /**
  * Follow the night, as `meridian plan` computes it (domain/plan-windows.ts: the engine's own
  * window functions): per region its next window (the first allowed interval that ends after
- * `at`), when its deploy would start and end (by rollout wave, bake and expected durations,
- * the fit check included), and, for the chart, its allowed intervals over a 48-hour span.
+ * `at`), when its deploy would start and end (its steps in the lane plan, domain/lane-plan.ts:
+ * lanes, rollout waves, bake, expected durations and the fit check, as the engine runs them),
+ * for the chart its allowed intervals over a 48-hour span, and every lane's steps.
  * Pure: the caller passes the instant and the expected durations.
  */
 import type { Pipeline } from '../../domain/pipeline.js';
+import { planLanes, type DurationOf, type LanePlan } from '../../domain/lane-plan.js';
 import { followTheNight, planWindow, type PlanWindow } from '../../domain/plan-windows.js';
 import { windowsOfRegion } from '../../domain/region-windows.js';
 import { allowedIntervals } from '../../domain/windows/index.js';
@@ -27,9 +29,9 @@ export interface NightRegion {
   intervals: PlanWindow[];
   /** 1-based rollout wave. */
   wave: number;
-  /** Expected duration of the region's deploy actions (declared, or the median of past runs), ms. */
+  /** Expected duration of the region's deploy steps (each the longest of its actions: declared, or the median of past runs), ms. */
   expectedMs: number;
-  /** When the region's deploy would start and end if an execution started at `at` (as `meridian plan` estimates). */
+  /** When the region's deploy would start and end if an execution started at `at`: its first lane step's start, its last one's end (as `meridian plan`). */
   plannedStart: string | null;
   plannedEnd: string | null;
   /** Why there is no planned start. */
@@ -45,12 +47,18 @@ export interface NightPlan {
   /** `disruptive-only`: windows hold only disruptive executions; `always` (or absent): every one. */
   policy: string;
   regions: NightRegion[];
+  /**
+   * Each lane of each stage with its steps, as an execution that windows hold runs them: the
+   * `lanes` of `meridian plan --json` (domain/lane-plan.ts), the instants the engine uses.
+   */
+  lanes: LanePlan[];
 }
 
-export function nightPlan(pipeline: Pipeline, at: Date, durationOf: (stage: string, action: string) => number): NightPlan {
+export function nightPlan(pipeline: Pipeline, at: Date, durationOf: DurationOf): NightPlan {
   const from = new Date(at.getTime() - SPAN.beforeMs);
   const to = new Date(at.getTime() + SPAN.afterMs);
-  const timeline = new Map(followTheNight(pipeline, at, durationOf).map((entry) => [entry.region, entry]));
+  const { lanes } = planLanes(pipeline, at, durationOf);
+  const timeline = new Map(followTheNight(pipeline, at, durationOf, lanes).map((entry) => [entry.region, entry]));
   const regions = pipeline.regions.map((region): NightRegion => {
     const windows = windowsOfRegion(pipeline, region.name);
     const window = planWindow(windows, at);
@@ -77,5 +85,6 @@ export function nightPlan(pipeline: Pipeline, at: Date, durationOf: (stage: stri
     windowsConfigured: regions.some((r) => r.windows.length > 0),
     policy: pipeline.windowPolicy ?? 'always',
     regions,
+    lanes,
   };
 }
