@@ -42,6 +42,16 @@ export async function loadDefinition(file: string, options: LoadOptions = {}): P
   return compileDefinition(await readDefinition(file), file, options);
 }
 
+/** A loaded pipeline with where each part was written: what `meridian validate` places its warnings and notes with. */
+export interface LocatedPipeline {
+  pipeline: Pipeline;
+  locate: PipelineLocator;
+}
+
+export async function loadLocatedDefinition(file: string, options: LoadOptions = {}): Promise<LocatedPipeline> {
+  return compileLocated(await readDefinition(file), file, options);
+}
+
 /** The pipeline names a file holds (several for a template with several pipelines). */
 export async function listPipelines(file: string): Promise<string[]> {
   const text = await readDefinition(file);
@@ -62,6 +72,10 @@ export async function listPipelines(file: string): Promise<string[]> {
 
 /** Compiles definition text already in memory; `file` names it in problems. */
 export function compileDefinition(text: string, file: string, options: LoadOptions = {}): Pipeline {
+  return compileLocated(text, file, options).pipeline;
+}
+
+function compileLocated(text: string, file: string, options: LoadOptions): LocatedPipeline {
   const parsed = parseChecked(text, file);
   const context = makeContext(file, options);
   const data: unknown = parsed.doc.toJS();
@@ -80,7 +94,9 @@ export function compileDefinition(text: string, file: string, options: LoadOptio
     problems.push(...runRules(result.pipeline, new PipelineLocator(result.trace), rules));
   }
   if (problems.length > 0 || !result.pipeline) throw definitionError(file, problems);
-  return result.pipeline;
+  // Every format's compiler returns a trace with its pipeline; a missing one places everything at the file's start.
+  const trace = result.trace ?? { at: parsed.locator.start(), fields: {}, stages: [] };
+  return { pipeline: result.pipeline, locate: new PipelineLocator(trace) };
 }
 
 /** The format of parsed data; a file that is none of them is a problem. */

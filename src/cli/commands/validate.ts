@@ -1,10 +1,12 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Command } from 'commander';
-import { loadDefinition } from '../../definition/load-definition.js';
+import { laneNotes } from '../../definition/lanes/lane-notes.js';
+import { laneWarnings } from '../../definition/lanes/lane-warnings.js';
+import { loadDefinition, loadLocatedDefinition, type LoadOptions } from '../../definition/load-definition.js';
 import { triggerWarnings } from '../../definition/trigger-warnings.js';
 import { windowWarnings } from '../../definition/windows/window-warnings.js';
-import { printWarnings } from '../print-warnings.js';
+import { printNotes, printWarnings } from '../print-warnings.js';
 import { MeridianError } from '../../domain/errors.js';
 import type { Pipeline } from '../../domain/pipeline.js';
 import { registerBuiltinProviders } from '../../providers/builtin.js';
@@ -16,6 +18,10 @@ import type { RegisterCommand } from './index.js';
 
 /** Loads a definition without starting anything; reads exports only from an existing state dir. */
 export async function loadForInspection(file: string, pipelineName: string | undefined, stateDirOption: string | undefined): Promise<Pipeline> {
+  return loadDefinition(path.resolve(file), await inspectionOptions(pipelineName, stateDirOption));
+}
+
+async function inspectionOptions(pipelineName: string | undefined, stateDirOption: string | undefined): Promise<LoadOptions> {
   const stateDir = resolveStateDir(stateDirOption);
   let exports: Record<string, string> = {};
   if (fs.existsSync(path.join(stateDir, 'state.db'))) {
@@ -26,9 +32,9 @@ export async function loadForInspection(file: string, pipelineName: string | und
       await meridian.close();
     }
   }
-  const options: Parameters<typeof loadDefinition>[1] = { exports, ...providerChecks(registerBuiltinProviders(new ProviderRegistry())) };
+  const options: LoadOptions = { exports, ...providerChecks(registerBuiltinProviders(new ProviderRegistry())) };
   if (pipelineName !== undefined) options.pipelineName = pipelineName;
-  return loadDefinition(path.resolve(file), options);
+  return options;
 }
 
 export const registerValidate: RegisterCommand = (program: Command, io) => {
@@ -42,9 +48,10 @@ export const registerValidate: RegisterCommand = (program: Command, io) => {
     .action(async (options: { file: string; pipeline?: string; stateDir?: string; at?: string }) => {
       const at = options.at === undefined ? new Date() : new Date(options.at);
       if (Number.isNaN(at.getTime())) throw new MeridianError('BAD_INPUT', `--at ${options.at ?? ''}: write an ISO 8601 instant such as 2026-03-29T01:30:00Z`);
-      const pipeline = await loadForInspection(options.file, options.pipeline, options.stateDir);
-      // Warnings do not fail validation: the definition is valid, but may never deploy as meant.
-      printWarnings(io, [...triggerWarnings(pipeline), ...windowWarnings(pipeline, at)]);
+      const { pipeline, locate } = await loadLocatedDefinition(path.resolve(options.file), await inspectionOptions(options.pipeline, options.stateDir));
+      // Warnings and notes do not fail validation: the definition is valid, but may not deploy as meant, or not as it reads.
+      printWarnings(io, [...triggerWarnings(pipeline), ...windowWarnings(pipeline, at), ...laneWarnings(pipeline, locate)]);
+      printNotes(io, laneNotes(pipeline, locate));
       const actions = pipeline.stages.reduce((n, s) => n + s.actions.length, 0);
       const regions = [...new Set(pipeline.stages.flatMap((s) => s.actions.map((a) => a.region)))];
       io.out(`${options.file}: pipeline ${pipeline.name} is valid: ${pipeline.stages.length} stages, ${actions} actions, regions ${regions.join(', ')}.\n`);

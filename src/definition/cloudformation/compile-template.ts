@@ -16,7 +16,8 @@ import { didYouMean, listWords } from '../suggest.js';
 import { NO_VALUE, UNRESOLVED, isPlainObject, type Value } from '../values.js';
 import type { Locator } from '../yaml/locator.js';
 import { mapGet } from '../yaml/nodes.js';
-import { applyRegionMetadata, applyWindowMetadata } from './meridian-metadata.js';
+import { applyLaneMetadata } from './lane-metadata.js';
+import { applyRegionMetadata, applyWindowMetadata, meridianMetadata } from './meridian-metadata.js';
 import { lostNameHint, readParameters, strayParameterProblems } from './parameters.js';
 import { referencedNames } from './references.js';
 import { Resolver } from './resolve.js';
@@ -105,6 +106,7 @@ export function compileTemplate(root: YAMLMap, locator: Locator, context: LoadCo
   });
 
   problems.push(...applyRegionMetadata(chosen.node, compiled.regions, locator));
+  problems.push(...applyLaneMetadata(meridianMetadata(chosen.node), compiled, locator));
   const windows = applyWindowMetadata(chosen.node, chosen.id, compiled, locator);
   problems.push(...windows.problems);
   const resources: Pipeline['resources'] = {};

@@ -12,6 +12,11 @@
  *         Rollout: { waves: [[eu-west-1], [us-east-1]], bake: 30m }             # native `rollout:`
  *         ExpectedDurations: { Deploy: { eu-west-1-deploy: 10m } }              # per stage and action
  *         RunsOn: { Build: { build: [gpu] } }                                   # native `runsOn`, per stage and action
+ *         Lanes: { Deploy: region }                                             # native `lanes:`, per stage
+ *         OnLaneFailure: { Deploy: continue }                                   # native `onLaneFailure:`, per stage
+ *
+ * `Lanes` and `OnLaneFailure` are two keys, each by stage name, as the native format has two
+ * stage keys (lane-metadata.ts reads them): `region | stage` and `stop | continue`.
  *
  * Everything but `Values` is in the model, so the compiler reads it, with the native
  * format's own rules and messages (at the positions inside the metadata): Meridian runs an
@@ -32,7 +37,7 @@ import { didYouMean, listWords } from '../suggest.js';
 import type { Locator, Path, PathSegment } from '../yaml/locator.js';
 import { mapEntries, mapGet, plainString } from '../yaml/nodes.js';
 
-const META_KEYS = ['HomeRegion', 'Regions', 'Windows', 'Rollout', 'ExpectedDurations', 'RunsOn'];
+const META_KEYS = ['HomeRegion', 'Regions', 'Windows', 'Rollout', 'ExpectedDurations', 'RunsOn', 'Lanes', 'OnLaneFailure'];
 const REGION_KEYS = ['TimeZone', 'Values', 'Windows'];
 
 export function meridianMetadata(resourceNode: Node | null | undefined): Node | null | undefined {

@@ -33,7 +33,7 @@ const GITHUB = /github\.com[/:]([^/\s]+)\/([^/\s]+?)(?:\.git)?\/?$/;
 export function exportAction(action: Action, ctx: ExportContext): Record<string, unknown> {
   const key = actionTypeKey(action.type);
   if (key === 'Source/Meridian/Git') return gitSource(action, ctx);
-  const declaration = baseDeclaration(action, ctx.pipeline.homeRegion);
+  const declaration = baseDeclaration(action);
   const configuration: Record<string, unknown> = {};
   for (const [name, value] of Object.entries(action.configuration)) {
     if (name === 'files' && key === 'Compute/AWS/Commands') continue;
@@ -62,13 +62,14 @@ export function exportAction(action: Action, ctx: ExportContext): Record<string,
   return declaration;
 }
 
-function baseDeclaration(action: Action, homeRegion: string): Record<string, unknown> {
+function baseDeclaration(action: Action): Record<string, unknown> {
   const declaration: Record<string, unknown> = {
     Name: action.name,
     ActionTypeId: { Category: action.type.category, Owner: action.type.owner, Provider: action.type.provider, Version: action.type.version },
   };
   if (action.runOrder !== 1) declaration.RunOrder = action.runOrder;
-  if (action.region !== homeRegion) declaration.Region = action.region;
+  // `Region` exactly when the definition named one: an action without it is stage-wide in region lanes.
+  if (action.homeByDefault !== true) declaration.Region = action.region;
   if (action.namespace !== undefined) declaration.Namespace = action.namespace;
   if (action.inputArtifacts.length > 0) declaration.InputArtifacts = action.inputArtifacts.map((name) => ({ Name: name }));
   if (action.outputArtifacts.length > 0) declaration.OutputArtifacts = action.outputArtifacts.map((name) => ({ Name: name }));
@@ -125,7 +126,7 @@ function gitSource(action: Action, ctx: ExportContext): Record<string, unknown> 
   const trigger = pipeline.triggers.find((t) => t.sourceActionName === action.name);
   const poll = pipeline.polls.find((p) => p.sourceActionName === action.name);
   const github = GITHUB.exec(repository);
-  const declaration = baseDeclaration(action, pipeline.homeRegion);
+  const declaration = baseDeclaration(action);
   const id = pascal(action.name);
   const localName = repository.split(/[\\/]/).filter(Boolean).pop()?.replace(/\.git$/, '') ?? action.name;
   if (!github) ctx.notes.push(`source ${action.name} reads ${repository}, which is not on GitHub: set the parameters naming its GitHub repository (run it locally with --source ${action.name}=PATH)`);

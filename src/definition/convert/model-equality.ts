@@ -1,7 +1,10 @@
 /**
  * "The same model": two compiled pipelines are equal when everything but where they were
  * written (`file`, `format`, every `location`) is equal. Object keys are compared without
- * their order (a configuration is a map); list order matters.
+ * their order (a configuration is a map); list order matters. Every other field counts,
+ * including the ones that only change how the engine orders a stage: a stage's `lanes` and
+ * `onLaneFailure`, and an action's `homeByDefault` (an action that names no region is
+ * stage-wide in region lanes; one that names the home region is in its lane).
  */
 import type { Pipeline } from '../../domain/pipeline.js';
 

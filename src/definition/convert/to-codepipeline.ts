@@ -4,7 +4,8 @@
  * store per region, one action per region, runOrders, namespaces, variables, triggers), the
  * CodeBuild projects and webhooks it needs, and SSM-typed parameters for the per-region
  * buckets. Meridian-only settings are kept in the pipeline's `Metadata.Meridian` (time
- * zones, region values, windows, rollout) and each change is listed in the header comment.
+ * zones, region values, windows, rollout, region lanes) and each change is listed in the
+ * header comment. An action has `Region` exactly when its definition named one.
  */
 import { Document, Scalar } from 'yaml';
 import type { Pipeline, PipelineWebhook } from '../../domain/pipeline.js';
@@ -65,7 +66,8 @@ export function toCodePipeline(pipeline: Pipeline, extras: NativeExtras, source:
   if (pipeline.executionMode !== 'SUPERSEDED') properties.ExecutionMode = pipeline.executionMode;
   // A role named after the pipeline, not a parameter: Meridian acts with its machine's credentials either way.
   properties.RoleArn = tagged('!Sub', `arn:\${AWS::Partition}:iam::\${AWS::AccountId}:role/${pipeline.name}-codepipeline`);
-  const single = pipeline.regions.length === 1 && pipeline.stages.every((s) => s.actions.every((a) => a.region === pipeline.homeRegion));
+  // An action with `Region` goes with `ArtifactStores` (one entry per region), as CodePipeline has it.
+  const single = pipeline.regions.length === 1 && pipeline.stages.every((s) => s.actions.every((a) => a.region === pipeline.homeRegion && a.homeByDefault === true));
   if (single) properties.ArtifactStore = stores[0]!.ArtifactStore;
   else properties.ArtifactStores = stores;
   if (pipeline.variables.length > 0) {
@@ -126,6 +128,8 @@ export function toCodePipeline(pipeline: Pipeline, extras: NativeExtras, source:
     ctx.notes.push('runsOn: CodePipeline has no agent labels; they are kept in Metadata.Meridian.RunsOn, which Meridian reads (its agents route the jobs by them) and CodePipeline ignores');
   }
 
+  addLaneMetadata(pipeline, meridian, ctx.notes);
+
   const resources: Record<string, unknown> = {};
   for (const [id, resource] of Object.entries(pipeline.resources)) resources[id] = { Type: resource.type, Properties: cfnValue(resource.properties) };
   Object.assign(resources, ctx.resources);
@@ -154,6 +158,18 @@ export function toCodePipeline(pipeline: Pipeline, extras: NativeExtras, source:
     return s < 0 ? [] : [{ path: ['Resources', PIPELINE_ID, 'Properties', 'Stages', s, 'Actions', pipeline.stages[s]!.actions.indexOf(action)], text }];
   });
   return { text: renderYaml(template, { doc, header: lines.join('\n'), comments }), notes: ctx.notes };
+}
+
+/** The stages' `lanes:` and `onLaneFailure:` as Metadata.Meridian.Lanes and OnLaneFailure (cloudformation/lane-metadata.ts). */
+function addLaneMetadata(pipeline: Pipeline, meridian: Record<string, unknown>, notes: string[]): void {
+  const lanes = Object.fromEntries(pipeline.stages.flatMap((stage) => (stage.lanes === undefined ? [] : [[stage.name, stage.lanes]])));
+  const onFailure = Object.fromEntries(pipeline.stages.flatMap((stage) => (stage.onLaneFailure === undefined ? [] : [[stage.name, stage.onLaneFailure]])));
+  if (Object.keys(lanes).length > 0) meridian.Lanes = lanes;
+  if (Object.keys(onFailure).length > 0) meridian.OnLaneFailure = onFailure;
+  if (Object.keys(lanes).length + Object.keys(onFailure).length === 0) return;
+  notes.push(
+    'lanes: CodePipeline runs runOrder stage-wide, with no region lanes; `lanes:` and `onLaneFailure:` are kept in Metadata.Meridian.Lanes and OnLaneFailure, which Meridian reads (so it orders those stages the same) and CodePipeline ignores',
+  );
 }
 
 function criteria(value: { includes: string[]; excludes: string[] }): Record<string, unknown> {

@@ -68,7 +68,7 @@ export function toNative(pipeline: Pipeline, options: ToNativeOptions = {}): Nat
 /** `sources:` when the first stage is exactly what `sources:` compiles to. */
 function sourcesData(pipeline: Pipeline): Record<string, unknown> | undefined {
   const first = pipeline.stages[0];
-  if (!first || first.name !== 'Source' || first.actions.length === 0) return undefined;
+  if (!first || first.name !== 'Source' || first.actions.length === 0 || first.lanes !== undefined || first.onLaneFailure !== undefined) return undefined;
   const plain = first.actions.every((a) => {
     const keys = Object.keys(a.configuration).sort().join(',');
     return (
@@ -79,6 +79,7 @@ function sourcesData(pipeline: Pipeline): Record<string, unknown> | undefined {
       a.inputArtifacts.length === 0 &&
       a.runOrder === 1 &&
       a.region === pipeline.homeRegion &&
+      a.homeByDefault === true &&
       a.timeoutInMinutes === undefined &&
       a.commands === undefined &&
       a.outputVariables === undefined &&
@@ -99,20 +100,27 @@ function sourcesData(pipeline: Pipeline): Record<string, unknown> | undefined {
 }
 
 function stageData(pipeline: Pipeline, stage: Stage, index: number, collapse: boolean, values: RegionValues): Record<string, unknown> {
+  const lanes = { ...(stage.lanes === undefined ? {} : { lanes: stage.lanes }), ...(stage.onLaneFailure === undefined ? {} : { onLaneFailure: stage.onLaneFailure }) };
   if (collapse && index > 0) {
     const collapsed = collapseStage(pipeline, stage, values);
-    if (collapsed) return { name: stage.name, forEach: collapsed.forEach, actions: collapsed.entries };
+    if (collapsed) return { name: stage.name, forEach: collapsed.forEach, ...lanes, actions: collapsed.entries };
   }
   return {
     name: stage.name,
-    actions: stage.actions.map((action) => ({ ...actionData(action, pipeline.homeRegion), ...(index === 0 ? startsData(pipeline, action) : {}) })),
+    ...lanes,
+    actions: stage.actions.map((action) => ({ ...actionData(action), ...(index === 0 ? startsData(pipeline, action) : {}) })),
   };
 }
 
-function actionData(action: Action, homeRegion: string | undefined): Record<string, unknown> {
+/**
+ * `region:` exactly when the definition named the action's region (even the home region): an
+ * action that names none is stage-wide in region lanes, one that names its region is in that
+ * region's lane (domain/region-lanes.ts), so the difference must survive the round trip.
+ */
+function actionData(action: Action): Record<string, unknown> {
   const entry: Record<string, unknown> = { name: action.name, uses: usesOf(action.type) };
   if (action.runOrder !== 1) entry.runOrder = action.runOrder;
-  if (homeRegion !== undefined && action.region !== homeRegion) entry.region = action.region;
+  if (action.homeByDefault !== true) entry.region = action.region;
   if (action.namespace !== undefined) entry.namespace = action.namespace;
   if (action.timeoutInMinutes !== undefined) entry.timeout = action.timeoutInMinutes;
   if (Object.keys(action.configuration).length > 0) {
@@ -178,7 +186,8 @@ function criteriaData(criteria: { includes: string[]; excludes: string[] }): unk
 function collapseStage(pipeline: Pipeline, stage: Stage, values: RegionValues): { forEach: unknown; entries: Array<Record<string, unknown>> } | undefined {
   const regions = [...new Set(stage.actions.map((a) => a.region))];
   const k = regions.length;
-  if (k < 2 || stage.actions.length % k !== 0 || stage.actions.some((a) => a.type.category === 'Source')) return undefined;
+  // forEach names every action's region: an action that names none (stage-wide in lanes) cannot be one of its copies.
+  if (k < 2 || stage.actions.length % k !== 0 || stage.actions.some((a) => a.type.category === 'Source' || a.homeByDefault === true)) return undefined;
   const trial = structuredClone(values);
   const entries: Array<Record<string, unknown>> = [];
   for (let g = 0; g < stage.actions.length; g += k) {

@@ -155,6 +155,8 @@ function sourceStage(definition: NativeDefinition, homeRegion: string, ctx: Star
       type: { ...SHORT_NAMES.git! },
       runOrder: 1,
       region: homeRegion,
+      // A source names no region: like an action without `region:`, it runs in the home region by default.
+      homeByDefault: true,
       configuration,
       inputArtifacts: [],
       outputArtifacts: [name],

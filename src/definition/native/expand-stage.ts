@@ -28,6 +28,14 @@ export function expandStage(definition: NativeStage, index: number, ctx: ExpandC
   const { locator } = ctx;
   const trace: StageTrace = { at: locator.at(path), fields: { name: locator.at([...path, 'name']) }, actions: [] };
   const stage: Stage = { name: definition.name, actions: [], location: trace.at };
+  if (definition.lanes !== undefined) {
+    stage.lanes = definition.lanes;
+    trace.fields.lanes = locator.at([...path, 'lanes']);
+  }
+  if (definition.onLaneFailure !== undefined) {
+    stage.onLaneFailure = definition.onLaneFailure;
+    trace.fields.onLaneFailure = locator.at([...path, 'onLaneFailure']);
+  }
   const targets = forEachRegions(definition, path, ctx);
   definition.actions.forEach((entry, j) => {
     const entryPath = [...path, 'actions', j];

@@ -7,7 +7,7 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { z } from 'zod';
-import { AGENT_LABEL } from '../../domain/pipeline.js';
+import { AGENT_LABEL, type LaneFailurePolicy, type LaneMode } from '../../domain/pipeline.js';
 import { startKeys } from './starts-schema.js';
 import { expectedDurationSchema, regionWindowsSchema, rolloutSchema, windowsSchema } from './windows-schema.js';
 
@@ -93,6 +93,9 @@ export const actionSchema = z
   })
   .describe('One unit of work. `webhook`, `on` and `poll` only apply to a source action of the first stage.');
 
+export const LANE_MODES = ['region', 'stage'] as const satisfies readonly LaneMode[];
+export const LANE_FAILURE_POLICIES = ['stop', 'continue'] as const satisfies readonly LaneFailurePolicy[];
+
 export const stageSchema = z
   .strictObject({
     name: nonEmpty('`name`'),
@@ -100,6 +103,18 @@ export const stageSchema = z
       .union([z.literal('region'), z.array(nonEmpty('a region name')).min(1)], { error: 'forEach is `region` or a list of region names' })
       .optional()
       .describe('Run every action once per region (all regions, or the ones listed).'),
+    lanes: z
+      .enum(LANE_MODES)
+      .optional()
+      .describe(
+        'How runOrder orders the stage\'s actions across regions. `region`: region lanes, each region goes through its own runOrders inside its own windows (an action that names no region is stage-wide: it holds every lane). `stage`: runOrder is stage-wide, as CodePipeline runs it (runOrder 2 starts anywhere only once every runOrder 1 action succeeded). Default: region lanes while deployment windows hold the execution and the stage deploys to two regions or more, stage-wide otherwise. A `rollout:` stage always runs lanes inside its waves.',
+      ),
+    onLaneFailure: z
+      .enum(LANE_FAILURE_POLICIES)
+      .optional()
+      .describe(
+        'In region lanes, what the other lanes do when one fails. `stop` (default): no lane starts another step, running steps finish, steps held for a window are let go, then the stage fails. `continue`: the other lanes go on to their end (stage-wide actions no longer start), then the stage fails. Not with `rollout:`, which stops at the first failure and rolls back by `rollback:`.',
+      ),
     actions: z.array(actionSchema).min(1, { error: 'a stage needs at least one action' }),
   })
   .describe('Ordered group of actions.');

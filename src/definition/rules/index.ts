@@ -7,6 +7,7 @@ import { knownActionTypes } from './action-types.js';
 import { artifacts } from './artifacts.js';
 import { commandsAction } from './commands-action.js';
 import { crossRegion } from './cross-region.js';
+import { lanes } from './lanes.js';
 import { nameFormat } from './name-format.js';
 import { namespaces } from './namespaces.js';
 import type { Rule } from './rule.js';
@@ -17,7 +18,7 @@ import { uniqueNames } from './unique-names.js';
 import { variableReferences } from './variable-references.js';
 import { webhooks } from './webhooks.js';
 
-export const RULES: readonly Rule[] = [stageStructure, uniqueNames, nameFormat, runOrder, artifacts, namespaces, variableReferences, crossRegion, commandsAction, triggers, webhooks];
+export const RULES: readonly Rule[] = [stageStructure, uniqueNames, nameFormat, runOrder, artifacts, namespaces, variableReferences, crossRegion, commandsAction, triggers, webhooks, lanes];
 
 export interface RuleOptions {
   /** `Category/Owner/Provider` keys of the registered providers. */
