@@ -21,6 +21,7 @@ import { manualRollbackRequest, type ManualRollback } from './manual-rollback.js
 import { startRollback } from './rollback-executions.js';
 import { StageConditions, type RuleCommandRunner } from './stage-conditions.js';
 import { describeStart, stageOrder, WindowWaits } from './window-waits.js';
+import { haltDeploys, liftHalt, type HaltDeps, type HaltRequest, type HaltResult } from './halts.js';
 import { mayRunInLanes } from '../domain/region-lanes.js';
 import { takeBackJob, takeExecution } from '../stores/state/takeover-records.js';
 import { recordWindowOverride } from '../stores/state/window-records.js';
@@ -357,6 +358,21 @@ export class Engine {
       await record({ type: 'window-override', description: `Window of ${region} overridden by ${by} (${what}): ${reason}`, data: { region, by, reason, at, actions: waiting } });
       return waiting;
     });
+  }
+
+  /** An emergency halt of deploy steps in a region, or everywhere (halts.ts): CONFLICT while one of that scope is active. */
+  halt(request: HaltRequest): Promise<HaltResult> {
+    return haltDeploys(this.haltDeps(), request);
+  }
+
+  /** Lifts the active halt of a region, or of everywhere (halts.ts): NOT_FOUND when there is none. */
+  liftHalt(request: Omit<HaltRequest, 'knownRegions'>): Promise<HaltResult> {
+    return liftHalt(this.haltDeps(), request);
+  }
+
+  private haltDeps(): HaltDeps {
+    const { store, clock, owner, onError } = this.deps;
+    return { store, clock, owner, write: (id, fn) => this.write(id, fn), advance: (id) => this.advance(id), ...(onError ? { onError } : {}) };
   }
 
   /**

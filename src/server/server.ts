@@ -12,6 +12,7 @@ import { ServerMetrics } from './metrics.js';
 import { registerAgentRoutes } from './routes/agents.js';
 import { registerDashboard } from './routes/dashboard.js';
 import { registerExecutionRoutes } from './routes/executions.js';
+import { registerHaltRoutes } from './routes/halts.js';
 import { registerHealthRoutes } from './routes/health.js';
 import { registerLogRoutes } from './routes/logs.js';
 import { registerParameterRoutes } from './routes/parameters.js';
@@ -53,6 +54,7 @@ export async function buildServer(context: ServerContext): Promise<BuiltServer> 
   registerParameterRoutes(app, context);
   registerTokenRoutes(app, context);
   registerWindowRoutes(app, context);
+  registerHaltRoutes(app, context);
   await app.register(registerGithubWebhook(context, metrics));
   await app.register(registerAgentRoutes(context));
   await app.register(registerDashboard(context));

@@ -5,6 +5,9 @@ import { registerApprove } from './approve.js';
 import { registerExecutions } from './executions.js';
 import { registerExport } from './export.js';
 import { registerExports } from './exports.js';
+import { registerHalt } from './halt.js';
+import { registerUnhalt } from './halt-lift.js';
+import { registerHalts } from './halts.js';
 import { registerImport } from './import.js';
 import { registerLogs } from './logs.js';
 import { registerMigrate } from './migrate.js';
@@ -57,4 +60,7 @@ export const commands: RegisterCommand[] = [
   registerTokens,
   registerAgent,
   registerWindows,
+  registerHalt,
+  registerUnhalt,
+  registerHalts,
 ];
