@@ -3,6 +3,8 @@ import { useSyncExternalStore } from 'react';
 import { useMe } from './api/queries';
 import { MeContext } from './auth/me-context';
 import { getToken, setToken, subscribeToken } from './auth/session';
+import { HaltBanner } from './components/halt-banner';
+import { HaltControl } from './components/halt-control';
 import { ThemeToggle } from './components/theme-toggle';
 import { ExecutionPage } from './pages/execution-page';
 import { ExecutionsPage } from './pages/executions-page';
@@ -31,6 +33,7 @@ export function App() {
           <a href={href({ page: 'executions', pipeline: null, status: null })}>Executions</a>
         </nav>
         <span className="grow" />
+        <HaltControl />
         <span className="small" data-testid="who">
           {me.data.name} · <strong>{me.data.role}</strong>
           {!me.data.canOperate && ' (read-only)'}
@@ -40,6 +43,7 @@ export function App() {
           Sign out
         </button>
       </header>
+      <HaltBanner />
       <main id="main" tabIndex={-1}>
         <Page />
       </main>

@@ -1,5 +1,6 @@
-/** The operator's writes: answer an approval, retry a stage, stop, override a region's window, roll a stage back. */
+/** The operator's writes: answer an approval, retry a stage, stop, override a region's window, roll a stage back, halt deploys. */
 import { api, encode } from './client';
+import type { Halt } from './queries';
 
 export function answerApproval(executionId: string, stage: string, action: string, status: 'Approved' | 'Rejected', comment: string) {
   const body: Record<string, string> = { status, stage };
@@ -24,4 +25,13 @@ export function overrideWindow(executionId: string, region: string, reason: stri
 /** RollbackStage (docs/windows.md "Rollback"): without a target each region goes back to its last good run of the stage. */
 export function rollbackStage(pipeline: string, stage: string, request: { targetPipelineExecutionId?: string; regions?: string[] }) {
   return api<{ executionIds: string[]; by: string }>(`pipelines/${encode(pipeline)}/stages/${encode(stage)}/rollback`, { method: 'POST', body: request });
+}
+
+/** An emergency halt of deploy steps in a region, or everywhere (`region` null); 409 while one of that scope is active. */
+export function haltDeploys(region: string | null, reason: string) {
+  return api<Halt>('halts', { method: 'POST', body: { ...(region === null ? {} : { region }), reason: reason.trim() } });
+}
+
+export function liftHalt(region: string | null, reason: string) {
+  return api<Halt>('halts/lift', { method: 'POST', body: { ...(region === null ? {} : { region }), reason: reason.trim() } });
 }

@@ -74,3 +74,18 @@ export function useNightPlan(pipeline: string) {
     refetchInterval: 60_000,
   });
 }
+
+/** An emergency halt (`GET /api/halts`, src/stores/state/halt-records.ts): `region` null halts every region. */
+export interface Halt {
+  id: string;
+  region: string | null;
+  by: string;
+  reason: string;
+  at: string;
+  lifted: { by: string; reason: string; at: string } | null;
+}
+
+/** The active emergency halts: shown on every page while there is one. */
+export function useHalts() {
+  return useQuery({ queryKey: ['halts'], queryFn: () => api<Halt[]>('halts'), refetchInterval: 3000 });
+}
