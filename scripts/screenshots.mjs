@@ -1,8 +1,8 @@
 // Re-makes the dashboard screenshots in docs/screenshots/ (shown in the README): a real
 // `meridian serve` with a three-region pipeline whose regions deploy at night, one execution
 // released everywhere, a second one rolled back (the rollback execution is shot), a disruptive
-// one waiting for the regions' windows, and Debian's chromium (apt-get install -y chromium)
-// through playwright-core.
+// one in region lanes waiting for the regions' windows (one lane let go by an override), and
+// Debian's chromium (apt-get install -y chromium) through playwright-core.
 //
 //   npm run build && npm run screenshots
 import { execFileSync, spawn } from 'node:child_process';
@@ -60,8 +60,9 @@ stages:
   - name: Deploy
     forEach: region
     actions:
-      - { name: "\${region}-prepare", runOrder: 1, uses: commands, inputs: [package], commands: ['sleep 1', 'echo prepared release for \${region}'] }
-      - { name: "\${region}-activate", runOrder: 2, uses: commands, inputs: [package], commands: ['sleep 1', 'echo \${region} answers with the new release'] }
+      - { name: "\${region}-infrastructure", runOrder: 1, expectedDuration: 20m, uses: commands, inputs: [package], commands: ['sleep 1', 'echo infrastructure of \${region} up to date'] }
+      - { name: "\${region}-prepare", runOrder: 2, expectedDuration: 10m, uses: commands, inputs: [package], commands: ['sleep 1', 'echo prepared release for \${region}'] }
+      - { name: "\${region}-execute", runOrder: 3, expectedDuration: 15m, uses: commands, inputs: [package], commands: ['sleep 1', 'echo \${region} answers with the new release'] }
 `,
 );
 
@@ -89,6 +90,14 @@ try {
   await until(async () => ((await api('GET', `/api/executions/${rollbackId}`)).status === 'Succeeded' ? true : undefined), 'the rollback');
   const second = await api('POST', '/api/pipelines/service-x/executions', { disruptive: true });
   await until(async () => ((await api('GET', `/api/executions/${second.executionId}/view`)).stages[1]?.status === 'InProgress' ? true : undefined), 'the disruptive execution to reach its deploys');
+  // Region lanes: one lane let go outside its window (whichever region's window is closed now), the others wait.
+  const waiting = await until(async () => {
+    const view = await api('GET', `/api/executions/${second.executionId}/view`);
+    return view.stages.find((s) => s.name === 'Deploy')?.actions.find((a) => a.status === 'Waiting' && a.waitingFor === 'window')?.region;
+  }, 'a lane to wait for its window');
+  await api('POST', `/api/executions/${second.executionId}/windows/${waiting}/override`, { reason: 'customer waiting on the fix' });
+  const deployed = async () => (await api('GET', `/api/executions/${second.executionId}/view`)).stages.find((s) => s.name === 'Deploy')?.actions.filter((a) => a.region === waiting).every((a) => a.status === 'Succeeded');
+  await until(async () => ((await deployed()) ? true : undefined), 'the overridden lane');
   await new Promise((resolve) => setTimeout(resolve, 2500));
 
   mkdirSync(out, { recursive: true });
@@ -97,6 +106,7 @@ try {
   await shoot(url, `#/executions/${rollbackId}`, 'rollback.png');
   await shoot(url, '#/pipelines/service-x/night', 'night.png');
   await shoot(url, `#/executions/${second.executionId}`, 'execution-phone-dark.png', { viewport: { width: 390, height: 844 }, colorScheme: 'dark' });
+  await shoot(url, `#/executions/${second.executionId}`, 'lanes.png', { element: 'stage-Deploy' });
   console.log(`screenshots written to ${path.relative(root, out)}/`);
 } finally {
   await browser.close();
@@ -105,7 +115,8 @@ try {
   rmSync(dir, { recursive: true, force: true });
 }
 
-async function shoot(url, hash, file, options = {}) {
+/** `element`: the test id of the part of the page to shoot, instead of the whole page. */
+async function shoot(url, hash, file, { element, ...options } = {}) {
   const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, colorScheme: 'light', ...options });
   const page = await context.newPage();
   await page.goto(`${url}/${hash}`);
@@ -114,7 +125,8 @@ async function shoot(url, hash, file, options = {}) {
   await page.getByTestId('who').waitFor();
   await page.waitForLoadState('networkidle').catch(() => undefined);
   await new Promise((resolve) => setTimeout(resolve, 800));
-  await page.screenshot({ path: path.join(out, file), fullPage: true });
+  if (element === undefined) await page.screenshot({ path: path.join(out, file), fullPage: true });
+  else await page.getByTestId(element).screenshot({ path: path.join(out, file) });
   await context.close();
 }
 

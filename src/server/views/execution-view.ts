@@ -1,12 +1,17 @@
 /**
  * What the dashboard's execution page shows, in one object: the execution summary of
  * DESIGN.md (a superset of it, so a client of the summary can read this too) with, per
- * action, its provider and why it waits; why the execution waits in front of a stage; its
- * artifacts with the regions whose stores hold them; and the source revisions it built.
+ * action, its provider, its region lane and what it waits for (domain/waits-for.ts); per
+ * stage, whether it runs in region lanes for this execution; why the execution waits in front
+ * of a stage; its artifacts with the regions whose stores hold them; and the source revisions
+ * it built.
  */
 import type { ExecutionSummary } from '../../domain/execution.js';
 import { actionTypeKey, type Pipeline } from '../../domain/pipeline.js';
+import { laneOf, type StageOrder } from '../../domain/region-lanes.js';
+import { waitsFor, type WaitsFor } from '../../domain/waits-for.js';
 import { toSummary } from '../../engine/execution-summary.js';
+import { stageOrder } from '../../engine/window-waits.js';
 import type { ExecutionSnapshot } from '../../stores/state/records.js';
 import type { MeridianCore } from '../context.js';
 import { artifactHolders } from './artifact-holders.js';
@@ -17,19 +22,30 @@ export async function buildExecutionView(core: Pick<MeridianCore, 'store' | 'db'
   const summary = toSummary(snapshot);
   const pipeline = snapshot.execution.definition;
   const artifacts = await core.store.artifacts(core.db, executionId);
+  const wait = await stageWait(core, snapshot);
+  const orders = summary.stages.map((_, stageIndex) => stageOrder(snapshot, stageIndex).order);
+  const stages = summary.stages.map((stage, stageIndex) => ({
+    ...stage,
+    startedAt: snapshot.stages[stageIndex]?.startedAt ?? null,
+    endedAt: snapshot.stages[stageIndex]?.endedAt ?? null,
+    actions: stage.actions.map((action, actionIndex) => viewAction(pipeline, snapshot, stageIndex, actionIndex, stage.name, action)),
+  }));
+  const waits = waitsFor({
+    status: snapshot.execution.status,
+    regions: pipeline.regions,
+    stages: stages.map((stage, stageIndex) => ({ name: stage.name, status: stage.status, order: orders[stageIndex] ?? 'stage', onLaneFailure: pipeline.stages[stageIndex]?.onLaneFailure, actions: stage.actions })),
+    rollout: pipeline.rollout ?? null,
+    stageWait: wait,
+  });
   return {
     ...summary,
     error: snapshot.execution.error,
-    stages: summary.stages.map((stage, stageIndex) => {
-      const record = snapshot.stages[stageIndex];
-      return {
-        ...stage,
-        startedAt: record?.startedAt ?? null,
-        endedAt: record?.endedAt ?? null,
-        actions: stage.actions.map((action, actionIndex) => viewAction(pipeline, snapshot, stageIndex, actionIndex, stage.name, action)),
-      };
-    }),
-    stageWait: await stageWait(core, snapshot),
+    stages: stages.map((stage, stageIndex) => ({
+      ...stage,
+      lanes: lanesOf(stage.actions, orders[stageIndex] ?? 'stage'),
+      actions: stage.actions.map((action, actionIndex): ActionView => ({ ...action, waitsFor: waits[stageIndex]?.[actionIndex] ?? null })),
+    })),
+    stageWait: wait,
     artifacts: await Promise.all(
       artifacts.map(async (artifact) => ({
         name: artifact.name,
@@ -47,7 +63,19 @@ export async function buildExecutionView(core: Pick<MeridianCore, 'store' | 'db'
   };
 }
 
-function viewAction(pipeline: Pipeline, snapshot: ExecutionSnapshot, stageIndex: number, actionIndex: number, stage: string, action: ExecutionSummary['stages'][number]['actions'][number]): ActionView {
+/** A stage of one region has no lanes to show: null. */
+function lanesOf(actions: readonly ActionView[], order: StageOrder): StageOrder | null {
+  return new Set(actions.map((a) => a.region)).size < 2 ? null : order;
+}
+
+function viewAction(
+  pipeline: Pipeline,
+  snapshot: ExecutionSnapshot,
+  stageIndex: number,
+  actionIndex: number,
+  stage: string,
+  action: ExecutionSummary['stages'][number]['actions'][number],
+): ActionView & { lane: string | null; waitsFor: WaitsFor | null } {
   const declared = pipeline.stages[stageIndex]?.actions[actionIndex];
   const record = snapshot.actions.find((a) => a.stageIndex === stageIndex && a.actionIndex === actionIndex);
   const waiting = record?.status === 'Waiting';
@@ -60,6 +88,8 @@ function viewAction(pipeline: Pipeline, snapshot: ExecutionSnapshot, stageIndex:
     waitingReason: waiting ? (record.waitingReason ?? null) : null,
     waitingFor: !waiting ? null : record.waitingFor !== null ? record.waitingFor : category === 'Approval' ? 'approval' : null,
     opensAt: waiting ? record.opensAt : null,
+    lane: declared ? laneOf(declared) : action.region,
+    waitsFor: null,
   };
 }
 

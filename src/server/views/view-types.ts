@@ -4,6 +4,11 @@
  * server, its stores or Node's types into the browser build.
  */
 import type { ActionError, ExecutionSummary } from '../../domain/execution.js';
+import type { StageOrder } from '../../domain/region-lanes.js';
+import type { WaitsFor } from '../../domain/waits-for.js';
+
+export type { StageOrder } from '../../domain/region-lanes.js';
+export type { WaitKind, WaitsFor } from '../../domain/waits-for.js';
 
 type SummaryAction = ExecutionSummary['stages'][number]['actions'][number];
 
@@ -16,9 +21,23 @@ export interface ActionView extends SummaryAction {
   /** `window` while waiting for the region's deployment window, `approval` for an answer. */
   waitingFor: 'window' | 'halt' | 'approval' | null;
   opensAt: string | null;
+  /*
+   * The server always sets the two below; optional so that a view made by hand (a test, a
+   * client of an older server) still reads as one: an absent lane is the action's region, an absent waitsFor null.
+   */
+  /** Its region lane (domain/region-lanes.ts), null for a stage-wide action. */
+  lane?: string | null;
+  /** What it waits for while it has not started (domain/waits-for.ts), else null. */
+  waitsFor?: WaitsFor | null;
 }
 
-export type StageView = Omit<ExecutionSummary['stages'][number], 'actions'> & { startedAt: string | null; endedAt: string | null; actions: ActionView[] };
+export type StageView = Omit<ExecutionSummary['stages'][number], 'actions'> & {
+  startedAt: string | null;
+  endedAt: string | null;
+  /** How its runOrders go for this execution: in region lanes, stage-wide, or by rollout waves; null for a stage of one region (always set by the server; absent: null). */
+  lanes?: StageOrder | null;
+  actions: ActionView[];
+};
 
 /** Which regions' artifact stores hold a digest (views/artifact-holders.ts). */
 export interface Holders {

@@ -44,6 +44,8 @@ export function applyChange(view: ExecutionView, change: Change): ExecutionView 
             startedAt: started ? change.at : action.startedAt,
             endedAt: ENDED.has(status) ? change.at : started ? null : action.endedAt,
             waitingFor: status === 'Waiting' ? action.waitingFor : null,
+            // What it waits for changed with its status: the full view read next says what now.
+            waitsFor: status === action.status ? action.waitsFor : null,
           };
         }),
       };

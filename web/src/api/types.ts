@@ -9,8 +9,9 @@ import type { ExecutionStatus, Trigger } from '../../../src/domain/execution.js'
 
 export type { ActionError, ActionStatus, ExecutionStatus, StageStatus, Trigger } from '../../../src/domain/execution.js';
 export type { PlanWindow } from '../../../src/domain/plan-windows.js';
+export type { LanePlan, LanePlanStep } from '../../../src/domain/lane-plan.js';
 export type { NightPlan, NightRegion } from '../../../src/server/views/night-plan.js';
-export type { ActionView, ArtifactView, ExecutionView, RegionHealth, RegionRelease, StageView } from '../../../src/server/views/view-types.js';
+export type { ActionView, ArtifactView, ExecutionView, RegionHealth, RegionRelease, StageOrder, StageView, WaitKind, WaitsFor } from '../../../src/server/views/view-types.js';
 export type { EventRecord } from '../../../src/stores/state/records.js';
 
 export type Role = 'viewer' | 'operator' | 'admin';

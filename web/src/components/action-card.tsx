@@ -1,13 +1,28 @@
-/** One action of an execution: status, attempt, duration, why it waits, and what an operator may do about it. */
+/** One action of an execution: status, attempt, duration, what it waits for, and what an operator may do about it. */
 import type { ActionView } from '../api/types';
 import { useMeContext } from '../auth/me-context';
 import { durationBetween, formatInstant, relativeTime } from '../lib/format';
 import { href } from '../router';
 import { ApprovalForm } from './approval-form';
-import { OverrideForm } from './override-form';
+import { OverrideForm, type OverrideScope } from './override-form';
 import { StatusBadge } from './status-badge';
 
-export function ActionCard({ executionId, action, timezone, now, selected }: { executionId: string; action: ActionView; timezone: string; now: number; selected: boolean }) {
+export function ActionCard({
+  executionId,
+  action,
+  timezone,
+  now,
+  selected,
+  override = null,
+}: {
+  executionId: string;
+  action: ActionView;
+  timezone: string;
+  now: number;
+  selected: boolean;
+  /** The window override this card offers (to operators): its region's, or its lane's. */
+  override?: OverrideScope | null;
+}) {
   const me = useMeContext();
   const provider = action.provider.split('/').at(-1) ?? action.provider;
   return (
@@ -35,30 +50,39 @@ export function ActionCard({ executionId, action, timezone, now, selected }: { e
         )}
       </footer>
       {me.canOperate && action.waitingFor === 'approval' && <ApprovalForm executionId={executionId} action={action} />}
-      {me.canOperate && action.waitingFor === 'window' && <OverrideForm executionId={executionId} region={action.region} />}
+      {me.canOperate && override !== null && <OverrideForm executionId={executionId} scope={override} />}
     </article>
   );
 }
 
+/** What the action waits for (domain/waits-for.ts says it, the server sends it); a window's opening also in full, in the region's zone. */
 function WaitReason({ action, timezone, now }: { action: ActionView; timezone: string; now: number }) {
-  if (action.status !== 'Waiting') return null;
-  if (action.waitingFor === 'window') {
-    return (
-      <p className="wait small" data-testid={`wait-${action.name}`}>
-        {action.opensAt === null ? (
-          'Waiting: no window opens within a year'
-        ) : (
-          <>
-            Window opens at{' '}
-            <time dateTime={action.opensAt} title={`${formatInstant(action.opensAt)} in your time zone`}>
-              {formatInstant(action.opensAt, timezone)} {timezone}
-            </time>{' '}
-            ({relativeTime(action.opensAt, now)})
-          </>
-        )}
-      </p>
-    );
-  }
-  if (action.waitingFor === 'approval') return <p className="wait small">Waiting for approval</p>;
-  return <p className="wait small">{action.waitingReason ?? 'Waiting'}</p>;
+  const waits = action.waitsFor ?? null;
+  if (action.status !== 'Waiting' && waits === null) return null;
+  const opening = action.waitingFor === 'window' && action.status === 'Waiting' ? action.opensAt : null;
+  return (
+    <p className={`small ${action.status === 'Waiting' ? 'wait' : 'muted'}`} data-testid={`wait-${action.name}`}>
+      <span data-testid={`waits-for-${action.name}`} data-kind={waits?.kind ?? ''}>
+        {waits !== null ? `${waits.kind === 'approval' ? 'Waiting for approval: ' : 'Waits for '}${waits.text}` : action.waitingFor === 'approval' ? 'Waiting for approval' : (action.waitingReason ?? 'Waiting')}
+      </span>
+      {opening !== null ? (
+        <span className="wait__detail">
+          Window opens at{' '}
+          <time dateTime={opening} title={`${formatInstant(opening)} in your time zone`}>
+            {formatInstant(opening, timezone)} {timezone}
+          </time>{' '}
+          ({relativeTime(opening, now)})
+        </span>
+      ) : (
+        waits?.until !== undefined && (
+          <span className="wait__detail">
+            at the earliest{' '}
+            <time dateTime={waits.until} title={`${formatInstant(waits.until, timezone)} ${timezone}`}>
+              {relativeTime(waits.until, now)}
+            </time>
+          </span>
+        )
+      )}
+    </p>
+  );
 }

@@ -1,9 +1,21 @@
-/** Start a region's waiting actions now, outside its window, with a reason (recorded with the token's name). */
+/**
+ * Start a region's waiting actions now, outside its window, with a reason (recorded with the
+ * token's name). The override holds for the rest of the execution in that region: in region
+ * lanes it lets every remaining step of the lane go, each once the one before it succeeded,
+ * and the form says so before it is sent.
+ */
 import { useMutation } from '@tanstack/react-query';
 import { useId, useState } from 'react';
 import { overrideWindow } from '../api/actions';
 
-export function OverrideForm({ executionId, region }: { executionId: string; region: string }) {
+/** The region whose window is overridden, and, in region lanes, the lane's steps that have not started. */
+export interface OverrideScope {
+  region: string;
+  laneSteps: string[] | null;
+}
+
+export function OverrideForm({ executionId, scope }: { executionId: string; scope: OverrideScope }) {
+  const { region, laneSteps } = scope;
   const [open, setOpen] = useState(false);
   const [reason, setReason] = useState('');
   const id = useId();
@@ -23,6 +35,12 @@ export function OverrideForm({ executionId, region }: { executionId: string; reg
         override.mutate();
       }}
     >
+      {laneSteps !== null && laneSteps.length > 0 && (
+        <p className="small" data-testid={`override-lane-${region}`}>
+          Lets the {region} lane go now: {laneSteps.length === 1 ? 'its remaining step' : `all its ${laneSteps.length} remaining steps`} (<span className="mono">{laneSteps.join(', ')}</span>) start
+          outside the window, each once the one before it succeeded. Other regions keep their windows.
+        </p>
+      )}
       <label htmlFor={id} className="small">
         Reason (required)
       </label>
@@ -36,6 +54,7 @@ export function OverrideForm({ executionId, region }: { executionId: string; reg
         </button>
       </div>
       {override.error && <p className="problem">{override.error.message}</p>}
+      {override.isSuccess && <p className="small muted">Overridden: {region} deploys now.</p>}
     </form>
   );
 }

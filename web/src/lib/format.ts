@@ -26,14 +26,16 @@ export function relativeTime(iso: string, now: number): string {
 // Making an Intl.DateTimeFormat costs far more than using one: one per zone, kept.
 const formatters = new Map<string, Intl.DateTimeFormat>();
 
-function formatter(kind: 'instant' | 'clock', timeZone: string | undefined): Intl.DateTimeFormat {
+function formatter(kind: 'instant' | 'clock' | 'day', timeZone: string | undefined): Intl.DateTimeFormat {
   const key = `${kind} ${timeZone ?? ''}`;
   let found = formatters.get(key);
   if (found === undefined) {
     const options: Intl.DateTimeFormatOptions =
       kind === 'instant'
         ? { year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', second: '2-digit', hour12: false }
-        : { hour: '2-digit', minute: '2-digit', weekday: 'short', hour12: false };
+        : kind === 'day'
+          ? { weekday: 'short', day: '2-digit', month: 'short', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' }
+          : { hour: '2-digit', minute: '2-digit', weekday: 'short', hour12: false };
     if (timeZone !== undefined) options.timeZone = timeZone;
     found = new Intl.DateTimeFormat(kind === 'instant' ? 'en-CA' : 'en-GB', options);
     formatters.set(key, found);
@@ -52,6 +54,19 @@ export function localClock(at: Date, timeZone: string): { time: string; day: str
   const parts = Object.fromEntries(formatter('clock', timeZone).formatToParts(at).map((p) => [p.type, p.value]));
   const hour = Number(parts.hour) % 24;
   return { time: `${String(hour).padStart(2, '0')}:${parts.minute ?? '00'}`, day: parts.weekday ?? '', hour };
+}
+
+/** `Mon 07 Dec 01:00` in a time zone: a day and a time, for instants that may fall on another day. */
+export function localDateTime(iso: string, timeZone: string): string {
+  const parts = Object.fromEntries(formatter('day', timeZone).formatToParts(new Date(iso)).map((p) => [p.type, p.value]));
+  return `${parts.weekday ?? ''} ${parts.day ?? ''} ${parts.month ?? ''} ${parts.hour ?? ''}:${parts.minute ?? ''}`;
+}
+
+/** `Mon 07 Dec 01:00 – 05:00`, or with the second day when the span ends on another one. */
+export function localSpan(fromIso: string, toIso: string, timeZone: string): string {
+  const from = localDateTime(fromIso, timeZone);
+  const to = localDateTime(toIso, timeZone);
+  return from.slice(0, -5) === to.slice(0, -5) ? `${from} – ${to.slice(-5)}` : `${from} – ${to}`;
 }
 
 export function shortId(id: string): string {

@@ -1,9 +1,11 @@
 /**
- * Follow the night: each region's local time, and 48 hours of its deployment windows with
- * the planned start of its deploy — the same data as `meridian plan`.
+ * Follow the night: each region's local time, 48 hours of its deployment windows with the
+ * planned start of its deploy and its lane's steps, and every lane step by step — the same
+ * data as `meridian plan`.
  */
 import { useNightPlan } from '../api/queries';
 import { WorldClock } from '../night/world-clock';
+import { LanesTable } from '../night/lanes-table';
 import { Timeline } from '../night/timeline';
 import { formatDuration, formatInstant, relativeTime } from '../lib/format';
 import { useNow } from '../lib/use-now';
@@ -26,9 +28,17 @@ export function NightPage({ pipeline }: { pipeline: string }) {
         <h2 id="timeline-title">Next 48 hours</h2>
         <Timeline plan={data} now={now} />
         <p className="legend small muted">
-          <span className="legend__window" /> window open · <span className="legend__night" /> night (20:00–07:00 local) · <span className="legend__start" /> planned deploy start · <span className="legend__now" /> now
+          <span className="legend__window" /> window open · <span className="legend__night" /> night (20:00–07:00 local) · <span className="legend__start" /> planned deploy start ·{' '}
+          <span className="legend__step" /> a lane step, expected · <span className="legend__now" /> now
         </p>
       </section>
+      {(data.lanes ?? []).some((lane) => lane.region !== null) && (
+        <section className="card" aria-labelledby="lanes-title">
+          <h2 id="lanes-title">Lanes</h2>
+          <p className="small muted">What an execution that windows hold would do if it started now: each region&apos;s steps, when each is expected to start and end, and in which window.</p>
+          <LanesTable lanes={data.lanes} now={now} />
+        </section>
+      )}
       <section className="card" aria-labelledby="windows-title">
         <h2 id="windows-title">Windows</h2>
         <div className="table-wrap">
