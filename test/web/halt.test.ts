@@ -53,7 +53,8 @@ describe('emergency halts in the dashboard', () => {
     await page.goto(`${fixture.served.url}/#/executions/${executionId}`);
     await expect.poll(() => page.getByTestId('action-status-eu-west-1-deploy').getAttribute('data-status'), { timeout: 30_000 }).toBe('Succeeded');
     await expect.poll(() => page.getByTestId('action-status-us-east-1-deploy').getAttribute('data-status')).toBe('Waiting');
-    const held = (await page.getByTestId('wait-us-east-1-deploy').textContent()) ?? '';
+    // The card says why it waits: halted, by whom and why (whatever words the card puts around the reason).
+    const held = (await page.getByTestId('action-us-east-1-deploy').textContent()) ?? '';
     expect(held).toContain('halt');
     expect(held).toContain('deploys to us-east-1 halted by release-manager');
     expect(held).toContain('bad release 42');
