@@ -1,8 +1,8 @@
 // Re-makes the dashboard screenshots in docs/screenshots/ (shown in the README): a real
 // `meridian serve` with a three-region pipeline whose regions deploy at night, one execution
 // released everywhere, a second one rolled back (the rollback execution is shot), a disruptive
-// one in region lanes waiting for the regions' windows (one lane let go by an override), and
-// Debian's chromium (apt-get install -y chromium) through playwright-core.
+// one in region lanes waiting for the regions' windows (one lane let go by an override), then
+// an emergency halt of a waiting region (its banner, its held steps), and Debian's chromium (apt-get install -y chromium) through playwright-core.
 //
 //   npm run build && npm run screenshots
 import { execFileSync, spawn } from 'node:child_process';
@@ -107,6 +107,10 @@ try {
   await shoot(url, '#/pipelines/service-x/night', 'night.png');
   await shoot(url, `#/executions/${second.executionId}`, 'execution-phone-dark.png', { viewport: { width: 390, height: 844 }, colorScheme: 'dark' });
   await shoot(url, `#/executions/${second.executionId}`, 'lanes.png', { element: 'stage-Deploy' });
+  // Last, as it changes what the others show: an emergency halt of a region that still waits.
+  const halted = (await api('GET', `/api/executions/${second.executionId}/view`)).stages.find((s) => s.name === 'Deploy')?.actions.find((a) => a.status === 'Waiting' && a.region !== waiting)?.region;
+  await api('POST', '/api/halts', { region: halted, reason: 'payments database failing over (INC-4711)' });
+  await shoot(url, `#/executions/${second.executionId}`, 'halt.png');
   console.log(`screenshots written to ${path.relative(root, out)}/`);
 } finally {
   await browser.close();
