@@ -2,7 +2,8 @@
 // `meridian serve` with a three-region pipeline whose regions deploy at night, one execution
 // released everywhere, a second one rolled back (the rollback execution is shot), a disruptive
 // one in region lanes waiting for the regions' windows (one lane let go by an override), then
-// an emergency halt of a waiting region (its banner, its held steps), and Debian's chromium (apt-get install -y chromium) through playwright-core.
+// an emergency halt of a waiting region (its banner, its held steps), and Debian's chromium
+// (apt-get install -y chromium) through playwright-core.
 //
 //   npm run build && npm run screenshots
 import { execFileSync, spawn } from 'node:child_process';
