@@ -56,8 +56,26 @@ async function carry(deps: LocalRunnerDeps, executionIds: Set<string>, pollMs: n
       await deps.engine.advance(id);
     }
     deps.agent.wake();
-    if (executionIds.size > 0) await waitForChange(deps.engine, untilWake(deps, executionIds, pollMs));
+    if (executionIds.size === 0) break;
+    if (await skippedAhead(deps, executionIds)) continue;
+    await waitForChange(deps.engine, untilWake(deps, executionIds, pollMs));
   }
+}
+
+/**
+ * On a clock that may jump (`run --clock-skip`): when no job of these executions is queued or
+ * running and one waits for a window or a bake, the clock jumps to when that ends.
+ */
+async function skippedAhead(deps: LocalRunnerDeps, executionIds: Set<string>): Promise<boolean> {
+  const clock = deps.clock;
+  const wake = deps.engine.nextWindowWake(executionIds);
+  if (clock?.skipTo === undefined || wake === null || wake.getTime() <= (deps.clock?.now().getTime() ?? 0)) return false;
+  for (const id of executionIds) {
+    const jobs = await deps.store.jobs(deps.store.db, id);
+    if (jobs.some((job) => job.status !== 'done')) return false;
+  }
+  clock.skipTo(wake);
+  return true;
 }
 
 /** The poll interval, or less when a window opens sooner on the engine's clock (a fast clock). */

@@ -137,7 +137,7 @@ export class WindowWaits {
         type: 'action-started',
         stage: action.stage,
         action: action.name,
-        description: `${action.name} (${action.region}) started: ${describeStart(decision)}`,
+        description: `${action.name} (${action.region}) started: ${action.waitingFor === 'halt' && decision.override === undefined ? `the halt was lifted${decision.closesAt === null ? '' : `; its window is open until ${decision.closesAt.toISOString()}`}` : describeStart(decision)}`,
         data: { status: 'InProgress', region: action.region, runOrder: action.runOrder, closesAt: decision.closesAt?.toISOString() ?? null, ...(decision.override ? { override: { by: decision.override.by, reason: decision.override.reason } } : {}) },
       });
       changed = true;

@@ -9,6 +9,10 @@ import { loadDefinition } from '../../src/definition/load-definition.js';
 import { windowsOfRegion } from '../../src/domain/region-windows.js';
 import { isOpen } from '../../src/domain/windows/index.js';
 import { runCli } from '../helpers/cli.js';
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
+
+const runCommand = promisify(execFile);
 import { makeRepo } from '../helpers/git-repo.js';
 import { tempDir, writeFiles } from '../helpers/temp.js';
 
@@ -55,6 +59,30 @@ describe('run on a fast clock', () => {
     for (const action of summary.stages[1]!.actions) {
       const { windows, zone } = windowsOfRegion(pipeline, action.region);
       expect(isOpen(windows, zone, new Date(action.startedAt)), `${action.name} started at ${action.startedAt}`).toBe(true);
+    }
+  });
+
+  it('examples/service-x with --disruptive and --clock-skip follows the night once: Sydney, Dublin, New York, each region doing its three steps in its own first night', async () => {
+    const stateDir = path.join(tempDir(), 'state');
+    try {
+      const result = await runCli(['run', '-f', 'examples/service-x/meridian.yaml', '--state-dir', stateDir, '--disruptive', '--clock-start', '2026-11-30T12:00:00Z', '--clock-skip', '--json']);
+      expect(result.code, result.stderr).toBe(0);
+      const summary = JSON.parse(result.stdout) as { endedAt: string; stages: Array<{ name: string; actions: Array<{ name: string; region: string; startedAt: string; endedAt: string }> }> };
+      const deploy = summary.stages.find((s) => s.name === 'Deploy')!;
+      const nights: Record<string, [string, string]> = {
+        'ap-southeast-2': ['2026-11-30T14:00:00Z', '2026-11-30T18:00:00Z'],
+        'eu-west-1': ['2026-12-01T01:00:00Z', '2026-12-01T05:00:00Z'],
+        'us-east-1': ['2026-12-01T06:00:00Z', '2026-12-01T10:00:00Z'],
+      };
+      expect(deploy.actions).toHaveLength(9);
+      for (const action of deploy.actions) {
+        const [opens, closes] = nights[action.region]!;
+        expect(Date.parse(action.startedAt), `${action.name} started at ${action.startedAt}`).toBeGreaterThanOrEqual(Date.parse(opens));
+        expect(Date.parse(action.endedAt), `${action.name} ended at ${action.endedAt}`).toBeLessThanOrEqual(Date.parse(closes));
+      }
+      expect(Date.parse(summary.endedAt) - Date.parse('2026-11-30T12:00:00Z')).toBeLessThan(24 * 3_600_000);
+    } finally {
+      await runCommand('bash', ['examples/service-x/scripts/stop.sh', stateDir]);
     }
   });
 });

@@ -13,17 +13,22 @@ import { parseSourceOverrides } from '../source-overrides.js';
 import { resolveStateDir, STATE_DIR_FLAGS, STATE_DIR_HELP } from '../state-dir.js';
 import type { RegisterCommand } from './index.js';
 
-/** `--clock-start ISO [--clock-speed N]`: a clock that starts then and runs N times faster. */
-function runClock(start: string | undefined, speedText: string | undefined): Clock | undefined {
+/**
+ * `--clock-start ISO [--clock-speed N] [--clock-skip]`: a clock that starts then and runs N
+ * times faster; with --clock-skip it jumps to the next window opening (or bake end) whenever
+ * nothing runs, so a night of windows passes in the time its actions take.
+ */
+function runClock(start: string | undefined, speedText: string | undefined, skip: boolean): Clock | undefined {
   const speed = Number(speedText ?? '1');
   if (!Number.isFinite(speed) || speed <= 0) throw new MeridianError('BAD_INPUT', `--clock-speed ${speedText ?? ''}: write a positive number, e.g. 3600 (an hour a second)`);
   if (start === undefined) {
     if (speed !== 1) throw new MeridianError('BAD_INPUT', '--clock-speed needs --clock-start: the instant the clock starts at');
+    if (skip) throw new MeridianError('BAD_INPUT', '--clock-skip needs --clock-start: the instant the clock starts at');
     return undefined;
   }
   const at = new Date(start);
   if (Number.isNaN(at.getTime())) throw new MeridianError('BAD_INPUT', `--clock-start ${start}: write an ISO 8601 instant such as 2026-03-28T20:00:00Z`);
-  return scaledClock(at, speed);
+  return scaledClock(at, speed, { skip });
 }
 
 interface RunOptions {
@@ -37,6 +42,7 @@ interface RunOptions {
   disruptive?: boolean;
   clockStart?: string;
   clockSpeed?: string;
+  clockSkip?: boolean;
   agentLabels?: string;
 }
 
@@ -69,10 +75,11 @@ export const registerRun: RegisterCommand = (program: Command, io, setExit) => {
     .option('--disruptive', 'a disruptive release: windows apply under `policy: disruptive-only`')
     .option('--clock-start <iso8601>', 'run on a clock that starts at this instant (watch windows open without waiting for them)')
     .option('--clock-speed <n>', 'with --clock-start: how many times faster than real time the clock runs', '1')
+    .option('--clock-skip', 'with --clock-start: when nothing runs, jump to the next window opening or bake end')
     .option('--agent-labels <a,b,...>', AGENT_LABELS_HELP)
     .action(async (options: RunOptions) => {
       const stateDir = resolveStateDir(options.stateDir);
-      const clock = runClock(options.clockStart, options.clockSpeed);
+      const clock = runClock(options.clockStart, options.clockSpeed, options.clockSkip === true);
       const agentLabels = parseAgentLabels(options.agentLabels, '--agent-labels');
       const meridian = await openLocalMeridian(stateDir, { concurrency: Number(options.concurrency), followOnly: true, agentLabels, ...(clock ? { clock } : {}) });
       try {
