@@ -62,8 +62,8 @@ ${others.join('\n')}
     });
   });
 
-  it('is the table in the guide and in the README', () => {
-    for (const file of ['../../docs/moving-from-codepipeline.md', '../../README.md']) {
+  it('is the table in the guide and in docs/formats.md', () => {
+    for (const file of ['../../docs/moving-from-codepipeline.md', '../../docs/formats.md']) {
       const text = readFileSync(new URL(file, import.meta.url), 'utf8');
       for (const entry of SUPPORT) expect(text, `${file}: ${entry.type}`).toContain(`| \`${entry.type}\` | ${STATUS_WORDS[entry.status]} | ${entry.note.replaceAll('|', '\\|')}`);
     }
