@@ -7,11 +7,11 @@ import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Action, LaneFailurePolicy, Pipeline, Region } from '../../src/domain/pipeline.js';
 import { Engine } from '../../src/engine/engine.js';
-import { openSqlite } from '../../src/stores/state/sqlite/open-sqlite.js';
 import { StateStore } from '../../src/stores/state/state-store.js';
 import { TERMINAL_EXECUTION } from '../../src/domain/execution.js';
 import { fakeClock, type FakeClock } from '../helpers/fake-clock.js';
 import { testPipeline } from '../helpers/pipeline.js';
+import { openSqliteEngine } from '../helpers/sqlite-engine.js';
 import { tempDir } from '../helpers/temp.js';
 
 const night = (name: string, timezone: string): Region => ({ name, timezone, store: { kind: 'folder', location: `stores/${name}` }, windows: [{ effect: 'allow', schedule: 'Mon-Fri 01:00-05:00' }] });
@@ -52,17 +52,8 @@ interface Meridian {
   close: () => Promise<void>;
 }
 
-async function open(stateDir: string, clock: FakeClock): Promise<Meridian> {
-  const db = await openSqlite(stateDir);
-  let closed = false;
-  const close = async (): Promise<void> => {
-    if (closed) return;
-    closed = true;
-    await db.destroy();
-  };
-  closers.push(close);
-  const store = new StateStore(db);
-  return { engine: new Engine({ store, clock, owner: `test-host:${process.pid}:lanes` }), store, close };
+function open(stateDir: string, clock: FakeClock): Promise<Meridian> {
+  return openSqliteEngine(stateDir, clock, `test-host:${process.pid}:lanes`, closers);
 }
 
 interface Drive {

@@ -2,10 +2,10 @@ import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Action, Pipeline, Region } from '../../src/domain/pipeline.js';
 import { Engine } from '../../src/engine/engine.js';
-import { openSqlite } from '../../src/stores/state/sqlite/open-sqlite.js';
 import { StateStore } from '../../src/stores/state/state-store.js';
 import { fakeClock, type FakeClock } from '../helpers/fake-clock.js';
 import { testPipeline } from '../helpers/pipeline.js';
+import { openSqliteEngine } from '../helpers/sqlite-engine.js';
 import { tempDir } from '../helpers/temp.js';
 
 const nightly = (name: string, timezone: string, windows = 'daily 01:00-05:00'): Region => ({
@@ -41,17 +41,8 @@ afterEach(async () => {
   for (const close of closers.splice(0)) await close();
 });
 
-async function open(stateDir: string, clock: FakeClock): Promise<{ engine: Engine; store: StateStore; close: () => Promise<void> }> {
-  const db = await openSqlite(stateDir);
-  let closed = false;
-  const close = async (): Promise<void> => {
-    if (closed) return;
-    closed = true;
-    await db.destroy();
-  };
-  closers.push(close);
-  const store = new StateStore(db);
-  return { engine: new Engine({ store, clock, owner: 'test-host:1:windows' }), store, close };
+function open(stateDir: string, clock: FakeClock): Promise<{ engine: Engine; store: StateStore; close: () => Promise<void> }> {
+  return openSqliteEngine(stateDir, clock, 'test-host:1:windows', closers);
 }
 
 /** Runs the source action (its commit message decides whether the execution is disruptive). */
