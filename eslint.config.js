@@ -1,6 +1,7 @@
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 import importX from 'eslint-plugin-import-x';
+import { createTypeScriptImportResolver } from 'eslint-import-resolver-typescript';
 
 export default tseslint.config(
   { ignores: ['dist/**', 'node_modules/**', 'bench/**', 'examples/**', 'bin/**', 'scripts/**', 'test/fixtures/**', 'eslint.config.js', 'web/vite.config.ts'] },
@@ -9,6 +10,8 @@ export default tseslint.config(
   {
     languageOptions: { parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname } },
     plugins: { 'import-x': importX },
+    // Resolves `./x.js` specifiers to the `.ts` files, so the import rules see every import.
+    settings: { 'import-x/resolver-next': [createTypeScriptImportResolver()] },
     rules: {
       '@typescript-eslint/no-floating-promises': 'error',
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
@@ -17,16 +20,28 @@ export default tseslint.config(
     },
   },
   {
-    files: ['src/domain/**/*.ts'],
+    // The layers (docs/architecture.md). Every import counts, type-only ones included.
+    files: ['src/**/*.ts'],
     rules: {
-      'no-restricted-imports': ['error', { patterns: ['node:*', '../engine/*', '../stores/*', '../providers/*', '../cli/*', '../definition/*'] }],
+      'import-x/no-restricted-paths': [
+        'error',
+        {
+          zones: [
+            { target: './src/domain', from: './src', except: ['./domain'], message: 'domain imports nothing outward.' },
+            { target: './src/lib', from: './src', except: ['./lib', './domain'], message: 'lib imports only domain.' },
+            { target: './src/definition', from: ['./src/engine', './src/agent', './src/stores', './src/providers', './src/server', './src/cli', './src/packaging'], message: 'definition imports only domain and lib.' },
+            { target: './src/engine', from: ['./src/providers', './src/agent', './src/server', './src/cli'], message: 'the engine never imports providers, agent, server or cli: the contract lives in src/domain/jobs.' },
+            { target: './src/agent', from: ['./src/engine', './src/server', './src/cli'], message: 'the agent runs jobs through the contract in src/domain/jobs, never the engine.' },
+            { target: './src/stores', from: ['./src/providers', './src/engine', './src/agent', './src/server', './src/cli'], message: 'stores never import providers, engine, agent, server or cli.' },
+            { target: './src/providers', from: ['./src/engine', './src/definition', './src/agent', './src/server', './src/cli'], message: 'providers never import engine, definition, agent, server or cli.' },
+          ],
+        },
+      ],
     },
   },
   {
-    files: ['src/engine/**/*.ts'],
-    rules: {
-      'no-restricted-imports': ['error', { patterns: ['../cli/*', '../providers/*/*'] }],
-    },
+    files: ['src/domain/**/*.ts'],
+    rules: { 'no-restricted-imports': ['error', { patterns: ['node:*'] }] },
   },
   {
     files: ['test/**/*.ts'],

@@ -10,11 +10,11 @@ import { createReadStream } from 'node:fs';
 import type { Readable } from 'node:stream';
 import type { Dispatcher, Pool } from 'undici';
 import { MeridianError, type ErrorCode } from '../domain/errors.js';
-import type { JobOutcome } from '../engine/engine.js';
-import type { ApprovalOutcome, ParameterValue } from '../providers/provider.js';
+import type { JobOutcome } from '../domain/jobs/job-outcome.js';
+import type { ApprovalOutcome, ParameterValue } from '../domain/jobs/host-services.js';
 import { copyHashing } from '../stores/artifacts/blob-io.js';
-import type { Replication } from './job-host.js';
-import type { JobSpec } from './job-spec.js';
+import type { Replication } from '../domain/jobs/job-host.js';
+import type { JobSpec } from '../domain/jobs/job-spec.js';
 
 export interface ClaimedJob {
   spec: JobSpec;

@@ -1,28 +1,22 @@
 /**
- * An agent inside the Meridian process: claims queued jobs with a lease, renews the leases
- * while the jobs run, and reports outcomes — through the same JobDispatch the server's agent
- * routes use for remote agents. Regions served by remote agents are left to them.
+ * An agent inside the Meridian process: claims queued jobs with a lease from its job source,
+ * renews the leases while the jobs run, and reports outcomes. The engine's in-process job
+ * source claims through the same JobDispatch the server's agent routes use for remote agents;
+ * the job itself runs through executeJob, as on a remote agent.
  */
-import type { JobRecord } from '../stores/state/records.js';
+import type { HeldJob, JobSource } from '../domain/jobs/job-source.js';
 import { coerceError } from '../lib/coerce-error.js';
-import type { JobDispatch } from './job-dispatch.js';
-import { runJob, type JobDeps } from './run-job.js';
+import type { ProviderRegistry } from '../providers/registry.js';
+import { executeJob } from './execute-job.js';
 
 export interface EmbeddedAgentOptions {
-  owner: string;
   /** Jobs run at the same time; same-runOrder actions need one slot each to overlap. */
   concurrency: number;
-  /** Only claim jobs of these executions (a `meridian run` drives just its own). */
-  executionIds?: () => string[];
-  /** Regions whose jobs remote agents run (`*`: every region): never claimed here. */
-  exceptRegions?: string[];
-  /** Its agent labels (`--agent-labels`): none unless given, so it leaves jobs whose action has `runsOn`. */
-  labels?: string[];
   onError: (error: Error) => void;
 }
 
 export class EmbeddedAgent {
-  private readonly running = new Map<string, { job: JobRecord; controller: AbortController }>();
+  private readonly running = new Map<string, { job: HeldJob; controller: AbortController }>();
   private heartbeat: NodeJS.Timeout | undefined;
   /** Jobs whose lease was lost while they ran: their outcome is not reported. */
   private readonly lost = new Set<string>();
@@ -33,7 +27,7 @@ export class EmbeddedAgent {
   private draining = false;
 
   constructor(
-    private readonly deps: JobDeps & { dispatch: JobDispatch },
+    private readonly deps: { source: JobSource; registry: ProviderRegistry },
     private readonly options: EmbeddedAgentOptions,
   ) {}
 
@@ -63,7 +57,7 @@ export class EmbeddedAgent {
   /** Aborts running jobs of one execution (stop and abandon). */
   abandon(executionId: string, reason: Error): void {
     for (const { job, controller } of this.running.values()) {
-      if (job.executionId === executionId) controller.abort(reason);
+      if (job.spec.job.executionId === executionId) controller.abort(reason);
     }
   }
 
@@ -94,12 +88,8 @@ export class EmbeddedAgent {
   }
 
   private async claimLoop(): Promise<void> {
-    const except = this.options.exceptRegions ?? [];
-    if (except.includes('*')) return;
     while (!this.stopped && !this.draining && this.running.size < this.options.concurrency) {
-      const ids = this.options.executionIds?.();
-      if (ids && ids.length === 0) return;
-      const job = await this.deps.dispatch.claim(this.options.owner, { ...(ids ? { executionIds: ids } : {}), ...(except.length > 0 ? { exceptRegions: except } : {}), labels: this.options.labels ?? [] });
+      const [job] = await this.deps.source.claim(1);
       if (!job) return;
       this.start(job);
     }
@@ -109,20 +99,20 @@ export class EmbeddedAgent {
   private renewLeases(): void {
     void (async () => {
       for (const [key, { job, controller }] of this.running) {
-        if (await this.deps.dispatch.renew(job.id, this.options.owner)) continue;
+        if (await this.deps.source.renew(job.spec.job.id)) continue;
         this.lost.add(key);
-        controller.abort(new Error(`the lease on ${job.id} was lost`));
+        controller.abort(new Error(`the lease on ${job.spec.job.id} was lost`));
       }
     })().catch((thrown) => this.options.onError(coerceError(thrown)));
   }
 
-  private start(job: JobRecord): void {
+  private start(job: HeldJob): void {
     const controller = new AbortController();
-    const key = job.id;
+    const key = job.spec.job.id;
     this.running.set(key, { job, controller });
-    this.heartbeat ??= setInterval(() => this.renewLeases(), this.deps.dispatch.heartbeatMs);
-    runJob(this.deps, job, controller.signal)
-      .then((outcome) => (this.stopped || this.lost.has(key) ? undefined : this.deps.dispatch.report(job.id, this.options.owner, outcome)))
+    this.heartbeat ??= setInterval(() => this.renewLeases(), this.deps.source.heartbeatMs);
+    executeJob(job.host, this.deps.registry, job.spec, controller.signal)
+      .then((outcome) => (this.stopped || this.lost.has(key) ? undefined : this.deps.source.report(key, outcome)))
       .catch((thrown) => this.options.onError(coerceError(thrown)))
       .finally(() => {
         this.running.delete(key);

@@ -10,15 +10,15 @@ import { randomUUID } from 'node:crypto';
 import { MeridianError } from '../domain/errors.js';
 import { actionTypeKey } from '../domain/pipeline.js';
 import type { TestReport } from '../domain/test-report.js';
-import type { JobOutcome } from '../engine/engine.js';
+import type { JobOutcome } from '../domain/jobs/job-outcome.js';
 import { coerceError } from '../lib/coerce-error.js';
 import type { ActionContext } from '../providers/provider.js';
 import type { ProviderRegistry } from '../providers/registry.js';
 import { zipFolder } from '../stores/artifacts/zip.js';
-import { ActionLog } from './action-log.js';
-import type { JobHost } from './job-host.js';
-import type { JobSpec } from './job-spec.js';
-import { Masker } from './masker.js';
+import { ActionLog } from '../stores/logs/action-log.js';
+import type { JobHost } from '../domain/jobs/job-host.js';
+import type { JobSpec } from '../domain/jobs/job-spec.js';
+import { Masker } from '../lib/masker.js';
 import { meridianToolPath } from './tool-path.js';
 
 export async function executeJob(host: JobHost, registry: ProviderRegistry, spec: JobSpec, abort: AbortSignal): Promise<JobOutcome> {

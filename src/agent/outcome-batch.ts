@@ -5,7 +5,7 @@
  * once; under load one request carries several, the server checks their leases in one
  * statement and records them in one transaction per execution (server/routes/agents.ts).
  */
-import type { JobOutcome } from '../engine/engine.js';
+import type { JobOutcome } from '../domain/jobs/job-outcome.js';
 import type { ClaimedJob } from './agent-client.js';
 
 export interface FinishedJob {

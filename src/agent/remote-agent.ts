@@ -7,7 +7,7 @@
  * the last report was in flight, asking for the freed slots' next jobs in the same round trip. If the agent dies, its leases run out and the server hands its jobs on.
  */
 import { MeridianError } from '../domain/errors.js';
-import type { JobOutcome } from '../engine/engine.js';
+import type { JobOutcome } from '../domain/jobs/job-outcome.js';
 import { coerceError } from '../lib/coerce-error.js';
 import type { ProviderRegistry } from '../providers/registry.js';
 import { statusOf, type AgentClient, type ClaimedJob } from './agent-client.js';

@@ -7,13 +7,13 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { randomUUID } from 'node:crypto';
-import type { ApprovalOutcome, LogSink, ParameterReader, SecretReader } from '../providers/provider.js';
+import type { ApprovalOutcome, LogSink, ParameterReader, SecretReader } from '../domain/jobs/host-services.js';
 import { sha256File } from '../stores/artifacts/blob-io.js';
 import { unzipTo } from '../stores/artifacts/zip.js';
-import { actionLogPath } from './action-log.js';
+import { actionLogPath } from '../stores/logs/action-log.js';
 import type { AgentClient } from './agent-client.js';
-import { describeReplication, type JobHost } from './job-host.js';
-import type { InputArtifact, JobSpec } from './job-spec.js';
+import { describeReplication, type JobHost } from '../domain/jobs/job-host.js';
+import type { InputArtifact, JobSpec } from '../domain/jobs/job-spec.js';
 import type { LogShipper } from './log-shipper.js';
 
 export class RemoteJobHost implements JobHost {

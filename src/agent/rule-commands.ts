@@ -8,7 +8,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 
-import type { RuleCommandResult, RuleCommandRunner } from '../engine/stage-conditions.js';
+import type { RuleCommandResult, RuleCommandRunner } from '../domain/condition-rules.js';
 
 const OUTPUT_LIMIT = 2000;
 

@@ -3,7 +3,7 @@
  * end in this process, show progress, print the outcome, set the exit code. Ctrl-C leaves the
  * state resumable rather than pretending the execution ended.
  */
-import { runToEnd } from '../agent/local-runner.js';
+import { runToEnd } from './local-runner.js';
 import { TERMINAL_EXECUTION } from '../domain/execution.js';
 import { toSummary } from '../engine/execution-summary.js';
 import { formatDuration } from '../engine/engine.js';

@@ -3,9 +3,10 @@
  * providers, an engine and an in-process agent. Commands get everything from here.
  */
 import type { Kysely } from 'kysely';
+import { InProcessJobSource, type InProcessJobSourceOptions } from '../engine/dispatch/in-process-job-source.js';
 import { EmbeddedAgent } from '../agent/embedded-agent.js';
 import { runRuleCommands } from '../agent/rule-commands.js';
-import { JobDispatch } from '../agent/job-dispatch.js';
+import { JobDispatch } from '../engine/dispatch/job-dispatch.js';
 import { Engine } from '../engine/engine.js';
 import { systemClock, type Clock } from '../lib/clock.js';
 import { makeOwnerId } from '../lib/process-owner.js';
@@ -67,20 +68,17 @@ export async function openLocalMeridian(
   // The engine wakes the agent when it queues jobs; the agent reports to the engine.
   const wake = { agent: undefined as EmbeddedAgent | undefined };
   const engine = new Engine({ store, clock, owner, onJobsQueued: () => wake.agent?.wake(), ruleCommands: runRuleCommands });
-  const agentOptions: ConstructorParameters<typeof EmbeddedAgent>[1] = {
-    owner,
-    concurrency: options.concurrency ?? 64,
-    onError: (error) => backgroundErrors.push(error),
-  };
+  const sourceOptions: InProcessJobSourceOptions = { owner };
   const followed = new Set<string>();
-  if (options.followOnly) agentOptions.executionIds = () => [...followed];
-  if (options.exceptRegions) agentOptions.exceptRegions = options.exceptRegions;
-  if (options.agentLabels) agentOptions.labels = options.agentLabels;
+  if (options.followOnly) sourceOptions.executionIds = () => [...followed];
+  if (options.exceptRegions) sourceOptions.exceptRegions = options.exceptRegions;
+  if (options.agentLabels) sourceOptions.labels = options.agentLabels;
   const dispatch = new JobDispatch({ store, engine }, options.leaseMs ?? DEFAULT_LEASE_MS);
-  const jobDeps: ConstructorParameters<typeof EmbeddedAgent>[0] = { engine, store, registry, stateDir, parameters, secrets, dispatch };
+  const hostDeps: ConstructorParameters<typeof InProcessJobSource>[0] = { engine, store, stateDir, parameters, secrets, dispatch };
   const s3Endpoint = s3EndpointFromEnv();
-  if (s3Endpoint !== undefined) jobDeps.s3Endpoint = s3Endpoint;
-  const created = new EmbeddedAgent(jobDeps, agentOptions);
+  if (s3Endpoint !== undefined) hostDeps.s3Endpoint = s3Endpoint;
+  const source = new InProcessJobSource(hostDeps, sourceOptions);
+  const created = new EmbeddedAgent({ source, registry }, { concurrency: options.concurrency ?? 64, onError: (error) => backgroundErrors.push(error) });
   wake.agent = created;
   // Several servers on one PostgreSQL database: jobs queued by another one wake this agent.
   // The server's long-polling remote agents hear of them too (JobWaiters).

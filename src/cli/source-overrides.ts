@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { MeridianError } from '../domain/errors.js';
 import type { Pipeline } from '../domain/pipeline.js';
-import type { SourceOverride } from '../stores/state/records.js';
+import type { SourceOverride } from '../domain/records.js';
 
 const URL_LIKE = /^([a-z][a-z0-9+.-]*:\/\/|[^/]+@[^/:]+:)/i;
 

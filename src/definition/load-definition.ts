@@ -18,12 +18,12 @@ import { compileTemplate, templatePipelineNames } from './cloudformation/compile
 import { compilePipelineJson, isPipelineJson, pipelineJsonName } from './codepipeline/compile-json.js';
 import type { CompileResult, LoadContext } from './compile-result.js';
 import { compileNative } from './native/compile-native.js';
-import { definitionError, problem } from './problems.js';
+import { definitionError, problem } from '../lib/problems.js';
 import type { ActionConfigCheck } from './rules/action-config.js';
 import { runRules, type RuleOptions } from './rules/index.js';
 import { PipelineLocator } from './trace.js';
 import { isPlainObject } from './values.js';
-import { parseYaml, type ParsedYaml } from './yaml/parse-yaml.js';
+import { parseYaml, type ParsedYaml } from '../lib/yaml/parse-yaml.js';
 
 export interface LoadOptions {
   /** Which pipeline of a template holding several (`--pipeline NAME`): its Name or logical id. */

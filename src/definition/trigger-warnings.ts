@@ -8,7 +8,7 @@
 import type { Problem } from '../domain/errors.js';
 import type { Pipeline, PipelineTrigger, SourceLocation } from '../domain/pipeline.js';
 import { DEFAULT_POLL_SECONDS } from './codepipeline/triggers.js';
-import { problem } from './problems.js';
+import { problem } from '../lib/problems.js';
 import { byFormat } from './rules/rule.js';
 
 export function triggerWarnings(pipeline: Pipeline): Problem[] {

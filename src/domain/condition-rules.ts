@@ -58,3 +58,11 @@ export function describeCondition(phase: string, index: number, condition: Stage
   const rules = outcomes.map((o) => `rule ${o.name} (${o.kind}) ${o.passed ? 'succeeded' : 'failed'}: ${o.detail}`).join('; ');
   return `${phase} condition ${index + 1} (${condition.result}) ${conditionMet(outcomes) ? 'met' : 'not met'}: ${rules}`;
 }
+
+export interface RuleCommandResult {
+  exitCode: number;
+  output: string;
+}
+
+/** Runs a Commands rule's shell commands (the agent layer provides one; the engine calls it before a stage enters or ends). */
+export type RuleCommandRunner = (commands: readonly string[], context: { executionId: string; region: string; timeoutMs?: number }) => Promise<RuleCommandResult>;

@@ -10,29 +10,22 @@ import { stageGate } from '../domain/execution-modes.js';
 import { nextStep, type Step } from '../domain/next-step.js';
 import { stepInput } from './step-input.js';
 import type { Action, Pipeline } from '../domain/pipeline.js';
-import type { TestReport } from '../domain/test-report.js';
 import type { Clock } from '../lib/clock.js';
 import { isOwnerAlive } from '../lib/process-owner.js';
-import type { ExecutionContext, ExecutionSnapshot, JobRecord } from '../stores/state/records.js';
+import type { ExecutionContext, ExecutionSnapshot, JobRecord } from '../domain/records.js';
 import type { Db, NewEvent, StateStore } from '../stores/state/state-store.js';
 import type { EngineEvent, EngineListener } from './engine-events.js';
 import { RolloutWaves, type RollbackAsker } from './rollout-waves.js';
 import { manualRollbackRequest, type ManualRollback } from './manual-rollback.js';
 import { startRollback } from './rollback-executions.js';
-import { StageConditions, type RuleCommandRunner } from './stage-conditions.js';
+import type { RuleCommandRunner } from '../domain/condition-rules.js';
+import { StageConditions } from './stage-conditions.js';
 import { describeStart, stageOrder, WindowWaits } from './window-waits.js';
 import { haltDeploys, liftHalt, type HaltDeps, type HaltRequest, type HaltResult } from './halts.js';
 import { mayRunInLanes } from '../domain/region-lanes.js';
 import { takeBackJob, takeExecution } from '../stores/state/takeover-records.js';
+import type { JobOutcome } from '../domain/jobs/job-outcome.js';
 import { recordWindowOverride } from '../stores/state/window-records.js';
-
-export interface JobOutcome {
-  status: 'Succeeded' | 'Failed' | 'Abandoned';
-  outputVariables?: Record<string, string>;
-  error?: ActionError;
-  summary?: string;
-  reports?: TestReport[];
-}
 
 export interface EngineDeps {
   store: StateStore;

@@ -7,9 +7,9 @@ import type { ActionError } from '../domain/execution.js';
 import { MeridianError } from '../domain/errors.js';
 import type { Pipeline } from '../domain/pipeline.js';
 import { coerceError } from '../lib/coerce-error.js';
-import type { ParameterReader } from '../providers/provider.js';
+import type { ParameterReader } from '../domain/jobs/host-services.js';
 import { storeLocations } from '../stores/artifacts/store-locations.js';
-import type { ExecutionContext, SourceOverride } from '../stores/state/records.js';
+import type { ExecutionContext, SourceOverride } from '../domain/records.js';
 
 export interface StartRequest {
   stateDir: string;

@@ -1,5 +1,5 @@
 import type { ExecutionSummary } from '../domain/execution.js';
-import type { ExecutionSnapshot } from '../stores/state/records.js';
+import type { ExecutionSnapshot } from '../domain/records.js';
 
 /** The execution summary of DESIGN.md, the shape `run --json` and the API print. */
 export function toSummary(snapshot: ExecutionSnapshot): ExecutionSummary {

@@ -17,7 +17,7 @@ import { MeridianError } from '../domain/errors.js';
 import { isGatedByWindows } from '../domain/region-windows.js';
 import type { Clock } from '../lib/clock.js';
 import { activeHalts, liftHalt as liftHaltRecord, recordHalt, type Halt } from '../stores/state/halt-records.js';
-import type { ExecutionSnapshot } from '../stores/state/records.js';
+import type { ExecutionSnapshot } from '../domain/records.js';
 import type { Db, NewEvent, StateStore } from '../stores/state/state-store.js';
 
 export interface HaltRequest {

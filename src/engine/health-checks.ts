@@ -4,7 +4,7 @@
  * Commands run through the same runner as Commands condition rules.
  */
 import type { RolloutCheck } from '../domain/pipeline.js';
-import type { RuleCommandRunner } from './stage-conditions.js';
+import type { RuleCommandRunner } from '../domain/condition-rules.js';
 
 export interface CheckOutcome {
   region: string;

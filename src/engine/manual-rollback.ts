@@ -6,7 +6,7 @@
  * of the stage's actions, each to its last good run (rollback.ts), or all to `--to`.
  */
 import { MeridianError } from '../domain/errors.js';
-import type { ExecutionSnapshot } from '../stores/state/records.js';
+import type { ExecutionSnapshot } from '../domain/records.js';
 import type { StateStore } from '../stores/state/state-store.js';
 import { planRollback } from './rollback.js';
 import type { RollbackRequest } from './rollback-executions.js';

@@ -19,7 +19,7 @@
 import { MeridianError } from '../domain/errors.js';
 import type { Action, Pipeline } from '../domain/pipeline.js';
 import { resolveAction } from '../domain/variables.js';
-import type { ArtifactRecord, ExecutionContext, ExecutionSnapshot } from '../stores/state/records.js';
+import type { ArtifactRecord, ExecutionContext, ExecutionSnapshot } from '../domain/records.js';
 import { goodRunsOfStage } from '../stores/state/rollback-records.js';
 import type { Db, StateStore } from '../stores/state/state-store.js';
 import { variableScope } from './variable-scope.js';

@@ -15,10 +15,10 @@ import { laneStep, isRolloutStage, type LaneStep } from '../domain/rollout-step.
 import type { Step } from '../domain/next-step.js';
 import { formatSpan } from '../domain/window-gate.js';
 import type { Clock } from '../lib/clock.js';
-import type { ExecutionSnapshot } from '../stores/state/records.js';
+import type { ExecutionSnapshot } from '../domain/records.js';
 import type { Db, NewEvent, StateStore } from '../stores/state/state-store.js';
 import { runCheck, type CheckOutcome } from './health-checks.js';
-import type { RuleCommandRunner } from './stage-conditions.js';
+import type { RuleCommandRunner } from '../domain/condition-rules.js';
 import type { WindowWaits } from './window-waits.js';
 
 export type LaneDecision =

@@ -13,24 +13,17 @@
  * DeploymentWindow rules are judged inside the engine's transaction; Commands rules run shell
  * commands, so `prepare` runs them before the transaction and keeps the outcome until used.
  */
+import type { RuleCommandRunner } from '../domain/condition-rules.js';
 import { conditionMet, describeCondition, evaluateDeploymentWindow, evaluateVariableCheck, type RuleOutcome } from '../domain/condition-rules.js';
 import { nextStep } from '../domain/next-step.js';
 import { stepInput } from './step-input.js';
 import type { ConditionRule, Stage, StageCondition } from '../domain/pipeline.js';
 import type { Clock } from '../lib/clock.js';
-import type { ExecutionSnapshot } from '../stores/state/records.js';
+import type { ExecutionSnapshot } from '../domain/records.js';
 import type { Db, NewEvent, StateStore } from '../stores/state/state-store.js';
 import { variableScope } from './variable-scope.js';
 import type { RollbackAsker } from './rollout-waves.js';
 import type { WindowWaits } from './window-waits.js';
-
-export interface RuleCommandResult {
-  exitCode: number;
-  output: string;
-}
-
-/** Runs a Commands rule's shell commands (the agent layer provides one). */
-export type RuleCommandRunner = (commands: readonly string[], context: { executionId: string; region: string; timeoutMs?: number }) => Promise<RuleCommandResult>;
 
 type Phase = 'BeforeEntry' | 'OnSuccess' | 'OnFailure';
 type Record = (event: NewEvent, about?: string) => Promise<void>;

@@ -6,8 +6,8 @@
  */
 import type { Trigger } from '../domain/execution.js';
 import type { Pipeline } from '../domain/pipeline.js';
-import type { ParameterReader } from '../providers/provider.js';
-import type { SourceOverride } from '../stores/state/records.js';
+import type { ParameterReader } from '../domain/jobs/host-services.js';
+import type { SourceOverride } from '../domain/records.js';
 import type { Db } from '../stores/state/state-store.js';
 import type { Engine } from './engine.js';
 import { buildExecutionContext } from './execution-context.js';

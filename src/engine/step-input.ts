@@ -1,6 +1,6 @@
 import type { StepInput } from '../domain/next-step.js';
 import { laneOf, mayRunInLanes } from '../domain/region-lanes.js';
-import type { ExecutionSnapshot } from '../stores/state/records.js';
+import type { ExecutionSnapshot } from '../domain/records.js';
 import { stageOrder } from './window-waits.js';
 
 /** What nextStep reads of an execution snapshot. */

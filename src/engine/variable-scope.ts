@@ -1,5 +1,5 @@
 import type { VariableScope } from '../domain/variables.js';
-import type { ExecutionSnapshot } from '../stores/state/records.js';
+import type { ExecutionSnapshot } from '../domain/records.js';
 
 /** The variables an execution has so far: Meridian's own and the namespaces of actions that succeeded (as an action sees them). */
 export function variableScope(snapshot: { execution: Pick<ExecutionSnapshot['execution'], 'id' | 'definition' | 'context'>; actions: ExecutionSnapshot['actions'] }): VariableScope {

@@ -18,7 +18,7 @@ import { asksForWindow, isGatedByWindows, windowsApply, windowsOfRegion } from '
 import { formatSpan, judgeWindow, type WindowDecision } from '../domain/window-gate.js';
 import type { Clock } from '../lib/clock.js';
 import { activeHalts, haltOf } from '../stores/state/halt-records.js';
-import type { ActionRecord, ExecutionSnapshot } from '../stores/state/records.js';
+import type { ActionRecord, ExecutionSnapshot } from '../domain/records.js';
 import type { Db, NewEvent, StateStore } from '../stores/state/state-store.js';
 import { medianDuration, windowOverrides, type WindowOverride } from '../stores/state/window-records.js';
 

@@ -11,7 +11,7 @@ import path from 'node:path';
 import { isAlias, isMap, isScalar, isSeq, type Node, type YAMLMap } from 'yaml';
 import { assertNever, MeridianError, type Problem } from '../domain/errors.js';
 import type { SourceLocation } from '../domain/pipeline.js';
-import { SHORT_FORMS } from '../definition/cloudformation/intrinsic-tags.js';
+import { SHORT_FORMS } from '../lib/yaml/intrinsic-tags.js';
 import { propertiesOf, type PackageableProperty, type Shape } from './packageable-properties.js';
 import { readTemplate, type TemplateFile } from './template-file.js';
 

@@ -8,9 +8,9 @@
 import fs from 'node:fs/promises';
 import { Document, isAlias, isMap, isPair, isScalar, isSeq } from 'yaml';
 import { MeridianError } from '../domain/errors.js';
-import { SHORT_FORMS } from '../definition/cloudformation/intrinsic-tags.js';
-import { parseYaml } from '../definition/yaml/parse-yaml.js';
-import type { Locator } from '../definition/yaml/locator.js';
+import { SHORT_FORMS } from '../lib/yaml/intrinsic-tags.js';
+import { parseYaml } from '../lib/yaml/parse-yaml.js';
+import type { Locator } from '../lib/yaml/locator.js';
 import type { Problem } from '../domain/errors.js';
 
 export interface TemplateFile {

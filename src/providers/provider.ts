@@ -15,33 +15,8 @@ export interface ProviderCapabilities {
   cancellable: boolean;
 }
 
-/** Streams text into the action's log. The agent splits lines and masks secrets. */
-export interface LogSink {
-  write(text: string): void;
-}
-
-export interface ParameterValue {
-  name: string;
-  type: 'String' | 'StringList' | 'SecureString';
-  value: string;
-  version: number;
-}
-
-export interface ParameterReader {
-  /** Decrypts SecureString values. Throws MeridianError NOT_FOUND when missing. */
-  get(name: string): Promise<ParameterValue>;
-}
-
-export interface SecretReader {
-  /** `secret-id[:json-key[:version-stage[:version-id]]]` as Secrets Manager addresses it. */
-  get(reference: string): Promise<string>;
-}
-
-export interface ApprovalOutcome {
-  status: 'Approved' | 'Rejected';
-  comment?: string;
-  by?: string;
-}
+export type { ApprovalOutcome, LogSink, ParameterReader, ParameterValue, SecretReader } from '../domain/jobs/host-services.js';
+import type { ApprovalOutcome, LogSink, ParameterReader, SecretReader } from '../domain/jobs/host-services.js';
 
 export interface ActionContext {
   executionId: string;

@@ -4,14 +4,14 @@
  */
 import type { Kysely } from 'kysely';
 import type { EmbeddedAgent } from '../agent/embedded-agent.js';
-import type { JobDispatch } from '../agent/job-dispatch.js';
+import type { JobDispatch } from '../engine/dispatch/job-dispatch.js';
 import type { Engine } from '../engine/engine.js';
 import type { Clock } from '../lib/clock.js';
 import type { ProviderRegistry } from '../providers/registry.js';
 import type { ParameterStore } from '../stores/parameters/parameter-store.js';
 import type { LocalSecretStore } from '../stores/secrets/local-secret-store.js';
 import type { Database } from '../stores/state/schema.js';
-import type { SourceOverride } from '../stores/state/records.js';
+import type { SourceOverride } from '../domain/records.js';
 import type { StateStore } from '../stores/state/state-store.js';
 import type { PipelineCatalog } from './pipeline-catalog.js';
 

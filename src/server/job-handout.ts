@@ -7,11 +7,12 @@
  */
 import { appendFileSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
-import { actionLogPath } from '../agent/action-log.js';
-import { JobSpecReader, type JobSpec } from '../agent/job-spec.js';
+import { actionLogPath } from '../stores/logs/action-log.js';
+import { JobSpecReader } from '../engine/dispatch/job-specs.js';
+import type { JobSpec } from '../domain/jobs/job-spec.js';
 import { coerceError } from '../lib/coerce-error.js';
 import { agentSeen, touchAgent } from '../stores/state/agent-records.js';
-import type { JobRecord } from '../stores/state/records.js';
+import type { JobRecord } from '../domain/records.js';
 import type { MeridianCore } from './context.js';
 import type { AgentIdentity } from './residency.js';
 

@@ -8,7 +8,7 @@
  */
 import type { FastifyRequest } from 'fastify';
 import { MeridianError } from '../domain/errors.js';
-import type { JobRecord } from '../stores/state/records.js';
+import type { JobRecord } from '../domain/records.js';
 import type { StateStore } from '../stores/state/state-store.js';
 
 /** An error the server's error handler answers with 403 and its code. */

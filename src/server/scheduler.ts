@@ -5,8 +5,8 @@
  * abandon, waking the agent, handing on jobs whose agent's lease expired — and polls the
  * sources that ask for it.
  */
-import { adoptUnfinished } from '../agent/adopt-unfinished.js';
-import { expireLeases } from '../agent/lease-expiry.js';
+import { adoptUnfinished } from '../engine/dispatch/adopt-unfinished.js';
+import { expireLeases } from '../engine/dispatch/lease-expiry.js';
 import { MeridianError } from '../domain/errors.js';
 import { coerceError } from '../lib/coerce-error.js';
 import type { ServerContext } from './context.js';

@@ -6,8 +6,8 @@
  */
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { JobDispatch } from '../../src/agent/job-dispatch.js';
-import { prepareJob } from '../../src/agent/job-spec.js';
+import { JobDispatch } from '../../src/engine/dispatch/job-dispatch.js';
+import { prepareJob } from '../../src/engine/dispatch/job-specs.js';
 import type { Action } from '../../src/domain/pipeline.js';
 import { Engine } from '../../src/engine/engine.js';
 import { systemClock } from '../../src/lib/clock.js';

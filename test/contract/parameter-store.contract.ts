@@ -3,7 +3,7 @@
  * behaviour as callers see it. `make` gives a fresh, empty store per call.
  */
 import { describe, expect, it } from 'vitest';
-import type { ParameterReader } from '../../src/providers/provider.js';
+import type { ParameterReader } from '../../src/domain/jobs/host-services.js';
 import type { ParameterStore, PutParameterInput } from '../../src/stores/parameters/parameter-store.js';
 import { failure } from '../helpers/failure.js';
 

@@ -6,7 +6,7 @@ import { importPipeline } from '../../src/definition/convert/import-pipeline.js'
 import { firstDifference } from '../../src/definition/convert/model-equality.js';
 import { nativeExtras, toCodePipeline } from '../../src/definition/convert/to-codepipeline.js';
 import { compileDefinition, loadDefinition, type LoadOptions } from '../../src/definition/load-definition.js';
-import { parseYaml } from '../../src/definition/yaml/parse-yaml.js';
+import { parseYaml } from '../../src/lib/yaml/parse-yaml.js';
 import type { Pipeline } from '../../src/domain/pipeline.js';
 import { BUILTIN_PROVIDERS } from '../../src/providers/builtin.js';
 import { fixture, problemAt, problemsOf, tempDefinition } from './helpers.js';

@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parse } from 'yaml';
-import { intrinsicTags } from '../../src/definition/cloudformation/intrinsic-tags.js';
+import { intrinsicTags } from '../../src/lib/yaml/intrinsic-tags.js';
 import { unzipTo } from '../../src/stores/artifacts/zip.js';
 import { runCli, type CliResult } from '../helpers/cli.js';
 import { tempDir } from '../helpers/temp.js';

@@ -9,7 +9,8 @@ import { join } from 'node:path';
 import { onTestFinished } from 'vitest';
 import { MeridianError } from '../../src/domain/errors.js';
 import type { Action, ActionCategory, ActionOwner, ConfigValue, EnvironmentVariable } from '../../src/domain/pipeline.js';
-import type { ActionContext, ApprovalOutcome, ParameterValue } from '../../src/providers/provider.js';
+import type { ActionContext } from '../../src/providers/provider.js';
+import type { ApprovalOutcome, ParameterValue } from '../../src/domain/jobs/host-services.js';
 
 export interface TestContextOptions {
   /** `Category/Owner/Provider`. */

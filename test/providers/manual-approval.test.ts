@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { MeridianError } from '../../src/domain/errors.js';
 import { manualApprovalProvider } from '../../src/providers/manual-approval/index.js';
-import type { ApprovalOutcome } from '../../src/providers/provider.js';
+import type { ApprovalOutcome } from '../../src/domain/jobs/host-services.js';
 import { makeAction, makeTestContext, type TestContextOptions } from './context.js';
 
 function approval(awaitApproval?: () => Promise<ApprovalOutcome>): TestContextOptions {

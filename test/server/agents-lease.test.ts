@@ -7,10 +7,11 @@
  */
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { JobDispatch } from '../../src/agent/job-dispatch.js';
-import { prepareJob } from '../../src/agent/job-spec.js';
-import { expireLeases } from '../../src/agent/lease-expiry.js';
-import { runJob } from '../../src/agent/run-job.js';
+import { JobDispatch } from '../../src/engine/dispatch/job-dispatch.js';
+import { prepareJob } from '../../src/engine/dispatch/job-specs.js';
+import { expireLeases } from '../../src/engine/dispatch/lease-expiry.js';
+import { InProcessJobHost } from '../../src/engine/dispatch/in-process-job-host.js';
+import { executeJob } from '../../src/agent/execute-job.js';
 import type { Pipeline } from '../../src/domain/pipeline.js';
 import { Engine } from '../../src/engine/engine.js';
 import { systemClock } from '../../src/lib/clock.js';
@@ -139,7 +140,8 @@ describe('agent leases', () => {
       expect(secondSpec.approvalSince).toBe('2026-11-27T09:00:00.000Z');
       expect(secondSpec.timeoutMs).toBe(50 * 60_000);
       // The answer given before attempt 2 existed is found: the approval does not wait again.
-      const outcome = await runJob({ engine, store, registry, stateDir, parameters: noValues, secrets: noValues, pollMs: 10 }, second!, new AbortController().signal);
+      const host = new InProcessJobHost({ engine, store, stateDir, parameters: noValues, secrets: noValues, pollMs: 10 }, secondSpec);
+      const outcome = await executeJob(host, registry, secondSpec, new AbortController().signal);
       expect(outcome).toMatchObject({ status: 'Succeeded', summary: 'approved by ops: ship it' });
     } finally {
       await db.destroy();

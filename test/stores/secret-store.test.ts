@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import type { SecretReader } from '../../src/providers/provider.js';
+import type { SecretReader } from '../../src/domain/jobs/host-services.js';
 import { LocalSecretStore } from '../../src/stores/secrets/local-secret-store.js';
 import { filesContaining, freshState } from './state-db.js';
 import { failure } from '../helpers/failure.js';

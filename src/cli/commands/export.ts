@@ -2,7 +2,7 @@ import fs from 'node:fs/promises';
 import path from 'node:path';
 import type { Command } from 'commander';
 import { nativeExtras, toCodePipeline } from '../../definition/convert/to-codepipeline.js';
-import { parseYaml } from '../../definition/yaml/parse-yaml.js';
+import { parseYaml } from '../../lib/yaml/parse-yaml.js';
 import { MeridianError } from '../../domain/errors.js';
 import { STATE_DIR_FLAGS, STATE_DIR_HELP } from '../state-dir.js';
 import type { RegisterCommand } from './index.js';

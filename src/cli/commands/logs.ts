@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import type { Command } from 'commander';
-import { actionLogPath } from '../../agent/action-log.js';
-import { followLogs, type LogLine } from '../../agent/follow-logs.js';
+import { actionLogPath } from '../../stores/logs/action-log.js';
+import { followLogs, type LogLine } from '../../stores/logs/follow-logs.js';
 import { MeridianError } from '../../domain/errors.js';
 import type { CliIO } from '../io.js';
 import { openLocalMeridian } from '../local-meridian.js';

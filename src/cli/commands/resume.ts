@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { adoptUnfinished } from '../../agent/adopt-unfinished.js';
+import { adoptUnfinished } from '../../engine/dispatch/adopt-unfinished.js';
 import { driveLocally } from '../drive.js';
 import { resolveStateDir, STATE_DIR_FLAGS, STATE_DIR_HELP } from '../state-dir.js';
 import type { RegisterCommand } from './index.js';

@@ -6,7 +6,7 @@ import { PipelineCatalog } from '../../server/pipeline-catalog.js';
 import { Replicas } from '../../server/replicas.js';
 import { isPostgresUrl } from '../../stores/state/postgres/open-postgres.js';
 import { Scheduler } from '../../server/scheduler.js';
-import type { SourceOverride } from '../../stores/state/records.js';
+import type { SourceOverride } from '../../domain/records.js';
 import { apiTokenFromEnv, dbUrlFromEnv, notifySecretFromEnv } from '../environment.js';
 import { triggerWarnings } from '../../definition/trigger-warnings.js';
 import { burstWriter, type CliIO } from '../io.js';

@@ -3,7 +3,7 @@ import { toSummary } from '../../engine/execution-summary.js';
 import { openLocalMeridian } from '../local-meridian.js';
 import { SERVER_FLAGS, SERVER_HELP, ServerClient } from '../server-client.js';
 import type { ExecutionSummary } from '../../domain/execution.js';
-import type { EventRecord } from '../../stores/state/records.js';
+import type { EventRecord } from '../../domain/records.js';
 import { renderTree } from '../progress/live-tree.js';
 import { resolveStateDir, STATE_DIR_FLAGS, STATE_DIR_HELP } from '../state-dir.js';
 import type { RegisterCommand } from './index.js';

@@ -5,7 +5,7 @@ import { openLocalMeridian } from '../local-meridian.js';
 import { SERVER_FLAGS, SERVER_HELP, ServerClient } from '../server-client.js';
 import { resolveStateDir, STATE_DIR_FLAGS, STATE_DIR_HELP } from '../state-dir.js';
 import type { RegisterCommand } from './index.js';
-import { adoptUnfinished } from '../../agent/adopt-unfinished.js';
+import { adoptUnfinished } from '../../engine/dispatch/adopt-unfinished.js';
 
 export const registerStop: RegisterCommand = (program: Command, io, setExit) => {
   program

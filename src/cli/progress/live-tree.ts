@@ -5,7 +5,7 @@
 import pc from 'picocolors';
 import type { ActionStatus } from '../../domain/execution.js';
 import { assertNever } from '../../domain/errors.js';
-import type { ActionRecord, ExecutionSnapshot } from '../../stores/state/records.js';
+import type { ActionRecord, ExecutionSnapshot } from '../../domain/records.js';
 
 export function renderTree(snapshot: ExecutionSnapshot, now: Date, failingLogs: Map<string, string[]>): string {
   const { execution } = snapshot;

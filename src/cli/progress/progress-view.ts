@@ -3,7 +3,7 @@
  * otherwise, nothing with `--json` (stdout is the summary alone).
  */
 import { createLogUpdate } from 'log-update';
-import { actionLogPath, tailLog } from '../../agent/action-log.js';
+import { actionLogPath, tailLog } from '../../stores/logs/action-log.js';
 import type { EngineEvent } from '../../engine/engine-events.js';
 import type { CliIO } from '../io.js';
 import type { LocalMeridian } from '../local-meridian.js';

@@ -6,8 +6,8 @@
  * nowhere. We scan the text for those references and suggest the missing name.
  */
 import type { Problem } from '../../domain/errors.js';
-import { problem } from '../problems.js';
-import type { Locator } from '../yaml/locator.js';
+import { problem } from '../../lib/problems.js';
+import type { Locator } from '../../lib/yaml/locator.js';
 import { PARAMETER_PROPERTIES } from './parameters.js';
 
 /** Does the broken text look like a CloudFormation template? */

@@ -11,10 +11,10 @@ import { DEFAULT_REGION, type ConfigValue, type Pipeline, type TemplateParameter
 import { compileDeclaration } from '../codepipeline/compile-declaration.js';
 import { DeclarationReader } from '../codepipeline/declaration-reader.js';
 import type { CompileResult, LoadContext } from '../compile-result.js';
-import { problem } from '../problems.js';
-import { didYouMean, listWords } from '../suggest.js';
+import { problem } from '../../lib/problems.js';
+import { didYouMean, listWords } from '../../lib/suggest.js';
 import { NO_VALUE, UNRESOLVED, isPlainObject, type Value } from '../values.js';
-import type { Locator } from '../yaml/locator.js';
+import type { Locator } from '../../lib/yaml/locator.js';
 import { mapGet } from '../yaml/nodes.js';
 import { applyLaneMetadata } from './lane-metadata.js';
 import { applyRegionMetadata, applyWindowMetadata, meridianMetadata } from './meridian-metadata.js';

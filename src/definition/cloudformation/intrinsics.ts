@@ -5,10 +5,10 @@
  */
 import { isMap, isScalar, isSeq, type Node } from 'yaml';
 import type { SourceLocation } from '../../domain/pipeline.js';
-import { didYouMean } from '../suggest.js';
+import { didYouMean } from '../../lib/suggest.js';
 import { NO_VALUE, UNRESOLVED, containsUnresolved, type Value } from '../values.js';
 import { mapGet, mapEntries } from '../yaml/nodes.js';
-import { SHORT_FORMS } from './intrinsic-tags.js';
+import { SHORT_FORMS } from '../../lib/yaml/intrinsic-tags.js';
 import type { ResolveScope } from './scope.js';
 import { parseSub } from './sub.js';
 

@@ -13,10 +13,10 @@ import { isMap, type Node } from 'yaml';
 import type { Problem } from '../../domain/errors.js';
 import type { LaneFailurePolicy, LaneMode, Stage } from '../../domain/pipeline.js';
 import { LANE_FAILURE_POLICIES, LANE_MODES } from '../native/schema.js';
-import { problem } from '../problems.js';
-import { didYouMean, listWords } from '../suggest.js';
+import { problem } from '../../lib/problems.js';
+import { didYouMean, listWords } from '../../lib/suggest.js';
 import type { PipelineTrace } from '../trace.js';
-import type { Locator } from '../yaml/locator.js';
+import type { Locator } from '../../lib/yaml/locator.js';
 import { mapEntries, mapGet, plainString } from '../yaml/nodes.js';
 
 interface LaneKey<T extends string> {

@@ -32,9 +32,9 @@ import type { NativeDefinition } from '../native/schema.js';
 import { compileWindows } from '../native/windows.js';
 import { regionWindowsSchema, rolloutSchema, windowsSchema } from '../native/windows-schema.js';
 import { zodProblems } from '../native/zod-problems.js';
-import { problem } from '../problems.js';
-import { didYouMean, listWords } from '../suggest.js';
-import type { Locator, Path, PathSegment } from '../yaml/locator.js';
+import { problem } from '../../lib/problems.js';
+import { didYouMean, listWords } from '../../lib/suggest.js';
+import type { Locator, Path, PathSegment } from '../../lib/yaml/locator.js';
 import { mapEntries, mapGet, plainString } from '../yaml/nodes.js';
 
 const META_KEYS = ['HomeRegion', 'Regions', 'Windows', 'Rollout', 'ExpectedDurations', 'RunsOn', 'Lanes', 'OnLaneFailure'];

@@ -15,9 +15,9 @@
 import { isMap, type Node, type YAMLMap } from 'yaml';
 import type { Problem } from '../../domain/errors.js';
 import type { SourceLocation, TemplateParameterType } from '../../domain/pipeline.js';
-import { problem } from '../problems.js';
-import { didYouMean, listWords } from '../suggest.js';
-import type { Locator } from '../yaml/locator.js';
+import { problem } from '../../lib/problems.js';
+import { didYouMean, listWords } from '../../lib/suggest.js';
+import type { Locator } from '../../lib/yaml/locator.js';
 import { mapEntries, plainString } from '../yaml/nodes.js';
 
 export interface ParameterDeclaration {

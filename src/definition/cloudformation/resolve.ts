@@ -14,12 +14,12 @@
 import { isAlias, isMap, isScalar, isSeq, type Node } from 'yaml';
 import type { Problem } from '../../domain/errors.js';
 import type { SourceLocation } from '../../domain/pipeline.js';
-import { problem } from '../problems.js';
-import { didYouMean } from '../suggest.js';
+import { problem } from '../../lib/problems.js';
+import { didYouMean } from '../../lib/suggest.js';
 import { NO_VALUE, UNRESOLVED, type Value } from '../values.js';
 import { mapEntries } from '../yaml/nodes.js';
 import { callIntrinsic, type IntrinsicHost } from './intrinsics.js';
-import { longFormName, SHORT_FORMS } from './intrinsic-tags.js';
+import { longFormName, SHORT_FORMS } from '../../lib/yaml/intrinsic-tags.js';
 import type { ResolveScope } from './scope.js';
 
 export type Resolved = Value | typeof NO_VALUE;

@@ -1,7 +1,7 @@
 /** What intrinsic functions can see: the template's declarations and Meridian's stand-ins for AWS. */
 import type { Node, YAMLMap } from 'yaml';
 import type { SourceLocation } from '../../domain/pipeline.js';
-import type { Locator } from '../yaml/locator.js';
+import type { Locator } from '../../lib/yaml/locator.js';
 import type { MapEntry } from '../yaml/nodes.js';
 import type { ParameterDeclaration } from './parameters.js';
 

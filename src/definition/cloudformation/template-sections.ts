@@ -4,9 +4,9 @@
  */
 import { isMap, isSeq, type Node, type YAMLMap } from 'yaml';
 import type { Problem } from '../../domain/errors.js';
-import { problem } from '../problems.js';
-import { didYouMean, listWords } from '../suggest.js';
-import type { Locator } from '../yaml/locator.js';
+import { problem } from '../../lib/problems.js';
+import { didYouMean, listWords } from '../../lib/suggest.js';
+import type { Locator } from '../../lib/yaml/locator.js';
 import { mapEntries, mapGet, plainString } from '../yaml/nodes.js';
 import type { ResourceInfo } from './scope.js';
 

@@ -15,7 +15,7 @@ import type { PipelineWebhook, WebhookAuthentication, WebhookFilter, WebhookSecr
 import type { DeclarationReader } from '../codepipeline/declaration-reader.js';
 import type { PipelineTrace } from '../trace.js';
 import { UNRESOLVED, type Value } from '../values.js';
-import type { Path } from '../yaml/locator.js';
+import type { Path } from '../../lib/yaml/locator.js';
 import { mapEntries } from '../yaml/nodes.js';
 import { hasDynamicReference, parseDynamicReference } from './dynamic-references.js';
 import type { ParameterDeclaration } from './parameters.js';

@@ -2,7 +2,7 @@
 import type { Action, ActionCategory, ActionOwner, ConfigValue, EnvironmentVariable, EnvironmentVariableType } from '../../domain/pipeline.js';
 import type { ActionTrace } from '../trace.js';
 import { UNRESOLVED } from '../values.js';
-import type { Path } from '../yaml/locator.js';
+import type { Path } from '../../lib/yaml/locator.js';
 import type { DeclarationReader } from './declaration-reader.js';
 
 export const ACTION_CATEGORIES: readonly ActionCategory[] = ['Source', 'Build', 'Test', 'Deploy', 'Approval', 'Invoke', 'Compute'];

@@ -17,7 +17,7 @@ import {
   type Stage,
 } from '../../domain/pipeline.js';
 import type { PipelineTrace, StageTrace } from '../trace.js';
-import type { Path } from '../yaml/locator.js';
+import type { Path } from '../../lib/yaml/locator.js';
 import { readAction } from './compile-action.js';
 import { readStageConditions } from './conditions.js';
 import type { Problem } from '../../domain/errors.js';

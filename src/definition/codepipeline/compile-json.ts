@@ -7,7 +7,7 @@
 import type { Pipeline } from '../../domain/pipeline.js';
 import type { CompileResult, LoadContext } from '../compile-result.js';
 import { isPlainObject } from '../values.js';
-import type { Locator, Path } from '../yaml/locator.js';
+import type { Locator, Path } from '../../lib/yaml/locator.js';
 import { compileDeclaration } from './compile-declaration.js';
 import { DeclarationReader } from './declaration-reader.js';
 

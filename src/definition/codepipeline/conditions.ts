@@ -11,8 +11,8 @@
  * it is refused in PARALLEL mode, where executions have no order to go back along.
  */
 import type { ConditionResult, ConditionRule, ExecutionMode, StageCondition, StageConditions, VariableOperator } from '../../domain/pipeline.js';
-import { listWords } from '../suggest.js';
-import type { Path } from '../yaml/locator.js';
+import { listWords } from '../../lib/suggest.js';
+import type { Path } from '../../lib/yaml/locator.js';
 import { checkSchedule, checkTimeZone } from '../windows/window-texts.js';
 import type { DeclarationReader } from './declaration-reader.js';
 

@@ -7,10 +7,10 @@
  */
 import type { Problem } from '../../domain/errors.js';
 import type { SourceLocation } from '../../domain/pipeline.js';
-import { problem } from '../problems.js';
-import { didYouMean, listWords } from '../suggest.js';
+import { problem } from '../../lib/problems.js';
+import { didYouMean, listWords } from '../../lib/suggest.js';
 import { isPlainObject, UNRESOLVED } from '../values.js';
-import type { Locator, Path } from '../yaml/locator.js';
+import type { Locator, Path } from '../../lib/yaml/locator.js';
 
 export type KeyStyle = 'pascal' | 'camel';
 

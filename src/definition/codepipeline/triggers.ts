@@ -8,7 +8,7 @@
  */
 import type { Action, FilterCriteria, GitPushFilter, PipelineTrigger, SourcePoll, Stage } from '../../domain/pipeline.js';
 import type { PipelineTrace } from '../trace.js';
-import type { Path } from '../yaml/locator.js';
+import type { Path } from '../../lib/yaml/locator.js';
 import type { DeclarationReader } from './declaration-reader.js';
 
 /** How often a source action with `PollForSourceChanges: true` is polled (`git ls-remote`). */

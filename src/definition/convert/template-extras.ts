@@ -6,7 +6,7 @@
  */
 import { isScalar } from 'yaml';
 import { isPlainObject } from '../values.js';
-import { parseYaml } from '../yaml/parse-yaml.js';
+import { parseYaml } from '../../lib/yaml/parse-yaml.js';
 import type { RegionValues } from './region-templates.js';
 
 export interface TemplateExtras {

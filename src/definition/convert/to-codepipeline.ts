@@ -9,7 +9,7 @@
  */
 import { Document, Scalar } from 'yaml';
 import type { Pipeline, PipelineWebhook } from '../../domain/pipeline.js';
-import { intrinsicTags } from '../cloudformation/intrinsic-tags.js';
+import { intrinsicTags } from '../../lib/yaml/intrinsic-tags.js';
 import { isPlainObject } from '../values.js';
 import { cfnText, cfnValue, pascal, tagged } from './cfn-values.js';
 import { exportAction, type ExportContext } from './export-actions.js';

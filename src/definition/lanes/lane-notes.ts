@@ -13,7 +13,7 @@
 import type { Problem } from '../../domain/errors.js';
 import type { Action, Pipeline, Stage } from '../../domain/pipeline.js';
 import { laneOf, stageLanes, windowsHold } from '../../domain/region-lanes.js';
-import { problem } from '../problems.js';
+import { problem } from '../../lib/problems.js';
 import { byFormat } from '../rules/rule.js';
 import type { PipelineLocator } from '../trace.js';
 import { writeLaneSetting } from './lane-words.js';

@@ -6,8 +6,8 @@
 import type { Problem } from '../../domain/errors.js';
 import type { Pipeline, Stage } from '../../domain/pipeline.js';
 import { laneRegions, mayRunInLanes } from '../../domain/region-lanes.js';
-import { problem } from '../problems.js';
-import { listWords } from '../suggest.js';
+import { problem } from '../../lib/problems.js';
+import { listWords } from '../../lib/suggest.js';
 import type { PipelineLocator } from '../trace.js';
 import { laneSetting, removeLaneSetting, writeLaneSetting } from './lane-words.js';
 

@@ -6,8 +6,8 @@
  */
 import { actionTypeKey, type Action, type Stage } from '../../domain/pipeline.js';
 import { readPolls } from '../codepipeline/triggers.js';
-import { problem } from '../problems.js';
-import type { Path } from '../yaml/locator.js';
+import { problem } from '../../lib/problems.js';
+import type { Path } from '../../lib/yaml/locator.js';
 import type { NativeDefinition } from './schema.js';
 import { compileSourceStarts, NATIVE_TRIGGER_PROVIDER, type SourceStarts, type StartsContext, type StartSubject } from './source-triggers.js';
 

@@ -7,7 +7,7 @@
 import type { ActionCategory, ActionOwner, ActionTypeId, ConfigValue } from '../../domain/pipeline.js';
 import { actionTypeKey } from '../../domain/pipeline.js';
 import { ACTION_CATEGORIES, ACTION_OWNERS } from '../codepipeline/compile-action.js';
-import { didYouMean, listWords } from '../suggest.js';
+import { didYouMean, listWords } from '../../lib/suggest.js';
 
 export const SHORT_NAMES: Readonly<Record<string, ActionTypeId>> = {
   commands: { category: 'Compute', owner: 'AWS', provider: 'Commands', version: '1' },

@@ -7,10 +7,10 @@
  */
 import type { Problem } from '../../domain/errors.js';
 import type { Action, ConfigValue, EnvironmentVariable, Region, Stage } from '../../domain/pipeline.js';
-import { problem } from '../problems.js';
-import { didYouMean, listWords } from '../suggest.js';
+import { problem } from '../../lib/problems.js';
+import { didYouMean, listWords } from '../../lib/suggest.js';
 import type { ActionTrace, StageTrace } from '../trace.js';
-import type { Locator, Path } from '../yaml/locator.js';
+import type { Locator, Path } from '../../lib/yaml/locator.js';
 import { mapConfiguration, resolveUses } from './action-types.js';
 import type { NativeAction, NativeStage } from './schema.js';
 

@@ -4,9 +4,9 @@
  */
 import type { Problem } from '../../domain/errors.js';
 import type { Region, Rollout, RolloutCheck, Stage } from '../../domain/pipeline.js';
-import { problem } from '../problems.js';
-import { didYouMean, listWords } from '../suggest.js';
-import type { Locator } from '../yaml/locator.js';
+import { problem } from '../../lib/problems.js';
+import { didYouMean, listWords } from '../../lib/suggest.js';
+import type { Locator } from '../../lib/yaml/locator.js';
 import type { NativeDefinition } from './schema.js';
 
 const UNIT_MS = { s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 } as const;

@@ -14,9 +14,9 @@
 import type { Problem } from '../../domain/errors.js';
 import type { FilterCriteria, GitPushFilter, PipelineTrigger, PipelineWebhook, SourcePoll, WebhookSecret } from '../../domain/pipeline.js';
 import { DEFAULT_POLL_SECONDS } from '../codepipeline/triggers.js';
-import { problem } from '../problems.js';
+import { problem } from '../../lib/problems.js';
 import type { PipelineTrace } from '../trace.js';
-import type { Locator, Path } from '../yaml/locator.js';
+import type { Locator, Path } from '../../lib/yaml/locator.js';
 import type { StartKeys } from './starts-schema.js';
 
 /** The model's providerType for a trigger on Meridian's git source; a connection action's is `CodeStarSourceConnection`. */

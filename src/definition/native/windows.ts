@@ -15,7 +15,7 @@
  */
 import type { Problem } from '../../domain/errors.js';
 import type { Region, WindowDefinition, WindowPolicy } from '../../domain/pipeline.js';
-import type { Locator, Path } from '../yaml/locator.js';
+import type { Locator, Path } from '../../lib/yaml/locator.js';
 import { checkSchedule, checkTimeZone } from '../windows/window-texts.js';
 import type { NativeDefinition } from './schema.js';
 

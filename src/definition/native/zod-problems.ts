@@ -6,10 +6,10 @@
  */
 import { z } from 'zod';
 import type { Problem } from '../../domain/errors.js';
-import { problem } from '../problems.js';
-import { closest, didYouMean, listWords } from '../suggest.js';
+import { problem } from '../../lib/problems.js';
+import { closest, didYouMean, listWords } from '../../lib/suggest.js';
 import { isPlainObject } from '../values.js';
-import type { Locator, Path } from '../yaml/locator.js';
+import type { Locator, Path } from '../../lib/yaml/locator.js';
 
 type Issue = z.core.$ZodIssue;
 

@@ -13,8 +13,8 @@
 import type { Problem } from '../../domain/errors.js';
 import type { Action, Pipeline } from '../../domain/pipeline.js';
 import { friendlyKey } from '../native/action-types.js';
-import { problem } from '../problems.js';
-import { listWords } from '../suggest.js';
+import { problem } from '../../lib/problems.js';
+import { listWords } from '../../lib/suggest.js';
 import type { PipelineLocator } from '../trace.js';
 import { byFormat, placedActions, type Rule } from './rule.js';
 

@@ -4,8 +4,8 @@
  */
 import type { Problem } from '../../domain/errors.js';
 import { actionTypeKey } from '../../domain/pipeline.js';
-import { problem } from '../problems.js';
-import { closest, listWords } from '../suggest.js';
+import { problem } from '../../lib/problems.js';
+import { closest, listWords } from '../../lib/suggest.js';
 import { supportOf } from '../support.js';
 import { placedActions, type Rule } from './rule.js';
 

@@ -4,8 +4,8 @@
  * runOrder) — not necessarily the one right before it.
  */
 import type { Problem } from '../../domain/errors.js';
-import { problem } from '../problems.js';
-import { didYouMean, listWords } from '../suggest.js';
+import { problem } from '../../lib/problems.js';
+import { didYouMean, listWords } from '../../lib/suggest.js';
 import { describeAction, placedActions, runsBefore, type PlacedAction, type Rule } from './rule.js';
 
 export const artifacts: Rule = (pipeline, locate) => {

@@ -4,7 +4,7 @@
  */
 import type { Problem } from '../../domain/errors.js';
 import { actionTypeKey } from '../../domain/pipeline.js';
-import { problem } from '../problems.js';
+import { problem } from '../../lib/problems.js';
 import { placedActions, type Rule } from './rule.js';
 
 const COMMANDS_TYPE = 'Compute/AWS/Commands';

@@ -4,7 +4,7 @@
  * actions cannot leave the pipeline's home region.
  */
 import type { Problem } from '../../domain/errors.js';
-import { problem } from '../problems.js';
+import { problem } from '../../lib/problems.js';
 import { byFormat, placedActions, type Rule } from './rule.js';
 
 export const crossRegion: Rule = (pipeline, locate) => {

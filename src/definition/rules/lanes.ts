@@ -8,7 +8,7 @@
 import type { Problem } from '../../domain/errors.js';
 import { isRolloutStage } from '../../domain/rollout-step.js';
 import { laneSetting, removeLaneSetting, writeLaneSetting } from '../lanes/lane-words.js';
-import { problem } from '../problems.js';
+import { problem } from '../../lib/problems.js';
 import { byFormat, type Rule } from './rule.js';
 
 export const lanes: Rule = (pipeline, locate) => {

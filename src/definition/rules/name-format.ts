@@ -5,7 +5,7 @@
  */
 import type { Problem } from '../../domain/errors.js';
 import type { SourceLocation } from '../../domain/pipeline.js';
-import { problem } from '../problems.js';
+import { problem } from '../../lib/problems.js';
 import type { Rule } from './rule.js';
 
 interface NameKind {

@@ -4,7 +4,7 @@
  */
 import type { Problem } from '../../domain/errors.js';
 import { RESERVED_NAMESPACES } from '../../domain/pipeline.js';
-import { problem } from '../problems.js';
+import { problem } from '../../lib/problems.js';
 import { describeAction, placedActions, type PlacedAction, type Rule } from './rule.js';
 
 export const namespaces: Rule = (pipeline, locate) => {

@@ -1,6 +1,6 @@
 /** `runOrder` is a whole number from 1 to 999; a timeout is a whole number of minutes up to 60 days. */
 import type { Problem } from '../../domain/errors.js';
-import { problem } from '../problems.js';
+import { problem } from '../../lib/problems.js';
 import { placedActions, type Rule } from './rule.js';
 
 const MAX_RUN_ORDER = 999;

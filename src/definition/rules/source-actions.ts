@@ -1,6 +1,6 @@
 /** Triggers, webhooks and polls name a source action; it must be one of the first stage. */
 import type { Action, Pipeline } from '../../domain/pipeline.js';
-import { didYouMean, listWords } from '../suggest.js';
+import { didYouMean, listWords } from '../../lib/suggest.js';
 
 export function firstStageSources(pipeline: Pipeline): Action[] {
   return (pipeline.stages[0]?.actions ?? []).filter((action) => action.type.category === 'Source');

@@ -1,6 +1,6 @@
 /** CodePipeline's stage rules: 2–50 stages, no empty stage, sources in the first stage and only there. */
 import type { Problem } from '../../domain/errors.js';
-import { problem } from '../problems.js';
+import { problem } from '../../lib/problems.js';
 import { byFormat, type Rule } from './rule.js';
 
 const MIN_STAGES = 2;

@@ -7,7 +7,7 @@
  */
 import type { Problem } from '../../domain/errors.js';
 import { actionTypeKey, type FilterCriteria, type GitPushFilter, type Pipeline } from '../../domain/pipeline.js';
-import { problem } from '../problems.js';
+import { problem } from '../../lib/problems.js';
 import type { PipelineLocator } from '../trace.js';
 import { byFormat, type Rule } from './rule.js';
 import { sourceActionProblem } from './source-actions.js';

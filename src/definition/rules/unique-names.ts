@@ -1,6 +1,6 @@
 /** Stage names are unique in the pipeline; action names are unique within their stage. */
 import type { Problem } from '../../domain/errors.js';
-import { problem } from '../problems.js';
+import { problem } from '../../lib/problems.js';
 import type { Rule } from './rule.js';
 
 export const uniqueNames: Rule = (pipeline, locate) => {

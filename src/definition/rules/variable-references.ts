@@ -5,8 +5,8 @@
  */
 import type { Problem } from '../../domain/errors.js';
 import type { Action, ConfigValue, Pipeline } from '../../domain/pipeline.js';
-import { problem } from '../problems.js';
-import { didYouMean } from '../suggest.js';
+import { problem } from '../../lib/problems.js';
+import { didYouMean } from '../../lib/suggest.js';
 import { byFormat, describeAction, placedActions, runsBefore, type PlacedAction, type Rule } from './rule.js';
 
 const REFERENCE = /#\{([^}.\s]+)\.([^}\s]+)\}/g;

@@ -7,8 +7,8 @@
  */
 import { isIP } from 'node:net';
 import type { Problem } from '../../domain/errors.js';
-import { problem } from '../problems.js';
-import { didYouMean, listWords } from '../suggest.js';
+import { problem } from '../../lib/problems.js';
+import { didYouMean, listWords } from '../../lib/suggest.js';
 import { byFormat, type Rule } from './rule.js';
 import { firstStageSources, sourceActionProblem } from './source-actions.js';
 

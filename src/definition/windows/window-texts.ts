@@ -4,8 +4,8 @@
  */
 import type { Problem } from '../../domain/errors.js';
 import { parseCron, parseSchedule, parseTimeZone, type Parsed } from '../../domain/windows/index.js';
-import { problem } from '../problems.js';
-import type { Locator, Path } from '../yaml/locator.js';
+import { problem } from '../../lib/problems.js';
+import type { Locator, Path } from '../../lib/yaml/locator.js';
 import { positionInText } from '../yaml/text-position.js';
 
 export type ScheduleSyntax = 'any' | 'cron';

@@ -12,7 +12,7 @@ import type { Pipeline, SourceLocation } from '../../domain/pipeline.js';
 import { isGatedByWindows, regionWindows, windowsOfRegion } from '../../domain/region-windows.js';
 import { formatSpan } from '../../domain/window-gate.js';
 import { allowedIntervals, fitCheck, type Interval } from '../../domain/windows/index.js';
-import { problem } from '../problems.js';
+import { problem } from '../../lib/problems.js';
 
 const DAY = 86_400_000;
 const YEAR = 366 * DAY;

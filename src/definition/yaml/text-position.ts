@@ -5,7 +5,7 @@
  * a quote is skipped; an escape before the offset shifts it by a column at most.
  */
 import type { SourceLocation } from '../../domain/pipeline.js';
-import type { Locator, Path } from './locator.js';
+import type { Locator, Path } from '../../lib/yaml/locator.js';
 
 export function positionInText(locator: Locator, path: Path, offset: number): SourceLocation {
   const start = locator.at(path);

@@ -6,7 +6,7 @@
  * objects with a `Type` (the seed's lost parameter name, reference §6).
  */
 import { LineCounter, isMap, isScalar, parseDocument, type Node } from 'yaml';
-import { intrinsicTags } from '../../definition/cloudformation/intrinsic-tags.js';
+import { intrinsicTags } from '../../lib/yaml/intrinsic-tags.js';
 import { MeridianError } from '../../domain/errors.js';
 
 export interface StackTemplate {

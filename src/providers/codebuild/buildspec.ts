@@ -5,10 +5,10 @@
  */
 import type { Problem } from '../../domain/errors.js';
 import type { SourceLocation } from '../../domain/pipeline.js';
-import { problem } from '../../definition/problems.js';
-import { didYouMean, listWords } from '../../definition/suggest.js';
-import type { Locator, Path } from '../../definition/yaml/locator.js';
-import { parseYaml } from '../../definition/yaml/parse-yaml.js';
+import { problem } from '../../lib/problems.js';
+import { didYouMean, listWords } from '../../lib/suggest.js';
+import type { Locator, Path } from '../../lib/yaml/locator.js';
+import { parseYaml } from '../../lib/yaml/parse-yaml.js';
 import { parseOnFailure, type OnFailure } from './on-failure.js';
 
 export const PHASES = ['install', 'pre_build', 'build', 'post_build'] as const;

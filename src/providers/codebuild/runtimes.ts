@@ -5,7 +5,7 @@
  * and `3.11` compare the leading numbers; `latest` takes whatever is installed; java's
  * `corretto17` / `openjdk17` mean 17.
  */
-import { didYouMean, listWords } from '../../definition/suggest.js';
+import { didYouMean, listWords } from '../../lib/suggest.js';
 import { runProcess } from '../child-process.js';
 
 interface Runtime {

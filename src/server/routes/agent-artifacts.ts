@@ -10,10 +10,10 @@ import path from 'node:path';
 import type { Readable } from 'node:stream';
 import { randomUUID } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
-import { replicateInto, storeFor, type StoreOptions } from '../../agent/region-stores.js';
+import { replicateInto, storeFor, type StoreOptions } from '../../stores/artifacts/region-stores.js';
 import { MeridianError } from '../../domain/errors.js';
 import { copyHashing } from '../../stores/artifacts/blob-io.js';
-import type { JobRecord } from '../../stores/state/records.js';
+import type { JobRecord } from '../../domain/records.js';
 import type { AgentSettings, ServerContext } from '../context.js';
 import { agentOf, ForbiddenError, heldJob } from '../residency.js';
 

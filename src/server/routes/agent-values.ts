@@ -4,7 +4,7 @@
  */
 import type { FastifyInstance } from 'fastify';
 import { MeridianError } from '../../domain/errors.js';
-import type { JobRecord } from '../../stores/state/records.js';
+import type { JobRecord } from '../../domain/records.js';
 import type { ServerContext } from '../context.js';
 import { agentOf, checkNameResidency, heldJob } from '../residency.js';
 

@@ -19,12 +19,12 @@
  */
 import type { FastifyInstance, FastifyPluginCallback, FastifyRequest } from 'fastify';
 import { z } from 'zod';
-import { actionLogPath } from '../../agent/action-log.js';
+import { actionLogPath } from '../../stores/logs/action-log.js';
 import { MeridianError } from '../../domain/errors.js';
 import type { TestReport } from '../../domain/test-report.js';
 import { coerceError } from '../../lib/coerce-error.js';
 import { liveAgents, runningJobs } from '../../stores/state/agent-records.js';
-import type { JobRecord } from '../../stores/state/records.js';
+import type { JobRecord } from '../../domain/records.js';
 import { agentSettings, liveSince } from '../agent-settings.js';
 import type { ServerContext } from '../context.js';
 import { appendLog, JobHandout, type Handout } from '../job-handout.js';

@@ -6,8 +6,8 @@
  */
 import { readFile } from 'node:fs/promises';
 import type { FastifyInstance } from 'fastify';
-import { actionLogPath } from '../../agent/action-log.js';
-import { followLogs } from '../../agent/follow-logs.js';
+import { actionLogPath } from '../../stores/logs/action-log.js';
+import { followLogs } from '../../stores/logs/follow-logs.js';
 import { MeridianError } from '../../domain/errors.js';
 import type { ServerContext } from '../context.js';
 

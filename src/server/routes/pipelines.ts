@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { MeridianError } from '../../domain/errors.js';
 import type { Pipeline } from '../../domain/pipeline.js';
 import { startExecution } from '../../engine/start-execution.js';
-import type { SourceOverride } from '../../stores/state/records.js';
+import type { SourceOverride } from '../../domain/records.js';
 import type { ServerContext } from '../context.js';
 import { parseBody } from './parse-body.js';
 

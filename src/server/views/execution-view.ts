@@ -12,7 +12,7 @@ import { laneOf, type StageOrder } from '../../domain/region-lanes.js';
 import { waitsFor, type WaitsFor } from '../../domain/waits-for.js';
 import { toSummary } from '../../engine/execution-summary.js';
 import { stageOrder } from '../../engine/window-waits.js';
-import type { ExecutionSnapshot } from '../../stores/state/records.js';
+import type { ExecutionSnapshot } from '../../domain/records.js';
 import type { MeridianCore } from '../context.js';
 import { artifactHolders } from './artifact-holders.js';
 import type { ActionView, ExecutionView } from './view-types.js';

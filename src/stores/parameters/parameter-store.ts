@@ -3,7 +3,7 @@
  * semantics: hierarchical names, String / StringList / SecureString, a new version on every
  * put. It is also the ParameterReader providers get, whose `get` always decrypts.
  */
-import type { ParameterReader, ParameterValue } from '../../providers/provider.js';
+import type { ParameterReader, ParameterValue } from '../../domain/jobs/host-services.js';
 
 export type ParameterType = ParameterValue['type'];
 export const PARAMETER_TYPES: readonly ParameterType[] = ['String', 'StringList', 'SecureString'];

@@ -4,7 +4,7 @@
  * A staging label is on at most one version of a secret. It is also the SecretReader
  * providers get (CodeBuild `secrets-manager` env, CodePipeline SECRETS_MANAGER variables).
  */
-import type { SecretReader } from '../../providers/provider.js';
+import type { SecretReader } from '../../domain/jobs/host-services.js';
 
 export const CURRENT = 'AWSCURRENT';
 export const PREVIOUS = 'AWSPREVIOUS';

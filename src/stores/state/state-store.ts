@@ -22,7 +22,7 @@ import type {
   JobRecord,
   JobStatus,
   StageRecord,
-} from './records.js';
+} from '../../domain/records.js';
 import type { Database } from './schema.js';
 
 export type Db = Kysely<Database> | Transaction<Database>;

@@ -4,7 +4,7 @@
  * be there (stalled, not dead): each write here succeeds only while the row is as the
  * deciding server saw it, so exactly one takeover happens and a live holder keeps its job.
  */
-import type { JobRecord } from './records.js';
+import type { JobRecord } from '../../domain/records.js';
 import type { Db } from './state-store.js';
 
 /** Makes `to` the owner of an execution still owned by `from`; false when someone else took it first. */

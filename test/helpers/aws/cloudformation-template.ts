@@ -4,7 +4,7 @@
  * `Value` is a literal or a `Ref` to a parameter. Nothing else is resolved.
  */
 import { isMap, isScalar, parseDocument, type Node } from 'yaml';
-import { intrinsicTags } from '../../../src/definition/cloudformation/intrinsic-tags.js';
+import { intrinsicTags } from '../../../src/lib/yaml/intrinsic-tags.js';
 import { QueryError } from './query-protocol.js';
 
 export interface ResourceModel {

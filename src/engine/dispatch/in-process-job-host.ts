@@ -3,17 +3,17 @@
  * into the action's region first), the log file in the state dir, parameters and secrets
  * from this process's stores, waiting and approvals through the engine and the state store.
  */
-import { MeridianError } from '../domain/errors.js';
-import type { Engine } from '../engine/engine.js';
-import type { ApprovalOutcome, LogSink, ParameterReader, SecretReader } from '../providers/provider.js';
-import { unzipTo } from '../stores/artifacts/zip.js';
-import type { StateStore } from '../stores/state/state-store.js';
-import { actionLogPath } from './action-log.js';
-import { describeReplication, type JobHost } from './job-host.js';
-import type { InputArtifact, JobSpec } from './job-spec.js';
-import { replicateInto, storeFor, type StoreOptions } from './region-stores.js';
+import { MeridianError } from '../../domain/errors.js';
+import type { Engine } from '../engine.js';
+import type { ApprovalOutcome, LogSink, ParameterReader, SecretReader } from '../../domain/jobs/host-services.js';
+import { unzipTo } from '../../stores/artifacts/zip.js';
+import type { StateStore } from '../../stores/state/state-store.js';
+import { actionLogPath } from '../../stores/logs/action-log.js';
+import { describeReplication, type JobHost } from '../../domain/jobs/job-host.js';
+import type { InputArtifact, JobSpec } from '../../domain/jobs/job-spec.js';
+import { replicateInto, storeFor, type StoreOptions } from '../../stores/artifacts/region-stores.js';
 
-export interface LocalJobHostDeps {
+export interface InProcessJobHostDeps {
   engine: Engine;
   store: StateStore;
   stateDir: string;
@@ -24,7 +24,7 @@ export interface LocalJobHostDeps {
   s3Endpoint?: string;
 }
 
-export class LocalJobHost implements JobHost {
+export class InProcessJobHost implements JobHost {
   readonly root: string;
   readonly logFile: string;
   readonly parameters: ParameterReader;
@@ -32,7 +32,7 @@ export class LocalJobHost implements JobHost {
   private readonly storeOptions: StoreOptions;
 
   constructor(
-    private readonly deps: LocalJobHostDeps,
+    private readonly deps: InProcessJobHostDeps,
     private readonly spec: JobSpec,
   ) {
     const { job } = spec;

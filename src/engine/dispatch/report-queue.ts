@@ -5,8 +5,9 @@
  * one by one, each waited for the lock while holding a database connection, and a stage of
  * fifty parallel actions held the pool. Grouped, the lock is taken once per group.
  */
-import type { Engine, JobOutcome } from '../engine/engine.js';
-import type { JobRecord } from '../stores/state/records.js';
+import type { Engine } from '../engine.js';
+import type { JobOutcome } from '../../domain/jobs/job-outcome.js';
+import type { JobRecord } from '../../domain/records.js';
 
 interface Pending {
   job: JobRecord;

@@ -5,9 +5,9 @@
  */
 import { open } from 'node:fs/promises';
 import type { Kysely } from 'kysely';
-import { TERMINAL_EXECUTION, type ExecutionStatus } from '../domain/execution.js';
-import type { Database } from '../stores/state/schema.js';
-import type { StateStore } from '../stores/state/state-store.js';
+import { TERMINAL_EXECUTION, type ExecutionStatus } from '../../domain/execution.js';
+import type { Database } from '../state/schema.js';
+import type { StateStore } from '../state/state-store.js';
 import { actionLogPath } from './action-log.js';
 
 const POLL_MS = 200;

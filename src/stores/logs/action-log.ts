@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import type { LogSink } from '../providers/provider.js';
-import type { Masker } from './masker.js';
+import type { LogSink } from '../../domain/jobs/host-services.js';
+import type { Masker } from '../../lib/masker.js';
 
 /** Where the log of one attempt of one action lives. */
 export function actionLogPath(stateDir: string, executionId: string, stage: string, action: string, attempt: number): string {

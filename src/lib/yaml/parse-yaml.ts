@@ -4,7 +4,7 @@
  */
 import { LineCounter, parseDocument, type Document, type YAMLError } from 'yaml';
 import type { Problem } from '../../domain/errors.js';
-import { intrinsicTags, SHORT_FORMS } from '../cloudformation/intrinsic-tags.js';
+import { intrinsicTags, SHORT_FORMS } from './intrinsic-tags.js';
 import { problem } from '../problems.js';
 import { listWords } from '../suggest.js';
 import { Locator } from './locator.js';

@@ -5,42 +5,14 @@
  * it from the server when it claims the job. A job that cannot run (an unresolved variable,
  * a missing input) still gets a spec, with the `problem` the agent reports as its failure.
  */
-import { MeridianError, type ErrorCode } from '../domain/errors.js';
-import type { Action, ConfigValue, Pipeline } from '../domain/pipeline.js';
-import { timeoutMinutes } from '../domain/timeouts.js';
-import { resolveAction, resolveValue, type VariableScope } from '../domain/variables.js';
-import type { ExecutionRecord, ExecutionSnapshot, JobRecord, SourceOverride } from '../stores/state/records.js';
-import type { StateStore } from '../stores/state/state-store.js';
-import { variableScope } from '../engine/variable-scope.js';
-
-export interface InputArtifact {
-  name: string;
-  digest: string;
-  size: number;
-}
-
-export interface JobSpec {
-  job: Pick<JobRecord, 'id' | 'executionId' | 'stageIndex' | 'actionIndex' | 'attempt' | 'region' | 'createdAt'>;
-  pipeline: string;
-  stage: string;
-  /** Resolved; as declared when there is a `problem`. */
-  action: Action;
-  inputs: InputArtifact[];
-  /** Input artifact name -> the commit it was built from, when known. */
-  inputRevisions: Record<string, string>;
-  resources: Pipeline['resources'];
-  /** Region -> artifact store location of this execution (a remote agent gets its own region's only). */
-  artifactStores: Record<string, string>;
-  sourceOverride?: SourceOverride;
-  timeoutMs: number;
-  /**
-   * A manual approval: answers given since then count, and its timeout runs from then. The
-   * action's start, kept when its job is handed on (a lost agent), so an approval waits on
-   * where the lost attempt left off instead of starting over.
-   */
-  approvalSince?: string;
-  problem?: { code: ErrorCode; message: string };
-}
+import { MeridianError } from '../../domain/errors.js';
+import type { Action, ConfigValue, Pipeline } from '../../domain/pipeline.js';
+import { timeoutMinutes } from '../../domain/timeouts.js';
+import { resolveAction, resolveValue, type VariableScope } from '../../domain/variables.js';
+import type { ExecutionRecord, ExecutionSnapshot, JobRecord } from '../../domain/records.js';
+import type { JobSpec } from '../../domain/jobs/job-spec.js';
+import type { StateStore } from '../../stores/state/state-store.js';
+import { variableScope } from '../variable-scope.js';
 
 export async function prepareJob(store: StateStore, job: JobRecord): Promise<JobSpec> {
   return new JobSpecReader(store).prepare(job);

@@ -1,18 +1,18 @@
 import type { Kysely } from 'kysely';
-import { MeridianError } from '../domain/errors.js';
-import { actionTypeKey } from '../domain/pipeline.js';
-import type { Engine } from '../engine/engine.js';
-import { isOwnerAlive } from '../lib/process-owner.js';
-import type { ProviderRegistry } from '../providers/registry.js';
-import type { JobRecord } from '../stores/state/records.js';
-import type { Database } from '../stores/state/schema.js';
-import type { StateStore } from '../stores/state/state-store.js';
+import { MeridianError } from '../../domain/errors.js';
+import { actionTypeKey } from '../../domain/pipeline.js';
+import type { Engine } from '../engine.js';
+import { isOwnerAlive } from '../../lib/process-owner.js';
+import type { CapabilityLookup } from '../../domain/jobs/capabilities.js';
+import type { JobRecord } from '../../domain/records.js';
+import type { Database } from '../../stores/state/schema.js';
+import type { StateStore } from '../../stores/state/state-store.js';
 
 export interface AdoptDeps {
   db: Kysely<Database>;
   store: StateStore;
   engine: Engine;
-  registry: ProviderRegistry;
+  registry: CapabilityLookup;
   owner: string;
   /** Whether the process named by an owner id still runs (default: a pid check on this host). */
   isAlive?: (owner: string | null) => boolean;

@@ -8,7 +8,7 @@ import { MeridianError } from '../domain/errors.js';
 import type { Engine } from '../engine/engine.js';
 import type { StateStore } from '../stores/state/state-store.js';
 import type { Clock } from '../lib/clock.js';
-import type { EmbeddedAgent } from './embedded-agent.js';
+import type { EmbeddedAgent } from '../agent/embedded-agent.js';
 
 export interface LocalRunnerDeps {
   engine: Engine;

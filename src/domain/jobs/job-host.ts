@@ -3,7 +3,7 @@
  * (stores and state in this process) and a remote agent (the server, over HTTP). The
  * provider code, the work dir layout, timeouts, masking and packing outputs are the same.
  */
-import type { ApprovalOutcome, LogSink, ParameterReader, SecretReader } from '../providers/provider.js';
+import type { ApprovalOutcome, LogSink, ParameterReader, SecretReader } from './host-services.js';
 import type { InputArtifact } from './job-spec.js';
 
 /** How an input artifact reached the action's region, when it had to be copied there first. */

@@ -4,16 +4,16 @@
  * not, abandoned when their execution is being stopped that way. The server runs this on
  * every tick; each expiry is recorded once, whichever server sees it first.
  */
-import { actionTypeKey } from '../domain/pipeline.js';
-import type { Engine } from '../engine/engine.js';
-import type { ProviderRegistry } from '../providers/registry.js';
-import type { StateStore } from '../stores/state/state-store.js';
+import { actionTypeKey } from '../../domain/pipeline.js';
+import type { Engine } from '../engine.js';
+import type { CapabilityLookup } from '../../domain/jobs/capabilities.js';
+import type { StateStore } from '../../stores/state/state-store.js';
 import type { JobDispatch } from './job-dispatch.js';
 
 export interface LeaseExpiryDeps {
   store: StateStore;
   engine: Engine;
-  registry: ProviderRegistry;
+  registry: CapabilityLookup;
   /** This process: its embedded agent renews its own leases, so a lapse there is a stalled event loop, not a lost agent. */
   owner: string;
   dispatch: JobDispatch;

@@ -4,11 +4,11 @@
  * there. The embedded agent does this itself; for remote agents the server does, so an agent
  * only ever reads its own region's store.
  */
-import { MeridianError } from '../domain/errors.js';
-import type { ArtifactStore } from '../stores/artifacts/artifact-store.js';
-import { makeArtifactStoreFor } from '../stores/artifacts/make-store.js';
-import type { ArtifactRecord } from '../stores/state/records.js';
-import type { Replication } from './job-host.js';
+import { MeridianError } from '../../domain/errors.js';
+import type { ArtifactStore } from './artifact-store.js';
+import { makeArtifactStoreFor } from './make-store.js';
+import type { ArtifactRecord } from '../../domain/records.js';
+import type { Replication } from '../../domain/jobs/job-host.js';
 
 export interface StoreOptions {
   stateDir: string;

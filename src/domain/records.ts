@@ -1,7 +1,7 @@
 /** What the state store hands out: rows decoded into domain shapes. */
-import type { ActionError, ActionStatus, ExecutionStatus, StageStatus, Trigger } from '../../domain/execution.js';
-import type { Pipeline } from '../../domain/pipeline.js';
-import type { TestReport } from '../../domain/test-report.js';
+import type { ActionError, ActionStatus, ExecutionStatus, StageStatus, Trigger } from './execution.js';
+import type { Pipeline } from './pipeline.js';
+import type { TestReport } from './test-report.js';
 
 export interface SourceOverride {
   /** Empty: the repository the source action names (a webhook or poll fixes only the revision). */

@@ -5,9 +5,10 @@
  * Leases run on wall-clock time, never on the engine's clock (which a run may speed up):
  * they say whether a process is still there.
  */
-import type { Engine, JobOutcome } from '../engine/engine.js';
-import type { JobRecord } from '../stores/state/records.js';
-import type { StateStore } from '../stores/state/state-store.js';
+import type { Engine } from '../engine.js';
+import type { JobOutcome } from '../../domain/jobs/job-outcome.js';
+import type { JobRecord } from '../../domain/records.js';
+import type { StateStore } from '../../stores/state/state-store.js';
 import { ReportQueue } from './report-queue.js';
 
 export interface JobFilter {
