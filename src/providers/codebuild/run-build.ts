@@ -25,17 +25,18 @@ import { actionVariables, readProject, type Project } from './project.js';
 import { collectReports } from './reports.js';
 import { runPhases, type PhasesOutcome } from './run-phases.js';
 import type { BuildPlan } from './script.js';
+import { Masker } from '../../lib/masker.js';
 
 export async function runBuild(parent: ActionContext): Promise<ActionResult> {
-  const secrets: string[] = [];
-  const ctx: ActionContext = { ...parent, mask: (value) => (secrets.push(value), parent.mask(value)) };
+  const masker = new Masker();
+  const ctx: ActionContext = { ...parent, mask: (value) => (masker.add(value), parent.mask(value)) };
   const log = new BuildLog(ctx.log);
   const project = readProject(ctx.action, ctx.resources);
   const identity = await newBuildIdentity(ctx, project.name, new Date());
   const timeout = withProjectTimeout(ctx.signal, project.timeoutInMinutes);
   const scratch = await mkdtemp(join(tmpdir(), 'meridian-codebuild-'));
   try {
-    return await build(ctx, { log, project, identity, signal: timeout.signal, scratch, mask: (text) => maskText(text, secrets) });
+    return await build(ctx, { log, project, identity, signal: timeout.signal, scratch, mask: (text) => masker.mask(text) });
   } catch (error) {
     if (error instanceof PhaseError) throw new MeridianError('ACTION_FAILED', error.message, { details: { buildId: identity.buildId, buildNumber: identity.buildNumber } });
     throw error;
@@ -241,12 +242,6 @@ function withProjectTimeout(signal: AbortSignal, minutes: number | undefined): {
 async function copyTree(from: string, to: string, signal: AbortSignal): Promise<void> {
   const result = await runProcess('cp', ['-a', '-T', from, to], { signal });
   if (result.exitCode !== 0) throw new MeridianError('ACTION_FAILED', `cannot copy ${from} for a retry: ${result.stderr.trim()}`);
-}
-
-function maskText(text: string, secrets: readonly string[]): string {
-  let out = text;
-  for (const secret of secrets) if (secret !== '') out = out.split(secret).join('***');
-  return out;
 }
 
 function reportSummary(reports: readonly TestReport[]): string {
