@@ -1,6 +1,7 @@
 /**
- * Execution, stage and action statuses and the transitions allowed between them. Statuses
- * use CodePipeline's words (DESIGN.md, "Execution summary"); `Pending` is an action or stage
+ * Execution, stage and action statuses. Statuses use CodePipeline's words (the execution
+ * summary of `run --json`, docs/server.md); which status follows which is decided by nextStep
+ * (domain/next-step.ts) and the engine's recorders, not by a table. `Pending` is an action or stage
  * that has not started yet, `Waiting` one that waits for a window or an approval.
  */
 import { assertNever } from './errors.js';
@@ -13,37 +14,6 @@ export type ActionStatus = 'Pending' | 'InProgress' | 'Waiting' | 'Succeeded' | 
 export const TERMINAL_EXECUTION: ReadonlySet<ExecutionStatus> = new Set(['Stopped', 'Succeeded', 'Failed', 'Superseded', 'Cancelled']);
 export const TERMINAL_ACTION: ReadonlySet<ActionStatus> = new Set(['Succeeded', 'Failed', 'Abandoned', 'Stopped', 'Skipped']);
 
-const ACTION_TRANSITIONS: Record<ActionStatus, readonly ActionStatus[]> = {
-  Pending: ['InProgress', 'Skipped', 'Stopped'],
-  InProgress: ['Waiting', 'Succeeded', 'Failed', 'Abandoned', 'InProgress'],
-  Waiting: ['InProgress', 'Succeeded', 'Failed', 'Abandoned'],
-  // Retrying a stage puts finished actions back to Pending (RetryStageExecution).
-  Succeeded: ['Pending'],
-  Failed: ['Pending'],
-  Abandoned: ['Pending'],
-  Stopped: ['Pending'],
-  Skipped: ['Pending'],
-};
-
-const EXECUTION_TRANSITIONS: Record<ExecutionStatus, readonly ExecutionStatus[]> = {
-  InProgress: ['Stopping', 'Stopped', 'Succeeded', 'Failed', 'Superseded', 'Cancelled'],
-  Stopping: ['Stopped'],
-  // A failed or stopped execution can be retried from its failed stage.
-  Failed: ['InProgress'],
-  Stopped: ['InProgress'],
-  Succeeded: [],
-  Superseded: [],
-  Cancelled: [],
-};
-
-export function canTransitionAction(from: ActionStatus, to: ActionStatus): boolean {
-  return ACTION_TRANSITIONS[from].includes(to);
-}
-
-export function canTransitionExecution(from: ExecutionStatus, to: ExecutionStatus): boolean {
-  return EXECUTION_TRANSITIONS[from].includes(to);
-}
-
 /** What a trigger says about how an execution started. */
 export interface Trigger {
   type: 'cli' | 'api' | 'webhook' | 'poll' | 'retry' | 'rollback';
@@ -55,7 +25,7 @@ export interface ActionError {
   message: string;
 }
 
-/** The execution summary of DESIGN.md: `run --json` and `GET /api/executions/{id}`. */
+/** The execution summary: `run --json` and `GET /api/executions/{id}` (docs/server.md). */
 export interface ExecutionSummary {
   executionId: string;
   pipeline: string;
