@@ -18,6 +18,7 @@ import { parsePush, type GithubPush } from './github-push.js';
 import { matchTrigger } from './trigger-filters.js';
 import { authenticate } from './webhook-auth.js';
 import { matchWebhookFilters } from './webhook-filters.js';
+import { isUniqueViolation } from '../../stores/state/unique-violation.js';
 
 export function registerGithubWebhook(context: ServerContext, metrics: ServerMetrics) {
   const { core, catalog, settings } = context;
@@ -165,9 +166,4 @@ function parseJson(raw: Buffer, contentType: string): unknown {
   } catch {
     return undefined;
   }
-}
-
-function isUniqueViolation(error: unknown): boolean {
-  const text = error instanceof Error ? `${(error as { code?: string }).code ?? ''} ${error.message}` : '';
-  return /UNIQUE constraint|SQLITE_CONSTRAINT|duplicate key|23505/.test(text);
 }

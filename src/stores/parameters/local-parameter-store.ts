@@ -14,6 +14,7 @@ import type { Database, ParametersTable } from '../state/schema.js';
 import { decrypt, encrypt, type MasterKey } from '../secrets/crypto.js';
 import { parameterAlreadyExists, parameterNotFound, parameterVersionNotFound } from './parameter-errors.js';
 import { checkDescription, checkName, checkPath, checkType, checkValue, parseSelector } from './parameter-name.js';
+import { isUniqueViolation } from '../state/unique-violation.js';
 import type {
   GetParameterOptions,
   ListParametersOptions,
@@ -152,10 +153,4 @@ function summary(row: Pick<Row, 'name' | 'version' | 'type' | 'description' | 'm
 
 function context(name: string): string {
   return `parameter ${name}`;
-}
-
-/** A primary-key or unique collision, in SQLite's words or PostgreSQL's. */
-function isUniqueViolation(error: unknown): boolean {
-  const code = (error as { code?: unknown } | undefined)?.code;
-  return code === 'SQLITE_CONSTRAINT_PRIMARYKEY' || code === 'SQLITE_CONSTRAINT_UNIQUE' || code === '23505';
 }
