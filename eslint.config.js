@@ -29,11 +29,31 @@ export default tseslint.config(
           zones: [
             { target: './src/domain', from: './src', except: ['./domain'], message: 'domain imports nothing outward.' },
             { target: './src/lib', from: './src', except: ['./lib', './domain'], message: 'lib imports only domain.' },
-            { target: './src/definition', from: ['./src/engine', './src/agent', './src/stores', './src/providers', './src/server', './src/cli', './src/packaging'], message: 'definition imports only domain and lib.' },
-            { target: './src/engine', from: ['./src/providers', './src/agent', './src/server', './src/cli'], message: 'the engine never imports providers, agent, server or cli: the contract lives in src/domain/jobs.' },
-            { target: './src/agent', from: ['./src/engine', './src/server', './src/cli'], message: 'the agent runs jobs through the contract in src/domain/jobs, never the engine.' },
-            { target: './src/stores', from: ['./src/providers', './src/engine', './src/agent', './src/server', './src/cli'], message: 'stores never import providers, engine, agent, server or cli.' },
-            { target: './src/providers', from: ['./src/engine', './src/definition', './src/agent', './src/server', './src/cli'], message: 'providers never import engine, definition, agent, server or cli.' },
+            {
+              target: './src/definition',
+              from: ['./src/engine', './src/agent', './src/stores', './src/providers', './src/server', './src/cli', './src/packaging'],
+              message: 'definition imports only domain and lib.',
+            },
+            {
+              target: './src/engine',
+              from: ['./src/providers', './src/agent', './src/server', './src/cli'],
+              message: 'the engine never imports providers, agent, server or cli: the contract lives in src/domain/jobs.',
+            },
+            {
+              target: './src/agent',
+              from: ['./src/engine', './src/server', './src/cli'],
+              message: 'the agent runs jobs through the contract in src/domain/jobs, never the engine.',
+            },
+            {
+              target: './src/stores',
+              from: ['./src/providers', './src/engine', './src/agent', './src/server', './src/cli'],
+              message: 'stores never import providers, engine, agent, server or cli.',
+            },
+            {
+              target: './src/providers',
+              from: ['./src/engine', './src/definition', './src/agent', './src/server', './src/cli'],
+              message: 'providers never import engine, definition, agent, server or cli.',
+            },
           ],
         },
       ],

@@ -102,7 +102,12 @@ async function meridianOnPostgres(bench, file, serverUrl, agents, run, chain) {
   try {
     const url = await waitFor(() => /on (http:\/\/127\.0\.0\.1:\d+)/.exec(server.output)?.[1], 30_000, 'serve');
     for (let i = 0; i < agents; i++) {
-      started.push(child(['agent', '--server', url, '--region', 'local', '--token', agentToken, '--concurrency', '8', '--work-dir', path.join(stateDir, `agent-${i}`)], env));
+      started.push(
+        child(
+          ['agent', '--server', url, '--region', 'local', '--token', agentToken, '--concurrency', '8', '--work-dir', path.join(stateDir, `agent-${i}`)],
+          env,
+        ),
+      );
     }
     await waitFor(async () => (await (await fetch(`${url}/healthz`)).json()).agents?.total >= agents, 30_000, 'agents to connect').catch(() => true);
     const headers = { authorization: `Bearer ${TOKEN}`, 'content-type': 'application/json' };
@@ -110,10 +115,15 @@ async function meridianOnPostgres(bench, file, serverUrl, agents, run, chain) {
       const { executionId } = await (await fetch(`${url}/api/pipelines/${pipeline}/executions`, { method: 'POST', headers, body: '{}' })).json();
       // The numbers come from the summary's timestamps, so it is read only twice a second:
       // reading a 200-action summary is work for the server, which this would otherwise add.
-      return waitFor(async () => {
-        const body = await (await fetch(`${url}/api/executions/${executionId}`, { headers })).json();
-        return ['Succeeded', 'Failed', 'Stopped'].includes(body.status) ? body : undefined;
-      }, 300_000, `the ${pipeline} execution`, 500);
+      return waitFor(
+        async () => {
+          const body = await (await fetch(`${url}/api/executions/${executionId}`, { headers })).json();
+          return ['Succeeded', 'Failed', 'Stopped'].includes(body.status) ? body : undefined;
+        },
+        300_000,
+        `the ${pipeline} execution`,
+        500,
+      );
     };
     // A server runs for days: the first execution, on a cold process (the JIT, the agents'
     // connections, the database's caches), is run but not measured. graphile-worker's runs
@@ -171,7 +181,14 @@ export async function benchDispatch(bench) {
   for (let i = 0; i < bench.runs; i++) sqlite.push(await meridianOnSqlite(bench, file, i));
   log(`  SQLite in-process: ${sqlite.map(fmt).join(', ')} actions/s`);
   if (unavailable) {
-    bench.rows.push({ name: '(j) dispatch, no-op actions', meridian: `SQLite ${fmt(median(sqlite))}/s`, baseline: 'skipped', metric: '', target: '≥ 50 % of graphile-worker', pass: undefined });
+    bench.rows.push({
+      name: '(j) dispatch, no-op actions',
+      meridian: `SQLite ${fmt(median(sqlite))}/s`,
+      baseline: 'skipped',
+      metric: '',
+      target: '≥ 50 % of graphile-worker',
+      pass: undefined,
+    });
     bench.notes.push(`(j) PostgreSQL part skipped: ${unavailable}.`);
     return;
   }

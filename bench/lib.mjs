@@ -111,8 +111,18 @@ export function makeSourceRepo(dir, files = {}) {
   mkdirSync(dir, { recursive: true });
   writeFileSync(path.join(dir, 'README.md'), '# bench source\n');
   for (const [name, content] of Object.entries(files)) writeFileSync(path.join(dir, name), content);
-  const env = { ...process.env, GIT_AUTHOR_NAME: 'bench', GIT_AUTHOR_EMAIL: 'bench@example.com', GIT_COMMITTER_NAME: 'bench', GIT_COMMITTER_EMAIL: 'bench@example.com' };
-  for (const args of [['init', '-q', '-b', 'main'], ['add', '.'], ['-c', 'commit.gpgsign=false', 'commit', '-q', '-m', 'bench']]) {
+  const env = {
+    ...process.env,
+    GIT_AUTHOR_NAME: 'bench',
+    GIT_AUTHOR_EMAIL: 'bench@example.com',
+    GIT_COMMITTER_NAME: 'bench',
+    GIT_COMMITTER_EMAIL: 'bench@example.com',
+  };
+  for (const args of [
+    ['init', '-q', '-b', 'main'],
+    ['add', '.'],
+    ['-c', 'commit.gpgsign=false', 'commit', '-q', '-m', 'bench'],
+  ]) {
     const result = spawnSync('git', ['-C', dir, ...args], { env, encoding: 'utf8' });
     if (result.status !== 0) fail(`git ${args.join(' ')} failed: ${result.stderr}`);
   }

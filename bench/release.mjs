@@ -40,7 +40,7 @@ const RELEASE_ID = 'r-bash';
 // ---------------------------------------------------------------- (f) the example's deploy
 
 export async function benchReleaseDeploy(bench) {
-  log('(f) the example\'s release deploy to three local regions, against the same steps in bash');
+  log("(f) the example's release deploy to three local regions, against the same steps in bash");
   // The example as its README runs it from a repository of its own.
   const source = path.join(bench.work, 'service-x');
   run('bash', [path.join(EXAMPLE, 'make-repo.sh'), source]);
@@ -100,7 +100,7 @@ export async function benchReleaseDeploy(bench) {
   bench.notes.push(
     `(f) \`meridian run -f examples/service-x/meridian.yaml\` on a copy made by make-repo.sh; the row is its Deploy stage, from the first action's start to the last one's end in the execution summary ` +
       `(infrastructure / prepare / activate waves ${medians(waves)} ms; bash ${medians(bashWaves)} ms), which leaves out the source and the build (tests, packaging: the whole run took ${fmt(median(whole))} ms). ` +
-      'Both sides get free ports for the three services up front (in shared/service.env, where infra.sh keeps a region\'s port), so that another copy of the example on this machine cannot take 8101-8103 meanwhile. The bash script runs, per region and in the same three waves, infra.sh, a copy of the prebuilt package into releases/<id> with the shared logs link, the switch of `current`, `bin/service.sh restart` and a curl of /health until it names the release. Every service is stopped with scripts/stop.sh after each run.',
+      "Both sides get free ports for the three services up front (in shared/service.env, where infra.sh keeps a region's port), so that another copy of the example on this machine cannot take 8101-8103 meanwhile. The bash script runs, per region and in the same three waves, infra.sh, a copy of the prebuilt package into releases/<id> with the shared logs link, the switch of `current`, `bin/service.sh restart` and a curl of /health until it names the release. Every service is stopped with scripts/stop.sh after each run.",
   );
 }
 
@@ -219,7 +219,19 @@ export async function benchSshUpload(bench) {
     pipeline: 'bench-ssh-upload',
     sources: { src: { git: bench.repo } },
     stages: [
-      { name: 'Build', actions: [{ name: 'build', uses: 'commands', inputs: ['src'], outputs: ['payload'], commands: [`cp -rp ${payload} payload`], with: { files: ['payload/**/*'] } }] },
+      {
+        name: 'Build',
+        actions: [
+          {
+            name: 'build',
+            uses: 'commands',
+            inputs: ['src'],
+            outputs: ['payload'],
+            commands: [`cp -rp ${payload} payload`],
+            with: { files: ['payload/**/*'] },
+          },
+        ],
+      },
       {
         name: 'Deploy',
         actions: [
@@ -227,7 +239,14 @@ export async function benchSshUpload(bench) {
             name: 'prepare',
             uses: 'release',
             inputs: ['payload'],
-            with: { target: `ssh://${sshd.user}@127.0.0.1:${sshd.port}${releaseRoot}`, mode: 'prepare', path: 'payload', releaseId: 'r1', sshKey: sshd.userKey, knownHosts: sshd.knownHosts },
+            with: {
+              target: `ssh://${sshd.user}@127.0.0.1:${sshd.port}${releaseRoot}`,
+              mode: 'prepare',
+              path: 'payload',
+              releaseId: 'r1',
+              sshKey: sshd.userKey,
+              knownHosts: sshd.knownHosts,
+            },
           },
         ],
       },

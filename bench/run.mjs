@@ -245,7 +245,9 @@ async function benchReplication() {
     rmSync(stateDir, { recursive: true, force: true });
 
     cpTimes.push(timeCopies(big, 3));
-    log(`  run ${i + 1}: ${copied.count} copies (${fmt(copied.bytes / MB)} MB) took ${copied.ms} ms in all (Deploy stage ${fmt(firstSpans.at(-1))} ms); second execution copied ${secondBytes.at(-1)} B; cp ×3 ${fmt(cpTimes.at(-1))} ms`);
+    log(
+      `  run ${i + 1}: ${copied.count} copies (${fmt(copied.bytes / MB)} MB) took ${copied.ms} ms in all (Deploy stage ${fmt(firstSpans.at(-1))} ms); second execution copied ${secondBytes.at(-1)} B; cp ×3 ${fmt(cpTimes.at(-1))} ms`,
+    );
   }
   const spanMs = median(firstSpans);
   const bytes = median(firstBytes);
@@ -289,7 +291,9 @@ function replicationDefinition(big) {
       {
         name: 'Build',
         // cp -p keeps the mtime, so the second execution's artifact has the same content.
-        actions: [{ name: 'build', uses: 'commands', inputs: ['src'], outputs: ['big'], commands: [`cp -p ${shellQuote(big)} big.bin`], with: { files: ['big.bin'] } }],
+        actions: [
+          { name: 'build', uses: 'commands', inputs: ['src'], outputs: ['big'], commands: [`cp -p ${shellQuote(big)} big.bin`], with: { files: ['big.bin'] } },
+        ],
       },
       {
         name: 'Deploy',
@@ -371,7 +375,9 @@ async function benchBuildspecCommands() {
     target: '≤ 1.2 × bash',
     pass: phaseMs <= 1.2 * bashMs,
   });
-  notes.push(`(d) The row compares the BUILD phase as the build log reports it with \`bash script.sh\` (which includes starting bash; the build's shell starts once, before INSTALL). The whole build action, with its workspace, inputs, log and outputs, took ${fmt(median(actionTimes))} ms.`);
+  notes.push(
+    `(d) The row compares the BUILD phase as the build log reports it with \`bash script.sh\` (which includes starting bash; the build's shell starts once, before INSTALL). The whole build action, with its workspace, inputs, log and outputs, took ${fmt(median(actionTimes))} ms.`,
+  );
 }
 
 // ---------------------------------------------------------------- (e) restoring a build cache

@@ -66,6 +66,17 @@ export async function startSshd(bench) {
   });
   const user = execFileSync('id', ['-un'], { encoding: 'utf8' }).trim();
   // The options Meridian's release provider gives ssh for this target, so scp gets them too.
-  const sshOptions = ['-o', 'BatchMode=yes', '-o', 'StrictHostKeyChecking=yes', '-o', `UserKnownHostsFile=${knownHosts}`, '-i', userKey, '-o', 'IdentitiesOnly=yes'];
+  const sshOptions = [
+    '-o',
+    'BatchMode=yes',
+    '-o',
+    'StrictHostKeyChecking=yes',
+    '-o',
+    `UserKnownHostsFile=${knownHosts}`,
+    '-i',
+    userKey,
+    '-o',
+    'IdentitiesOnly=yes',
+  ];
   return { port, user, userKey, knownHosts, sshOptions, stop: () => child.kill('SIGTERM') };
 }

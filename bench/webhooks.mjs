@@ -59,10 +59,14 @@ async function startServe(work, mode) {
     path.join(work, 'p.yaml'),
     `pipeline: bench\nexecutionMode: ${mode}\nsources:\n  src: { git: ${repo}, branch: main, webhook: { secret: ${SECRET} } }\nstages:\n  - name: Build\n    actions:\n      - { name: build, uses: commands, inputs: [src], commands: ['true'] }\n`,
   );
-  const child = spawn(process.execPath, [CLI, 'serve', '-f', path.join(work, 'p.yaml'), '--state-dir', path.join(work, 'state'), '--port', '0', '--webhook-rate-limit', '100000'], {
-    env: { ...process.env, MERIDIAN_TOKEN: TOKEN },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+  const child = spawn(
+    process.execPath,
+    [CLI, 'serve', '-f', path.join(work, 'p.yaml'), '--state-dir', path.join(work, 'state'), '--port', '0', '--webhook-rate-limit', '100000'],
+    {
+      env: { ...process.env, MERIDIAN_TOKEN: TOKEN },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  );
   let out = '';
   child.stdout.on('data', (chunk) => (out += chunk));
   child.stderr.on('data', (chunk) => (out += chunk));
@@ -215,10 +219,24 @@ export async function benchWebhookFlood({ log = console.error } = {}) {
     const sendSeconds = (Date.now() - t0) / 1000;
     const executions = await served.api('/api/executions?limit=500');
     const rss = Number(/VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${served.child.pid}/status`, 'utf8'))?.[1] ?? 0) / 1024;
-    const expected = { started: plan.filter((p) => p.kind === 'new').length, duplicate: plan.filter((p) => p.kind === 'duplicate').length, ignored: plan.filter((p) => p.kind === 'other-branch').length, refused: plan.filter((p) => p.kind === 'bad-signature').length };
+    const expected = {
+      started: plan.filter((p) => p.kind === 'new').length,
+      duplicate: plan.filter((p) => p.kind === 'duplicate').length,
+      ignored: plan.filter((p) => p.kind === 'other-branch').length,
+      refused: plan.filter((p) => p.kind === 'bad-signature').length,
+    };
     const accounted = outcomes.started + outcomes.duplicate + outcomes.ignored + outcomes.refused;
-    const consistent = accounted === 500 && outcomes.other === 0 && outcomes.started === expected.started && outcomes.duplicate === expected.duplicate && outcomes.ignored === expected.ignored && outcomes.refused === expected.refused && executions.length === started.size;
-    log(`  sent 500 in ${sendSeconds.toFixed(1)} s: ${JSON.stringify(outcomes)} (expected ${JSON.stringify(expected)}); ${executions.length} executions stored; peak RSS ${rss.toFixed(0)} MB`);
+    const consistent =
+      accounted === 500 &&
+      outcomes.other === 0 &&
+      outcomes.started === expected.started &&
+      outcomes.duplicate === expected.duplicate &&
+      outcomes.ignored === expected.ignored &&
+      outcomes.refused === expected.refused &&
+      executions.length === started.size;
+    log(
+      `  sent 500 in ${sendSeconds.toFixed(1)} s: ${JSON.stringify(outcomes)} (expected ${JSON.stringify(expected)}); ${executions.length} executions stored; peak RSS ${rss.toFixed(0)} MB`,
+    );
     return [
       {
         name: '(i) 500 signed deliveries in 10 s, accounted for',

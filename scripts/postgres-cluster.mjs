@@ -40,7 +40,9 @@ export async function startCluster({ prefix = 'meridian-pg-', settings = {} } = 
   };
   as(path.join(bin, 'initdb'), ['-D', data, '-A', 'trust', '-U', 'postgres', '--no-sync', '-E', 'UTF8', '--locale=C']);
   const port = await freePort();
-  const extra = Object.entries({ ...settings, max_connections: '200' }).map(([name, value]) => ` -c ${name}=${value}`).join('');
+  const extra = Object.entries({ ...settings, max_connections: '200' })
+    .map(([name, value]) => ` -c ${name}=${value}`)
+    .join('');
   const options = `-p ${port} -k ${root} -c listen_addresses=127.0.0.1${extra}`;
   as(path.join(bin, 'pg_ctl'), ['-D', data, '-o', options, '-l', path.join(root, 'log'), '-w', 'start']);
   return {

@@ -20,7 +20,10 @@ const dir = mkdtempSync(path.join(os.tmpdir(), 'meridian-screenshots-'));
 
 const repo = path.join(dir, 'service-x');
 mkdirSync(repo);
-const git = (...args) => execFileSync('git', ['-C', repo, ...args], { env: { ...process.env, GIT_AUTHOR_NAME: 'Ada', GIT_AUTHOR_EMAIL: 'ada@example.com', GIT_COMMITTER_NAME: 'Ada', GIT_COMMITTER_EMAIL: 'ada@example.com' } });
+const git = (...args) =>
+  execFileSync('git', ['-C', repo, ...args], {
+    env: { ...process.env, GIT_AUTHOR_NAME: 'Ada', GIT_AUTHOR_EMAIL: 'ada@example.com', GIT_COMMITTER_NAME: 'Ada', GIT_COMMITTER_EMAIL: 'ada@example.com' },
+  });
 git('init', '-q', '-b', 'main');
 writeFileSync(path.join(repo, 'app.js'), 'console.log("service-x");\n');
 writeFileSync(
@@ -67,17 +70,25 @@ stages:
 `,
 );
 
-const child = spawn(process.execPath, [path.join(root, 'bin', 'meridian.js'), 'serve', '-f', path.join(dir, 'meridian.yaml'), '--port', '0', '--state-dir', path.join(dir, 'state')], {
-  env: { ...process.env, MERIDIAN_TOKEN: token, NO_COLOR: '1' },
-  stdio: ['ignore', 'pipe', 'inherit'],
-});
+const child = spawn(
+  process.execPath,
+  [path.join(root, 'bin', 'meridian.js'), 'serve', '-f', path.join(dir, 'meridian.yaml'), '--port', '0', '--state-dir', path.join(dir, 'state')],
+  {
+    env: { ...process.env, MERIDIAN_TOKEN: token, NO_COLOR: '1' },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  },
+);
 let output = '';
 child.stdout.on('data', (chunk) => (output += chunk));
 const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: ['--no-sandbox', '--disable-gpu'] });
 try {
   const url = await until(() => /on (http:\/\/127\.0\.0\.1:\d+)/.exec(output)?.[1], 'the server to listen');
   const api = async (method, route, body) => {
-    const response = await fetch(`${url}${route}`, { method, headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, body: body === undefined ? undefined : JSON.stringify(body) });
+    const response = await fetch(`${url}${route}`, {
+      method,
+      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
     return response.json();
   };
   const first = await api('POST', '/api/pipelines/service-x/executions', {});
@@ -85,19 +96,29 @@ try {
   writeFileSync(path.join(repo, 'app.js'), 'console.log("service-x", "v2");\n');
   git('commit', '-q', '-am', 'service-x: cache the catalogue');
   const rolledBack = await api('POST', '/api/pipelines/service-x/executions', {});
-  await until(async () => ((await api('GET', `/api/executions/${rolledBack.executionId}`)).status === 'Succeeded' ? true : undefined), 'the execution to roll back');
+  await until(
+    async () => ((await api('GET', `/api/executions/${rolledBack.executionId}`)).status === 'Succeeded' ? true : undefined),
+    'the execution to roll back',
+  );
   const rollback = await api('POST', '/api/pipelines/service-x/stages/Deploy/rollback', {});
   const rollbackId = rollback.executionIds[0];
   await until(async () => ((await api('GET', `/api/executions/${rollbackId}`)).status === 'Succeeded' ? true : undefined), 'the rollback');
   const second = await api('POST', '/api/pipelines/service-x/executions', { disruptive: true });
-  await until(async () => ((await api('GET', `/api/executions/${second.executionId}/view`)).stages[1]?.status === 'InProgress' ? true : undefined), 'the disruptive execution to reach its deploys');
+  await until(
+    async () => ((await api('GET', `/api/executions/${second.executionId}/view`)).stages[1]?.status === 'InProgress' ? true : undefined),
+    'the disruptive execution to reach its deploys',
+  );
   // Region lanes: one lane let go outside its window (whichever region's window is closed now), the others wait.
   const waiting = await until(async () => {
     const view = await api('GET', `/api/executions/${second.executionId}/view`);
     return view.stages.find((s) => s.name === 'Deploy')?.actions.find((a) => a.status === 'Waiting' && a.waitingFor === 'window')?.region;
   }, 'a lane to wait for its window');
   await api('POST', `/api/executions/${second.executionId}/windows/${waiting}/override`, { reason: 'customer waiting on the fix' });
-  const deployed = async () => (await api('GET', `/api/executions/${second.executionId}/view`)).stages.find((s) => s.name === 'Deploy')?.actions.filter((a) => a.region === waiting).every((a) => a.status === 'Succeeded');
+  const deployed = async () =>
+    (await api('GET', `/api/executions/${second.executionId}/view`)).stages
+      .find((s) => s.name === 'Deploy')
+      ?.actions.filter((a) => a.region === waiting)
+      .every((a) => a.status === 'Succeeded');
   await until(async () => ((await deployed()) ? true : undefined), 'the overridden lane');
   await new Promise((resolve) => setTimeout(resolve, 2500));
 
@@ -109,7 +130,9 @@ try {
   await shoot(url, `#/executions/${second.executionId}`, 'execution-phone-dark.png', { viewport: { width: 390, height: 844 }, colorScheme: 'dark' });
   await shoot(url, `#/executions/${second.executionId}`, 'lanes.png', { element: 'stage-Deploy' });
   // Last, as it changes what the others show: an emergency halt of a region that still waits.
-  const halted = (await api('GET', `/api/executions/${second.executionId}/view`)).stages.find((s) => s.name === 'Deploy')?.actions.find((a) => a.status === 'Waiting' && a.region !== waiting)?.region;
+  const halted = (await api('GET', `/api/executions/${second.executionId}/view`)).stages
+    .find((s) => s.name === 'Deploy')
+    ?.actions.find((a) => a.status === 'Waiting' && a.region !== waiting)?.region;
   await api('POST', '/api/halts', { region: halted, reason: 'payments database failing over (INC-4711)' });
   await shoot(url, `#/executions/${second.executionId}`, 'halt.png');
   console.log(`screenshots written to ${path.relative(root, out)}/`);

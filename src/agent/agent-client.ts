@@ -77,7 +77,9 @@ export class AgentClient {
   }
 
   async approval(jobId: string): Promise<ApprovalOutcome | undefined> {
-    const { answer } = (await (await this.fetch('GET', `${job(jobId)}/approval`)).body.json()) as { answer: { status: 'Approved' | 'Rejected'; comment: string | null; by: string | null } | null };
+    const { answer } = (await (await this.fetch('GET', `${job(jobId)}/approval`)).body.json()) as {
+      answer: { status: 'Approved' | 'Rejected'; comment: string | null; by: string | null } | null;
+    };
     if (!answer) return undefined;
     const outcome: ApprovalOutcome = { status: answer.status };
     if (answer.comment !== null) outcome.comment = answer.comment;
@@ -89,14 +91,20 @@ export class AgentClient {
   async input(jobId: string, name: string, digest: string, file: string): Promise<{ replicated?: Replication }> {
     const response = await this.fetch('GET', `${job(jobId)}/inputs/${encodeURIComponent(name)}`);
     const received = await copyHashing(response.body, file);
-    if (received.digest !== digest) throw new MeridianError('ARTIFACT', `input artifact ${name} arrived with SHA-256 ${received.digest}, not ${digest}`, { retryable: true });
+    if (received.digest !== digest)
+      throw new MeridianError('ARTIFACT', `input artifact ${name} arrived with SHA-256 ${received.digest}, not ${digest}`, { retryable: true });
     const replicated = response.headers['x-meridian-replicated'];
     return typeof replicated === 'string' ? { replicated: JSON.parse(replicated) as Replication } : {};
   }
 
   async output(jobId: string, name: string, zipFile: string, digest: string): Promise<void> {
     const body = createReadStream(zipFile);
-    await (await this.fetch('PUT', `${job(jobId)}/outputs/${encodeURIComponent(name)}`, { body, headers: { 'content-type': 'application/zip', 'x-meridian-digest': digest } })).body.dump();
+    await (
+      await this.fetch('PUT', `${job(jobId)}/outputs/${encodeURIComponent(name)}`, {
+        body,
+        headers: { 'content-type': 'application/zip', 'x-meridian-digest': digest },
+      })
+    ).body.dump();
   }
 
   async parameter(jobId: string, name: string): Promise<ParameterValue> {
@@ -135,7 +143,8 @@ export class AgentClient {
       results: Array<{ jobId: string; recorded?: true; status?: number; error?: { message: string } }>;
     };
     const results = new Map<string, { recorded: true } | { status: number; message: string }>();
-    for (const result of answer.results) results.set(result.jobId, result.recorded ? { recorded: true } : { status: result.status ?? 500, message: result.error?.message ?? 'refused' });
+    for (const result of answer.results)
+      results.set(result.jobId, result.recorded ? { recorded: true } : { status: result.status ?? 500, message: result.error?.message ?? 'refused' });
     return { results, next: claimed(answer) };
   }
 

@@ -30,7 +30,12 @@ export async function executeJob(host: JobHost, registry: ProviderRegistry, spec
   const onAbort = (): void => controller.abort(abort.reason);
   abort.addEventListener('abort', onAbort);
   const timer = setTimeout(() => {
-    controller.abort(new MeridianError('TIMEOUT', `${action.name} ran past its timeout of ${formatMinutes(spec.timeoutMs / 60_000)}; raise timeoutInMinutes if it needs longer`));
+    controller.abort(
+      new MeridianError(
+        'TIMEOUT',
+        `${action.name} ran past its timeout of ${formatMinutes(spec.timeoutMs / 60_000)}; raise timeoutInMinutes if it needs longer`,
+      ),
+    );
   }, spec.timeoutMs);
   try {
     const provider = registry.get(actionTypeKey(action.type));

@@ -144,7 +144,10 @@ export class RemoteAgent {
     const entry: Running = { claimed, controller: new AbortController(), unreported: false };
     this.running.set(job.id, entry);
     const heartbeat = setInterval(() => void this.renew(entry), claimed.heartbeatMs);
-    const shipper = new LogShipper((lines) => this.client.log(job.id, lines), (error) => this.options.onError(error));
+    const shipper = new LogShipper(
+      (lines) => this.client.log(job.id, lines),
+      (error) => this.options.onError(error),
+    );
     this.options.say(`Running ${what}`);
     try {
       const outcome = await executeJob(new RemoteJobHost(this.client, spec, this.options.root, shipper), this.options.registry, spec, entry.controller.signal);

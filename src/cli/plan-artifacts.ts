@@ -16,7 +16,7 @@ export function showStore(store: string | null, cwd: string): string {
 
 export function artifactLines(artifacts: ArtifactPlacement[], cwd: string): string[] {
   if (artifacts.length === 0) return [];
-  const lines = ['Artifacts (written to the producing region\'s store; replicated into each consuming region\'s store before its actions run)'];
+  const lines = ["Artifacts (written to the producing region's store; replicated into each consuming region's store before its actions run)"];
   const regionWidth = Math.max(6, ...artifacts.flatMap((a) => [a.region, ...a.readIn.map((r) => r.region)].map((r) => r.length)));
   const storeWidth = Math.max(...artifacts.flatMap((a) => a.readIn.map((r) => showStore(r.store, cwd).length)));
   for (const artifact of artifacts) {
@@ -24,7 +24,9 @@ export function artifactLines(artifacts: ArtifactPlacement[], cwd: string): stri
     lines.push(`    ${'written'.padEnd(10)}  ${artifact.region.padEnd(regionWidth)}  ${showStore(artifact.store, cwd)}`);
     for (const reader of artifact.readIn) {
       const how = reader.replicated ? 'replicated' : 'read';
-      lines.push(`    ${how.padEnd(10)}  ${reader.region.padEnd(regionWidth)}  ${showStore(reader.store, cwd).padEnd(storeWidth)}  for ${reader.actions.join(', ')}`);
+      lines.push(
+        `    ${how.padEnd(10)}  ${reader.region.padEnd(regionWidth)}  ${showStore(reader.store, cwd).padEnd(storeWidth)}  for ${reader.actions.join(', ')}`,
+      );
     }
     if (artifact.readIn.length === 0) lines.push('    (no action consumes it)');
   }

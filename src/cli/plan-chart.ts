@@ -12,7 +12,14 @@ const HOUR = 3_600_000;
 
 export function localTime(timezone: string, at: Date): string {
   try {
-    return new Intl.DateTimeFormat('en-GB', { timeZone: timezone, weekday: 'short', hour: '2-digit', minute: '2-digit', hourCycle: 'h23', timeZoneName: 'short' }).format(at);
+    return new Intl.DateTimeFormat('en-GB', {
+      timeZone: timezone,
+      weekday: 'short',
+      hour: '2-digit',
+      minute: '2-digit',
+      hourCycle: 'h23',
+      timeZoneName: 'short',
+    }).format(at);
   } catch {
     return at.toISOString();
   }
@@ -36,7 +43,11 @@ export function timelineTable(timeline: RegionTimeline[], windowsOf: (region: st
     t.region,
     localTime(t.timezone, at),
     describeWindow(t.window, at, windowsOf(t.region).windows.length > 0),
-    t.deploy ? (t.deploy.startsAt === t.deploy.endsAt ? `from ${short(t.deploy.startsAt)} (no expected duration yet)` : `${short(t.deploy.startsAt)} - ${short(t.deploy.endsAt)}`) : (t.note ?? ''),
+    t.deploy
+      ? t.deploy.startsAt === t.deploy.endsAt
+        ? `from ${short(t.deploy.startsAt)} (no expected duration yet)`
+        : `${short(t.deploy.startsAt)} - ${short(t.deploy.endsAt)}`
+      : (t.note ?? ''),
   ]);
   const header = ['wave', 'region', 'local time', 'window', 'deploy (estimate)'];
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
@@ -45,7 +56,12 @@ export function timelineTable(timeline: RegionTimeline[], windowsOf: (region: st
 }
 
 /** `deploys(region)`: the region's deploy steps in the lane plan (domain/lane-plan.ts); an empty step marks the hour it starts in. */
-export function chart48h(timeline: RegionTimeline[], windowsOf: (region: string) => RegionWindows, at: Date, deploys: (region: string) => ReadonlyArray<{ startsAt: string | null; endsAt: string | null }>): string[] {
+export function chart48h(
+  timeline: RegionTimeline[],
+  windowsOf: (region: string) => RegionWindows,
+  at: Date,
+  deploys: (region: string) => ReadonlyArray<{ startsAt: string | null; endsAt: string | null }>,
+): string[] {
   const start = Math.floor(at.getTime() / HOUR) * HOUR;
   const hours = 48;
   const name = Math.max(6, ...timeline.map((t) => t.region.length));
@@ -54,8 +70,13 @@ export function chart48h(timeline: RegionTimeline[], windowsOf: (region: string)
   const lines = [`  ${'UTC'.padEnd(name)}  ${labels.trimEnd()}`];
   for (const t of timeline) {
     const region = windowsOf(t.region);
-    const steps = deploys(t.region).flatMap((s) => (s.startsAt === null || s.endsAt === null ? [] : [{ startsAt: Date.parse(s.startsAt), endsAt: Date.parse(s.endsAt) }]));
-    const open = region.windows.length === 0 ? [{ opensAt: new Date(start), closesAt: new Date(start + hours * HOUR) }] : allowedIntervals(region.windows, region.zone, new Date(start), new Date(start + hours * HOUR));
+    const steps = deploys(t.region).flatMap((s) =>
+      s.startsAt === null || s.endsAt === null ? [] : [{ startsAt: Date.parse(s.startsAt), endsAt: Date.parse(s.endsAt) }],
+    );
+    const open =
+      region.windows.length === 0
+        ? [{ opensAt: new Date(start), closesAt: new Date(start + hours * HOUR) }]
+        : allowedIntervals(region.windows, region.zone, new Date(start), new Date(start + hours * HOUR));
     let row = '';
     for (let h = 0; h < hours; h++) {
       const a = start + h * HOUR;

@@ -53,7 +53,13 @@ function laneBlock(pipeline: Pipeline, lane: LanePlan, indent = ''): string[] {
     if (next !== heading && next !== '') lines.push(`${indent}    ${next}`);
     heading = next;
     if (step.startsAt === null) {
-      lines.push(...wrap(`${String(step.runOrder).padStart(widths[0] ?? 1)}  ${step.actions.join(', ')}: ${step.note ?? 'no start'}`, `${indent}      `, `${indent}         `));
+      lines.push(
+        ...wrap(
+          `${String(step.runOrder).padStart(widths[0] ?? 1)}  ${step.actions.join(', ')}: ${step.note ?? 'no start'}`,
+          `${indent}      `,
+          `${indent}         `,
+        ),
+      );
       continue;
     }
     const unknown = step.expectedMs === 0 ? '  (no expected duration yet)' : '';
@@ -86,7 +92,10 @@ function summary(pipeline: Pipeline, plan: PipelinePlan): string {
   const stuck = plan.lanes.find((lane) => lane.steps.some(noWindow));
   if (stuck !== undefined) {
     const step = stuck.steps.find(noWindow);
-    return wrap(`One pass of follow-the-night does not finish: ${stuck.stage} ${stuck.region ?? 'stage-wide'} runOrder ${step?.runOrder ?? '?'} has no window within a year that fits it`, '').join('\n');
+    return wrap(
+      `One pass of follow-the-night does not finish: ${stuck.stage} ${stuck.region ?? 'stage-wide'} runOrder ${step?.runOrder ?? '?'} has no window within a year that fits it`,
+      '',
+    ).join('\n');
   }
   const starts = steps.flatMap((s) => (s.startsAt === null ? [] : [s.startsAt])).sort();
   const ends = steps.flatMap((s) => (s.endsAt === null ? [] : [s.endsAt])).sort();
@@ -134,9 +143,24 @@ interface Local {
 
 function local(iso: string, timezone: string): Local {
   try {
-    const parts = new Intl.DateTimeFormat('en-GB', { timeZone: timezone, year: 'numeric', month: '2-digit', day: '2-digit', weekday: 'short', hour: '2-digit', minute: '2-digit', hourCycle: 'h23', timeZoneName: 'short' }).formatToParts(new Date(iso));
+    const parts = new Intl.DateTimeFormat('en-GB', {
+      timeZone: timezone,
+      year: 'numeric',
+      month: '2-digit',
+      day: '2-digit',
+      weekday: 'short',
+      hour: '2-digit',
+      minute: '2-digit',
+      hourCycle: 'h23',
+      timeZoneName: 'short',
+    }).formatToParts(new Date(iso));
     const part = (type: Intl.DateTimeFormatPartTypes): string => parts.find((p) => p.type === type)?.value ?? '';
-    return { day: `${part('year')}-${part('month')}-${part('day')}`, weekday: part('weekday'), time: `${part('hour')}:${part('minute')}`, zone: part('timeZoneName') };
+    return {
+      day: `${part('year')}-${part('month')}-${part('day')}`,
+      weekday: part('weekday'),
+      time: `${part('hour')}:${part('minute')}`,
+      zone: part('timeZoneName'),
+    };
   } catch {
     return { day: iso.slice(0, 10), weekday: WEEKDAY.format(new Date(iso)), time: iso.slice(11, 16), zone: 'UTC' };
   }

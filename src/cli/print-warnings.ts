@@ -17,6 +17,8 @@ export function printNotes(io: CliIO, notes: Problem[]): void {
 
 function print(io: CliIO, kind: 'warning' | 'note', findings: Problem[]): void {
   for (const finding of findings) {
-    io.err(`${finding.location.file}:${finding.location.line}:${finding.location.col}: ${kind}: ${finding.message}\n${finding.hint ? `  ${finding.hint}\n` : ''}`);
+    io.err(
+      `${finding.location.file}:${finding.location.line}:${finding.location.col}: ${kind}: ${finding.message}\n${finding.hint ? `  ${finding.hint}\n` : ''}`,
+    );
   }
 }

@@ -8,9 +8,11 @@ import { AGENT_LABEL } from '../domain/pipeline.js';
 import type { AgentSettings } from '../server/context.js';
 import { s3EndpointFromEnv } from './environment.js';
 
-export const AGENT_LABELS_HELP = "labels of the in-process agent, comma-separated: it runs actions whose `runsOn` asks for no other (default none: those wait for a remote agent that has them)";
+export const AGENT_LABELS_HELP =
+  'labels of the in-process agent, comma-separated: it runs actions whose `runsOn` asks for no other (default none: those wait for a remote agent that has them)';
 
-export const REMOTE_REGIONS_HELP = 'regions whose jobs only remote `meridian agent`s run, comma-separated (`*`: every region); the server runs the others itself';
+export const REMOTE_REGIONS_HELP =
+  'regions whose jobs only remote `meridian agent`s run, comma-separated (`*`: every region); the server runs the others itself';
 
 export interface RemoteAgentFlags {
   remoteRegions?: string;
@@ -21,18 +23,33 @@ export interface RemoteAgentFlags {
 
 /** `--labels a,b` (or `--agent-labels`): each label as `runsOn` would write it. */
 export function parseAgentLabels(text: string | undefined, flag: string): string[] {
-  const labels = (text ?? '').split(',').map((l) => l.trim()).filter((l) => l !== '');
+  const labels = (text ?? '')
+    .split(',')
+    .map((l) => l.trim())
+    .filter((l) => l !== '');
   const bad = labels.find((l) => !AGENT_LABEL.test(l));
-  if (bad !== undefined) throw new MeridianError('BAD_INPUT', `${flag} ${text ?? ''}: "${bad}" is not a label; write 1 to 100 letters, digits, \`.\`, \`_\` or \`-\` per label, comma-separated`);
+  if (bad !== undefined)
+    throw new MeridianError(
+      'BAD_INPUT',
+      `${flag} ${text ?? ''}: "${bad}" is not a label; write 1 to 100 letters, digits, \`.\`, \`_\` or \`-\` per label, comma-separated`,
+    );
   return [...new Set(labels)].sort();
 }
 
 export function remoteAgentSettings(flags: RemoteAgentFlags): { leaseMs: number; exceptRegions: string[]; agentLabels: string[]; agents: AgentSettings } {
-  const remoteRegions = (flags.remoteRegions ?? '').split(',').map((r) => r.trim()).filter((r) => r !== '');
+  const remoteRegions = (flags.remoteRegions ?? '')
+    .split(',')
+    .map((r) => r.trim())
+    .filter((r) => r !== '');
   const agents: AgentSettings = { pollMs: seconds(flags.agentPoll, '--agent-poll') * 1000, remoteRegions };
   const s3Endpoint = s3EndpointFromEnv();
   if (s3Endpoint !== undefined) agents.s3Endpoint = s3Endpoint;
-  return { leaseMs: seconds(flags.lease, '--lease') * 1000, exceptRegions: remoteRegions, agentLabels: parseAgentLabels(flags.agentLabels, '--agent-labels'), agents };
+  return {
+    leaseMs: seconds(flags.lease, '--lease') * 1000,
+    exceptRegions: remoteRegions,
+    agentLabels: parseAgentLabels(flags.agentLabels, '--agent-labels'),
+    agents,
+  };
 }
 
 function seconds(text: string, flag: string): number {

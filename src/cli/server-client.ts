@@ -20,7 +20,8 @@ export class ServerClient {
   static from(url: string | undefined): ServerClient | undefined {
     if (url === undefined) return undefined;
     const token = apiTokenFromEnv();
-    if (token === undefined) throw new MeridianError('BAD_INPUT', `--server ${url}: set MERIDIAN_TOKEN to an API token (meridian tokens create on the server's state dir)`);
+    if (token === undefined)
+      throw new MeridianError('BAD_INPUT', `--server ${url}: set MERIDIAN_TOKEN to an API token (meridian tokens create on the server's state dir)`);
     return new ServerClient(url.replace(/\/+$/, ''), token);
   }
 

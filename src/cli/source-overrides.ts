@@ -22,7 +22,10 @@ export function parseSourceOverrides(pipeline: Pipeline, values: string[], cwd: 
     const action = sources.find((a) => a.name === name) ?? sources.find((a) => a.outputArtifacts.includes(name));
     if (!action) {
       const known = sources.map((a) => `${a.name} (artifact ${a.outputArtifacts.join(', ')})`).join(', ') || 'none';
-      throw new MeridianError('BAD_INPUT', `--source ${name}: pipeline ${pipeline.name} has no source action or source artifact named ${name}; its sources: ${known}`);
+      throw new MeridianError(
+        'BAD_INPUT',
+        `--source ${name}: pipeline ${pipeline.name} has no source action or source artifact named ${name}; its sources: ${known}`,
+      );
     }
     const hash = target.lastIndexOf('#');
     const location = hash > 0 ? target.slice(0, hash) : target;
@@ -42,14 +45,23 @@ function checkLocalRepository(name: string, override: SourceOverride): void {
   try {
     execFileSync('git', ['-C', where, 'rev-parse', '--git-dir'], { stdio: 'pipe' });
   } catch {
-    throw new MeridianError('SOURCE', `--source ${name}: ${where} is not a git repository; run \`git init\` there and commit, or point --source at a repository`);
+    throw new MeridianError(
+      'SOURCE',
+      `--source ${name}: ${where} is not a git repository; run \`git init\` there and commit, or point --source at a repository`,
+    );
   }
   if (override.branch) {
     try {
       execFileSync('git', ['-C', where, 'rev-parse', '--verify', '--quiet', `refs/heads/${override.branch}`], { stdio: 'pipe' });
     } catch {
-      const branches = execFileSync('git', ['-C', where, 'for-each-ref', '--format=%(refname:short)', 'refs/heads'], { encoding: 'utf8' }).trim().split('\n').filter(Boolean);
-      throw new MeridianError('SOURCE', `--source ${name}: ${where} has no branch ${override.branch}; its branches: ${branches.join(', ') || 'none (commit something first)'}`);
+      const branches = execFileSync('git', ['-C', where, 'for-each-ref', '--format=%(refname:short)', 'refs/heads'], { encoding: 'utf8' })
+        .trim()
+        .split('\n')
+        .filter(Boolean);
+      throw new MeridianError(
+        'SOURCE',
+        `--source ${name}: ${where} has no branch ${override.branch}; its branches: ${branches.join(', ') || 'none (commit something first)'}`,
+      );
     }
   }
 }

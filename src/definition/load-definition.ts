@@ -101,7 +101,8 @@ function compileLocated(text: string, file: string, options: LoadOptions): Locat
 
 /** The format of parsed data; a file that is none of them is a problem. */
 function detectFormat(data: unknown, parsed: ParsedYaml): DefinitionFormat {
-  const hint = 'write a native definition (`pipeline: NAME`), a CloudFormation template with an AWS::CodePipeline::Pipeline resource, or the JSON `aws codepipeline get-pipeline` prints';
+  const hint =
+    'write a native definition (`pipeline: NAME`), a CloudFormation template with an AWS::CodePipeline::Pipeline resource, or the JSON `aws codepipeline get-pipeline` prints';
   if (!isPlainObject(data)) {
     const what = data === null || data === undefined ? 'the file is empty' : 'the file does not hold a mapping';
     throw definitionError(parsed.locator.file, [problem(parsed.locator.start(), `${what}: it is not a pipeline definition`, hint)]);

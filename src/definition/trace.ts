@@ -54,7 +54,7 @@ export class PipelineLocator {
 /** The field's own location, else its nearest recorded parent (`a.b.c` -> `a.b` -> `a`), else the node. */
 function pick(trace: NodeTrace, field: string | undefined): SourceLocation {
   if (field === undefined) return trace.at;
-  for (let key = field; ; ) {
+  for (let key = field; ;) {
     const found = trace.fields[key];
     if (found) return found;
     const dot = key.lastIndexOf('.');

@@ -14,7 +14,11 @@ import { byFormat } from './rules/rule.js';
 export function triggerWarnings(pipeline: Pipeline): Problem[] {
   const fileStart: SourceLocation = { file: pipeline.file, line: 1, col: 1 };
   return pipeline.triggers
-    .filter((trigger) => !pipeline.webhooks.some((w) => w.targetAction === trigger.sourceActionName) && !pipeline.polls.some((p) => p.sourceActionName === trigger.sourceActionName))
+    .filter(
+      (trigger) =>
+        !pipeline.webhooks.some((w) => w.targetAction === trigger.sourceActionName) &&
+        !pipeline.polls.some((p) => p.sourceActionName === trigger.sourceActionName),
+    )
     .map((trigger) =>
       problem(
         trigger.location ?? fileStart,

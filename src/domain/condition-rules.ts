@@ -45,8 +45,14 @@ export function evaluateDeploymentWindow(rule: ConditionRule & { kind: 'Deployme
   const { windows, zone } = cronWindow(rule.cron, rule.timezone);
   const state = windowStateAt(windows, zone, now);
   const base = { name: rule.name, kind: rule.kind };
-  if (state.open) return { ...base, passed: true, detail: `inside ${rule.cron} (${rule.timezone})${state.closesAt ? ` until ${state.closesAt.toISOString()}` : ''}` };
-  return { ...base, passed: false, opensAt: state.opensAt, detail: `outside ${rule.cron} (${rule.timezone}); ${state.opensAt ? `opens at ${state.opensAt.toISOString()}` : 'does not open within a year'}` };
+  if (state.open)
+    return { ...base, passed: true, detail: `inside ${rule.cron} (${rule.timezone})${state.closesAt ? ` until ${state.closesAt.toISOString()}` : ''}` };
+  return {
+    ...base,
+    passed: false,
+    opensAt: state.opensAt,
+    detail: `outside ${rule.cron} (${rule.timezone}); ${state.opensAt ? `opens at ${state.opensAt.toISOString()}` : 'does not open within a year'}`,
+  };
 }
 
 /** A condition is met when every rule passed. */
@@ -65,4 +71,7 @@ export interface RuleCommandResult {
 }
 
 /** Runs a Commands rule's shell commands (the agent layer provides one; the engine calls it before a stage enters or ends). */
-export type RuleCommandRunner = (commands: readonly string[], context: { executionId: string; region: string; timeoutMs?: number }) => Promise<RuleCommandResult>;
+export type RuleCommandRunner = (
+  commands: readonly string[],
+  context: { executionId: string; region: string; timeoutMs?: number },
+) => Promise<RuleCommandResult>;

@@ -24,9 +24,7 @@ export interface ExecutionPosition {
 }
 
 export type StageGate =
-  | { kind: 'enter'; supersede: string[] }
-  | { kind: 'wait'; reason: string; lockedBy?: string; supersede: string[] }
-  | { kind: 'superseded'; by: string };
+  { kind: 'enter'; supersede: string[] } | { kind: 'wait'; reason: string; lockedBy?: string; supersede: string[] } | { kind: 'superseded'; by: string };
 
 const HOLDS_LOCK: ReadonlySet<StageStatus> = new Set(['InProgress', 'Stopping']);
 

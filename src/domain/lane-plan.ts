@@ -272,11 +272,19 @@ class StageRun {
     const steps: LaneStepNeed[] = laneSteps(remaining, (a) => this.expected(a));
     const laneMs = laneNeedMs(steps, this.bakeMs);
     const bake = this.bakeMs > 0 ? ' and bake' : '';
-    const whole = judgeWindow(region.windows, region.zone, new Date(now), laneMs, steps.length > 1 ? `the lane's ${steps.length} remaining steps${bake}` : `expected duration${bake}`);
+    const whole = judgeWindow(
+      region.windows,
+      region.zone,
+      new Date(now),
+      laneMs,
+      steps.length > 1 ? `the lane's ${steps.length} remaining steps${bake}` : `expected duration${bake}`,
+    );
     const [first] = steps;
     if (whole.kind === 'start' || whole.opensAt !== null || first === undefined || steps.length < 2) return decided(whole, now);
     const alone = decided(judgeWindow(region.windows, region.zone, new Date(now), laneNeedMs([first], 0), 'expected duration'), now);
-    return alone.note === undefined ? alone : { at: null, note: `${alone.note}; no window fits the lane's ${steps.length} remaining steps (${formatSpan(laneMs)}), so they go window by window` };
+    return alone.note === undefined
+      ? alone
+      : { at: null, note: `${alone.note}; no window fits the lane's ${steps.length} remaining steps (${formatSpan(laneMs)}), so they go window by window` };
   }
 
   /** Does the engine judge this action by windows (for an execution they hold)? */

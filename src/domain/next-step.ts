@@ -17,7 +17,16 @@ export interface StepInput {
   /** `lanes`: the stage runs in region lanes for this execution, with `onLaneFailure`. */
   stages: Array<{ index: number; status: StageStatus; lanes?: boolean; onLaneFailure?: LaneFailurePolicy }>;
   /** `lane`: the action's region lane, null when stage-wide; `waitingFor`: what a Waiting action waits for. */
-  actions: Array<{ stageIndex: number; actionIndex: number; runOrder: number; status: ActionStatus; error: ActionError | null; name: string; lane?: string | null; waitingFor?: string | null }>;
+  actions: Array<{
+    stageIndex: number;
+    actionIndex: number;
+    runOrder: number;
+    status: ActionStatus;
+    error: ActionError | null;
+    name: string;
+    lane?: string | null;
+    waitingFor?: string | null;
+  }>;
 }
 
 export type Step =
@@ -59,7 +68,13 @@ export function nextStep(input: StepInput): Step {
   const policy = current.lanes === true ? (current.onLaneFailure ?? 'stop') : 'stop';
   if (failure !== undefined) {
     const held = heldAfterFailure(lanesOf(actions), policy);
-    if (held.length > 0) return { kind: 'release-held', stageIndex: current.index, actionIndexes: held.map((a) => a.actionIndex), because: `${failure.name} ${failure.status.toLowerCase()}` };
+    if (held.length > 0)
+      return {
+        kind: 'release-held',
+        stageIndex: current.index,
+        actionIndexes: held.map((a) => a.actionIndex),
+        because: `${failure.name} ${failure.status.toLowerCase()}`,
+      };
     if (current.lanes === true) {
       const startable = startableInLanes(lanesOf(actions), policy);
       if (startable.length > 0) return startActions(current.index, startable);
@@ -86,7 +101,9 @@ export function nextStep(input: StepInput): Step {
   };
 }
 
-function lanesOf(actions: StepInput['actions']): Array<{ actionIndex: number; runOrder: number; lane: string | null; status: ActionStatus; waitingFor: string | null }> {
+function lanesOf(
+  actions: StepInput['actions'],
+): Array<{ actionIndex: number; runOrder: number; lane: string | null; status: ActionStatus; waitingFor: string | null }> {
   return actions.map((a) => ({ actionIndex: a.actionIndex, runOrder: a.runOrder, lane: a.lane ?? null, status: a.status, waitingFor: a.waitingFor ?? null }));
 }
 

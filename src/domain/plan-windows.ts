@@ -58,7 +58,12 @@ export interface RegionTimeline {
  * hold a window-gated action, from the first one's start to the last one's end, so the table
  * and the lanes agree. `lanes` defaults to the plan of an execution started at `at`.
  */
-export function followTheNight(pipeline: Pipeline, at: Date, durationOf: DurationOf, lanes: readonly LanePlan[] = planLanes(pipeline, at, durationOf).lanes): RegionTimeline[] {
+export function followTheNight(
+  pipeline: Pipeline,
+  at: Date,
+  durationOf: DurationOf,
+  lanes: readonly LanePlan[] = planLanes(pipeline, at, durationOf).lanes,
+): RegionTimeline[] {
   const waves = pipeline.rollout?.waves ?? [pipeline.regions.map((r) => r.name)];
   const out: RegionTimeline[] = [];
   waves.forEach((wave, w) => {
@@ -66,13 +71,21 @@ export function followTheNight(pipeline: Pipeline, at: Date, durationOf: Duratio
       const region = pipeline.regions.find((r) => r.name === name);
       if (!region) continue;
       const steps = deploySteps(pipeline, lanes, name);
-      const entry: RegionTimeline = { region: name, timezone: region.timezone, wave: w + 1, window: steps[0]?.window ?? planWindow(windowsOfRegion(pipeline, name), at), expectedMs: steps.reduce((sum, s) => sum + s.expectedMs, 0), deploy: null };
+      const entry: RegionTimeline = {
+        region: name,
+        timezone: region.timezone,
+        wave: w + 1,
+        window: steps[0]?.window ?? planWindow(windowsOfRegion(pipeline, name), at),
+        expectedMs: steps.reduce((sum, s) => sum + s.expectedMs, 0),
+        deploy: null,
+      };
       const stuck = steps.find((s) => s.startsAt === null || s.endsAt === null);
       const starts = steps.map((s) => s.startsAt ?? '').sort();
       const ends = steps.map((s) => s.endsAt ?? '').sort();
       const [first] = starts;
       const last = ends.at(-1);
-      if (stuck !== undefined) entry.note = stuck.note === NEVER_NOTE ? 'waits for a step no window within a year fits' : 'no window within a year is long enough';
+      if (stuck !== undefined)
+        entry.note = stuck.note === NEVER_NOTE ? 'waits for a step no window within a year fits' : 'no window within a year is long enough';
       else if (first !== undefined && last !== undefined) entry.deploy = { startsAt: first, endsAt: last };
       else entry.note = 'nothing deploys to it';
       out.push(entry);
@@ -83,6 +96,10 @@ export function followTheNight(pipeline: Pipeline, at: Date, durationOf: Duratio
 
 /** A region's steps, stage by stage, that hold an action its windows gate (stage-wide ones included: they run in the home region). */
 export function deploySteps(pipeline: Pipeline, lanes: readonly LanePlan[], region: string): LanePlanStep[] {
-  const gated = new Set(pipeline.stages.flatMap((stage) => stage.actions.filter((a) => a.region === region && isGatedByWindows(a)).map((a) => `${stage.name}/${a.name}`)));
-  return lanes.filter((lane) => lane.region === region || lane.region === null).flatMap((lane) => lane.steps.filter((step) => step.actions.some((name) => gated.has(`${lane.stage}/${name}`))));
+  const gated = new Set(
+    pipeline.stages.flatMap((stage) => stage.actions.filter((a) => a.region === region && isGatedByWindows(a)).map((a) => `${stage.name}/${a.name}`)),
+  );
+  return lanes
+    .filter((lane) => lane.region === region || lane.region === null)
+    .flatMap((lane) => lane.steps.filter((step) => step.actions.some((name) => gated.has(`${lane.stage}/${name}`))));
 }

@@ -40,7 +40,6 @@ export interface ExecutionRecord {
   seq: number;
 }
 
-
 export interface StageRecord {
   executionId: string;
   index: number;

@@ -75,7 +75,8 @@ export interface StageLanes {
 
 /** How a stage orders its runOrders for an execution that windows hold, or not. */
 export function stageLanes(pipeline: Pick<Pipeline, 'rollout' | 'regions'>, stage: Pick<Stage, 'actions' | 'lanes'>, held: boolean): StageLanes {
-  if (isRolloutStage(pipeline.rollout, stage)) return { order: 'rollout', why: 'its regions go in the rollout\'s waves, each region through its own runOrders inside its wave' };
+  if (isRolloutStage(pipeline.rollout, stage))
+    return { order: 'rollout', why: "its regions go in the rollout's waves, each region through its own runOrders inside its wave" };
   if (stage.lanes === 'stage') return { order: 'stage', why: '`lanes: stage`: runOrder is stage-wide' };
   if (stage.lanes === 'region') return { order: 'region', why: '`lanes: region`: each region goes through its own runOrders' };
   const regions = laneRegions(stage);
@@ -107,7 +108,8 @@ function failedLanes(actions: readonly LaneAction[]): Set<string | null> {
 export function startableInLanes(actions: readonly LaneAction[], policy: LaneFailurePolicy = 'stop'): LaneAction[] {
   const failed = failedLanes(actions);
   if (failed.size > 0 && policy === 'stop') return [];
-  const notDoneBelow = (runOrder: number, inLane: (a: LaneAction) => boolean): boolean => actions.some((a) => a.runOrder < runOrder && inLane(a) && !DONE.has(a.status));
+  const notDoneBelow = (runOrder: number, inLane: (a: LaneAction) => boolean): boolean =>
+    actions.some((a) => a.runOrder < runOrder && inLane(a) && !DONE.has(a.status));
   return actions.filter((a) => {
     if (a.status !== 'Pending') return false;
     if (a.lane === null) return failed.size === 0 && !notDoneBelow(a.runOrder, () => true);

@@ -43,7 +43,12 @@ export function isRolloutStage(rollout: Rollout | undefined, stage: Pick<Stage, 
  * checks, a bake ends only once they passed at or after its end; a wave whose successor has
  * started is over whatever the checks say (a restart forgets them, not the rollout).
  */
-export function laneStep(rollout: Rollout, actions: readonly LaneAction[], now: Date, checkedUntil: (wave: number) => number | undefined = () => undefined): LaneStep {
+export function laneStep(
+  rollout: Rollout,
+  actions: readonly LaneAction[],
+  now: Date,
+  checkedUntil: (wave: number) => number | undefined = () => undefined,
+): LaneStep {
   if (actions.some((a) => UNSUCCESSFUL.has(a.status))) return { kind: 'defer' };
   const listed = new Set(rollout.waves.flat());
   // Regions no wave names go first, with the first wave (compile refuses them for native definitions).
@@ -54,9 +59,12 @@ export function laneStep(rollout: Rollout, actions: readonly LaneAction[], now: 
     if (inWave.every((a) => DONE.has(a.status))) {
       const since = Math.max(...inWave.map((a) => (a.endedAt === null ? 0 : Date.parse(a.endedAt))));
       const until = since + rollout.bakeMs;
-      const laterStarted = actions.some((a) => !wave.includes(a.region) && waves.slice(w + 1).some((later) => later.includes(a.region)) && a.status !== 'Pending');
+      const laterStarted = actions.some(
+        (a) => !wave.includes(a.region) && waves.slice(w + 1).some((later) => later.includes(a.region)) && a.status !== 'Pending',
+      );
       const checksPending = rollout.checks.length > 0 && (checkedUntil(w) ?? Number.NEGATIVE_INFINITY) < until;
-      if (!laterStarted && (now.getTime() < until || checksPending)) return { kind: 'bake', wave: w, regions: wave, since: new Date(since), until: new Date(until) };
+      if (!laterStarted && (now.getTime() < until || checksPending))
+        return { kind: 'bake', wave: w, regions: wave, since: new Date(since), until: new Date(until) };
       continue;
     }
     return startable(wave, inWave, rollout.maxParallel);
@@ -66,7 +74,10 @@ export function laneStep(rollout: Rollout, actions: readonly LaneAction[], now: 
 
 /** In each region of the wave, the next runOrder once the lower ones succeeded; at most `maxParallel` regions busy. */
 function startable(wave: readonly string[], inWave: readonly LaneAction[], maxParallel: number | undefined): LaneStep {
-  const busy = (region: string): boolean => inWave.some((a) => a.region === region && (RUNNING.has(a.status) || (DONE.has(a.status) && inWave.some((b) => b.region === region && b.status === 'Pending'))));
+  const busy = (region: string): boolean =>
+    inWave.some(
+      (a) => a.region === region && (RUNNING.has(a.status) || (DONE.has(a.status) && inWave.some((b) => b.region === region && b.status === 'Pending'))),
+    );
   let active = wave.filter(busy).length;
   const start: number[] = [];
   for (const region of wave) {

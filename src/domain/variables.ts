@@ -38,15 +38,14 @@ export function resolveValue(value: ConfigValue, scope: VariableScope, missing: 
 /** The action with every reference in its configuration, commands and environment resolved. */
 export function resolveAction(action: Action, scope: VariableScope): Resolution<Action> {
   const missing: string[] = [];
-  const configuration = Object.fromEntries(
-    Object.entries(action.configuration).map(([key, value]) => [key, resolveValue(value, scope, missing)]),
-  );
+  const configuration = Object.fromEntries(Object.entries(action.configuration).map(([key, value]) => [key, resolveValue(value, scope, missing)]));
   const resolved: Action = { ...action, configuration };
   if (action.commands) resolved.commands = action.commands.map((command) => resolveString(command, scope, missing));
   if (action.environmentVariables) {
-    resolved.environmentVariables = action.environmentVariables.map(
-      (variable): EnvironmentVariable => ({ ...variable, value: resolveString(variable.value, scope, missing) }),
-    );
+    resolved.environmentVariables = action.environmentVariables.map((variable): EnvironmentVariable => ({
+      ...variable,
+      value: resolveString(variable.value, scope, missing),
+    }));
   }
   return { value: resolved, missing: [...new Set(missing)] };
 }

@@ -80,7 +80,11 @@ export function waitsFor(input: WaitsForInput): Array<Array<WaitsFor | null>> {
 function held(action: WaitingAction, zoneOf: (region: string) => string): WaitsFor | null {
   if (action.waitingFor === 'window') {
     if (action.opensAt === null) return { kind: 'window', text: `its window: ${reasonOf(action, 'no window within a year has room for it')}` };
-    return { kind: 'window', text: `its window, opens ${zonedOpening(action.opensAt, zoneOf(action.region))} (${utcMinute(action.opensAt)})`, until: action.opensAt };
+    return {
+      kind: 'window',
+      text: `its window, opens ${zonedOpening(action.opensAt, zoneOf(action.region))} (${utcMinute(action.opensAt)})`,
+      until: action.opensAt,
+    };
   }
   if (action.waitingFor === 'halt') return { kind: 'halt', text: `the halt to be lifted: ${reasonOf(action, 'deploys to its region are halted')}` };
   if (action.category === 'Approval') return { kind: 'approval', text: 'an answer (approve or reject)' };
@@ -145,9 +149,17 @@ function wave(stage: WaitingStage, action: WaitingAction, rollout: NonNullable<W
     if (w === index - 1 && !laterStarted) return { kind: 'wave', text: `${name} to bake` };
   }
   if (rollout.maxParallel === undefined || index < 0) return null;
-  const busy = (waves[index] ?? []).filter((r) => r !== action.region && stage.actions.some((a) => a.region === r && a.status !== 'Pending') && stage.actions.some((a) => a.region === r && !DONE.has(a.status)));
+  const busy = (waves[index] ?? []).filter(
+    (r) =>
+      r !== action.region &&
+      stage.actions.some((a) => a.region === r && a.status !== 'Pending') &&
+      stage.actions.some((a) => a.region === r && !DONE.has(a.status)),
+  );
   if (busy.length < rollout.maxParallel) return null;
-  return { kind: 'wave', text: `a free place in wave ${index + 1}, which deploys ${rollout.maxParallel} region${rollout.maxParallel === 1 ? '' : 's'} at once: ${busy.join(', ')} ${busy.length === 1 ? 'deploys' : 'deploy'} now` };
+  return {
+    kind: 'wave',
+    text: `a free place in wave ${index + 1}, which deploys ${rollout.maxParallel} region${rollout.maxParallel === 1 ? '' : 's'} at once: ${busy.join(', ')} ${busy.length === 1 ? 'deploys' : 'deploy'} now`,
+  };
 }
 
 function stopping(failed: readonly WaitingAction[]): WaitsFor {
@@ -177,7 +189,8 @@ function list(actions: readonly WaitingAction[], zoneOf: (region: string) => str
 function stateOf(action: WaitingAction, zoneOf: (region: string) => string): string {
   switch (action.status) {
     case 'Waiting':
-      if (action.waitingFor === 'window') return action.opensAt === null ? 'waiting for its window' : `waiting for its window, opens ${zonedOpening(action.opensAt, zoneOf(action.region))}`;
+      if (action.waitingFor === 'window')
+        return action.opensAt === null ? 'waiting for its window' : `waiting for its window, opens ${zonedOpening(action.opensAt, zoneOf(action.region))}`;
       if (action.waitingFor === 'halt') return 'halted';
       return action.category === 'Approval' ? 'waiting for an answer' : 'waiting';
     case 'InProgress':
@@ -220,7 +233,10 @@ function formatter(locale: string, timeZone: string, options: Intl.DateTimeForma
 export function zoneAbbreviation(at: Date, timeZone: string): string {
   let fallback = '';
   for (const locale of LOCALES) {
-    const name = formatter(locale, timeZone, { timeZoneName: 'short' }).formatToParts(at).find((p) => p.type === 'timeZoneName')?.value ?? '';
+    const name =
+      formatter(locale, timeZone, { timeZoneName: 'short' })
+        .formatToParts(at)
+        .find((p) => p.type === 'timeZoneName')?.value ?? '';
     if (/^[A-Z]{2,5}$/.test(name)) return name;
     if (fallback === '') fallback = name;
   }
@@ -230,7 +246,11 @@ export function zoneAbbreviation(at: Date, timeZone: string): string {
 /** `Tue 01:00 AEDT`: the weekday and time in the zone, with its abbreviation then. */
 export function zonedOpening(iso: string, timeZone: string): string {
   const at = new Date(iso);
-  const parts = Object.fromEntries(formatter('en-GB', timeZone, { weekday: 'short', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' }).formatToParts(at).map((p) => [p.type, p.value]));
+  const parts = Object.fromEntries(
+    formatter('en-GB', timeZone, { weekday: 'short', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' })
+      .formatToParts(at)
+      .map((p) => [p.type, p.value]),
+  );
   return `${parts.weekday ?? ''} ${parts.hour ?? ''}:${parts.minute ?? ''} ${zoneAbbreviation(at, timeZone)}`;
 }
 

@@ -10,9 +10,7 @@
  */
 import { fitCheck, windowStateAt, type Window, type TimeZone } from './windows/index.js';
 
-export type WindowDecision =
-  | { kind: 'start'; closesAt: Date | null }
-  | { kind: 'wait'; opensAt: Date | null; closesAt: Date | null; reason: string };
+export type WindowDecision = { kind: 'start'; closesAt: Date | null } | { kind: 'wait'; opensAt: Date | null; closesAt: Date | null; reason: string };
 
 /** `needs`: what `needMs` is made of, for the reasons (the expected duration and bake, by default). */
 export function judgeWindow(windows: readonly Window[], zone: TimeZone, now: Date, needMs: number, needs = 'expected duration and bake'): WindowDecision {

@@ -85,7 +85,12 @@ export class Engine {
    * Creates an execution and takes its first steps. `alsoInTransaction` writes something that
    * must commit with the execution or not at all (a webhook delivery, for deduplication).
    */
-  async start(pipeline: Pipeline, trigger: Trigger, context: ExecutionContext, alsoInTransaction?: (tx: Db, executionId: string) => Promise<void>): Promise<string> {
+  async start(
+    pipeline: Pipeline,
+    trigger: Trigger,
+    context: ExecutionContext,
+    alsoInTransaction?: (tx: Db, executionId: string) => Promise<void>,
+  ): Promise<string> {
     const id = randomUUID();
     await this.write(id, async (tx, record) => {
       await alsoInTransaction?.(tx, id);
@@ -97,7 +102,13 @@ export class Engine {
   }
 
   /** Records an execution that could not start (e.g. a parameter is missing) as Failed. */
-  async startFailed(pipeline: Pipeline, trigger: Trigger, context: ExecutionContext, error: ActionError, alsoInTransaction?: (tx: Db, executionId: string) => Promise<void>): Promise<string> {
+  async startFailed(
+    pipeline: Pipeline,
+    trigger: Trigger,
+    context: ExecutionContext,
+    error: ActionError,
+    alsoInTransaction?: (tx: Db, executionId: string) => Promise<void>,
+  ): Promise<string> {
     const id = randomUUID();
     await this.write(id, async (tx, record) => {
       await alsoInTransaction?.(tx, id);
@@ -182,7 +193,8 @@ export class Engine {
       for (const stageIndex of stages) {
         // (Nor in region lanes: each lane moves on by itself.)
         const stage = definition.stages[stageIndex];
-        if ((stage !== undefined && mayRunInLanes(definition, stage)) || (await this.deps.store.countRunning(tx, executionId, stageIndex)) === 0) return this.advanceIn(tx, executionId, record);
+        if ((stage !== undefined && mayRunInLanes(definition, stage)) || (await this.deps.store.countRunning(tx, executionId, stageIndex)) === 0)
+          return this.advanceIn(tx, executionId, record);
       }
       return false;
     });
@@ -191,9 +203,17 @@ export class Engine {
   }
 
   /** Jobs' ends, in the caller's transaction, in a few statements; returns the reports recorded (late reports of jobs already settled are left out). */
-  private async recordOutcomes(tx: Db, executionId: string, reports: Array<{ job: JobRecord; outcome: JobOutcome }>, record: Recorder): Promise<Array<{ job: JobRecord; outcome: JobOutcome }>> {
+  private async recordOutcomes(
+    tx: Db,
+    executionId: string,
+    reports: Array<{ job: JobRecord; outcome: JobOutcome }>,
+    record: Recorder,
+  ): Promise<Array<{ job: JobRecord; outcome: JobOutcome }>> {
     const { store } = this.deps;
-    const finished = await store.finishJobs(tx, reports.map(({ job }) => job.id));
+    const finished = await store.finishJobs(
+      tx,
+      reports.map(({ job }) => job.id),
+    );
     const settled = reports.filter(({ job }) => finished.has(job.id));
     const at = this.now();
     const ended = await store.endActions(
@@ -202,7 +222,13 @@ export class Engine {
       settled.map(({ job, outcome }) => ({
         stageIndex: job.stageIndex,
         actionIndex: job.actionIndex,
-        end: { status: outcome.status, endedAt: at, outputVariables: outcome.outputVariables ?? {}, error: outcome.error ?? null, reports: outcome.reports ?? null },
+        end: {
+          status: outcome.status,
+          endedAt: at,
+          outputVariables: outcome.outputVariables ?? {},
+          error: outcome.error ?? null,
+          reports: outcome.reports ?? null,
+        },
       })),
     );
     const actions = new Map(ended.map((action) => [`${action.stageIndex}/${action.actionIndex}`, action]));
@@ -225,7 +251,9 @@ export class Engine {
   /** RollbackStage: an operator rolls a stage back (manual-rollback.ts); resolves with the rollback executions. */
   async rollbackStage(ask: ManualRollback): Promise<string[]> {
     const request = await manualRollbackRequest(this.deps.store, ask);
-    const created = await this.write(request.executionId, (tx, record) => startRollback(tx, { store: this.deps.store, owner: this.deps.owner, at: this.now() }, request, record));
+    const created = await this.write(request.executionId, (tx, record) =>
+      startRollback(tx, { store: this.deps.store, owner: this.deps.owner, at: this.now() }, request, record),
+    );
     for (const id of created) await this.advance(id);
     return created;
   }
@@ -243,7 +271,13 @@ export class Engine {
       const key = { executionId: job.executionId, stageIndex: job.stageIndex, actionIndex: job.actionIndex };
       const action = await this.deps.store.getAction(tx, key);
       await this.deps.store.updateAction(tx, key, { status: 'Waiting', waitingReason: reason });
-      await record({ type: 'action-waiting', stage: action.stage, action: action.name, description: `${action.name} is waiting: ${reason}`, data: { status: 'Waiting', region: action.region } });
+      await record({
+        type: 'action-waiting',
+        stage: action.stage,
+        action: action.name,
+        description: `${action.name} is waiting: ${reason}`,
+        data: { status: 'Waiting', region: action.region },
+      });
     });
   }
 
@@ -260,11 +294,26 @@ export class Engine {
       const at = this.now();
       if (repeatable) {
         await this.queueAttempt(tx, key, action.region, action.attempts + 1, at, true);
-        await record({ type: 'action-requeued', stage: action.stage, action: action.name, description: `${action.name} was interrupted; running it again (attempt ${action.attempts + 1})`, data: { status: 'InProgress', region: action.region } });
+        await record({
+          type: 'action-requeued',
+          stage: action.stage,
+          action: action.name,
+          description: `${action.name} was interrupted; running it again (attempt ${action.attempts + 1})`,
+          data: { status: 'InProgress', region: action.region },
+        });
       } else {
-        const error = { code: 'INTERRUPTED', message: `interrupted while running and not safe to repeat; retry the stage with \`meridian retry ${job.executionId}\`` };
+        const error = {
+          code: 'INTERRUPTED',
+          message: `interrupted while running and not safe to repeat; retry the stage with \`meridian retry ${job.executionId}\``,
+        };
         await this.deps.store.updateAction(tx, key, { status: 'Failed', endedAt: at, error, waitingReason: null });
-        await record({ type: 'action-finished', stage: action.stage, action: action.name, description: `${action.name} failed: ${error.message}`, data: { status: 'Failed', region: action.region } });
+        await record({
+          type: 'action-finished',
+          stage: action.stage,
+          action: action.name,
+          description: `${action.name} failed: ${error.message}`,
+          data: { status: 'Failed', region: action.region },
+        });
       }
       return true;
     });
@@ -283,14 +332,35 @@ export class Engine {
       const key = { executionId: job.executionId, stageIndex: job.stageIndex, actionIndex: job.actionIndex };
       const action = await this.deps.store.getAction(tx, key);
       const agent = job.leaseOwner ?? 'unknown';
-      await record({ type: 'lease-expired', stage: action.stage, action: action.name, description: `${action.name} (${action.region}): agent ${agent} stopped renewing its lease (attempt ${job.attempt})`, data: { region: action.region, agent, attempt: job.attempt } });
+      await record({
+        type: 'lease-expired',
+        stage: action.stage,
+        action: action.name,
+        description: `${action.name} (${action.region}): agent ${agent} stopped renewing its lease (attempt ${job.attempt})`,
+        data: { region: action.region, agent, attempt: job.attempt },
+      });
       if (repeatable) {
         await this.queueAttempt(tx, key, action.region, action.attempts + 1, this.now(), true);
-        await record({ type: 'action-requeued', stage: action.stage, action: action.name, description: `${action.name} lost its agent; running it again (attempt ${action.attempts + 1})`, data: { status: 'InProgress', region: action.region } });
+        await record({
+          type: 'action-requeued',
+          stage: action.stage,
+          action: action.name,
+          description: `${action.name} lost its agent; running it again (attempt ${action.attempts + 1})`,
+          data: { status: 'InProgress', region: action.region },
+        });
       } else {
-        const error = { code: 'INTERRUPTED', message: `agent lost: ${agent} stopped renewing its lease while running ${action.name}, which is not safe to repeat; retry the stage with \`meridian retry ${job.executionId}\`` };
+        const error = {
+          code: 'INTERRUPTED',
+          message: `agent lost: ${agent} stopped renewing its lease while running ${action.name}, which is not safe to repeat; retry the stage with \`meridian retry ${job.executionId}\``,
+        };
         await this.deps.store.updateAction(tx, key, { status: 'Failed', endedAt: this.now(), error, waitingReason: null });
-        await record({ type: 'action-finished', stage: action.stage, action: action.name, description: `${action.name} failed: ${error.message}`, data: { status: 'Failed', region: action.region } });
+        await record({
+          type: 'action-finished',
+          stage: action.stage,
+          action: action.name,
+          description: `${action.name} failed: ${error.message}`,
+          data: { status: 'Failed', region: action.region },
+        });
       }
       return true;
     });
@@ -299,7 +369,11 @@ export class Engine {
   }
 
   /** PutApprovalResult: answers a waiting manual approval once; the approval provider picks it up. */
-  async answerApproval(executionId: string, actionName: string, answer: { status: 'Approved' | 'Rejected'; comment: string | null; by: string; stage?: string }): Promise<void> {
+  async answerApproval(
+    executionId: string,
+    actionName: string,
+    answer: { status: 'Approved' | 'Rejected'; comment: string | null; by: string; stage?: string },
+  ): Promise<void> {
     await this.write(executionId, async (tx, record) => {
       const snapshot = await this.deps.store.snapshot(tx, executionId);
       const matches = snapshot.actions.filter((a) => a.name === actionName && (answer.stage === undefined || a.stage === answer.stage));
@@ -313,13 +387,24 @@ export class Engine {
       if (matches.length > 1) throw new MeridianError('BAD_INPUT', `several stages have an action ${actionName}; pass --stage`);
       const declared = snapshot.execution.definition.stages[action.stageIndex]?.actions[action.actionIndex];
       if (declared?.type.category !== 'Approval') {
-        throw new MeridianError('BAD_INPUT', `${actionName} is a ${declared ? `${declared.type.category}/${declared.type.provider}` : 'unknown'} action, not a manual approval`);
+        throw new MeridianError(
+          'BAD_INPUT',
+          `${actionName} is a ${declared ? `${declared.type.category}/${declared.type.provider}` : 'unknown'} action, not a manual approval`,
+        );
       }
       if (action.status !== 'Waiting' && action.status !== 'InProgress') {
         throw new MeridianError('CONFLICT', `${actionName} is ${action.status}, not waiting for approval; an approval can be answered once, while it waits`);
       }
       const at = this.now();
-      await this.deps.store.recordApproval(tx, { executionId, stage: action.stage, action: action.name, status: answer.status, comment: answer.comment, by: answer.by, at });
+      await this.deps.store.recordApproval(tx, {
+        executionId,
+        stage: action.stage,
+        action: action.name,
+        status: answer.status,
+        comment: answer.comment,
+        by: answer.by,
+        at,
+      });
       const verb = answer.status === 'Approved' ? 'approved' : 'rejected';
       await record({
         type: 'approval',
@@ -341,14 +426,20 @@ export class Engine {
     return this.write(executionId, async (tx, record) => {
       const snapshot = await this.deps.store.snapshot(tx, executionId);
       const { execution } = snapshot;
-      if (execution.status !== 'InProgress') throw new MeridianError('CONFLICT', `execution ${executionId} is ${execution.status}; a window can be overridden only while it is in progress`);
+      if (execution.status !== 'InProgress')
+        throw new MeridianError('CONFLICT', `execution ${executionId} is ${execution.status}; a window can be overridden only while it is in progress`);
       const regions = execution.definition.regions.map((r) => r.name);
-      if (!regions.includes(region)) throw new MeridianError('NOT_FOUND', `pipeline ${execution.pipeline} has no region ${region}; its regions: ${regions.join(', ')}`);
+      if (!regions.includes(region))
+        throw new MeridianError('NOT_FOUND', `pipeline ${execution.pipeline} has no region ${region}; its regions: ${regions.join(', ')}`);
       const waiting = snapshot.actions.filter((a) => a.region === region && a.status === 'Waiting' && a.waitingFor === 'window').map((a) => a.name);
       const at = this.now();
       await recordWindowOverride(tx, { executionId, region, by, reason, at });
       const what = waiting.length > 0 ? `starts ${waiting.join(', ')}` : 'no action waits yet; later ones will not';
-      await record({ type: 'window-override', description: `Window of ${region} overridden by ${by} (${what}): ${reason}`, data: { region, by, reason, at, actions: waiting } });
+      await record({
+        type: 'window-override',
+        description: `Window of ${region} overridden by ${by} (${what}): ${reason}`,
+        data: { region, by, reason, at, actions: waiting },
+      });
       return waiting;
     });
   }
@@ -432,7 +523,10 @@ export class Engine {
       if (execution.definition.executionMode !== 'PARALLEL') {
         const later = await this.deps.store.laterEntrant(tx, execution.pipeline, execution.seq, stage.index);
         if (later !== undefined) {
-          throw new MeridianError('CONFLICT', `execution ${later} entered stage ${stage.name} after this one, so this execution can no longer be retried there (${execution.definition.executionMode}); start a new execution instead`);
+          throw new MeridianError(
+            'CONFLICT',
+            `execution ${later} entered stage ${stage.name} after this one, so this execution can no longer be retried there (${execution.definition.executionMode}); start a new execution instead`,
+          );
         }
       }
       const at = this.now();
@@ -481,7 +575,12 @@ export class Engine {
     if (decision.kind === 'wait') {
       if (this.waitingReasons.get(execution.id) !== decision.reason) {
         this.waitingReasons.set(execution.id, decision.reason);
-        await record({ type: 'stage-waiting', stage, description: `Waiting to enter stage ${stage}: ${decision.reason} (${mode})`, data: { reason: decision.reason, lockedBy: decision.lockedBy ?? null } });
+        await record({
+          type: 'stage-waiting',
+          stage,
+          description: `Waiting to enter stage ${stage}: ${decision.reason} (${mode})`,
+          data: { reason: decision.reason, lockedBy: decision.lockedBy ?? null },
+        });
       }
       return 'wait';
     }
@@ -498,7 +597,10 @@ export class Engine {
     this.waitingReasons.delete(executionId);
     const execution = await this.deps.store.getExecution(tx, executionId);
     this.unlocked.add(execution.pipeline);
-    await record({ type: 'execution-finished', description: `Execution superseded by ${by}, which reached stage ${stage} after it`, data: { status: 'Superseded', by } }, executionId);
+    await record(
+      { type: 'execution-finished', description: `Execution superseded by ${by}, which reached stage ${stage} after it`, data: { status: 'Superseded', by } },
+      executionId,
+    );
   }
 
   /** After a stage was left or an execution ended: executions of the pipeline waiting in front of a stage try again. */
@@ -529,15 +631,30 @@ export class Engine {
         const definition = execution.definition.stages[step.stageIndex];
         const lanes = definition !== undefined && mayRunInLanes(execution.definition, definition) ? stageOrder(snapshot, step.stageIndex) : undefined;
         await store.setStageStatus(tx, execution.id, step.stageIndex, 'InProgress', at);
-        await record({ type: 'stage-started', stage: stage?.name, description: `Stage ${stage?.name} started${lanes ? `; ${lanes.order === 'stage' ? 'runOrder is stage-wide' : 'region lanes'}: ${lanes.why}` : ''}`, data: { status: 'InProgress', ...(lanes ? { lanes: lanes.order } : {}) } });
+        await record({
+          type: 'stage-started',
+          stage: stage?.name,
+          description: `Stage ${stage?.name} started${lanes ? `; ${lanes.order === 'stage' ? 'runOrder is stage-wide' : 'region lanes'}: ${lanes.why}` : ''}`,
+          data: { status: 'InProgress', ...(lanes ? { lanes: lanes.order } : {}) },
+        });
         return;
       }
       case 'release-held': {
         for (const actionIndex of step.actionIndexes) {
           const action = snapshot.actions.find((a) => a.stageIndex === step.stageIndex && a.actionIndex === actionIndex);
           if (action === undefined) continue;
-          await store.updateAction(tx, { executionId: execution.id, stageIndex: step.stageIndex, actionIndex }, { status: 'Pending', waitingReason: null, waitingFor: null, opensAt: null });
-          await record({ type: 'action-released', stage: action.stage, action: action.name, description: `${action.name} (${action.region}) will not start: ${step.because} in this stage`, data: { status: 'Pending', region: action.region } });
+          await store.updateAction(
+            tx,
+            { executionId: execution.id, stageIndex: step.stageIndex, actionIndex },
+            { status: 'Pending', waitingReason: null, waitingFor: null, opensAt: null },
+          );
+          await record({
+            type: 'action-released',
+            stage: action.stage,
+            action: action.name,
+            description: `${action.name} (${action.region}) will not start: ${step.because} in this stage`,
+            data: { status: 'Pending', region: action.region },
+          });
         }
         return;
       }
@@ -556,7 +673,13 @@ export class Engine {
           const current = snapshot.actions.find((a) => a.stageIndex === step.stageIndex && a.actionIndex === actionIndex);
           starts.push({ actionIndex, region: action.region, attempt: (current?.attempts ?? 0) + 1 });
           const windowNote = window.override !== undefined || window.closesAt !== null ? `: ${describeStart(window)}` : '';
-          await record({ type: 'action-started', stage: stage.name, action: action.name, description: `${action.name} (${action.region}) started${describeWave(action)}${windowNote}`, data: { status: 'InProgress', region: action.region, runOrder: action.runOrder } });
+          await record({
+            type: 'action-started',
+            stage: stage.name,
+            action: action.name,
+            description: `${action.name} (${action.region}) started${describeWave(action)}${windowNote}`,
+            data: { status: 'InProgress', region: action.region, runOrder: action.runOrder },
+          });
         }
         await this.queueAttempts(tx, execution.id, step.stageIndex, starts, at);
         return;
@@ -565,7 +688,12 @@ export class Engine {
         this.unlocked.add(execution.pipeline);
         const stage = snapshot.stages[step.stageIndex];
         await store.setStageStatus(tx, execution.id, step.stageIndex, step.status, at);
-        await record({ type: 'stage-finished', stage: stage?.name, description: `Stage ${stage?.name} ${step.status.toLowerCase()}`, data: { status: step.status } });
+        await record({
+          type: 'stage-finished',
+          stage: stage?.name,
+          description: `Stage ${stage?.name} ${step.status.toLowerCase()}`,
+          data: { status: step.status },
+        });
         return;
       }
       case 'finish-execution': {
@@ -582,12 +710,26 @@ export class Engine {
   }
 
   /** `handedOn`: the attempt continues a run interrupted by a lost agent or process (its start stays: an approval waits on from it). */
-  private async queueAttempt(tx: Db, key: { executionId: string; stageIndex: number; actionIndex: number }, region: string, attempt: number, at: string, handedOn = false): Promise<void> {
+  private async queueAttempt(
+    tx: Db,
+    key: { executionId: string; stageIndex: number; actionIndex: number },
+    region: string,
+    attempt: number,
+    at: string,
+    handedOn = false,
+  ): Promise<void> {
     await this.queueAttempts(tx, key.executionId, key.stageIndex, [{ actionIndex: key.actionIndex, region, attempt }], at, handedOn);
   }
 
   /** Starts attempts of actions of one stage and queues their jobs: a few statements for the whole stage. */
-  private async queueAttempts(tx: Db, executionId: string, stageIndex: number, starts: Array<{ actionIndex: number; region: string; attempt: number }>, at: string, handedOn = false): Promise<void> {
+  private async queueAttempts(
+    tx: Db,
+    executionId: string,
+    stageIndex: number,
+    starts: Array<{ actionIndex: number; region: string; attempt: number }>,
+    at: string,
+    handedOn = false,
+  ): Promise<void> {
     if (starts.length === 0) return;
     await this.deps.store.startAttempts(tx, executionId, stageIndex, starts, at, handedOn);
     await this.deps.store.enqueueJobs(
@@ -620,7 +762,15 @@ export class Engine {
         const record = (event: NewEvent, about = executionId): Promise<void> => {
           const at = this.now();
           unwritten.push({ ...event, executionId: about, at });
-          pending.push({ executionId: about, at, type: event.type, stage: event.stage ?? null, action: event.action ?? null, description: event.description, data: event.data ?? null });
+          pending.push({
+            executionId: about,
+            at,
+            type: event.type,
+            stage: event.stage ?? null,
+            action: event.action ?? null,
+            description: event.description,
+            data: event.data ?? null,
+          });
           return Promise.resolve();
         };
         const done = await fn(tx, record);
@@ -645,7 +795,6 @@ export class Engine {
 
 /** Records an event about the execution being written, or about another one (`about`). */
 type Recorder = (event: NewEvent, about?: string) => Promise<void>;
-
 
 function describeTrigger(trigger: Trigger): string {
   return trigger.detail ? `${trigger.type}: ${trigger.detail}` : trigger.type;

@@ -64,11 +64,16 @@ export async function haltDeploys(deps: HaltDeps, request: HaltRequest): Promise
   const halt = { id: randomUUID(), region, by, reason, at: deps.clock.now().toISOString() };
   const active = await recordHalt(deps.store.db, halt);
   if (active.id !== halt.id) {
-    throw new MeridianError('CONFLICT', `${describeScope(active.region)} already halted by ${active.by} at ${active.at}: ${active.reason}; that halt stands (lift it first with \`${liftCommand(active.region)} --reason TEXT\`)`, { details: { halt: active } });
+    throw new MeridianError(
+      'CONFLICT',
+      `${describeScope(active.region)} already halted by ${active.by} at ${active.at}: ${active.reason}; that halt stands (lift it first with \`${liftCommand(active.region)} --reason TEXT\`)`,
+      { details: { halt: active } },
+    );
   }
   const executions = await recordInProgress(deps, (snapshot) => {
     const held = inScope(snapshot, region).filter((a) => a.status === 'Pending' || a.status === 'Waiting');
-    const effect = held.length > 0 ? `holds ${held.map((a) => a.name).join(', ')} until it is lifted` : 'no deploy step of this execution is left to start there';
+    const effect =
+      held.length > 0 ? `holds ${held.map((a) => a.name).join(', ')} until it is lifted` : 'no deploy step of this execution is left to start there';
     return {
       type: 'halt',
       description: `${capitalised(describeScope(region))} halted by ${by}: ${reason}; ${effect} (\`${liftCommand(region)}\`)`,
@@ -92,7 +97,15 @@ export async function liftHalt(deps: HaltDeps, request: Omit<HaltRequest, 'known
     return {
       type: 'halt-lifted',
       description: `Halt of ${region ?? 'every region'} (by ${lifted.by} at ${lifted.at}) lifted by ${by}: ${reason}; ${effect}`,
-      data: { region, by, reason, at, haltId: lifted.id, halted: { by: lifted.by, reason: lifted.reason, at: lifted.at }, actions: released.map((a) => a.name) },
+      data: {
+        region,
+        by,
+        reason,
+        at,
+        haltId: lifted.id,
+        halted: { by: lifted.by, reason: lifted.reason, at: lifted.at },
+        actions: released.map((a) => a.name),
+      },
     };
   });
   return { halt: lifted, executions };
@@ -129,12 +142,14 @@ function inScope(snapshot: ExecutionSnapshot, region: string | null): ExecutionS
 
 function checked(request: Omit<HaltRequest, 'knownRegions'>): { region: string | null; by: string; reason: string } {
   const reason = request.reason.trim();
-  if (reason === '') throw new MeridianError('BAD_INPUT', 'say why (--reason TEXT): the reason is kept with the halt and in the events of the executions it holds');
+  if (reason === '')
+    throw new MeridianError('BAD_INPUT', 'say why (--reason TEXT): the reason is kept with the halt and in the events of the executions it holds');
   if (reason.length > MAX_REASON) throw new MeridianError('BAD_INPUT', `the reason is ${reason.length} characters; keep it to ${MAX_REASON}`);
   const by = request.by.trim();
   if (by === '') throw new MeridianError('BAD_INPUT', 'say who halts (--by NAME)');
   const region = request.region === null ? null : request.region.trim();
-  if (region === '' || region === '*') throw new MeridianError('BAD_INPUT', `no region named "${request.region ?? ''}": name a region, or none to halt every region`);
+  if (region === '' || region === '*')
+    throw new MeridianError('BAD_INPUT', `no region named "${request.region ?? ''}": name a region, or none to halt every region`);
   return { region, by, reason };
 }
 

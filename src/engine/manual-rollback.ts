@@ -27,18 +27,33 @@ const HISTORY = 200;
 export async function manualRollbackRequest(store: StateStore, ask: ManualRollback): Promise<RollbackRequest> {
   const forward = await latestRunOfStage(store, ask.pipeline, ask.stage);
   if (forward.execution.status === 'InProgress' || forward.execution.status === 'Stopping') {
-    throw new MeridianError('CONFLICT', `execution ${forward.execution.id} of ${ask.pipeline} is ${forward.execution.status}; stop it (\`meridian stop ${forward.execution.id}\`) before rolling stage ${ask.stage} back`);
+    throw new MeridianError(
+      'CONFLICT',
+      `execution ${forward.execution.id} of ${ask.pipeline} is ${forward.execution.status}; stop it (\`meridian stop ${forward.execution.id}\`) before rolling stage ${ask.stage} back`,
+    );
   }
   const stageIndex = forward.execution.definition.stages.findIndex((s) => s.name === ask.stage);
   const ran = [...new Set(forward.actions.filter((a) => a.stageIndex === stageIndex && a.status !== 'Pending' && a.status !== 'Skipped').map((a) => a.region))];
   const unknown = (ask.regions ?? []).filter((r) => !ran.includes(r));
-  if (unknown.length > 0) throw new MeridianError('BAD_INPUT', `execution ${forward.execution.id} ran stage ${ask.stage} in ${ran.join(', ')}, not in ${unknown.join(', ')}`);
+  if (unknown.length > 0)
+    throw new MeridianError('BAD_INPUT', `execution ${forward.execution.id} ran stage ${ask.stage} in ${ran.join(', ')}, not in ${unknown.join(', ')}`);
   const regions = ask.regions ?? ran;
   const target = ask.to === undefined ? undefined : await store.resolveExecutionId(store.db, ask.to);
   if (target === forward.execution.id) throw new MeridianError('CONFLICT', `execution ${target} is the one being rolled back; name an earlier one`);
   const plan = await planRollback(store, store.db, forward, stageIndex, regions, target);
-  if (plan.groups.length === 0) throw new MeridianError('CONFLICT', `nothing to roll back stage ${ask.stage} to in ${plan.without.join(', ')}: no earlier run of it succeeded there with other artifacts; name one with --to`);
-  return { executionId: forward.execution.id, stageIndex, stage: ask.stage, regions, reason: `rolled back by ${ask.by}`, ...(target === undefined ? {} : { target }) };
+  if (plan.groups.length === 0)
+    throw new MeridianError(
+      'CONFLICT',
+      `nothing to roll back stage ${ask.stage} to in ${plan.without.join(', ')}: no earlier run of it succeeded there with other artifacts; name one with --to`,
+    );
+  return {
+    executionId: forward.execution.id,
+    stageIndex,
+    stage: ask.stage,
+    regions,
+    reason: `rolled back by ${ask.by}`,
+    ...(target === undefined ? {} : { target }),
+  };
 }
 
 async function latestRunOfStage(store: StateStore, pipeline: string, stage: string): Promise<ExecutionSnapshot> {

@@ -23,24 +23,49 @@ export interface RollbackRequest {
 }
 
 /** Creates the rollback executions; resolves with their ids. */
-export async function startRollback(tx: Db, deps: { store: StateStore; owner: string; at: string }, request: RollbackRequest, record: (event: NewEvent, about?: string) => Promise<void>): Promise<string[]> {
+export async function startRollback(
+  tx: Db,
+  deps: { store: StateStore; owner: string; at: string },
+  request: RollbackRequest,
+  record: (event: NewEvent, about?: string) => Promise<void>,
+): Promise<string[]> {
   const { store, owner, at } = deps;
   const forward = await store.snapshot(tx, request.executionId);
   const plan = await planRollback(store, tx, forward, request.stageIndex, request.regions, request.target);
   const ids: string[] = [];
   for (const group of plan.groups) {
     const id = randomUUID();
-    const back = group.regions.map((region) => `${region} back to ${group.releases[region] === undefined ? `execution ${group.target}` : `release ${group.releases[region]}`}`).join(', ');
+    const back = group.regions
+      .map((region) => `${region} back to ${group.releases[region] === undefined ? `execution ${group.target}` : `release ${group.releases[region]}`}`)
+      .join(', ');
     const trigger: Trigger = { type: 'rollback', detail: `${back}, after execution ${request.executionId}: ${request.reason}` };
     await store.createExecution(tx, { id, pipeline: group.pipeline, trigger, context: group.context, at, owner });
     for (const artifact of group.artifacts) await store.recordArtifact(tx, { ...artifact, executionId: id });
     await record({ type: 'execution-started', description: `Execution ${id} of ${group.pipeline.name} started (rollback: ${trigger.detail ?? ''})` }, id);
-    await record({ type: 'rollback-started', stage: request.stage, description: `Rollback ${id} started: ${back}`, data: { rollbackExecution: id, target: group.target, regions: group.regions, releases: group.releases } });
+    await record({
+      type: 'rollback-started',
+      stage: request.stage,
+      description: `Rollback ${id} started: ${back}`,
+      data: { rollbackExecution: id, target: group.target, regions: group.regions, releases: group.releases },
+    });
     ids.push(id);
   }
   if (plan.without.length > 0) {
-    await record({ type: 'rollback-started', stage: request.stage, description: `Nothing rolled back in ${plan.without.join(', ')}: no earlier good run of stage ${request.stage} there`, data: { rollbackExecution: null, without: plan.without } });
+    await record({
+      type: 'rollback-started',
+      stage: request.stage,
+      description: `Nothing rolled back in ${plan.without.join(', ')}: no earlier good run of stage ${request.stage} there`,
+      data: { rollbackExecution: null, without: plan.without },
+    });
   }
-  await recordRollback(tx, { executionId: request.executionId, stageIndex: request.stageIndex, stage: request.stage, regions: request.regions, reason: request.reason, requestedAt: at, rollbackExecutions: ids });
+  await recordRollback(tx, {
+    executionId: request.executionId,
+    stageIndex: request.stageIndex,
+    stage: request.stage,
+    regions: request.regions,
+    reason: request.reason,
+    requestedAt: at,
+    rollbackExecutions: ids,
+  });
   return ids;
 }

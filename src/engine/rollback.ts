@@ -51,7 +51,14 @@ function releaseMode(action: Action): 'switch' | 'prepare' | undefined {
 }
 
 /** `target`: go back to this execution in every region (a manual rollback's `--to`) instead of each region's last good run. */
-export async function planRollback(store: StateStore, db: Db, forward: ExecutionSnapshot, stageIndex: number, regions: readonly string[], target?: string): Promise<RollbackPlan> {
+export async function planRollback(
+  store: StateStore,
+  db: Db,
+  forward: ExecutionSnapshot,
+  stageIndex: number,
+  regions: readonly string[],
+  target?: string,
+): Promise<RollbackPlan> {
   const stageName = forward.execution.definition.stages[stageIndex]?.name ?? '';
   const targets = new Map<string, string[]>();
   const without: string[] = [];
@@ -95,12 +102,17 @@ function assertGoodRun(snapshot: ExecutionSnapshot, pipeline: string, stageName:
   const { execution } = snapshot;
   const id = execution.id;
   if (execution.pipeline !== pipeline) throw new MeridianError('BAD_INPUT', `execution ${id} is of pipeline ${execution.pipeline}, not ${pipeline}`);
-  if (execution.trigger.type === 'rollback') throw new MeridianError('CONFLICT', `execution ${id} is a rollback; roll back to the execution it went back to instead`);
+  if (execution.trigger.type === 'rollback')
+    throw new MeridianError('CONFLICT', `execution ${id} is a rollback; roll back to the execution it went back to instead`);
   const stageIndex = execution.definition.stages.findIndex((s) => s.name === stageName);
   const actions = snapshot.actions.filter((a) => a.stageIndex === stageIndex && a.region === region);
   if (actions.length === 0) throw new MeridianError('CONFLICT', `execution ${id} ran no action of stage ${stageName} in ${region}`);
   const failed = actions.find((a) => a.status !== 'Succeeded');
-  if (failed) throw new MeridianError('CONFLICT', `in execution ${id}, ${failed.name} (${region}) is ${failed.status}: only a run in which every action of the stage succeeded can be gone back to`);
+  if (failed)
+    throw new MeridianError(
+      'CONFLICT',
+      `in execution ${id}, ${failed.name} (${region}) is ${failed.status}: only a run in which every action of the stage succeeded can be gone back to`,
+    );
 }
 
 /**

@@ -34,7 +34,11 @@ interface Round {
 }
 
 /** Starts, inside the transaction that failed the stage, a rollback of these regions (the engine advances it after the commit). */
-export type RollbackAsker = (tx: Db, request: { executionId: string; stageIndex: number; stage: string; regions: string[]; reason: string }, record: (event: NewEvent, about?: string) => Promise<void>) => Promise<void>;
+export type RollbackAsker = (
+  tx: Db,
+  request: { executionId: string; stageIndex: number; stage: string; regions: string[]; reason: string },
+  record: (event: NewEvent, about?: string) => Promise<void>,
+) => Promise<void>;
 
 const MAX_CHECK_INTERVAL_MS = 5 * 60_000;
 
@@ -45,7 +49,9 @@ export class RolloutWaves {
   private readonly rounds = new Map<string, Round>();
   private readonly passedUntil = new Map<string, number>();
 
-  constructor(private readonly deps: { store: StateStore; clock: Clock; windows: WindowWaits; requestRollback: RollbackAsker; ruleCommands?: RuleCommandRunner }) {}
+  constructor(
+    private readonly deps: { store: StateStore; clock: Clock; windows: WindowWaits; requestRollback: RollbackAsker; ruleCommands?: RuleCommandRunner },
+  ) {}
 
   /** Runs the health checks a baking wave is due for, outside any transaction. */
   async prepare(executionId: string): Promise<void> {
@@ -119,7 +125,12 @@ export class RolloutWaves {
   }
 
   /** A failed round: the stage fails, and the rollback the policy asks for starts in the same transaction. */
-  async fail(tx: Db, snapshot: ExecutionSnapshot, failed: LaneDecision & { kind: 'failed' }, record: (event: NewEvent, about?: string) => Promise<void>): Promise<void> {
+  async fail(
+    tx: Db,
+    snapshot: ExecutionSnapshot,
+    failed: LaneDecision & { kind: 'failed' },
+    record: (event: NewEvent, about?: string) => Promise<void>,
+  ): Promise<void> {
     const { execution } = snapshot;
     const rollout = execution.definition.rollout;
     const key = `${execution.id}/${failed.stageIndex}/${failed.wave}`;
@@ -131,9 +142,18 @@ export class RolloutWaves {
     const what = failed.failures.map((f) => `${f.check} in ${f.region}: ${f.detail}`).join('; ');
     const reason = `health check failed during the bake of wave ${failed.wave + 1}: ${what}`;
     await this.deps.store.setStageStatus(tx, execution.id, failed.stageIndex, 'Failed', this.deps.clock.now().toISOString());
-    await record({ type: 'stage-finished', ...(stage === undefined ? {} : { stage }), description: `Stage ${stage ?? failed.stageIndex} failed: ${reason}; rolling back ${regions.join(', ')} (rollback: ${policy})`, data: { status: 'Failed', wave: failed.wave + 1, rollback: regions, policy } });
+    await record({
+      type: 'stage-finished',
+      ...(stage === undefined ? {} : { stage }),
+      description: `Stage ${stage ?? failed.stageIndex} failed: ${reason}; rolling back ${regions.join(', ')} (rollback: ${policy})`,
+      data: { status: 'Failed', wave: failed.wave + 1, rollback: regions, policy },
+    });
     this.rounds.delete(key);
-    await this.deps.requestRollback(tx, { executionId: execution.id, stageIndex: failed.stageIndex, stage: stage ?? String(failed.stageIndex), regions, reason }, record);
+    await this.deps.requestRollback(
+      tx,
+      { executionId: execution.id, stageIndex: failed.stageIndex, stage: stage ?? String(failed.stageIndex), regions, reason },
+      record,
+    );
   }
 
   private async recordRound(key: string, stage: string | undefined, wave: number, record: (event: NewEvent) => Promise<void>): Promise<void> {
@@ -145,7 +165,12 @@ export class RolloutWaves {
       type: 'health-check',
       ...(stage === undefined ? {} : { stage }),
       description: `Wave ${wave + 1} health checks ${passed ? 'passed' : 'failed'}: ${round.outcomes.map((o) => `${o.check} (${o.region}) ${o.passed ? 'ok' : 'failed'}: ${o.detail}`).join('; ')}`,
-      data: { wave: wave + 1, passed, at: new Date(round.at).toISOString(), checks: round.outcomes.map((o) => ({ region: o.region, check: o.check, passed: o.passed, detail: o.detail })) },
+      data: {
+        wave: wave + 1,
+        passed,
+        at: new Date(round.at).toISOString(),
+        checks: round.outcomes.map((o) => ({ region: o.region, check: o.check, passed: o.passed, detail: o.detail })),
+      },
     });
   }
 
@@ -156,9 +181,10 @@ export class RolloutWaves {
     const current = snapshot.stages.find((s) => s.status !== 'Succeeded' && s.status !== 'Skipped');
     const stage = current === undefined ? undefined : execution.definition.stages[current.index];
     if (!current || current.status !== 'InProgress' || !stage || !isRolloutStage(rollout, stage)) return undefined;
-    const actions = snapshot.actions.filter((a) => a.stageIndex === current.index).map((a) => ({ actionIndex: a.actionIndex, region: a.region, runOrder: a.runOrder, status: a.status, endedAt: a.endedAt }));
+    const actions = snapshot.actions
+      .filter((a) => a.stageIndex === current.index)
+      .map((a) => ({ actionIndex: a.actionIndex, region: a.region, runOrder: a.runOrder, status: a.status, endedAt: a.endedAt }));
     const step = laneStep(rollout, actions, this.deps.clock.now(), (wave) => this.passedUntil.get(`${execution.id}/${current.index}/${wave}`));
     return { step, stageIndex: current.index, actions };
   }
 }
-

@@ -36,7 +36,9 @@ export class StageConditions {
   /** Execution/stage -> the last reason a WAIT condition held it, so each reason is one event. */
   private readonly waitReasons = new Map<string, string>();
 
-  constructor(private readonly deps: { store: StateStore; clock: Clock; windows: WindowWaits; requestRollback: RollbackAsker; ruleCommands?: RuleCommandRunner }) {}
+  constructor(
+    private readonly deps: { store: StateStore; clock: Clock; windows: WindowWaits; requestRollback: RollbackAsker; ruleCommands?: RuleCommandRunner },
+  ) {}
 
   /** Runs the Commands rules the next step of an execution needs, outside any transaction. */
   async prepare(executionId: string): Promise<void> {
@@ -70,7 +72,12 @@ export class StageConditions {
       this.deps.windows.noteWake(snapshot.execution.id, opensAt);
       if (this.waitReasons.get(waitKey) !== reason) {
         this.waitReasons.set(waitKey, reason);
-        await record({ type: 'stage-waiting', stage: stage.name, description: `Waiting to enter stage ${stage.name}: ${reason}`, data: { phase: 'BeforeEntry', condition: unmet.index + 1, result: 'WAIT', opensAt: opensAt?.toISOString() ?? null, rules: ruleData(unmet.outcomes) } });
+        await record({
+          type: 'stage-waiting',
+          stage: stage.name,
+          description: `Waiting to enter stage ${stage.name}: ${reason}`,
+          data: { phase: 'BeforeEntry', condition: unmet.index + 1, result: 'WAIT', opensAt: opensAt?.toISOString() ?? null, rules: ruleData(unmet.outcomes) },
+        });
       }
       return 'wait';
     }
@@ -85,11 +92,21 @@ export class StageConditions {
         await this.deps.store.updateAction(tx, { executionId: action.executionId, stageIndex, actionIndex: action.actionIndex }, { status: 'Skipped' });
       }
       await this.deps.store.setStageStatus(tx, snapshot.execution.id, stageIndex, 'Skipped', at);
-      await record({ type: 'stage-finished', stage: stage.name, description: `Stage ${stage.name} skipped: ${why}`, data: { status: 'Skipped', phase: 'BeforeEntry', result: 'SKIP' } });
+      await record({
+        type: 'stage-finished',
+        stage: stage.name,
+        description: `Stage ${stage.name} skipped: ${why}`,
+        data: { status: 'Skipped', phase: 'BeforeEntry', result: 'SKIP' },
+      });
       return 'decided';
     }
     await this.deps.store.setStageStatus(tx, snapshot.execution.id, stageIndex, 'Failed', at);
-    await record({ type: 'stage-finished', stage: stage.name, description: `Stage ${stage.name} failed: ${why}`, data: { status: 'Failed', phase: 'BeforeEntry', result: unmet.condition.result } });
+    await record({
+      type: 'stage-finished',
+      stage: stage.name,
+      description: `Stage ${stage.name} failed: ${why}`,
+      data: { status: 'Failed', phase: 'BeforeEntry', result: unmet.condition.result },
+    });
     return 'decided';
   }
 
@@ -113,15 +130,31 @@ export class StageConditions {
       if (inStage.some((a) => a.attempts > 1)) return 'finish'; // CodePipeline retries automatically once
       const all = stage.conditions.retryMode === 'ALL_ACTIONS';
       for (const action of inStage.filter((a) => all || a.status !== 'Succeeded')) {
-        await this.deps.store.updateAction(tx, { executionId: action.executionId, stageIndex, actionIndex: action.actionIndex }, { status: 'Pending', endedAt: null, error: null, waitingReason: null });
+        await this.deps.store.updateAction(
+          tx,
+          { executionId: action.executionId, stageIndex, actionIndex: action.actionIndex },
+          { status: 'Pending', endedAt: null, error: null, waitingReason: null },
+        );
       }
-      await record({ type: 'stage-retried', stage: stage.name, description: `Stage ${stage.name} retried automatically (${all ? 'ALL_ACTIONS' : 'FAILED_ACTIONS'}): ${why}`, data: { status: 'InProgress', phase, result, automatic: true } });
+      await record({
+        type: 'stage-retried',
+        stage: stage.name,
+        description: `Stage ${stage.name} retried automatically (${all ? 'ALL_ACTIONS' : 'FAILED_ACTIONS'}): ${why}`,
+        data: { status: 'InProgress', phase, result, automatic: true },
+      });
       return 'decided';
     }
     if (result === 'ROLLBACK') {
-      const regions = [...new Set(snapshot.actions.filter((a) => a.stageIndex === stageIndex && a.status !== 'Pending' && a.status !== 'Skipped').map((a) => a.region))];
+      const regions = [
+        ...new Set(snapshot.actions.filter((a) => a.stageIndex === stageIndex && a.status !== 'Pending' && a.status !== 'Skipped').map((a) => a.region)),
+      ];
       await this.deps.store.setStageStatus(tx, snapshot.execution.id, stageIndex, 'Failed', at);
-      await record({ type: 'stage-finished', stage: stage.name, description: `Stage ${stage.name} failed: ${why}; rolling back ${regions.join(', ')}`, data: { status: 'Failed', phase, result, rollback: regions } });
+      await record({
+        type: 'stage-finished',
+        stage: stage.name,
+        description: `Stage ${stage.name} failed: ${why}; rolling back ${regions.join(', ')}`,
+        data: { status: 'Failed', phase, result, rollback: regions },
+      });
       await this.deps.requestRollback(tx, { executionId: snapshot.execution.id, stageIndex, stage: stage.name, regions, reason: why }, record);
       return 'decided';
     }
@@ -132,7 +165,12 @@ export class StageConditions {
   }
 
   /** Each condition with its rules' outcomes; undefined while a Commands rule has not run yet. */
-  private evaluate(snapshot: ExecutionSnapshot, stageIndex: number, phase: Phase, conditions: StageCondition[]): Array<{ index: number; condition: StageCondition; outcomes: RuleOutcome[] }> | undefined {
+  private evaluate(
+    snapshot: ExecutionSnapshot,
+    stageIndex: number,
+    phase: Phase,
+    conditions: StageCondition[],
+  ): Array<{ index: number; condition: StageCondition; outcomes: RuleOutcome[] }> | undefined {
     const now = this.deps.clock.now();
     const scope = variableScope(snapshot);
     const out = [];
@@ -152,7 +190,12 @@ export class StageConditions {
     return out;
   }
 
-  private async recordEvaluations(stage: Stage, phase: Phase, evaluated: Array<{ index: number; condition: StageCondition; outcomes: RuleOutcome[] }>, record: Record): Promise<void> {
+  private async recordEvaluations(
+    stage: Stage,
+    phase: Phase,
+    evaluated: Array<{ index: number; condition: StageCondition; outcomes: RuleOutcome[] }>,
+    record: Record,
+  ): Promise<void> {
     for (const { index, condition, outcomes } of evaluated) {
       await record({
         type: 'condition-evaluated',
@@ -200,5 +243,3 @@ function latest(times: Array<Date | null>): Date | null {
   const known = times.filter((t): t is Date => t !== null);
   return known.length === 0 ? null : new Date(Math.max(...known.map((t) => t.getTime())));
 }
-
-

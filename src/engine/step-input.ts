@@ -15,7 +15,16 @@ export function stepInput(snapshot: ExecutionSnapshot): StepInput {
     }),
     actions: snapshot.actions.map((a) => {
       const action = pipeline.stages[a.stageIndex]?.actions[a.actionIndex];
-      return { stageIndex: a.stageIndex, actionIndex: a.actionIndex, runOrder: a.runOrder, status: a.status, error: a.error, name: a.name, lane: action ? laneOf(action) : a.region, waitingFor: a.waitingFor };
+      return {
+        stageIndex: a.stageIndex,
+        actionIndex: a.actionIndex,
+        runOrder: a.runOrder,
+        status: a.status,
+        error: a.error,
+        name: a.name,
+        lane: action ? laneOf(action) : a.region,
+        waitingFor: a.waitingFor,
+      };
     }),
   };
 }

@@ -22,7 +22,8 @@ import type { ActionRecord, ExecutionSnapshot } from '../domain/records.js';
 import type { Db, NewEvent, StateStore } from '../stores/state/state-store.js';
 import { medianDuration, windowOverrides, type WindowOverride } from '../stores/state/window-records.js';
 
-export type WindowJudgement = (WindowDecision & { kind: 'wait'; waitingFor: 'window' | 'halt' }) | { kind: 'start'; closesAt: Date | null; override?: WindowOverride };
+export type WindowJudgement =
+  (WindowDecision & { kind: 'wait'; waitingFor: 'window' | 'halt' }) | { kind: 'start'; closesAt: Date | null; override?: WindowOverride };
 
 type Record = (event: NewEvent) => Promise<void>;
 type Key = { executionId: string; stageIndex: number; actionIndex: number };
@@ -63,7 +64,13 @@ export class WindowWaits {
     if (halt !== undefined) {
       const where = halt.region === null ? 'every region' : halt.region;
       const lift = halt.region === null ? 'meridian unhalt' : `meridian unhalt --region ${halt.region}`;
-      return { kind: 'wait', waitingFor: 'halt', opensAt: null, closesAt: null, reason: `deploys to ${where} halted by ${halt.by} at ${halt.at}: ${halt.reason}; lift with \`${lift}\`` };
+      return {
+        kind: 'wait',
+        waitingFor: 'halt',
+        opensAt: null,
+        closesAt: null,
+        reason: `deploys to ${where} halted by ${halt.by} at ${halt.at}: ${halt.reason}; lift with \`${lift}\``,
+      };
     }
     const region = windowsOfRegion(pipeline, action.region);
     if (region.windows.length === 0 || !windowsApply(pipeline.windowPolicy, isDisruptive(snapshot))) return { kind: 'start', closesAt: null };
@@ -78,23 +85,42 @@ export class WindowWaits {
       return decision.kind === 'start' ? { kind: 'start', closesAt: decision.closesAt } : { ...decision, waitingFor: 'window' };
     }
     // The lane's steps from this one on; the bake follows the last (a rollout wave's).
-    const remaining = snapshot.actions.filter((a) => a.stageIndex === stageIndex && a.region === lane && a.runOrder >= action.runOrder && (a.status === 'Pending' || a.status === 'Waiting' || a.actionIndex === actionIndex));
+    const remaining = snapshot.actions.filter(
+      (a) =>
+        a.stageIndex === stageIndex &&
+        a.region === lane &&
+        a.runOrder >= action.runOrder &&
+        (a.status === 'Pending' || a.status === 'Waiting' || a.actionIndex === actionIndex),
+    );
     const durations = new Map<number, number>();
     for (const a of remaining) {
       const declared = stage.actions[a.actionIndex];
       if (declared !== undefined && laneOf(declared) === lane) durations.set(a.actionIndex, await expectedMs(tx, execution.pipeline, stage.name, declared));
     }
-    const steps = laneSteps(remaining.filter((a) => durations.has(a.actionIndex)), (a) => durations.get(a.actionIndex) ?? 0);
+    const steps = laneSteps(
+      remaining.filter((a) => durations.has(a.actionIndex)),
+      (a) => durations.get(a.actionIndex) ?? 0,
+    );
     const [first] = steps;
     const laneMs = laneNeedMs(steps, bakeMs);
     const bake = bakeMs > 0 ? ' and bake' : '';
-    const whole = judgeWindow(region.windows, region.zone, now, laneMs, steps.length > 1 ? `the lane's ${steps.length} remaining steps${bake}` : `expected duration${bake}`);
+    const whole = judgeWindow(
+      region.windows,
+      region.zone,
+      now,
+      laneMs,
+      steps.length > 1 ? `the lane's ${steps.length} remaining steps${bake}` : `expected duration${bake}`,
+    );
     if (whole.kind === 'start') return { kind: 'start', closesAt: whole.closesAt };
     if (whole.opensAt !== null || first === undefined || steps.length < 2) return { ...whole, waitingFor: 'window' };
     // No window is long enough for the rest of the lane: its steps go window by window.
     const alone = judgeWindow(region.windows, region.zone, now, laneNeedMs([first], 0), 'expected duration');
     if (alone.kind === 'start') return { kind: 'start', closesAt: alone.closesAt };
-    return { ...alone, waitingFor: 'window', reason: `${alone.reason}; no window fits the lane's ${steps.length} remaining steps (${formatSpan(laneMs)}), so they go window by window` };
+    return {
+      ...alone,
+      waitingFor: 'window',
+      reason: `${alone.reason}; no window fits the lane's ${steps.length} remaining steps (${formatSpan(laneMs)}), so they go window by window`,
+    };
   }
 
   /** Parks an action until its window opens; records an event when the reason changed. */
@@ -138,7 +164,13 @@ export class WindowWaits {
         stage: action.stage,
         action: action.name,
         description: `${action.name} (${action.region}) started: ${action.waitingFor === 'halt' && decision.override === undefined ? `the halt was lifted${decision.closesAt === null ? '' : `; its window is open until ${decision.closesAt.toISOString()}`}` : describeStart(decision)}`,
-        data: { status: 'InProgress', region: action.region, runOrder: action.runOrder, closesAt: decision.closesAt?.toISOString() ?? null, ...(decision.override ? { override: { by: decision.override.by, reason: decision.override.reason } } : {}) },
+        data: {
+          status: 'InProgress',
+          region: action.region,
+          runOrder: action.runOrder,
+          closesAt: decision.closesAt?.toISOString() ?? null,
+          ...(decision.override ? { override: { by: decision.override.by, reason: decision.override.reason } } : {}),
+        },
       });
       changed = true;
     }
@@ -150,13 +182,31 @@ export class WindowWaits {
     const stage = snapshot.execution.definition.stages[action.stageIndex];
     const inStage = snapshot.actions.filter((a) => a.stageIndex === action.stageIndex);
     const policy = stage !== undefined && stageOrder(snapshot, action.stageIndex).order === 'region' ? (stage.onLaneFailure ?? 'stop') : 'stop';
-    const lanes = inStage.map((a) => ({ actionIndex: a.actionIndex, runOrder: a.runOrder, lane: stage?.actions[a.actionIndex] ? laneOf(stage.actions[a.actionIndex] as Action) : a.region, status: a.status, waitingFor: a.waitingFor }));
+    const lanes = inStage.map((a) => ({
+      actionIndex: a.actionIndex,
+      runOrder: a.runOrder,
+      lane: stage?.actions[a.actionIndex] ? laneOf(stage.actions[a.actionIndex] as Action) : a.region,
+      status: a.status,
+      waitingFor: a.waitingFor,
+    }));
     return heldAfterFailure(lanes, policy).some((a) => a.actionIndex === action.actionIndex);
   }
 
   private async stopWaiting(tx: Db, key: Key, action: ActionRecord, record: Record): Promise<void> {
-    await this.deps.store.updateAction(tx, key, { status: 'Stopped', endedAt: this.deps.clock.now().toISOString(), waitingReason: null, waitingFor: null, opensAt: null });
-    await record({ type: 'action-finished', stage: action.stage, action: action.name, description: `${action.name} (${action.region}) stopped while waiting for its window`, data: { status: 'Stopped', region: action.region } });
+    await this.deps.store.updateAction(tx, key, {
+      status: 'Stopped',
+      endedAt: this.deps.clock.now().toISOString(),
+      waitingReason: null,
+      waitingFor: null,
+      opensAt: null,
+    });
+    await record({
+      type: 'action-finished',
+      stage: action.stage,
+      action: action.name,
+      description: `${action.name} (${action.region}) stopped while waiting for its window`,
+      data: { status: 'Stopped', region: action.region },
+    });
   }
 }
 
@@ -177,7 +227,9 @@ export function stageOrder(snapshot: ExecutionSnapshot, stageIndex: number): Sta
 /** Started with --disruptive or `"disruptive": true`, or its head commit asks with a `Deploy-Window: required` trailer. */
 export function isDisruptive(snapshot: ExecutionSnapshot): boolean {
   if (snapshot.execution.context.disruptive === true) return true;
-  const sources = snapshot.execution.definition.stages.flatMap((stage, s) => stage.actions.map((action, a) => ({ action, s, a }))).filter((x) => x.action.type.category === 'Source');
+  const sources = snapshot.execution.definition.stages
+    .flatMap((stage, s) => stage.actions.map((action, a) => ({ action, s, a })))
+    .filter((x) => x.action.type.category === 'Source');
   return sources.some(({ s, a }) => {
     const record = snapshot.actions.find((r) => r.stageIndex === s && r.actionIndex === a);
     return asksForWindow(record?.outputVariables.CommitMessage ?? '');

@@ -35,7 +35,10 @@ export function storeFolderFrom(value: string, what: string): string {
     }
   }
   if (/^[a-z][a-z0-9+.-]*:\/\//i.test(value)) {
-    throw new MeridianError('BAD_INPUT', `${what} ${value} is not a folder: \`meridian package\` writes to a folder store or an S3 bucket; give a path, a file:// URL or s3://bucket[/prefix]`);
+    throw new MeridianError(
+      'BAD_INPUT',
+      `${what} ${value} is not a folder: \`meridian package\` writes to a folder store or an S3 bucket; give a path, a file:// URL or s3://bucket[/prefix]`,
+    );
   }
   return path.resolve(value);
 }
@@ -46,7 +49,9 @@ export function parseArtifactStores(json: string): Record<string, string> {
   try {
     parsed = JSON.parse(json);
   } catch (cause) {
-    throw new MeridianError('BAD_INPUT', `MERIDIAN_ARTIFACT_STORES is not JSON (${(cause as Error).message}); it must be {"<region>": "<store folder>"}`, { cause });
+    throw new MeridianError('BAD_INPUT', `MERIDIAN_ARTIFACT_STORES is not JSON (${(cause as Error).message}); it must be {"<region>": "<store folder>"}`, {
+      cause,
+    });
   }
   if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) {
     throw new MeridianError('BAD_INPUT', 'MERIDIAN_ARTIFACT_STORES must be a JSON object {"<region>": "<store folder>"}');

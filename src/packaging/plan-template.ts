@@ -47,11 +47,7 @@ export async function planTemplate(file: string): Promise<TemplatePlan> {
   return plan;
 }
 
-type Value =
-  | { kind: 'omitted' }
-  | { kind: 'keep' }
-  | { kind: 'path'; text: string; node: Node }
-  | { kind: 'invalid'; what: string; node: Node };
+type Value = { kind: 'omitted' } | { kind: 'keep' } | { kind: 'path'; text: string; node: Node } | { kind: 'invalid'; what: string; node: Node };
 
 class Planner {
   readonly problems: Problem[] = [];

@@ -49,7 +49,11 @@ export class S3ObjectUploader implements Uploader {
       return { bucket, key };
     } catch (cause) {
       if (cause instanceof MeridianError) throw cause;
-      throw new MeridianError('ARTIFACT', `cannot upload ${key} to s3://${bucket} in ${region}: ${(cause as Error).message}; check the bucket, its region and your credentials (AWS_ENDPOINT_URL_S3 for a local endpoint)`, { cause });
+      throw new MeridianError(
+        'ARTIFACT',
+        `cannot upload ${key} to s3://${bucket} in ${region}: ${(cause as Error).message}; check the bucket, its region and your credentials (AWS_ENDPOINT_URL_S3 for a local endpoint)`,
+        { cause },
+      );
     }
   }
 

@@ -8,7 +8,15 @@ import { noopProvider } from './noop/index.js';
 import type { ProviderRegistry } from './registry.js';
 import { releaseProvider } from './release/index.js';
 
-export const BUILTIN_PROVIDERS = [gitSourceProvider, commandsProvider, codeBuildProvider, manualApprovalProvider, noopProvider, releaseProvider, cloudFormationProvider] as const;
+export const BUILTIN_PROVIDERS = [
+  gitSourceProvider,
+  commandsProvider,
+  codeBuildProvider,
+  manualApprovalProvider,
+  noopProvider,
+  releaseProvider,
+  cloudFormationProvider,
+] as const;
 
 export function registerBuiltinProviders(registry: ProviderRegistry): ProviderRegistry {
   for (const provider of BUILTIN_PROVIDERS) registry.register(provider);

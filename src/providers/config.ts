@@ -33,9 +33,7 @@ export function configBoolean(action: Action, key: string): boolean | undefined 
 
 /** One problem per required key that is missing or empty. */
 export function missingKeys(action: Action, keys: readonly string[]): ConfigProblem[] {
-  return keys
-    .filter((key) => configString(action, key) === undefined)
-    .map((key) => ({ field: key, message: `${key} is required for ${action.name}` }));
+  return keys.filter((key) => configString(action, key) === undefined).map((key) => ({ field: key, message: `${key} is required for ${action.name}` }));
 }
 
 /** A problem when `key` is set but is not `true` or `false`. */

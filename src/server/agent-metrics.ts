@@ -33,7 +33,12 @@ export function registerAgentMetrics(registry: Registry, context: ServerContext)
       for (const row of rows) if (row.status === 'queued') this.set({ region: row.region }, row.count);
     },
   });
-  const expiries = new Counter({ name: 'meridian_lease_expiries_total', help: 'Jobs whose agent stopped renewing its lease, by region', labelNames: ['region'], registers: [registry] });
+  const expiries = new Counter({
+    name: 'meridian_lease_expiries_total',
+    help: 'Jobs whose agent stopped renewing its lease, by region',
+    labelNames: ['region'],
+    registers: [registry],
+  });
   core.engine.onEvent((event) => {
     if (event.type === 'lease-expired') expiries.inc({ region: typeof event.data?.region === 'string' ? event.data.region : '' });
   });

@@ -65,7 +65,10 @@ export function makeAuthenticator(tokens: TokenStore, adminToken: string | undef
     const fromQuery = (request.query as Record<string, unknown> | undefined)?.['token'];
     const token = match?.[1] ?? (typeof fromQuery === 'string' ? fromQuery : undefined);
     if (token === undefined) {
-      await reply.code(401).header('www-authenticate', 'Bearer').send(errorBody('UNAUTHORIZED', 'send Authorization: Bearer <token> (MERIDIAN_TOKEN, or one made with `meridian tokens create`)'));
+      await reply
+        .code(401)
+        .header('www-authenticate', 'Bearer')
+        .send(errorBody('UNAUTHORIZED', 'send Authorization: Bearer <token> (MERIDIAN_TOKEN, or one made with `meridian tokens create`)'));
       return;
     }
     const principal = await identify(token);

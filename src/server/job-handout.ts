@@ -75,7 +75,9 @@ export class JobHandout {
   private async specFor(reader: JobSpecReader, job: JobRecord, agent: AgentIdentity): Promise<JobSpec | undefined> {
     try {
       const spec = await reader.prepare(job);
-      appendLog(actionLogPath(this.core.stateDir, job.executionId, spec.stage, spec.action.name, job.attempt), [`[agent ${agent.name} (${agent.id}) in ${agent.region} runs attempt ${job.attempt}]`]);
+      appendLog(actionLogPath(this.core.stateDir, job.executionId, spec.stage, spec.action.name, job.attempt), [
+        `[agent ${agent.name} (${agent.id}) in ${agent.region} runs attempt ${job.attempt}]`,
+      ]);
       const own = spec.artifactStores[agent.region];
       return { ...spec, artifactStores: own === undefined ? {} : { [agent.region]: own } };
     } catch (thrown) {

@@ -23,7 +23,11 @@ export class ServerMetrics {
       labelNames: ['status'],
       registers: [this.registry],
       async collect() {
-        const rows = await core.db.selectFrom('executions').select(['status', (eb) => eb.fn.countAll<number>().as('count')]).groupBy('status').execute();
+        const rows = await core.db
+          .selectFrom('executions')
+          .select(['status', (eb) => eb.fn.countAll<number>().as('count')])
+          .groupBy('status')
+          .execute();
         this.reset();
         for (const row of rows) this.set({ status: row.status }, Number(row.count));
       },
@@ -41,7 +45,12 @@ export class ServerMetrics {
       buckets: [0.1, 0.5, 1, 5, 15, 60, 300, 1800, 3600],
       registers: [this.registry],
     });
-    this.deliveries = new Counter({ name: 'meridian_webhook_deliveries_total', help: 'Webhook deliveries by outcome', labelNames: ['outcome'], registers: [this.registry] });
+    this.deliveries = new Counter({
+      name: 'meridian_webhook_deliveries_total',
+      help: 'Webhook deliveries by outcome',
+      labelNames: ['outcome'],
+      registers: [this.registry],
+    });
     registerAgentMetrics(this.registry, context);
 
     core.engine.onEvent((event) => {

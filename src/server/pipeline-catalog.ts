@@ -67,7 +67,12 @@ export class PipelineCatalog {
       try {
         const pipeline = await this.load(entry.file);
         if (pipeline.name !== pipelineName) {
-          results.push({ pipeline: pipelineName, file: entry.file, ok: false, problems: [`${entry.file} now defines pipeline ${pipeline.name}, not ${pipelineName}; restart the server to rename a pipeline`] });
+          results.push({
+            pipeline: pipelineName,
+            file: entry.file,
+            ok: false,
+            problems: [`${entry.file} now defines pipeline ${pipeline.name}, not ${pipelineName}; restart the server to rename a pipeline`],
+          });
           continue;
         }
         this.byName.set(pipelineName, { pipeline, file: entry.file });

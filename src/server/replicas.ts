@@ -71,7 +71,17 @@ export class Replicas {
       .deleteFrom('replicas')
       .where('heartbeat_at', '<', staleBefore)
       .where('owner', '<>', this.core.owner)
-      .where((eb) => eb.not(eb.exists(eb.selectFrom('executions').select('executions.id').whereRef('executions.owner', '=', 'replicas.owner').where('executions.status', 'in', ['InProgress', 'Stopping']))))
+      .where((eb) =>
+        eb.not(
+          eb.exists(
+            eb
+              .selectFrom('executions')
+              .select('executions.id')
+              .whereRef('executions.owner', '=', 'replicas.owner')
+              .where('executions.status', 'in', ['InProgress', 'Stopping']),
+          ),
+        ),
+      )
       .executeTakeFirst();
     return Number(pruned.numDeletedRows);
   }

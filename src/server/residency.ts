@@ -30,9 +30,11 @@ const AGENT_ID = /^[A-Za-z0-9._:-]{1,200}$/;
 /** Who is asking: the agent token's name and region, and the agent's own id. */
 export function agentOf(request: FastifyRequest): AgentIdentity {
   const principal = request.principal;
-  if (principal?.role !== 'agent' || principal.region === undefined) throw new ForbiddenError('only an agent token scoped to a region may use the agent protocol');
+  if (principal?.role !== 'agent' || principal.region === undefined)
+    throw new ForbiddenError('only an agent token scoped to a region may use the agent protocol');
   const id = request.headers['x-meridian-agent'];
-  if (typeof id !== 'string' || !AGENT_ID.test(id)) throw new MeridianError('BAD_INPUT', 'send X-Meridian-Agent: <host:pid:nonce>, the id this agent holds its leases under');
+  if (typeof id !== 'string' || !AGENT_ID.test(id))
+    throw new MeridianError('BAD_INPUT', 'send X-Meridian-Agent: <host:pid:nonce>, the id this agent holds its leases under');
   return { id, name: principal.name, region: principal.region };
 }
 

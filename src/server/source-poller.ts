@@ -45,9 +45,19 @@ export class SourcePoller {
     const signal = AbortSignal.any([this.controller.signal, AbortSignal.timeout(LS_REMOTE_TIMEOUT_MS)]);
     const head = await remoteHead(action, override, signal);
     const at = core.clock.now().toISOString();
-    const seen = await core.db.selectFrom('source_polls').select('revision').where('pipeline', '=', pipeline.name).where('source_action', '=', action.name).executeTakeFirst();
+    const seen = await core.db
+      .selectFrom('source_polls')
+      .select('revision')
+      .where('pipeline', '=', pipeline.name)
+      .where('source_action', '=', action.name)
+      .executeTakeFirst();
     if (seen?.revision === head) {
-      await core.db.updateTable('source_polls').set({ checked_at: at }).where('pipeline', '=', pipeline.name).where('source_action', '=', action.name).execute();
+      await core.db
+        .updateTable('source_polls')
+        .set({ checked_at: at })
+        .where('pipeline', '=', pipeline.name)
+        .where('source_action', '=', action.name)
+        .execute();
       return;
     }
     if (!seen) {
@@ -58,9 +68,17 @@ export class SourcePoller {
       trigger: { type: 'poll', detail: `new commit ${head.slice(0, 12)} on ${action.name}` },
       stateDir: core.stateDir,
       parameters: core.parameters,
-      sourceOverrides: { ...settings.sourceOverrides(pipeline.name), [action.name]: { location: override.location ?? '', revision: head, ...(override.branch ? { branch: override.branch } : {}) } },
+      sourceOverrides: {
+        ...settings.sourceOverrides(pipeline.name),
+        [action.name]: { location: override.location ?? '', revision: head, ...(override.branch ? { branch: override.branch } : {}) },
+      },
       alsoInTransaction: async (tx) => {
-        await tx.updateTable('source_polls').set({ revision: head, checked_at: at }).where('pipeline', '=', pipeline.name).where('source_action', '=', action.name).execute();
+        await tx
+          .updateTable('source_polls')
+          .set({ revision: head, checked_at: at })
+          .where('pipeline', '=', pipeline.name)
+          .where('source_action', '=', action.name)
+          .execute();
       },
     });
     core.agent.wake();

@@ -17,7 +17,16 @@ import { testPipeline } from '../helpers/pipeline.js';
 import { tempDir } from '../helpers/temp.js';
 
 const type = (category: Action['type']['category'], provider: string): Action['type'] => ({ category, owner: 'AWS', provider, version: '1' });
-const action = (name: string, parts: Partial<Action>): Action => ({ name, type: type('Build', 'CodeBuild'), runOrder: 1, region: 'local', configuration: {}, inputArtifacts: [], outputArtifacts: [], ...parts });
+const action = (name: string, parts: Partial<Action>): Action => ({
+  name,
+  type: type('Build', 'CodeBuild'),
+  runOrder: 1,
+  region: 'local',
+  configuration: {},
+  inputArtifacts: [],
+  outputArtifacts: [],
+  ...parts,
+});
 
 describe('job specs', () => {
   it('resolve namespaces and input revisions from the actions they depend on, through a build to its source', async () => {
@@ -30,8 +39,19 @@ describe('job specs', () => {
         stages: [
           { name: 'Source', actions: [action('src', { type: type('Source', 'Git'), outputArtifacts: ['code'], namespace: 'SourceVariables' })] },
           // Twenty unrelated actions beside the build, and the build that turns the source into a package.
-          { name: 'Build', actions: [...Array.from({ length: 20 }, (_, i) => action(`noise-${i}`, { type: type('Compute', 'Noop') })), action('build', { inputArtifacts: ['code'], outputArtifacts: ['pkg'] })] },
-          { name: 'Deploy', actions: [action('deploy', { type: type('Deploy', 'Release'), inputArtifacts: ['pkg'], configuration: { Version: '#{SourceVariables.CommitId}' } })] },
+          {
+            name: 'Build',
+            actions: [
+              ...Array.from({ length: 20 }, (_, i) => action(`noise-${i}`, { type: type('Compute', 'Noop') })),
+              action('build', { inputArtifacts: ['code'], outputArtifacts: ['pkg'] }),
+            ],
+          },
+          {
+            name: 'Deploy',
+            actions: [
+              action('deploy', { type: type('Deploy', 'Release'), inputArtifacts: ['pkg'], configuration: { Version: '#{SourceVariables.CommitId}' } }),
+            ],
+          },
         ],
       });
       const id = await engine.start(pipeline, { type: 'cli' }, { parameters: {}, variables: {}, sourceOverrides: {}, stores: {} });

@@ -7,7 +7,11 @@ import { tempDir } from '../helpers/temp.js';
 
 const SEED_SHAPE = fileURLToPath(new URL('../fixtures/seed-shape/orders.template.yaml', import.meta.url));
 const TERMS = fileURLToPath(new URL('../fixtures/definitions/convert/codepipeline-terms.meridian.yaml', import.meta.url));
-const EXPORTS = { OrdersBuildRole: 'arn:aws:iam::111122223333:role/orders-build', OrdersPipelineRole: 'arn:aws:iam::111122223333:role/orders-pipeline', OrdersDeployRole: 'arn:aws:iam::111122223333:role/orders-deploy' };
+const EXPORTS = {
+  OrdersBuildRole: 'arn:aws:iam::111122223333:role/orders-build',
+  OrdersPipelineRole: 'arn:aws:iam::111122223333:role/orders-pipeline',
+  OrdersDeployRole: 'arn:aws:iam::111122223333:role/orders-deploy',
+};
 
 async function stateWithExports(): Promise<string> {
   const state = path.join(tempDir(), 'state');
@@ -16,7 +20,7 @@ async function stateWithExports(): Promise<string> {
 }
 
 describe('meridian import, export and providers', () => {
-  it('imports the seed-shaped template into a native file whose plan is the template\'s', async () => {
+  it("imports the seed-shaped template into a native file whose plan is the template's", async () => {
     const state = await stateWithExports();
     const out = path.join(tempDir(), 'meridian.yaml');
     const imported = await runCli(['import', SEED_SHAPE, '-o', out, '--state-dir', state]);
@@ -25,11 +29,12 @@ describe('meridian import, export and providers', () => {
     expect(imported.stdout).toBe(`${out}: pipeline orders, 3 stages, 11 actions; it compiles to the same pipeline as ${SEED_SHAPE}.\n`);
     expect(fs.readFileSync(out, 'utf8')).toContain('forEach: region');
     const at = '2026-11-02T03:00:00.000Z';
-    const planOf = async (file: string): Promise<unknown> => JSON.parse((await runCli(['plan', '-f', file, '--json', '--at', at, '--state-dir', state])).stdout) as unknown;
+    const planOf = async (file: string): Promise<unknown> =>
+      JSON.parse((await runCli(['plan', '-f', file, '--json', '--at', at, '--state-dir', state])).stdout) as unknown;
     expect(await planOf(out)).toEqual(await planOf(SEED_SHAPE));
   });
 
-  it('reports the original file\'s problems as FILE:LINE:COL and writes nothing', async () => {
+  it("reports the original file's problems as FILE:LINE:COL and writes nothing", async () => {
     const out = path.join(tempDir(), 'meridian.yaml');
     const result = await runCli(['import', SEED_SHAPE, '-o', out, '--state-dir', path.join(tempDir(), 'state')]);
     expect(result.code).toBe(2);

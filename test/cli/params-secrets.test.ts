@@ -34,7 +34,14 @@ describe('meridian params', () => {
     expect(json(await meridian(stateDir, ['params', 'put', name, 'eu-bucket-2', '--overwrite']))).toEqual({ Version: 2, Tier: 'Standard' });
     const got = json(await meridian(stateDir, ['params', 'get', name]));
     expect(got).toEqual({
-      Parameter: { Name: name, Type: 'String', Value: 'eu-bucket-2', Version: 2, LastModifiedDate: expect.any(String) as string, Description: 'EU artifact bucket' },
+      Parameter: {
+        Name: name,
+        Type: 'String',
+        Value: 'eu-bucket-2',
+        Version: 2,
+        LastModifiedDate: expect.any(String) as string,
+        Description: 'EU artifact bucket',
+      },
     });
     expect((json(await meridian(stateDir, ['params', 'get', `${name}:1`])).Parameter as { Value: string }).Value).toBe('eu-bucket');
 
@@ -115,7 +122,11 @@ describe('meridian secrets', () => {
     const stateDir = tempDir();
     const file = path.join(tempDir(), 'secret.json');
     fs.writeFileSync(file, JSON.stringify({ username: 'admin', password: 'first' }));
-    const put = json(await meridian(stateDir, ['secrets', 'put', 'prod/db', '--value-file', file])) as { Name: string; VersionId: string; VersionStages: string[] };
+    const put = json(await meridian(stateDir, ['secrets', 'put', 'prod/db', '--value-file', file])) as {
+      Name: string;
+      VersionId: string;
+      VersionStages: string[];
+    };
     expect(put).toMatchObject({ Name: 'prod/db', VersionStages: ['AWSCURRENT'] });
     fs.writeFileSync(file, JSON.stringify({ username: 'admin', password: 'second' }));
     json(await meridian(stateDir, ['secrets', 'put', 'prod/db', '--value-file', file]));

@@ -7,7 +7,6 @@ import type { ParameterReader } from '../../src/domain/jobs/host-services.js';
 import type { ParameterStore, PutParameterInput } from '../../src/stores/parameters/parameter-store.js';
 import { failure } from '../helpers/failure.js';
 
-
 export function describeParameterStore(name: string, make: () => Promise<ParameterStore>): void {
   describe(`ParameterStore contract: ${name}`, () => {
     it('versions a parameter like SSM: version 1, CONFLICT without overwrite, then 2', async () => {

@@ -57,8 +57,18 @@ describe('one pipeline, three formats', () => {
     const deploy = native.stages[2]!;
     expect(deploy.actions).toHaveLength(9);
     // Friendly `with:` keys become CodePipeline's configuration keys.
-    expect(deploy.actions[0]!.configuration).toEqual({ ActionMode: 'CREATE_UPDATE', StackName: 'ledger-shared', TemplatePath: 'code::infra/shared.yaml', Capabilities: 'CAPABILITY_IAM' });
-    expect(deploy.actions[5]!.configuration).toEqual({ ActionMode: 'CHANGE_SET_REPLACE', StackName: 'ledger-api', ChangeSetName: 'ledger-release', TemplatePath: 'bundle::ap-southeast-2.api.yaml' });
+    expect(deploy.actions[0]!.configuration).toEqual({
+      ActionMode: 'CREATE_UPDATE',
+      StackName: 'ledger-shared',
+      TemplatePath: 'code::infra/shared.yaml',
+      Capabilities: 'CAPABILITY_IAM',
+    });
+    expect(deploy.actions[5]!.configuration).toEqual({
+      ActionMode: 'CHANGE_SET_REPLACE',
+      StackName: 'ledger-api',
+      ChangeSetName: 'ledger-release',
+      TemplatePath: 'bundle::ap-southeast-2.api.yaml',
+    });
     // Expanded actions point at the entry they came from.
     expect(deploy.actions.map((a) => a.location?.line)).toEqual([23, 23, 23, 28, 28, 28, 37, 37, 37]);
     expect(deploy.actions[0]!.location).toEqual({ file, line: 23, col: 9 });

@@ -54,6 +54,9 @@ export function problemAt(problems: Problem[], file: string, line: number, col: 
 export function shape(pipeline: Pipeline): Array<{ stage: string; actions: string[] }> {
   return pipeline.stages.map((stage) => ({
     stage: stage.name,
-    actions: stage.actions.map((a) => `${a.name}@${a.region}#${a.runOrder} ${a.type.category}/${a.type.owner}/${a.type.provider} in:${a.inputArtifacts.join(',')} out:${a.outputArtifacts.join(',')}`),
+    actions: stage.actions.map(
+      (a) =>
+        `${a.name}@${a.region}#${a.runOrder} ${a.type.category}/${a.type.owner}/${a.type.provider} in:${a.inputArtifacts.join(',')} out:${a.outputArtifacts.join(',')}`,
+    ),
   }));
 }

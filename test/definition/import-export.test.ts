@@ -12,7 +12,11 @@ import { BUILTIN_PROVIDERS } from '../../src/providers/builtin.js';
 import { fixture, problemAt, problemsOf, tempDefinition } from './helpers.js';
 
 const SEED_SHAPE = fileURLToPath(new URL('../fixtures/seed-shape/orders.template.yaml', import.meta.url));
-const SEED_EXPORTS = { OrdersBuildRole: 'arn:aws:iam::111122223333:role/orders-build', OrdersPipelineRole: 'arn:aws:iam::111122223333:role/orders-pipeline', OrdersDeployRole: 'arn:aws:iam::111122223333:role/orders-deploy' };
+const SEED_EXPORTS = {
+  OrdersBuildRole: 'arn:aws:iam::111122223333:role/orders-build',
+  OrdersPipelineRole: 'arn:aws:iam::111122223333:role/orders-pipeline',
+  OrdersDeployRole: 'arn:aws:iam::111122223333:role/orders-deploy',
+};
 const KNOWN = BUILTIN_PROVIDERS.flatMap((provider) => [...provider.types]);
 
 /** Imports `file` and returns the native text, checking that it compiles to the original model. */
@@ -35,7 +39,7 @@ async function exported(file: string): Promise<{ template: string; original: Pip
 }
 
 describe('meridian import', () => {
-  it('collapses the seed-shaped template\'s nine deploy actions into three forEach entries, keeping every setting', async () => {
+  it("collapses the seed-shaped template's nine deploy actions into three forEach entries, keeping every setting", async () => {
     const { text, native } = await imported(SEED_SHAPE, { exports: SEED_EXPORTS });
     expect(native.stages[2]!.actions).toHaveLength(9);
     // Action names use their own region codes: they become a region value.
@@ -94,7 +98,7 @@ describe('meridian import', () => {
 });
 
 describe('meridian export', () => {
-  it('writes the seed\'s template shape for a pipeline CodePipeline can hold, and import gives the same model back', async () => {
+  it("writes the seed's template shape for a pipeline CodePipeline can hold, and import gives the same model back", async () => {
     const { template, original, compiled } = await exported(fixture('convert/codepipeline-terms.meridian.yaml'));
     expect(firstDifference(compiled, original)).toBeUndefined();
     const text = await readFile(template, 'utf8');
@@ -153,7 +157,10 @@ stages:
     expect(compiled.webhooks).toMatchObject([{ authentication: 'GITHUB_HMAC', secret: { kind: 'parameter', name: '/shop/hook' }, targetAction: 'src' }]);
     expect(compiled.polls).toEqual([{ sourceActionName: 'src', intervalSeconds: 60 }]);
     expect(compiled.regions).toMatchObject([{ name: 'eu-west-1', timezone: 'Europe/Dublin' }]);
-    expect(compiled.resources.BuildProject).toMatchObject({ type: 'AWS::CodeBuild::Project', properties: { Name: 'shop-build', Source: { BuildSpec: 'ci/buildspec.yml' } } });
+    expect(compiled.resources.BuildProject).toMatchObject({
+      type: 'AWS::CodeBuild::Project',
+      properties: { Name: 'shop-build', Source: { BuildSpec: 'ci/buildspec.yml' } },
+    });
     expect(notes.some((note) => note.startsWith('source src is a GitHub (version 1) action started by its webhook'))).toBe(true);
   });
 
@@ -206,7 +213,10 @@ stages:
     const { template, original, compiled, notes } = await exported(file);
     expect(await readFile(template, 'utf8')).toContain('RunsOn: { Deploy: { eu-west-1: [ arm64, gpu ], us-east-1: [ arm64, gpu ] } }');
     expect(notes.some((note) => note.startsWith('runsOn:'))).toBe(true);
-    expect(compiled.stages[1]?.actions.map((a) => a.agentLabels)).toEqual([['arm64', 'gpu'], ['arm64', 'gpu']]);
+    expect(compiled.stages[1]?.actions.map((a) => a.agentLabels)).toEqual([
+      ['arm64', 'gpu'],
+      ['arm64', 'gpu'],
+    ]);
     const back = await imported(template);
     expect(firstDifference(back.native, original)).toBeUndefined();
     expect(back.text).toContain('runsOn: [ arm64, gpu ]');

@@ -77,7 +77,9 @@ describe('intrinsic functions', () => {
 
   it('refuses conditions and !GetAZs with a clear message', async () => {
     const file = await template(
-      PIPELINE_WITH("                A: !If [IsProd, x, y]\n                B: !Select [0, !GetAZs '']\n                C: { 'Fn::Equals': [a, b] }\n                D: { 'Fn::Frobnicate': x }"),
+      PIPELINE_WITH(
+        "                A: !If [IsProd, x, y]\n                B: !Select [0, !GetAZs '']\n                C: { 'Fn::Equals': [a, b] }\n                D: { 'Fn::Frobnicate': x }",
+      ),
     );
     const problems = await problemsOf(file);
     expect(problemAt(problems, file, 20, 20).message).toBe('!If is not supported: Meridian does not evaluate CloudFormation conditions');
@@ -89,7 +91,9 @@ describe('intrinsic functions', () => {
   it('reports a GetAtt that only AWS could answer, and a missing resource', async () => {
     const file = await template(PIPELINE_WITH('                A: !GetAtt Pipeline.Arn\n                B: !GetAtt [Pipelin, Version]'));
     const problems = await problemsOf(file);
-    expect(problemAt(problems, file, 20, 20).message).toBe('`!GetAtt Pipeline.Arn` cannot be resolved: `Pipeline.Arn` only exists once AWS creates the resource');
+    expect(problemAt(problems, file, 20, 20).message).toBe(
+      '`!GetAtt Pipeline.Arn` cannot be resolved: `Pipeline.Arn` only exists once AWS creates the resource',
+    );
     const missing = problemAt(problems, file, 21, 20);
     expect(missing.message).toBe('`!GetAtt Pipelin.Version` refers to `Pipelin`, which is not a resource of this template');
     expect(missing.hint).toBe('did you mean `Pipeline`?');

@@ -11,7 +11,11 @@ import type { Pipeline } from '../../src/domain/pipeline.js';
 import { tempDefinition } from './helpers.js';
 
 const SEED_SHAPE = fileURLToPath(new URL('../fixtures/seed-shape/orders.template.yaml', import.meta.url));
-const SEED_EXPORTS = { OrdersBuildRole: 'arn:aws:iam::111122223333:role/orders-build', OrdersPipelineRole: 'arn:aws:iam::111122223333:role/orders-pipeline', OrdersDeployRole: 'arn:aws:iam::111122223333:role/orders-deploy' };
+const SEED_EXPORTS = {
+  OrdersBuildRole: 'arn:aws:iam::111122223333:role/orders-build',
+  OrdersPipelineRole: 'arn:aws:iam::111122223333:role/orders-pipeline',
+  OrdersDeployRole: 'arn:aws:iam::111122223333:role/orders-deploy',
+};
 
 /** `meridian import` of `file`: the native text, which must compile to the same model. */
 async function imported(file: string, options: LoadOptions = {}): Promise<{ text: string; original: Pipeline; native: Pipeline }> {
@@ -30,12 +34,14 @@ async function exported(file: string): Promise<{ file: string; text: string; not
   const result = toCodePipeline(original, nativeExtras(parseYaml(source, file).doc.toJS()), path.basename(file));
   const templateFile = await tempDefinition('exported.template.yaml', result.text);
   expect(firstDifference(await loadDefinition(templateFile), original)).toBeUndefined();
-  const data = parseYaml(result.text, templateFile).doc.toJS() as { Resources: { Pipeline: { Properties: { Stages: Array<{ Actions: Array<Record<string, unknown>> }> } } } };
+  const data = parseYaml(result.text, templateFile).doc.toJS() as {
+    Resources: { Pipeline: { Properties: { Stages: Array<{ Actions: Array<Record<string, unknown>> }> } } };
+  };
   return { file: templateFile, text: result.text, notes: result.notes, actions: data.Resources.Pipeline.Properties.Stages.flatMap((s) => s.Actions) };
 }
 
 describe('region lanes through export and import', () => {
-  it('a native file\'s lanes, onLaneFailure and written regions survive export and import; an action that names no region stays stage-wide', async () => {
+  it("a native file's lanes, onLaneFailure and written regions survive export and import; an action that names no region stays stage-wide", async () => {
     const file = await tempDefinition(
       'meridian.yaml',
       `pipeline: shop
@@ -110,13 +116,27 @@ stages:
     expect(original.stages[2]?.actions.every((a) => a.homeByDefault === undefined)).toBe(true);
     expect(text).toContain('  - name: Deploy\n    forEach: region\n    lanes: region\n    actions:\n');
     expect(text.match(/uses: cloudformation/g)).toHaveLength(3);
-    expect(text).toContain('  ap-southeast-2:\n    timezone: Australia/Sydney\n    bucket: "#{parameters.ApArtifacts}"\n    values: { code: ap }\n    windows: { allow: daily 02:00-04:00 }\n');
-    expect(native.stages[2]?.actions.map((a) => `${a.name}@${a.region}#${a.runOrder}`)).toEqual(original.stages[2]?.actions.map((a) => `${a.name}@${a.region}#${a.runOrder}`));
+    expect(text).toContain(
+      '  ap-southeast-2:\n    timezone: Australia/Sydney\n    bucket: "#{parameters.ApArtifacts}"\n    values: { code: ap }\n    windows: { allow: daily 02:00-04:00 }\n',
+    );
+    expect(native.stages[2]?.actions.map((a) => `${a.name}@${a.region}#${a.runOrder}`)).toEqual(
+      original.stages[2]?.actions.map((a) => `${a.name}@${a.region}#${a.runOrder}`),
+    );
 
     const again = await exported(await tempDefinition('meridian.yaml', text));
     expect(again.text).toContain('Lanes: { Deploy: region }');
     const deploy = again.actions.filter((a) => typeof a.Name === 'string' && /-(base|plan|apply)$/.test(a.Name));
-    expect(deploy.map((a) => a.Region)).toEqual(['eu-west-1', 'us-east-1', 'ap-southeast-2', 'eu-west-1', 'us-east-1', 'ap-southeast-2', 'eu-west-1', 'us-east-1', 'ap-southeast-2']);
+    expect(deploy.map((a) => a.Region)).toEqual([
+      'eu-west-1',
+      'us-east-1',
+      'ap-southeast-2',
+      'eu-west-1',
+      'us-east-1',
+      'ap-southeast-2',
+      'eu-west-1',
+      'us-east-1',
+      'ap-southeast-2',
+    ]);
     expect(again.actions.filter((a) => a.Name === 'fetch' || a.Name === 'build').map((a) => a.Region)).toEqual([undefined, undefined]);
   });
 

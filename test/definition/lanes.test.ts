@@ -33,7 +33,7 @@ ${meta}    Properties:
 }
 
 describe('native lanes: and onLaneFailure:', () => {
-  it('compiles each form to the stage\'s lanes and onLaneFailure, and marks the actions that name no region', async () => {
+  it("compiles each form to the stage's lanes and onLaneFailure, and marks the actions that name no region", async () => {
     const file = await tempDefinition(
       'meridian.yaml',
       `pipeline: l
@@ -86,7 +86,11 @@ ${regions}stages:
 `,
     );
     const problems = await problemsOf(file);
-    expect(problemAt(problems, file, 8, 12)).toEqual({ location: { file, line: 8, col: 12 }, message: '`lanes` must be `region` or `stage`', hint: 'did you mean `region`?' });
+    expect(problemAt(problems, file, 8, 12)).toEqual({
+      location: { file, line: 8, col: 12 },
+      message: '`lanes` must be `region` or `stage`',
+      hint: 'did you mean `region`?',
+    });
     expect(problemAt(problems, file, 9, 20).message).toBe('`onLaneFailure` must be `stop` or `continue`');
   });
 
@@ -112,10 +116,16 @@ stages:
     const problems = await problemsOf(file);
     expect(problems).toHaveLength(2);
     const lanes = problemAt(problems, file, 11, 12);
-    expect(lanes.message).toBe('`lanes: stage` cannot apply: stage Deploy deploys to several regions in the rollout\'s waves, which always run each region through its own runOrders');
-    expect(lanes.hint).toBe('remove `lanes:` (or write `lanes: region`); runOrder is stage-wide, as CodePipeline runs it, only in a pipeline without `rollout:`');
+    expect(lanes.message).toBe(
+      "`lanes: stage` cannot apply: stage Deploy deploys to several regions in the rollout's waves, which always run each region through its own runOrders",
+    );
+    expect(lanes.hint).toBe(
+      'remove `lanes:` (or write `lanes: region`); runOrder is stage-wide, as CodePipeline runs it, only in a pipeline without `rollout:`',
+    );
     const onFailure = problemAt(problems, file, 12, 20);
-    expect(onFailure.message).toContain('`onLaneFailure: continue` cannot apply: stage Deploy deploys in the rollout\'s waves, and a rollout stops at the first failure');
+    expect(onFailure.message).toContain(
+      "`onLaneFailure: continue` cannot apply: stage Deploy deploys in the rollout's waves, and a rollout stops at the first failure",
+    );
     expect(onFailure.hint).toContain('`rollback: region | wave | all-previous` in `rollout:` decides what a failure undoes');
     // `lanes: region` and `onLaneFailure: stop` say what the rollout does anyway.
     const accepted = await loadDefinition(await tempDefinition('accepted.yaml', text('region', 'stop')));
@@ -132,7 +142,7 @@ stages:
 });
 
 describe('template Metadata.Meridian.Lanes and OnLaneFailure', () => {
-  it('sets the named stages\' lanes and onLaneFailure; an action without Region is stage-wide', async () => {
+  it("sets the named stages' lanes and onLaneFailure; an action without Region is stage-wide", async () => {
     const file = await tempDefinition('template.yaml', template('        Lanes: { Deploy: region }\n        OnLaneFailure: { Deploy: continue }\n'));
     const pipeline = await loadDefinition(file);
     const deploy = pipeline.stages[1];
@@ -146,21 +156,38 @@ describe('template Metadata.Meridian.Lanes and OnLaneFailure', () => {
   });
 
   it('refuses an unknown stage with a did-you-mean, and an unknown value with the allowed words, at their places', async () => {
-    const file = await tempDefinition('template.yaml', template('        Lanes: { Deploy: regoin, Deplyo: stage }\n        OnLaneFailure: { Deploy: [stop] }\n        Lane: {}\n'));
+    const file = await tempDefinition(
+      'template.yaml',
+      template('        Lanes: { Deploy: regoin, Deplyo: stage }\n        OnLaneFailure: { Deploy: [stop] }\n        Lane: {}\n'),
+    );
     const problems = await problemsOf(file);
-    expect(problemAt(problems, file, 6, 26)).toMatchObject({ message: 'Metadata.Meridian.Lanes.Deploy must be `region` or `stage`', hint: 'did you mean `region`?' });
-    expect(problemAt(problems, file, 6, 34)).toMatchObject({ message: 'Metadata.Meridian.Lanes names stage Deplyo, which this pipeline does not have', hint: 'did you mean `Deploy`?' });
-    expect(problemAt(problems, file, 7, 34)).toMatchObject({ message: 'Metadata.Meridian.OnLaneFailure.Deploy must be `stop` or `continue`', hint: 'write `Deploy: stop`' });
+    expect(problemAt(problems, file, 6, 26)).toMatchObject({
+      message: 'Metadata.Meridian.Lanes.Deploy must be `region` or `stage`',
+      hint: 'did you mean `region`?',
+    });
+    expect(problemAt(problems, file, 6, 34)).toMatchObject({
+      message: 'Metadata.Meridian.Lanes names stage Deplyo, which this pipeline does not have',
+      hint: 'did you mean `Deploy`?',
+    });
+    expect(problemAt(problems, file, 7, 34)).toMatchObject({
+      message: 'Metadata.Meridian.OnLaneFailure.Deploy must be `stop` or `continue`',
+      hint: 'write `Deploy: stop`',
+    });
     expect(problemAt(problems, file, 8, 9)).toMatchObject({ message: 'unknown key `Lane` in Metadata.Meridian', hint: 'did you mean `Lanes`?' });
   });
 
   it('refuses Lanes stage and OnLaneFailure continue on a stage the rollout orders, at their places in the metadata', async () => {
-    const file = await tempDefinition('template.yaml', template('        Rollout: { waves: [[eu-west-1], [us-east-1]] }\n        Lanes: { Deploy: stage }\n        OnLaneFailure: { Deploy: continue }\n'));
+    const file = await tempDefinition(
+      'template.yaml',
+      template('        Rollout: { waves: [[eu-west-1], [us-east-1]] }\n        Lanes: { Deploy: stage }\n        OnLaneFailure: { Deploy: continue }\n'),
+    );
     const problems = await problemsOf(file);
     expect(problems).toHaveLength(2);
     const lanes = problemAt(problems, file, 7, 26);
     expect(lanes.message).toMatch(/^`Deploy: stage` in Metadata\.Meridian\.Lanes cannot apply: stage Deploy deploys to several regions in the rollout's waves/);
-    expect(lanes.hint).toBe('remove Deploy from Metadata.Meridian.Lanes (or write `Deploy: region` in Metadata.Meridian.Lanes); runOrder is stage-wide, as CodePipeline runs it, only in a pipeline without Metadata.Meridian.Rollout');
+    expect(lanes.hint).toBe(
+      'remove Deploy from Metadata.Meridian.Lanes (or write `Deploy: region` in Metadata.Meridian.Lanes); runOrder is stage-wide, as CodePipeline runs it, only in a pipeline without Metadata.Meridian.Rollout',
+    );
     const onFailure = problemAt(problems, file, 8, 34);
     expect(onFailure.message).toMatch(/^`Deploy: continue` in Metadata\.Meridian\.OnLaneFailure cannot apply/);
     expect(onFailure.hint).toContain('remove Deploy from Metadata.Meridian.OnLaneFailure');

@@ -61,7 +61,14 @@ describe('what starts a native source: webhook, on, poll', () => {
         targetAction: 'docs',
         location: { file, line: 11, col: 5 },
       },
-      { name: 'assets', authentication: 'IP', allowedIpRange: '192.0.2.0/24', filters: [{ jsonPath: '$.ref', matchEquals: 'refs/heads/{Branch}' }], targetAction: 'assets', location: { file, line: 19, col: 5 } },
+      {
+        name: 'assets',
+        authentication: 'IP',
+        allowedIpRange: '192.0.2.0/24',
+        filters: [{ jsonPath: '$.ref', matchEquals: 'refs/heads/{Branch}' }],
+        targetAction: 'assets',
+        location: { file, line: 19, col: 5 },
+      },
     ]);
     expect(pipeline.triggers).toEqual([
       {
@@ -103,7 +110,9 @@ describe('what starts a native source: webhook, on, poll', () => {
       message: 'say how webhook deliveries are authenticated',
       hint: 'write `webhook: { secret: { parameter: /NAME } }` (GitHub signs deliveries with it), `webhook: { allowedIpRange: CIDR }` or `webhook: { unauthenticated: true }`',
     });
-    expect(at(4, 60)).toMatchObject({ message: 'a webhook takes one of `secret`, `allowedIpRange` and `unauthenticated`; this one has `secret` and `unauthenticated`' });
+    expect(at(4, 60)).toMatchObject({
+      message: 'a webhook takes one of `secret`, `allowedIpRange` and `unauthenticated`; this one has `secret` and `unauthenticated`',
+    });
     expect(at(5, 38).message).toBe('say how webhook deliveries are authenticated');
     expect(problems).toHaveLength(3);
   });
@@ -117,7 +126,10 @@ describe('what starts a native source: webhook, on, poll', () => {
       message: 'this webhook would start the pipeline for a push to any branch, and build the default branch',
       hint: 'give the source a `branch:` (pushes to it start the pipeline), list `filters:`, or say which pushes start it with `on:` push filters',
     });
-    expect(at(6, 5)).toMatchObject({ message: '`on:` filters webhook deliveries, but this source has no `webhook:`', hint: 'add `webhook: { secret: { parameter: /NAME } }` to the source' });
+    expect(at(6, 5)).toMatchObject({
+      message: '`on:` filters webhook deliveries, but this source has no `webhook:`',
+      hint: 'add `webhook: { secret: { parameter: /NAME } }` to the source',
+    });
     expect(problems).toHaveLength(2);
   });
 
@@ -131,7 +143,10 @@ describe('what starts a native source: webhook, on, poll', () => {
       - branches: [a, b, c, d, e, f, g, h, i]
       - branches: { excludes: [] }
       - {}`);
-    expect(at(6, 5)).toMatchObject({ message: 'a trigger takes 1 to 3 push filters; this one has 5', hint: 'merge filters: one filter may list up to 8 branch patterns' });
+    expect(at(6, 5)).toMatchObject({
+      message: 'a trigger takes 1 to 3 push filters; this one has 5',
+      hint: 'merge filters: one filter may list up to 8 branch patterns',
+    });
     expect(at(7, 11)).toMatchObject({
       message: 'a push filter takes tags, branches, or branches with file paths: `tags` cannot be combined with `branches`',
       hint: 'split it into two filters (they are OR-ed): one with `tags`, one with `branches`',

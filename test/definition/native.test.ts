@@ -65,7 +65,15 @@ stages:
     expect(pipeline.stages[0]).toMatchObject({
       name: 'Source',
       location: { file, line: 13, col: 1 },
-      actions: [{ name: 'app', type: { category: 'Source', owner: 'Meridian', provider: 'Git', version: '1' }, configuration: { Repository: path.join(path.dirname(file), 'app'), Branch: 'main' }, outputArtifacts: ['app'], namespace: 'SourceVars' }],
+      actions: [
+        {
+          name: 'app',
+          type: { category: 'Source', owner: 'Meridian', provider: 'Git', version: '1' },
+          configuration: { Repository: path.join(path.dirname(file), 'app'), Branch: 'main' },
+          outputArtifacts: ['app'],
+          namespace: 'SourceVars',
+        },
+      ],
     });
     const [test, approve, custom] = pipeline.stages[1]!.actions;
     expect(test).toMatchObject({
@@ -82,7 +90,12 @@ stages:
       namespace: 'TestVars',
       location: { file, line: 18, col: 9 },
     });
-    expect(approve).toMatchObject({ type: { category: 'Approval', provider: 'Manual' }, region: 'us-east-1', runOrder: 2, configuration: { CustomData: 'ship #{TestVars.VERSION}?', ExternalEntityLink: 'https://example.com' } });
+    expect(approve).toMatchObject({
+      type: { category: 'Approval', provider: 'Manual' },
+      region: 'us-east-1',
+      runOrder: 2,
+      configuration: { CustomData: 'ship #{TestVars.VERSION}?', ExternalEntityLink: 'https://example.com' },
+    });
     expect(custom!.type).toEqual({ category: 'Invoke', owner: 'Custom', provider: 'Notifier', version: '2' });
   });
 
@@ -149,10 +162,16 @@ stages:
   it('reports schema problems at the key or value, with did-you-mean', async () => {
     const file = fixture('rules/native-schema.meridian.yaml');
     const problems = await problemsOf(file);
-    expect(problemAt(problems, file, 2, 16)).toMatchObject({ message: '`executionMode` must be `SUPERSEDED`, `QUEUED` or `PARALLEL`', hint: 'did you mean `QUEUED`?' });
+    expect(problemAt(problems, file, 2, 16)).toMatchObject({
+      message: '`executionMode` must be `SUPERSEDED`, `QUEUED` or `PARALLEL`',
+      hint: 'did you mean `QUEUED`?',
+    });
     expect(problemAt(problems, file, 6, 22)).toMatchObject({ message: 'unknown key `brnach` in source app', hint: 'did you mean `branch`?' });
     expect(problemAt(problems, file, 13, 9)).toMatchObject({ message: 'unknown key `runOrdr` in an action', hint: 'did you mean `runOrder`?' });
-    expect(problemAt(problems, file, 15, 20)).toMatchObject({ message: 'unknown key `paramter` in environment variable TOKEN', hint: 'did you mean `parameter`?' });
+    expect(problemAt(problems, file, 15, 20)).toMatchObject({
+      message: 'unknown key `paramter` in environment variable TOKEN',
+      hint: 'did you mean `parameter`?',
+    });
     expect(problems).toHaveLength(4);
   });
 
@@ -176,10 +195,16 @@ stages:
         with: { stack: !Ref Stack }
 `);
     const problems = await problemsOf(file);
-    expect(problemAt(problems, file, 2, 7)).toMatchObject({ message: 'home region eu-wset-1 is not declared under `regions:`', hint: 'did you mean `eu-west-1`?' });
+    expect(problemAt(problems, file, 2, 7)).toMatchObject({
+      message: 'home region eu-wset-1 is not declared under `regions:`',
+      hint: 'did you mean `eu-west-1`?',
+    });
     expect(problemAt(problems, file, 4, 26).message).toBe('`Europe/Dubln` is not a time zone');
     expect(problemAt(problems, file, 6, 1).message).toBe('both `sources:` and `source:` are given');
-    expect(problemAt(problems, file, 12, 26)).toMatchObject({ message: 'region us-east-2 is not declared under `regions:`', hint: 'did you mean `us-east-1`?' });
+    expect(problemAt(problems, file, 12, 26)).toMatchObject({
+      message: 'region us-east-2 is not declared under `regions:`',
+      hint: 'did you mean `us-east-1`?',
+    });
     expect(problemAt(problems, file, 15, 15)).toMatchObject({ message: 'unknown action type `cloudformaton`', hint: 'did you mean `cloudformation`?' });
     expect(problemAt(problems, file, 16, 17).message).toBe('an action in a forEach stage runs in every region of the stage');
     expect(problemAt(problems, file, 17, 24).message).toBe('!Ref is CloudFormation syntax; the native format does not evaluate it');

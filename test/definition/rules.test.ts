@@ -18,13 +18,19 @@ describe('validation rules', () => {
 
   it('the first stage holds only sources, and only the first stage holds sources', async () => {
     const { at } = await check('source-stages.template.yaml');
-    expect(at(13, 29)).toMatchObject({ message: 'the first stage (Source) may only contain source actions; early-build is a Build action', hint: 'move early-build to a later stage' });
+    expect(at(13, 29)).toMatchObject({
+      message: 'the first stage (Source) may only contain source actions; early-build is a Build action',
+      hint: 'move early-build to a later stage',
+    });
     expect(at(18, 29).message).toBe('only the first stage may contain source actions; late-source in stage Build is a Source action');
   });
 
   it('the first stage must contain a source', async () => {
     const { at } = await check('no-source.meridian.yaml');
-    expect(at(3, 11)).toMatchObject({ message: 'the first stage (Build) must contain a source action', hint: 'add `sources:` with a git repository; it becomes the first stage' });
+    expect(at(3, 11)).toMatchObject({
+      message: 'the first stage (Build) must contain a source action',
+      hint: 'add `sources:` with a git repository; it becomes the first stage',
+    });
   });
 
   it('stage names are unique, action names unique within a stage', async () => {
@@ -32,14 +38,23 @@ describe('validation rules', () => {
     expect(at(12, 15).message).toBe('action name first is already used in stage Deploy (line 10)');
     expect(at(14, 11).message).toBe('stage name Deploy is already used by the stage at line 8');
     // forEach without ${region} in the name gives every region's copy the same name.
-    expect(at(17, 15)).toMatchObject({ message: 'action name rollout is already used in stage Deploy (line 17)', hint: 'this action runs once per region: put `${region}` in its name' });
+    expect(at(17, 15)).toMatchObject({
+      message: 'action name rollout is already used in stage Deploy (line 17)',
+      hint: 'this action runs once per region: put `${region}` in its name',
+    });
   });
 
-  it('names follow CodePipeline\'s character rules', async () => {
+  it("names follow CodePipeline's character rules", async () => {
     const { at } = await check('bad-names.meridian.yaml');
-    expect(at(1, 11)).toMatchObject({ message: 'pipeline name `bad names` is not valid: a name may only contain letters, digits, `.`, `@`, `-` and `_`', hint: 'for example `bad-names`' });
+    expect(at(1, 11)).toMatchObject({
+      message: 'pipeline name `bad names` is not valid: a name may only contain letters, digits, `.`, `@`, `-` and `_`',
+      hint: 'for example `bad-names`',
+    });
     expect(at(7, 15).message).toContain('action name `build it` is not valid');
-    expect(at(10, 19)).toMatchObject({ message: 'artifact name `my.bundle` is not valid: an artifact name may only contain letters, digits, `_` and `-` (no dots or spaces)', hint: 'for example `my-bundle`' });
+    expect(at(10, 19)).toMatchObject({
+      message: 'artifact name `my.bundle` is not valid: an artifact name may only contain letters, digits, `_` and `-` (no dots or spaces)',
+      hint: 'for example `my-bundle`',
+    });
   });
 
   it('outputs are unique; inputs come from an action that runs before', async () => {
@@ -66,7 +81,10 @@ describe('validation rules', () => {
     expect(at(17, 20).message).toBe('namespace BuildVars is already declared by action build (stage Build, runOrder 1)');
     expect(at(20, 20).message).toBe('namespace bundle is also the name of an artifact');
     expect(at(24, 13).message).toBe('#{BuildVars.Version} comes from action build (stage Build, runOrder 1), which does not run before early');
-    expect(at(31, 21)).toMatchObject({ message: '#{BiuldVars.Version} refers to namespace BiuldVars, which no action declares', hint: 'did you mean `BuildVars`?' });
+    expect(at(31, 21)).toMatchObject({
+      message: '#{BiuldVars.Version} refers to namespace BiuldVars, which no action declares',
+      hint: 'did you mean `BuildVars`?',
+    });
     expect(at(32, 23).message).toBe('#{variables.release} refers to pipeline variable release, which is not declared');
     // #{SourceVars.CommitId} comes from the source stage: fine.
     expect(problems.some((p) => p.message.includes('SourceVars'))).toBe(false);
@@ -75,7 +93,10 @@ describe('validation rules', () => {
   it('cross-region actions need an artifact store there; sources stay home', async () => {
     const { at } = await check('cross-region.template.yaml');
     expect(at(10, 23).message).toBe('Source actions cannot run in another region: src runs in us-west-2, the pipeline lives in local');
-    expect(at(16, 23)).toMatchObject({ message: 'action deploy-us runs in us-east-1, which has no artifact store', hint: 'add an ArtifactStores entry for us-east-1' });
+    expect(at(16, 23)).toMatchObject({
+      message: 'action deploy-us runs in us-east-1, which has no artifact store',
+      hint: 'add an ArtifactStores entry for us-east-1',
+    });
   });
 
   it('Commands actions need commands; other actions take none', async () => {
@@ -90,7 +111,9 @@ describe('validation rules', () => {
     const { at } = await check('unknown-type.meridian.yaml', { knownActionTypes: ['Source/Meridian/Git', 'Build/AWS/CodeBuild', 'Compute/AWS/Commands'] });
     const unknown = at(8, 15);
     expect(unknown.message).toBe('unknown action type Build/AWS/CodeBuld: no provider runs it');
-    expect(unknown.hint).toBe('did you mean `Build/AWS/CodeBuild`? known action types: `Build/AWS/CodeBuild`, `Compute/AWS/Commands` and `Source/Meridian/Git`');
+    expect(unknown.hint).toBe(
+      'did you mean `Build/AWS/CodeBuild`? known action types: `Build/AWS/CodeBuild`, `Compute/AWS/Commands` and `Source/Meridian/Git`',
+    );
   });
 
   it('a template parameter must be a mapping with a Type', async () => {
@@ -100,8 +123,13 @@ describe('validation rules', () => {
 
     const untyped = fixture('rules/untyped-parameter.template.yaml');
     const more = await problemsOf(untyped);
-    expect(problemAt(more, untyped, 2, 3)).toMatchObject({ message: 'parameter Env has no Type (every parameter must contain a Type member)', hint: 'add `Type: String` (or the type you meant) under it' });
+    expect(problemAt(more, untyped, 2, 3)).toMatchObject({
+      message: 'parameter Env has no Type (every parameter must contain a Type member)',
+      hint: 'add `Type: String` (or the type you meant) under it',
+    });
     expect(problemAt(more, untyped, 5, 5)).toMatchObject({ message: "Invalid template parameter property 'Defualt'", hint: 'did you mean `Default`?' });
-    expect(problemAt(more, untyped, 7, 3)).toMatchObject({ message: 'Parameters.Region is not a parameter declaration (a parameter must be a mapping with a Type)' });
+    expect(problemAt(more, untyped, 7, 3)).toMatchObject({
+      message: 'Parameters.Region is not a parameter declaration (a parameter must be a mapping with a Type)',
+    });
   });
 });

@@ -6,7 +6,13 @@ import { nativeJsonSchema, writeNativeJsonSchema } from '../../src/definition/na
 
 describe('JSON Schema of the native format', () => {
   it('is generated from the validator and names every top-level key', () => {
-    const schema = nativeJsonSchema() as { $schema: string; type: string; properties: Record<string, { description?: string }>; required: string[]; additionalProperties: boolean };
+    const schema = nativeJsonSchema() as {
+      $schema: string;
+      type: string;
+      properties: Record<string, { description?: string }>;
+      required: string[];
+      additionalProperties: boolean;
+    };
     expect(schema.$schema).toBe('https://json-schema.org/draft/2020-12/schema');
     expect(schema.type).toBe('object');
     expect(Object.keys(schema.properties)).toEqual(

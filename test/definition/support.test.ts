@@ -20,14 +20,13 @@ describe('the support table', () => {
 
   it('refuses each unsupported action type at its line, naming the nearest supported alternative', async () => {
     const refused = SUPPORT.filter((e) => e.status === 'refused' && !e.type.startsWith('Rule/'));
-    const actions = refused
-      .map((entry, i) => {
-        const [category, owner, provider] = entry.type.split('/');
-        const source = category === 'Source';
-        return `            - Name: a${i}
+    const actions = refused.map((entry, i) => {
+      const [category, owner, provider] = entry.type.split('/');
+      const source = category === 'Source';
+      return `            - Name: a${i}
               ActionTypeId: { Category: ${category}, Owner: ${owner}, Provider: ${provider}, Version: 1 }
               ${source ? `OutputArtifacts: [{ Name: out${i} }]` : 'InputArtifacts: [{ Name: src }]'}`;
-      });
+    });
     const sources = actions.filter((_, i) => refused[i]!.type.startsWith('Source/'));
     const others = actions.filter((_, i) => !refused[i]!.type.startsWith('Source/'));
     const file = await tempDefinition(
@@ -65,7 +64,8 @@ ${others.join('\n')}
   it('is the table in the guide and in docs/formats.md', () => {
     for (const file of ['../../docs/moving-from-codepipeline.md', '../../docs/formats.md']) {
       const text = readFileSync(new URL(file, import.meta.url), 'utf8');
-      for (const entry of SUPPORT) expect(text, `${file}: ${entry.type}`).toContain(`| \`${entry.type}\` | ${STATUS_WORDS[entry.status]} | ${entry.note.replaceAll('|', '\\|')}`);
+      for (const entry of SUPPORT)
+        expect(text, `${file}: ${entry.type}`).toContain(`| \`${entry.type}\` | ${STATUS_WORDS[entry.status]} | ${entry.note.replaceAll('|', '\\|')}`);
     }
   });
 });

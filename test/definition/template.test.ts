@@ -35,7 +35,12 @@ describe('CloudFormation template', () => {
       location: { file: TEMPLATE, line: 61, col: 15 },
     });
     expect(source!.location).toEqual({ file: TEMPLATE, line: 59, col: 11 });
-    expect(build!.actions[0]).toMatchObject({ name: 'package', configuration: { ProjectName: 'ledger-build' }, inputArtifacts: ['code'], outputArtifacts: ['bundle'] });
+    expect(build!.actions[0]).toMatchObject({
+      name: 'package',
+      configuration: { ProjectName: 'ledger-build' },
+      inputArtifacts: ['code'],
+      outputArtifacts: ['bundle'],
+    });
 
     expect(deploy!.actions).toHaveLength(9);
     expect(deploy!.actions.map((a) => [a.name, a.region, a.runOrder])).toEqual([
@@ -69,7 +74,13 @@ describe('CloudFormation template', () => {
         Name: 'ledger-build',
         ServiceRole: 'arn:aws:iam::111122223333:role/ledger-build',
         Source: { Type: 'CODEPIPELINE', BuildSpec: 'ci/buildspec.yml' },
-        Environment: { EnvironmentVariables: [{ Name: 'STORE_EU', Value: '#{parameters.EuropeStore}' }, { Name: 'STORE_US', Value: '#{parameters.AmericaStore}' }, { Name: 'STORE_AP', Value: '#{parameters.PacificStore}' }] },
+        Environment: {
+          EnvironmentVariables: [
+            { Name: 'STORE_EU', Value: '#{parameters.EuropeStore}' },
+            { Name: 'STORE_US', Value: '#{parameters.AmericaStore}' },
+            { Name: 'STORE_AP', Value: '#{parameters.PacificStore}' },
+          ],
+        },
       },
     });
   });

@@ -111,7 +111,10 @@ describe('V2 triggers and polls of a CodePipeline definition', () => {
       message: 'a push filter takes tags, branches, or branches with file paths: `Tags` cannot be combined with `Branches`',
       hint: 'split it into two filters (they are OR-ed): one with `Tags`, one with `Branches`',
     });
-    expect(at(14, 17)).toMatchObject({ message: '`FilePaths` need `Branches` in the same push filter', hint: "add `Branches: ['**']` for every branch, or the branches you build" });
+    expect(at(14, 17)).toMatchObject({
+      message: '`FilePaths` need `Branches` in the same push filter',
+      hint: "add `Branches: ['**']` for every branch, or the branches you build",
+    });
     expect(at(15, 64).message).toBe('`Includes` of `Branches` takes at most 8 patterns; this list has 9');
     expect(at(16, 40).message).toBe('a pattern has 1 to 255 characters (this one has 256)');
     expect(at(16, 309)).toMatchObject({ message: '`Excludes` needs 1 to 8 patterns', hint: 'list at least one pattern, or remove `Excludes`' });
@@ -163,19 +166,29 @@ describe('V2 triggers and polls of a CodePipeline definition', () => {
       '        - Name: Build\n          BeforeEntry:\n            Conditions: [{ Result: FAIL, Rules: [{ Name: window, RuleTypeId: { Category: Rule, Owner: AWS, Provider: DeploymentWindow, Version: 1 }, Configuration: { Cron: "0 0 9-17 ? * MON-FRI *" } }] }]\n',
     );
     const pipeline = await loadDefinition(await tempDefinition('template.yaml', text));
-    expect(pipeline.stages[1]?.conditions?.beforeEntry).toMatchObject([{ result: 'FAIL', rules: [{ kind: 'DeploymentWindow', name: 'window', cron: '0 0 9-17 ? * MON-FRI *', timezone: 'UTC' }] }]);
+    expect(pipeline.stages[1]?.conditions?.beforeEntry).toMatchObject([
+      { result: 'FAIL', rules: [{ kind: 'DeploymentWindow', name: 'window', cron: '0 0 9-17 ? * MON-FRI *', timezone: 'UTC' }] },
+    ]);
   });
 
   it('refuses pipeline settings Meridian would not act on, each at its line', async () => {
     const text = withTriggers('      DisableInboundStageTransitions: [{ StageName: Build, Reason: frozen }]\n      RestartExecutionOnUpdate: true')
-      .replace('ArtifactStore: { Type: S3, Location: shop-artifacts }', 'ArtifactStore: { Type: S3, Location: shop-artifacts, EncryptionKey: { Id: alias/shop, Type: KMS } }')
+      .replace(
+        'ArtifactStore: { Type: S3, Location: shop-artifacts }',
+        'ArtifactStore: { Type: S3, Location: shop-artifacts, EncryptionKey: { Id: alias/shop, Type: KMS } }',
+      )
       .replace('  Shop:\n    Type: AWS::CodePipeline::Pipeline\n', '  Shop:\n    Type: AWS::CodePipeline::Pipeline\n    Condition: IsProduction\n');
     const { at, problems } = await check(text);
-    expect(at(4, 5)).toMatchObject({ message: '`Condition` on Shop is not supported: Meridian does not evaluate CloudFormation conditions, so it cannot tell whether AWS::CodePipeline::Pipeline exists' });
+    expect(at(4, 5)).toMatchObject({
+      message:
+        '`Condition` on Shop is not supported: Meridian does not evaluate CloudFormation conditions, so it cannot tell whether AWS::CodePipeline::Pipeline exists',
+    });
     expect(at(7, 60)).toMatchObject({ message: '`EncryptionKey` is not supported by Meridian: its artifact stores are not encrypted with KMS keys' });
     expect(at(8, 7).message).toBe('`DisableInboundStageTransitions` is not supported by Meridian: it does not disable transitions from a definition');
     expect(at(8, 7).hint).toContain('manual approval action');
-    expect(at(9, 33)).toMatchObject({ message: '`RestartExecutionOnUpdate: true` is not supported by Meridian: a changed definition does not start an execution' });
+    expect(at(9, 33)).toMatchObject({
+      message: '`RestartExecutionOnUpdate: true` is not supported by Meridian: a changed definition does not start an execution',
+    });
     expect(problems).toHaveLength(4);
   });
 });

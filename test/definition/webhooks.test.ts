@@ -102,9 +102,12 @@ describe('AWS::CodePipeline::Webhook resources', () => {
         ].join('\n'),
       ),
     );
-    expect(at(31, 51)).toMatchObject({ message: '`{{resolve:ssm:/web/hook:3}}` pins version 3: Meridian reads the current value of a parameter', hint: 'write `{{resolve:ssm:/web/hook}}`' });
+    expect(at(31, 51)).toMatchObject({
+      message: '`{{resolve:ssm:/web/hook:3}}` pins version 3: Meridian reads the current value of a parameter',
+      hint: 'write `{{resolve:ssm:/web/hook}}`',
+    });
     expect(at(40, 51)).toMatchObject({
-      message: '`SecretBinary` in `{{resolve:secretsmanager:web-hooks:SecretBinary}}` is not supported: Meridian reads a secret\'s SecretString',
+      message: "`SecretBinary` in `{{resolve:secretsmanager:web-hooks:SecretBinary}}` is not supported: Meridian reads a secret's SecretString",
       hint: 'write `{{resolve:secretsmanager:web-hooks:SecretString}}`',
     });
     expect(at(49, 51).message).toBe('a `SecretToken` with a dynamic reference must be only that reference');
@@ -128,10 +131,16 @@ describe('AWS::CodePipeline::Webhook resources', () => {
     );
     expect(at(31, 54)).toMatchObject({ message: '`AllowedIPRange` only applies to `Authentication: IP`' });
     expect(at(38, 5)).toMatchObject({ message: 'webhook NoToken uses GITHUB_HMAC but has no `SecretToken`' });
-    expect(at(46, 5)).toMatchObject({ message: 'webhook NoRange uses IP but has no `AllowedIPRange`', hint: 'add `AuthenticationConfiguration: { AllowedIPRange: 192.0.2.0/24 }`' });
+    expect(at(46, 5)).toMatchObject({
+      message: 'webhook NoRange uses IP but has no `AllowedIPRange`',
+      hint: 'add `AuthenticationConfiguration: { AllowedIPRange: 192.0.2.0/24 }`',
+    });
     expect(at(56, 54)).toMatchObject({ message: '`192.0.2.0/33` is not an IP range in CIDR notation' });
     expect(at(65, 38)).toMatchObject({ message: '`SecretToken` does not apply to `Authentication: UNAUTHENTICATED`' });
-    expect(at(73, 23)).toMatchObject({ message: '`Authentication` `GITHUB_HMAK` is not one of `GITHUB_HMAC`, `IP` or `UNAUTHENTICATED`', hint: 'did you mean `GITHUB_HMAC`?' });
+    expect(at(73, 23)).toMatchObject({
+      message: '`Authentication` `GITHUB_HMAK` is not one of `GITHUB_HMAC`, `IP` or `UNAUTHENTICATED`',
+      hint: 'did you mean `GITHUB_HMAC`?',
+    });
     expect(problems).toHaveLength(6);
   });
 
@@ -176,14 +185,26 @@ describe('AWS::CodePipeline::Webhook resources', () => {
         ].join('\n'),
       ),
     );
-    expect(at(34, 21)).toMatchObject({ message: '`TargetAction` build is not a source action of the first stage (it is in stage Build)', hint: 'name a source action of the first stage: `checkout`' });
+    expect(at(34, 21)).toMatchObject({
+      message: '`TargetAction` build is not a source action of the first stage (it is in stage Build)',
+      hint: 'name a source action of the first stage: `checkout`',
+    });
     expect(at(43, 21)).toMatchObject({ message: '`TargetAction` chekout is not an action of this pipeline', hint: 'did you mean `checkout`?' });
     expect(at(49, 117)).toMatchObject({ message: 'a webhook takes at most 5 filters; this one has 6' });
     expect(at(57, 29)).toMatchObject({ message: 'JsonPath `ref` is not valid: a JSONPath starts with `$` and has 1 to 150 characters', hint: 'e.g. `$.ref`' });
     expect(at(57, 47)).toMatchObject({ message: '`{Brnach}` in MatchEquals names no configuration key of action checkout', hint: 'did you mean `Branch`?' });
-    expect(at(55, 5)).toMatchObject({ message: 'webhook Placeholders needs `TargetPipelineVersion`', hint: 'add `TargetPipelineVersion: !GetAtt Web.Version`' });
-    expect(at(65, 23)).toMatchObject({ message: '`TargetPipeline` of webhook ToProject refers to resource Project (AWS::CodeBuild::Project), not to an AWS::CodePipeline::Pipeline', hint: 'write `TargetPipeline: !Ref Web`' });
-    expect(at(73, 23)).toMatchObject({ message: 'webhook ByName targets pipeline webb, which is not in this template', hint: 'write `TargetPipeline: !Ref Web`' });
+    expect(at(55, 5)).toMatchObject({
+      message: 'webhook Placeholders needs `TargetPipelineVersion`',
+      hint: 'add `TargetPipelineVersion: !GetAtt Web.Version`',
+    });
+    expect(at(65, 23)).toMatchObject({
+      message: '`TargetPipeline` of webhook ToProject refers to resource Project (AWS::CodeBuild::Project), not to an AWS::CodePipeline::Pipeline',
+      hint: 'write `TargetPipeline: !Ref Web`',
+    });
+    expect(at(73, 23)).toMatchObject({
+      message: 'webhook ByName targets pipeline webb, which is not in this template',
+      hint: 'write `TargetPipeline: !Ref Web`',
+    });
     expect(problems).toHaveLength(8);
   });
 

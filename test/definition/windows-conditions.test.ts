@@ -67,11 +67,41 @@ describe('CodePipeline stage conditions', () => {
         pipelineType: 'V2',
         artifactStore: { type: 'S3', location: 'b' },
         stages: [
-          { name: 'Source', actions: [{ name: 'app', actionTypeId: { category: 'Source', owner: 'AWS', provider: 'CodeStarSourceConnection', version: '1' }, configuration: { ConnectionArn: 'arn:aws:codestar-connections:eu-west-1:1:connection/1', FullRepositoryId: 'acme/shop', BranchName: 'main' }, outputArtifacts: [{ name: 'app' }] }] },
+          {
+            name: 'Source',
+            actions: [
+              {
+                name: 'app',
+                actionTypeId: { category: 'Source', owner: 'AWS', provider: 'CodeStarSourceConnection', version: '1' },
+                configuration: { ConnectionArn: 'arn:aws:codestar-connections:eu-west-1:1:connection/1', FullRepositoryId: 'acme/shop', BranchName: 'main' },
+                outputArtifacts: [{ name: 'app' }],
+              },
+            ],
+          },
           {
             name: 'Deploy',
-            beforeEntry: { conditions: [{ result: 'FAIL', rules: [{ name: 'w', ruleTypeId: { category: 'Rule', owner: 'AWS', provider: 'DeploymentWindow', version: '1' }, configuration: { Cron: '0 0 9-17 ? * MON-FRI *' } }] }] },
-            actions: [{ name: 'deploy', actionTypeId: { category: 'Compute', owner: 'AWS', provider: 'Commands', version: '1' }, commands: ['true'], inputArtifacts: [{ name: 'app' }] }],
+            beforeEntry: {
+              conditions: [
+                {
+                  result: 'FAIL',
+                  rules: [
+                    {
+                      name: 'w',
+                      ruleTypeId: { category: 'Rule', owner: 'AWS', provider: 'DeploymentWindow', version: '1' },
+                      configuration: { Cron: '0 0 9-17 ? * MON-FRI *' },
+                    },
+                  ],
+                },
+              ],
+            },
+            actions: [
+              {
+                name: 'deploy',
+                actionTypeId: { category: 'Compute', owner: 'AWS', provider: 'Commands', version: '1' },
+                commands: ['true'],
+                inputArtifacts: [{ name: 'app' }],
+              },
+            ],
           },
         ],
       },

@@ -54,7 +54,10 @@ ${stages}rollout:
     expect(pipeline.rollout).toMatchObject({
       waves: [['ap-southeast-2'], ['eu-west-1', 'us-east-1']],
       bakeMs: 30 * 60_000,
-      checks: [{ kind: 'http', url: 'http://127.0.0.1/health' }, { kind: 'command', command: 'true' }],
+      checks: [
+        { kind: 'http', url: 'http://127.0.0.1/health' },
+        { kind: 'command', command: 'true' },
+      ],
       rollback: 'all-previous',
     });
     expect(pipeline.stages[1]?.actions.map((a) => a.expectedDurationMs)).toEqual([1_200_000, 1_200_000, 1_200_000]);

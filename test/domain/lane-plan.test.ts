@@ -10,13 +10,37 @@ const REGIONS: Array<[string, string]> = [
   ['ap-southeast-2', 'Australia/Sydney'],
 ];
 
-const region = (name: string, timezone: string, windows: string): Region => ({ name, timezone, store: { kind: 'folder', location: `stores/${name}` }, windows: [{ effect: 'allow', schedule: windows }] });
+const region = (name: string, timezone: string, windows: string): Region => ({
+  name,
+  timezone,
+  store: { kind: 'folder', location: `stores/${name}` },
+  windows: [{ effect: 'allow', schedule: windows }],
+});
 
 function action(name: string, runOrder: number, regionName: string, expectedMs: number, extra: Partial<Action> = {}): Action {
-  return { name, type: { category: 'Deploy', owner: 'Meridian', provider: 'Release', version: '1' }, runOrder, region: regionName, configuration: {}, inputArtifacts: [], outputArtifacts: [], expectedDurationMs: expectedMs, ...extra };
+  return {
+    name,
+    type: { category: 'Deploy', owner: 'Meridian', provider: 'Release', version: '1' },
+    runOrder,
+    region: regionName,
+    configuration: {},
+    inputArtifacts: [],
+    outputArtifacts: [],
+    expectedDurationMs: expectedMs,
+    ...extra,
+  };
 }
 
-const source: Action = { name: 'src', type: { category: 'Source', owner: 'Meridian', provider: 'Git', version: '1' }, runOrder: 1, region: 'eu-west-1', homeByDefault: true, configuration: {}, inputArtifacts: [], outputArtifacts: ['src'] };
+const source: Action = {
+  name: 'src',
+  type: { category: 'Source', owner: 'Meridian', provider: 'Git', version: '1' },
+  runOrder: 1,
+  region: 'eu-west-1',
+  homeByDefault: true,
+  configuration: {},
+  inputArtifacts: [],
+  outputArtifacts: ['src'],
+};
 
 /** The seed's shape: one Deploy stage, runOrders 1-3 in each region. */
 function seed(durations: [number, number, number], options: { windows?: string; stage?: Partial<Stage>; pipeline?: Partial<Pipeline> } = {}): Pipeline {
@@ -28,14 +52,19 @@ function seed(durations: [number, number, number], options: { windows?: string; 
     windowPolicy: 'disruptive-only',
     stages: [
       { name: 'Source', actions: [source] },
-      { name: 'Deploy', actions: steps.flatMap((step, i) => REGIONS.map(([name]) => action(`${name}-${step}`, i + 1, name, durations[i] ?? 0))), ...options.stage },
+      {
+        name: 'Deploy',
+        actions: steps.flatMap((step, i) => REGIONS.map(([name]) => action(`${name}-${step}`, i + 1, name, durations[i] ?? 0))),
+        ...options.stage,
+      },
     ],
     ...options.pipeline,
   });
 }
 
 /** Declared expected durations (as the engine reads them first). */
-const declared = (pipeline: Pipeline) => (stage: string, name: string) => pipeline.stages.find((s) => s.name === stage)?.actions.find((a) => a.name === name)?.expectedDurationMs ?? 0;
+const declared = (pipeline: Pipeline) => (stage: string, name: string) =>
+  pipeline.stages.find((s) => s.name === stage)?.actions.find((a) => a.name === name)?.expectedDurationMs ?? 0;
 
 function lane(lanes: LanePlan[], stage: string, regionName: string | null): LanePlan {
   const found = lanes.find((l) => l.stage === stage && l.region === regionName);
@@ -53,7 +82,11 @@ describe('planLanes', () => {
       ['Source', 'stage'],
       ['Deploy', 'region'],
     ]);
-    expect(lane(plan.lanes, 'Source', null)).toMatchObject({ order: 'stage', timezone: 'Europe/Dublin', steps: [{ runOrder: 1, actions: ['src'], expectedMs: 0, startsAt: '2026-11-30T12:00:00.000Z', endsAt: '2026-11-30T12:00:00.000Z', window: null }] });
+    expect(lane(plan.lanes, 'Source', null)).toMatchObject({
+      order: 'stage',
+      timezone: 'Europe/Dublin',
+      steps: [{ runOrder: 1, actions: ['src'], expectedMs: 0, startsAt: '2026-11-30T12:00:00.000Z', endsAt: '2026-11-30T12:00:00.000Z', window: null }],
+    });
     const sydney = lane(plan.lanes, 'Deploy', 'ap-southeast-2');
     expect(sydney.timezone).toBe('Australia/Sydney');
     // Tuesday 01:00 AEDT is Monday 14:00Z.
@@ -92,10 +125,14 @@ describe('planLanes', () => {
       [2, '2026-12-01T06:20:00.000Z', '2026-12-01T06:50:00.000Z'],
       [3, '2026-12-02T06:00:00.000Z', '2026-12-02T06:15:00.000Z'],
     ]);
-    expect(lane(plan.lanes, 'Deploy', 'eu-west-1').steps.map((s) => s.startsAt)).toEqual(['2026-12-01T01:00:00.000Z', '2026-12-02T01:00:00.000Z', '2026-12-02T01:30:00.000Z']);
+    expect(lane(plan.lanes, 'Deploy', 'eu-west-1').steps.map((s) => s.startsAt)).toEqual([
+      '2026-12-01T01:00:00.000Z',
+      '2026-12-02T01:00:00.000Z',
+      '2026-12-02T01:30:00.000Z',
+    ]);
   });
 
-  it('a lane whose remaining steps do not fit what is left of tonight\'s window waits for the next night', () => {
+  it("a lane whose remaining steps do not fit what is left of tonight's window waits for the next night", () => {
     // Tuesday 03:30Z: Dublin's window is open until 05:00Z, 1h30m; the lane needs 2h30m.
     const pipeline = seed([60 * MIN, 60 * MIN, 30 * MIN]);
     const plan = planLanes(pipeline, new Date('2026-12-01T03:30:00Z'), declared(pipeline));
@@ -107,17 +144,40 @@ describe('planLanes', () => {
     // A lane that fits starts right away, in the open window.
     const short = seed([20 * MIN, 30 * MIN, 15 * MIN]);
     const now = planLanes(short, new Date('2026-12-01T03:30:00Z'), declared(short));
-    expect(lane(now.lanes, 'Deploy', 'eu-west-1').steps[0]).toMatchObject({ startsAt: '2026-12-01T03:30:00.000Z', window: { opensAt: '2026-12-01T01:00:00.000Z', closesAt: '2026-12-01T05:00:00.000Z' } });
+    expect(lane(now.lanes, 'Deploy', 'eu-west-1').steps[0]).toMatchObject({
+      startsAt: '2026-12-01T03:30:00.000Z',
+      window: { opensAt: '2026-12-01T01:00:00.000Z', closesAt: '2026-12-01T05:00:00.000Z' },
+    });
   });
 
-  it('a stage-wide approval in runOrder 2 holds every lane until every region\'s runOrder 1 ended', () => {
-    const approval: Action = { name: 'go-ahead', type: { category: 'Approval', owner: 'AWS', provider: 'Manual', version: '1' }, runOrder: 2, region: 'eu-west-1', homeByDefault: true, configuration: {}, inputArtifacts: [], outputArtifacts: [], expectedDurationMs: 10 * MIN };
-    const deploy: Stage = { name: 'Deploy', actions: [...REGIONS.map(([name]) => action(`${name}-prepare`, 1, name, 20 * MIN)), approval, ...REGIONS.map(([name]) => action(`${name}-activate`, 3, name, 15 * MIN))] };
+  it("a stage-wide approval in runOrder 2 holds every lane until every region's runOrder 1 ended", () => {
+    const approval: Action = {
+      name: 'go-ahead',
+      type: { category: 'Approval', owner: 'AWS', provider: 'Manual', version: '1' },
+      runOrder: 2,
+      region: 'eu-west-1',
+      homeByDefault: true,
+      configuration: {},
+      inputArtifacts: [],
+      outputArtifacts: [],
+      expectedDurationMs: 10 * MIN,
+    };
+    const deploy: Stage = {
+      name: 'Deploy',
+      actions: [
+        ...REGIONS.map(([name]) => action(`${name}-prepare`, 1, name, 20 * MIN)),
+        approval,
+        ...REGIONS.map(([name]) => action(`${name}-activate`, 3, name, 15 * MIN)),
+      ],
+    };
     const pipeline = seed([0, 0, 0], { pipeline: { stages: [{ name: 'Source', actions: [source] }, deploy] } });
     const plan = planLanes(pipeline, new Date('2026-11-30T12:00:00Z'), declared(pipeline));
     expect(plan.stages[1]?.order).toBe('region');
     // The approval starts once New York's prepare ended (Tue 06:20Z); it is not window-gated.
-    expect(lane(plan.lanes, 'Deploy', null)).toMatchObject({ timezone: 'Europe/Dublin', steps: [{ runOrder: 2, actions: ['go-ahead'], startsAt: '2026-12-01T06:20:00.000Z', endsAt: '2026-12-01T06:30:00.000Z', window: null }] });
+    expect(lane(plan.lanes, 'Deploy', null)).toMatchObject({
+      timezone: 'Europe/Dublin',
+      steps: [{ runOrder: 2, actions: ['go-ahead'], startsAt: '2026-12-01T06:20:00.000Z', endsAt: '2026-12-01T06:30:00.000Z', window: null }],
+    });
     expect(starts(lane(plan.lanes, 'Deploy', 'ap-southeast-2'))).toEqual([
       [1, '2026-11-30T14:00:00.000Z', '2026-11-30T14:20:00.000Z'],
       [3, '2026-12-01T14:00:00.000Z', '2026-12-01T14:15:00.000Z'],
@@ -168,7 +228,9 @@ describe('planLanes', () => {
     const steps = lane(plan.lanes, 'Deploy', 'us-east-1').steps;
     expect(steps[0]).toMatchObject({ startsAt: '2026-12-01T06:00:00.000Z', endsAt: '2026-12-01T06:20:00.000Z' });
     expect(steps[1]).toMatchObject({ runOrder: 2, startsAt: null, endsAt: null, window: null });
-    expect(steps[1]?.note).toBe("no window in the next year fits 5h (expected duration); the longest window is 4h; no window fits the lane's 2 remaining steps (5h15m), so they go window by window");
+    expect(steps[1]?.note).toBe(
+      "no window in the next year fits 5h (expected duration); the longest window is 4h; no window fits the lane's 2 remaining steps (5h15m), so they go window by window",
+    );
     expect(steps[2]).toMatchObject({ runOrder: 3, startsAt: null, endsAt: null, note: 'never starts: a step it waits for has no window within a year' });
     expect(lane(plan.lanes, 'Deploy', 'eu-west-1').steps.at(-1)?.endsAt).toBe('2026-12-01T02:05:00.000Z');
     expect(plan.stages[1]?.endsAt).toBeNull();
@@ -178,9 +240,18 @@ describe('planLanes', () => {
     const pipeline = testPipeline({
       name: 'follow-the-night',
       homeRegion: 'ap-southeast-2',
-      regions: [region('ap-southeast-2', 'Australia/Sydney', 'Mon-Fri 01:00-05:00'), region('eu-west-1', 'Europe/Dublin', 'Mon-Fri 01:00-05:00'), region('us-east-1', 'America/New_York', 'Mon-Fri 01:00-05:00')],
+      regions: [
+        region('ap-southeast-2', 'Australia/Sydney', 'Mon-Fri 01:00-05:00'),
+        region('eu-west-1', 'Europe/Dublin', 'Mon-Fri 01:00-05:00'),
+        region('us-east-1', 'America/New_York', 'Mon-Fri 01:00-05:00'),
+      ],
       windowPolicy: 'always',
-      stages: [{ name: 'Deploy', actions: ['ap-southeast-2', 'eu-west-1', 'us-east-1'].flatMap((r) => [action(`${r}-migrate`, 1, r, 20 * MIN), action(`${r}-switch`, 2, r, 5 * MIN)]) }],
+      stages: [
+        {
+          name: 'Deploy',
+          actions: ['ap-southeast-2', 'eu-west-1', 'us-east-1'].flatMap((r) => [action(`${r}-migrate`, 1, r, 20 * MIN), action(`${r}-switch`, 2, r, 5 * MIN)]),
+        },
+      ],
       rollout: { waves: [['ap-southeast-2'], ['eu-west-1'], ['us-east-1']], bakeMs: 30 * MIN, checks: [], rollback: 'all-previous' },
     });
     const plan = planLanes(pipeline, new Date('2026-11-29T12:00:00Z'), declared(pipeline));

@@ -68,24 +68,48 @@ describe('zone abbreviations', () => {
 });
 
 describe('waitsFor', () => {
-  it('a step held for its window: the opening in its region\'s zone, and in UTC', () => {
-    const result = waits({ stages: [stage('Deploy', 'region', seed({ 'ap-southeast-2-infrastructure': windowWait('ap-southeast-2-infrastructure', 1, 'ap-southeast-2', SYDNEY_NIGHT) }))] });
-    expect(result['ap-southeast-2-infrastructure']).toEqual({ kind: 'window', text: 'its window, opens Tue 01:00 AEDT (2026-11-30 14:00Z)', until: SYDNEY_NIGHT });
+  it("a step held for its window: the opening in its region's zone, and in UTC", () => {
+    const result = waits({
+      stages: [
+        stage('Deploy', 'region', seed({ 'ap-southeast-2-infrastructure': windowWait('ap-southeast-2-infrastructure', 1, 'ap-southeast-2', SYDNEY_NIGHT) })),
+      ],
+    });
+    expect(result['ap-southeast-2-infrastructure']).toEqual({
+      kind: 'window',
+      text: 'its window, opens Tue 01:00 AEDT (2026-11-30 14:00Z)',
+      until: SYDNEY_NIGHT,
+    });
     // Winter in Sydney, summer in Dublin.
-    const july = waits({ stages: [stage('Deploy', 'region', [windowWait('a', 1, 'ap-southeast-2', '2026-07-06T15:00:00.000Z'), windowWait('b', 1, 'eu-west-1', '2026-07-07T00:00:00.000Z')])] });
+    const july = waits({
+      stages: [
+        stage('Deploy', 'region', [
+          windowWait('a', 1, 'ap-southeast-2', '2026-07-06T15:00:00.000Z'),
+          windowWait('b', 1, 'eu-west-1', '2026-07-07T00:00:00.000Z'),
+        ]),
+      ],
+    });
     expect(july.a?.text).toBe('its window, opens Tue 01:00 AEST (2026-07-06 15:00Z)');
     expect(july.b?.text).toBe('its window, opens Tue 01:00 IST (2026-07-07 00:00Z)');
   });
 
   it('a step held for a window that does not open within a year says why', () => {
-    const held = act('a', 1, 'eu-west-1', 'Waiting', { waitingFor: 'window', waitingReason: 'window: no window in the next year is long enough for 6h (expected duration)' });
-    expect(waits({ stages: [stage('Deploy', 'region', [held])] }).a).toEqual({ kind: 'window', text: 'its window: no window in the next year is long enough for 6h (expected duration)' });
+    const held = act('a', 1, 'eu-west-1', 'Waiting', {
+      waitingFor: 'window',
+      waitingReason: 'window: no window in the next year is long enough for 6h (expected duration)',
+    });
+    expect(waits({ stages: [stage('Deploy', 'region', [held])] }).a).toEqual({
+      kind: 'window',
+      text: 'its window: no window in the next year is long enough for 6h (expected duration)',
+    });
   });
 
   it('a halted step: the halt with who, when and why', () => {
     const reason = 'deploys to eu-west-1 halted by ada at 2026-12-05T09:00:00.000Z: incident 42; lift with `meridian unhalt --region eu-west-1`';
     const halted = act('eu-west-1-infrastructure', 1, 'eu-west-1', 'Waiting', { waitingFor: 'halt', waitingReason: `halt: ${reason}` });
-    expect(waits({ stages: [stage('Deploy', 'region', [halted])] })['eu-west-1-infrastructure']).toEqual({ kind: 'halt', text: `the halt to be lifted: ${reason}` });
+    expect(waits({ stages: [stage('Deploy', 'region', [halted])] })['eu-west-1-infrastructure']).toEqual({
+      kind: 'halt',
+      text: `the halt to be lifted: ${reason}`,
+    });
   });
 
   it('an approval waiting: an answer', () => {
@@ -93,7 +117,7 @@ describe('waitsFor', () => {
     expect(waits({ stages: [stage('Gate', 'stage', [approval])] })['go-ahead']).toEqual({ kind: 'approval', text: 'an answer (approve or reject)' });
   });
 
-  it('in region lanes, a Pending step names the step of its own lane that holds it, with that step\'s window', () => {
+  it("in region lanes, a Pending step names the step of its own lane that holds it, with that step's window", () => {
     const result = waits({
       stages: [
         stage(
@@ -109,9 +133,16 @@ describe('waitsFor', () => {
         ),
       ],
     });
-    expect(result['eu-west-1-execute']).toEqual({ kind: 'lane', text: 'an earlier step of its lane: eu-west-1-prepare (waiting for its window, opens Tue 01:00 GMT)', until: '2026-12-01T01:00:00.000Z' });
+    expect(result['eu-west-1-execute']).toEqual({
+      kind: 'lane',
+      text: 'an earlier step of its lane: eu-west-1-prepare (waiting for its window, opens Tue 01:00 GMT)',
+      until: '2026-12-01T01:00:00.000Z',
+    });
     // The step that holds the lane, not merely the one before: execute waits for infrastructure.
-    expect(result['ap-southeast-2-execute']).toMatchObject({ kind: 'lane', text: 'an earlier step of its lane: ap-southeast-2-infrastructure (waiting for its window, opens Tue 01:00 AEDT)' });
+    expect(result['ap-southeast-2-execute']).toMatchObject({
+      kind: 'lane',
+      text: 'an earlier step of its lane: ap-southeast-2-infrastructure (waiting for its window, opens Tue 01:00 AEDT)',
+    });
     expect(result['us-east-1-execute']).toEqual({ kind: 'lane', text: 'an earlier step of its lane: us-east-1-prepare (running)' });
     expect(result['us-east-1-prepare']).toBeNull();
     expect(result['us-east-1-infrastructure']).toBeNull();
@@ -127,11 +158,27 @@ describe('waitsFor', () => {
       act('us-east-1-switch', 3, 'us-east-1'),
     ];
     const result = waits({ stages: [stage('Deploy', 'region', actions)] });
-    expect(result['go-ahead']).toMatchObject({ kind: 'runOrder', text: "every region's earlier steps: us-east-1-prepare (waiting for its window, opens Tue 01:00 EST)" });
+    expect(result['go-ahead']).toMatchObject({
+      kind: 'runOrder',
+      text: "every region's earlier steps: us-east-1-prepare (waiting for its window, opens Tue 01:00 EST)",
+    });
     // eu-west-1's lane is clear up to the stage-wide step; us-east-1's own step comes first.
     expect(result['eu-west-1-switch']).toEqual({ kind: 'stage-wide', text: 'the stage-wide step go-ahead (not started)' });
-    expect(result['us-east-1-switch']).toMatchObject({ kind: 'lane', text: 'an earlier step of its lane: us-east-1-prepare (waiting for its window, opens Tue 01:00 EST)' });
-    const asked = waits({ stages: [stage('Deploy', 'region', actions.map((a) => (a.name === 'go-ahead' ? { ...a, status: 'Waiting' as const } : a.name === 'us-east-1-prepare' ? { ...a, status: 'Succeeded' as const } : a)))] });
+    expect(result['us-east-1-switch']).toMatchObject({
+      kind: 'lane',
+      text: 'an earlier step of its lane: us-east-1-prepare (waiting for its window, opens Tue 01:00 EST)',
+    });
+    const asked = waits({
+      stages: [
+        stage(
+          'Deploy',
+          'region',
+          actions.map((a) =>
+            a.name === 'go-ahead' ? { ...a, status: 'Waiting' as const } : a.name === 'us-east-1-prepare' ? { ...a, status: 'Succeeded' as const } : a,
+          ),
+        ),
+      ],
+    });
     expect(asked['us-east-1-switch']).toEqual({ kind: 'stage-wide', text: 'the stage-wide step go-ahead (waiting for an answer)' });
   });
 
@@ -155,7 +202,9 @@ describe('waitsFor', () => {
       until: SYDNEY_NIGHT,
     });
     // Its own region's step is named last.
-    expect(result['us-east-1-execute']?.text).toBe('runOrder 1: ap-southeast-2-infrastructure (waiting for its window, opens Tue 01:00 AEDT), us-east-1-infrastructure (running)');
+    expect(result['us-east-1-execute']?.text).toBe(
+      'runOrder 1: ap-southeast-2-infrastructure (waiting for its window, opens Tue 01:00 AEDT), us-east-1-infrastructure (running)',
+    );
   });
 
   it('a step of a later stage waits for the stage that runs; a stage another execution holds says so', () => {
@@ -179,16 +228,45 @@ describe('waitsFor', () => {
 
   it('in a rollout stage, a region of a later wave waits for the waves before it', () => {
     const rollout = { waves: [['ap-southeast-2'], ['eu-west-1', 'us-east-1']] };
-    const deploying = waits({ rollout, stages: [stage('Deploy', 'rollout', seed({ 'ap-southeast-2-infrastructure': 'Succeeded', 'ap-southeast-2-prepare': 'InProgress' }))] });
-    expect(deploying['eu-west-1-infrastructure']).toEqual({ kind: 'wave', text: 'wave 1 (ap-southeast-2) to deploy and bake: ap-southeast-2-prepare (running)' });
+    const deploying = waits({
+      rollout,
+      stages: [stage('Deploy', 'rollout', seed({ 'ap-southeast-2-infrastructure': 'Succeeded', 'ap-southeast-2-prepare': 'InProgress' }))],
+    });
+    expect(deploying['eu-west-1-infrastructure']).toEqual({
+      kind: 'wave',
+      text: 'wave 1 (ap-southeast-2) to deploy and bake: ap-southeast-2-prepare (running)',
+    });
     expect(deploying['eu-west-1-prepare']?.kind).toBe('lane');
-    const baking = waits({ rollout, stages: [stage('Deploy', 'rollout', seed({ 'ap-southeast-2-infrastructure': 'Succeeded', 'ap-southeast-2-prepare': 'Succeeded', 'ap-southeast-2-execute': 'Succeeded' }))] });
+    const baking = waits({
+      rollout,
+      stages: [
+        stage(
+          'Deploy',
+          'rollout',
+          seed({ 'ap-southeast-2-infrastructure': 'Succeeded', 'ap-southeast-2-prepare': 'Succeeded', 'ap-southeast-2-execute': 'Succeeded' }),
+        ),
+      ],
+    });
     expect(baking['us-east-1-infrastructure']).toEqual({ kind: 'wave', text: 'wave 1 (ap-southeast-2) to bake' });
     const oneAtATime = waits({
       rollout: { ...rollout, maxParallel: 1 },
-      stages: [stage('Deploy', 'rollout', seed({ 'ap-southeast-2-infrastructure': 'Succeeded', 'ap-southeast-2-prepare': 'Succeeded', 'ap-southeast-2-execute': 'Succeeded', 'eu-west-1-infrastructure': 'InProgress' }))],
+      stages: [
+        stage(
+          'Deploy',
+          'rollout',
+          seed({
+            'ap-southeast-2-infrastructure': 'Succeeded',
+            'ap-southeast-2-prepare': 'Succeeded',
+            'ap-southeast-2-execute': 'Succeeded',
+            'eu-west-1-infrastructure': 'InProgress',
+          }),
+        ),
+      ],
     });
-    expect(oneAtATime['us-east-1-infrastructure']).toEqual({ kind: 'wave', text: 'a free place in wave 2, which deploys 1 region at once: eu-west-1 deploys now' });
+    expect(oneAtATime['us-east-1-infrastructure']).toEqual({
+      kind: 'wave',
+      text: 'a free place in wave 2, which deploys 1 region at once: eu-west-1 deploys now',
+    });
   });
 
   it('says nothing once the execution ended, nor for steps that run or start next', () => {

@@ -9,8 +9,26 @@ import { fakeClock, type FakeClock } from '../helpers/fake-clock.js';
 import { testPipeline } from '../helpers/pipeline.js';
 import { tempDir } from '../helpers/temp.js';
 
-const source: Action = { name: 'src', type: { category: 'Source', owner: 'Meridian', provider: 'Git', version: '1' }, runOrder: 1, region: 'local', configuration: {}, inputArtifacts: [], outputArtifacts: ['src'], namespace: 'SourceVariables' };
-const step = (name: string): Action => ({ name, type: { category: 'Compute', owner: 'AWS', provider: 'Commands', version: '1' }, runOrder: 1, region: 'local', configuration: {}, inputArtifacts: [], outputArtifacts: [], commands: ['true'] });
+const source: Action = {
+  name: 'src',
+  type: { category: 'Source', owner: 'Meridian', provider: 'Git', version: '1' },
+  runOrder: 1,
+  region: 'local',
+  configuration: {},
+  inputArtifacts: [],
+  outputArtifacts: ['src'],
+  namespace: 'SourceVariables',
+};
+const step = (name: string): Action => ({
+  name,
+  type: { category: 'Compute', owner: 'AWS', provider: 'Commands', version: '1' },
+  runOrder: 1,
+  region: 'local',
+  configuration: {},
+  inputArtifacts: [],
+  outputArtifacts: [],
+  commands: ['true'],
+});
 
 function pipeline(conditions: Partial<StageConditions>): Pipeline {
   return testPipeline({
@@ -27,7 +45,13 @@ function pipeline(conditions: Partial<StageConditions>): Pipeline {
 }
 
 const weekdays9to17: ConditionRule = { kind: 'DeploymentWindow', name: 'office-hours', cron: '0 0 9-17 ? * MON-FRI *', timezone: 'Europe/Dublin' };
-const onMain = (operator: 'EQ' | 'NE' | 'CONTAINS' | 'MATCHES', value: string): ConditionRule => ({ kind: 'VariableCheck', name: `branch-${operator}`, variable: '#{SourceVariables.BranchName}', value, operator });
+const onMain = (operator: 'EQ' | 'NE' | 'CONTAINS' | 'MATCHES', value: string): ConditionRule => ({
+  kind: 'VariableCheck',
+  name: `branch-${operator}`,
+  variable: '#{SourceVariables.BranchName}',
+  value,
+  operator,
+});
 
 const closers: Array<() => Promise<void>> = [];
 afterEach(async () => {
@@ -45,11 +69,16 @@ async function started(definition: Pipeline, clock: FakeClock, branch = 'main') 
   await engine.advance(id);
   const state = async () => {
     const snapshot = await store.snapshot(db, id);
-    return { execution: snapshot.execution.status, stages: Object.fromEntries(snapshot.stages.map((s) => [s.name, s.status])), actions: Object.fromEntries(snapshot.actions.map((a) => [a.name, a.status])) };
+    return {
+      execution: snapshot.execution.status,
+      stages: Object.fromEntries(snapshot.stages.map((s) => [s.name, s.status])),
+      actions: Object.fromEntries(snapshot.actions.map((a) => [a.name, a.status])),
+    };
   };
   const events = async (type: string) => (await store.events(db, id)).filter((e) => e.type === type);
   const finishQueued = async (status: 'Succeeded' | 'Failed' = 'Succeeded') => {
-    for (const queued of await store.jobs(db, id, 'queued')) await engine.completeJob(queued, status === 'Failed' ? { status, error: { code: 'ACTION_FAILED', message: 'exit 1' } } : { status });
+    for (const queued of await store.jobs(db, id, 'queued'))
+      await engine.completeJob(queued, status === 'Failed' ? { status, error: { code: 'ACTION_FAILED', message: 'exit 1' } } : { status });
     await engine.advance(id);
   };
   return { engine, store, id, state, events, finishQueued };
@@ -66,9 +95,18 @@ describe('BeforeEntry', () => {
       condition: 1,
       result: 'FAIL',
       met: false,
-      rules: [{ name: 'office-hours', kind: 'DeploymentWindow', status: 'Failed', detail: 'outside 0 0 9-17 ? * MON-FRI * (Europe/Dublin); opens at 2026-11-30T09:00:00.000Z' }],
+      rules: [
+        {
+          name: 'office-hours',
+          kind: 'DeploymentWindow',
+          status: 'Failed',
+          detail: 'outside 0 0 9-17 ? * MON-FRI * (Europe/Dublin); opens at 2026-11-30T09:00:00.000Z',
+        },
+      ],
     });
-    expect((await run.events('stage-finished')).find((e) => e.stage === 'Deploy')?.description).toBe('Stage Deploy failed: BeforeEntry condition 1 (FAIL) not met');
+    expect((await run.events('stage-finished')).find((e) => e.stage === 'Deploy')?.description).toBe(
+      'Stage Deploy failed: BeforeEntry condition 1 (FAIL) not met',
+    );
   });
 
   it('FAIL: inside the window the stage is entered', async () => {
@@ -80,8 +118,16 @@ describe('BeforeEntry', () => {
 
   it('SKIP: a VariableCheck that fails skips the stage and its actions; the next stage runs', async () => {
     const clock = fakeClock('2026-11-30T10:00:00.000Z');
-    const run = await started(pipeline({ beforeEntry: [{ result: 'SKIP', rules: [onMain('EQ', 'main'), onMain('CONTAINS', 'feat'), onMain('MATCHES', '^feature/[a-z]+$')] }] }), clock, 'feature/login');
-    expect(await run.state()).toMatchObject({ execution: 'InProgress', stages: { Deploy: 'Skipped', Notify: 'InProgress' }, actions: { deploy: 'Skipped', notify: 'InProgress' } });
+    const run = await started(
+      pipeline({ beforeEntry: [{ result: 'SKIP', rules: [onMain('EQ', 'main'), onMain('CONTAINS', 'feat'), onMain('MATCHES', '^feature/[a-z]+$')] }] }),
+      clock,
+      'feature/login',
+    );
+    expect(await run.state()).toMatchObject({
+      execution: 'InProgress',
+      stages: { Deploy: 'Skipped', Notify: 'InProgress' },
+      actions: { deploy: 'Skipped', notify: 'InProgress' },
+    });
     const [evaluated] = await run.events('condition-evaluated');
     expect((evaluated?.data?.rules as Array<{ status: string }>).map((r) => r.status)).toEqual(['Failed', 'Succeeded', 'Succeeded']);
     expect(evaluated?.description).toContain('rule branch-EQ (VariableCheck) failed: `feature/login` EQ `main` is false');
@@ -112,10 +158,25 @@ describe('BeforeEntry', () => {
 
   it('Commands: a rule whose commands exit non-zero fails the stage; one that exits 0 lets it in', async () => {
     const clock = fakeClock('2026-11-30T10:00:00.000Z');
-    const failing = await started(pipeline({ beforeEntry: [{ result: 'FAIL', rules: [{ kind: 'Commands', name: 'smoke', commands: ['echo checking', 'test "$CODEPIPELINE_EXECUTION_ID" != ""', 'exit 3'], region: 'local' }] }] }), clock);
+    const failing = await started(
+      pipeline({
+        beforeEntry: [
+          {
+            result: 'FAIL',
+            rules: [{ kind: 'Commands', name: 'smoke', commands: ['echo checking', 'test "$CODEPIPELINE_EXECUTION_ID" != ""', 'exit 3'], region: 'local' }],
+          },
+        ],
+      }),
+      clock,
+    );
     expect((await failing.state()).stages.Deploy).toBe('Failed');
-    expect((await failing.events('condition-evaluated'))[0]?.data?.rules).toEqual([{ name: 'smoke', kind: 'Commands', status: 'Failed', detail: 'exited 3: checking' }]);
-    const passing = await started(pipeline({ beforeEntry: [{ result: 'FAIL', rules: [{ kind: 'Commands', name: 'smoke', commands: ['true'], region: 'local' }] }] }), clock);
+    expect((await failing.events('condition-evaluated'))[0]?.data?.rules).toEqual([
+      { name: 'smoke', kind: 'Commands', status: 'Failed', detail: 'exited 3: checking' },
+    ]);
+    const passing = await started(
+      pipeline({ beforeEntry: [{ result: 'FAIL', rules: [{ kind: 'Commands', name: 'smoke', commands: ['true'], region: 'local' }] }] }),
+      clock,
+    );
     expect((await passing.state()).actions.deploy).toBe('InProgress');
   });
 });

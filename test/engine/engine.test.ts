@@ -7,7 +7,16 @@ import { BACKENDS, type Backend } from '../helpers/state-backends.js';
 import { testPipeline } from '../helpers/pipeline.js';
 
 function action(name: string, runOrder = 1): Action {
-  return { name, type: { category: 'Compute', owner: 'AWS', provider: 'Commands', version: '1' }, runOrder, region: 'local', configuration: {}, inputArtifacts: [], outputArtifacts: [], commands: ['true'] };
+  return {
+    name,
+    type: { category: 'Compute', owner: 'AWS', provider: 'Commands', version: '1' },
+    runOrder,
+    region: 'local',
+    configuration: {},
+    inputArtifacts: [],
+    outputArtifacts: [],
+    commands: ['true'],
+  };
 }
 
 const pipeline = testPipeline({

@@ -20,14 +20,36 @@ const OWNER = 'test-host:1:halts';
 const context = { parameters: {}, variables: {}, sourceOverrides: {}, stores: {} };
 
 function region(name: string, windows?: string): Region {
-  return { name, timezone: 'UTC', store: { kind: 'folder', location: `stores/${name}` }, ...(windows ? { windows: [{ effect: 'allow' as const, schedule: windows }] } : {}) };
+  return {
+    name,
+    timezone: 'UTC',
+    store: { kind: 'folder', location: `stores/${name}` },
+    ...(windows ? { windows: [{ effect: 'allow' as const, schedule: windows }] } : {}),
+  };
 }
 
 function deploy(regionName: string): Action {
-  return { name: `${regionName}-deploy`, type: { category: 'Compute', owner: 'AWS', provider: 'Commands', version: '1' }, runOrder: 1, region: regionName, configuration: {}, inputArtifacts: [], outputArtifacts: [], commands: ['true'] };
+  return {
+    name: `${regionName}-deploy`,
+    type: { category: 'Compute', owner: 'AWS', provider: 'Commands', version: '1' },
+    runOrder: 1,
+    region: regionName,
+    configuration: {},
+    inputArtifacts: [],
+    outputArtifacts: [],
+    commands: ['true'],
+  };
 }
 
-const source: Action = { name: 'src', type: { category: 'Source', owner: 'Meridian', provider: 'Git', version: '1' }, runOrder: 1, region: 'eu-west-1', configuration: {}, inputArtifacts: [], outputArtifacts: ['src'] };
+const source: Action = {
+  name: 'src',
+  type: { category: 'Source', owner: 'Meridian', provider: 'Git', version: '1' },
+  runOrder: 1,
+  region: 'eu-west-1',
+  configuration: {},
+  inputArtifacts: [],
+  outputArtifacts: ['src'],
+};
 
 /** Source, then a deploy step in each of two regions; `windows` closes us-east-1 until 2030. */
 function twoRegions(windows = false): Pipeline {
@@ -66,7 +88,9 @@ async function completeQueued(engine: Engine, store: StateStore, id: string): Pr
 
 async function deploys(store: StateStore, id: string): Promise<Record<string, { status: string; waitingFor: string | null; reason: string | null }>> {
   const snapshot = await store.snapshot(store.db, id);
-  return Object.fromEntries(snapshot.actions.filter((a) => a.stageIndex === 1).map((a) => [a.region, { status: a.status, waitingFor: a.waitingFor, reason: a.waitingReason }]));
+  return Object.fromEntries(
+    snapshot.actions.filter((a) => a.stageIndex === 1).map((a) => [a.region, { status: a.status, waitingFor: a.waitingFor, reason: a.waitingReason }]),
+  );
 }
 
 async function caught(promise: Promise<unknown>): Promise<MeridianError> {
@@ -123,10 +147,25 @@ function describeHalts(): void {
 
     const events = await store.events(store.db, id);
     const halted = events.find((e) => e.type === 'halt');
-    expect(halted?.data).toMatchObject({ region: 'us-east-1', by: 'alice', reason: 'the us database is failing over', at: '2026-12-07T10:00:00.000Z', actions: ['us-east-1-deploy'] });
-    expect(halted?.description).toBe('Deploys to us-east-1 are halted by alice: the us database is failing over; holds us-east-1-deploy until it is lifted (`meridian unhalt --region us-east-1`)');
+    expect(halted?.data).toMatchObject({
+      region: 'us-east-1',
+      by: 'alice',
+      reason: 'the us database is failing over',
+      at: '2026-12-07T10:00:00.000Z',
+      actions: ['us-east-1-deploy'],
+    });
+    expect(halted?.description).toBe(
+      'Deploys to us-east-1 are halted by alice: the us database is failing over; holds us-east-1-deploy until it is lifted (`meridian unhalt --region us-east-1`)',
+    );
     const liftedEvent = events.find((e) => e.type === 'halt-lifted');
-    expect(liftedEvent?.data).toMatchObject({ region: 'us-east-1', by: 'bob', reason: 'failover done', at: '2026-12-07T10:02:00.000Z', actions: ['us-east-1-deploy'], halted: { by: 'alice' } });
+    expect(liftedEvent?.data).toMatchObject({
+      region: 'us-east-1',
+      by: 'bob',
+      reason: 'failover done',
+      at: '2026-12-07T10:02:00.000Z',
+      actions: ['us-east-1-deploy'],
+      halted: { by: 'alice' },
+    });
     expect(liftedEvent?.description).toContain('lifted by bob: failover done; us-east-1-deploy may start');
     const waiting = events.find((e) => e.type === 'action-waiting' && e.action === 'us-east-1-deploy');
     expect(waiting?.description).toContain('us-east-1-deploy (us-east-1) is halted: deploys to us-east-1 halted by alice');
@@ -147,7 +186,9 @@ function describeHalts(): void {
       ['Waiting', 'halt'],
       ['Waiting', 'halt'],
     ]);
-    expect(held['eu-west-1']?.reason).toContain('deploys to every region halted by alice at 2026-12-07T10:00:00.000Z: incident 42; lift with `meridian unhalt`');
+    expect(held['eu-west-1']?.reason).toContain(
+      'deploys to every region halted by alice at 2026-12-07T10:00:00.000Z: incident 42; lift with `meridian unhalt`',
+    );
 
     // A halt of one region while every region is halted is another scope: it is recorded.
     clock.advance(60_000);
@@ -173,7 +214,10 @@ function describeHalts(): void {
     const clock = fakeClock('2026-12-07T10:00:00.000Z');
     const { engine, store } = await open(clock);
     const other = new Engine({ store, clock, owner: 'test-host:2:halts' });
-    const outcomes = await Promise.allSettled([engine.halt({ region: 'us-east-1', by: 'alice', reason: 'first' }), other.halt({ region: 'us-east-1', by: 'bob', reason: 'second' })]);
+    const outcomes = await Promise.allSettled([
+      engine.halt({ region: 'us-east-1', by: 'alice', reason: 'first' }),
+      other.halt({ region: 'us-east-1', by: 'bob', reason: 'second' }),
+    ]);
     const recorded = outcomes.filter((o) => o.status === 'fulfilled');
     const refused = outcomes.filter((o) => o.status === 'rejected');
     expect(recorded).toHaveLength(1);

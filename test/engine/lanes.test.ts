@@ -14,16 +14,40 @@ import { testPipeline } from '../helpers/pipeline.js';
 import { openSqliteEngine } from '../helpers/sqlite-engine.js';
 import { tempDir } from '../helpers/temp.js';
 
-const night = (name: string, timezone: string): Region => ({ name, timezone, store: { kind: 'folder', location: `stores/${name}` }, windows: [{ effect: 'allow', schedule: 'Mon-Fri 01:00-05:00' }] });
+const night = (name: string, timezone: string): Region => ({
+  name,
+  timezone,
+  store: { kind: 'folder', location: `stores/${name}` },
+  windows: [{ effect: 'allow', schedule: 'Mon-Fri 01:00-05:00' }],
+});
 const REGIONS = [night('eu-west-1', 'Europe/Dublin'), night('us-east-1', 'America/New_York'), night('ap-southeast-2', 'Australia/Sydney')];
 const STEPS = ['infrastructure', 'prepare', 'activate'];
 const MINUTES = 60_000;
 
 function step(region: string, runOrder: number, extra: Partial<Action> = {}): Action {
-  return { name: `${region}-${STEPS[runOrder - 1] ?? runOrder}`, type: { category: 'Compute', owner: 'AWS', provider: 'Commands', version: '1' }, runOrder, region, configuration: {}, inputArtifacts: [], outputArtifacts: [], commands: ['true'], ...extra };
+  return {
+    name: `${region}-${STEPS[runOrder - 1] ?? runOrder}`,
+    type: { category: 'Compute', owner: 'AWS', provider: 'Commands', version: '1' },
+    runOrder,
+    region,
+    configuration: {},
+    inputArtifacts: [],
+    outputArtifacts: [],
+    commands: ['true'],
+    ...extra,
+  };
 }
 
-const source: Action = { name: 'src', type: { category: 'Source', owner: 'Meridian', provider: 'Git', version: '1' }, runOrder: 1, region: 'eu-west-1', homeByDefault: true, configuration: {}, inputArtifacts: [], outputArtifacts: ['src'] };
+const source: Action = {
+  name: 'src',
+  type: { category: 'Source', owner: 'Meridian', provider: 'Git', version: '1' },
+  runOrder: 1,
+  region: 'eu-west-1',
+  homeByDefault: true,
+  configuration: {},
+  inputArtifacts: [],
+  outputArtifacts: ['src'],
+};
 
 function seedShape(overrides: Partial<Pipeline> = {}, deploy?: Action[], lanes?: { onLaneFailure?: LaneFailurePolicy; lanes?: 'region' | 'stage' }): Pipeline {
   const actions = deploy ?? REGIONS.flatMap((r) => [1, 2, 3].map((n) => step(r.name, n)));
@@ -101,7 +125,9 @@ async function drive(m: Meridian, clock: FakeClock, id: string, options: Drive =
 /** Each Deploy action's start and end instants. */
 async function spans(store: StateStore, id: string): Promise<Record<string, { startedAt: string | null; endedAt: string | null; status: string }>> {
   const snapshot = await store.snapshot(store.db, id);
-  return Object.fromEntries(snapshot.actions.filter((a) => a.stageIndex === 1).map((a) => [a.name, { startedAt: a.startedAt, endedAt: a.endedAt, status: a.status }]));
+  return Object.fromEntries(
+    snapshot.actions.filter((a) => a.stageIndex === 1).map((a) => [a.name, { startedAt: a.startedAt, endedAt: a.endedAt, status: a.status }]),
+  );
 }
 
 /** The first night of each region after Monday 2026-11-30 12:00Z, in UTC. */
@@ -256,7 +282,16 @@ describe('region lanes', () => {
   it('a stage-wide approval between prepare and activate holds every lane until it is answered', async () => {
     const clock = fakeClock(START);
     const m = await open(path.join(tempDir(), 'state'), clock);
-    const approval: Action = { name: 'go-live', type: { category: 'Approval', owner: 'AWS', provider: 'Manual', version: '1' }, runOrder: 3, region: 'eu-west-1', homeByDefault: true, configuration: {}, inputArtifacts: [], outputArtifacts: [] };
+    const approval: Action = {
+      name: 'go-live',
+      type: { category: 'Approval', owner: 'AWS', provider: 'Manual', version: '1' },
+      runOrder: 3,
+      region: 'eu-west-1',
+      homeByDefault: true,
+      configuration: {},
+      inputArtifacts: [],
+      outputArtifacts: [],
+    };
     const actions = REGIONS.flatMap((r) => [step(r.name, 1), step(r.name, 2), step(r.name, 4, { name: `${r.name}-activate` })]);
     const id = await m.engine.start(seedShape({}, [...actions, approval]), { type: 'cli' }, context);
     await drive(m, clock, id, { stopWhen: async (x) => (await spans(x.store, id))['go-live']?.status === 'InProgress' });

@@ -99,7 +99,12 @@ describe('rollback target', () => {
   it('goes back, per region, to the last good run that deployed something else, never to a rolled-back release or a rollback', async () => {
     const clock = fakeClock('2026-11-30T10:00:00.000Z');
     const marks = tempDir();
-    const rollout: Rollout = { waves: [['ap-southeast-2'], ['eu-west-1', 'us-east-1']], bakeMs: 60_000, checks: [{ kind: 'command', command: `test ! -f ${marks}/broken-\${region}` }], rollback: 'all-previous' };
+    const rollout: Rollout = {
+      waves: [['ap-southeast-2'], ['eu-west-1', 'us-east-1']],
+      bakeMs: 60_000,
+      checks: [{ kind: 'command', command: `test ! -f ${marks}/broken-\${region}` }],
+      rollback: 'all-previous',
+    };
     const h = await harness(pipeline({ rollout }), clock);
     const v1 = await h.run('1');
     const v2 = await h.run('2');
@@ -158,7 +163,9 @@ describe('ROLLBACK stage conditions', () => {
     const bad = await h.run('2', (name) => name === 'us-east-1-infra');
     expect([good.status, bad.status]).toEqual(['Succeeded', 'Failed']);
     const events = await h.store.events(h.db, bad.id);
-    expect(events.find((e) => e.type === 'stage-finished')?.description).toBe('Stage Deploy failed: OnFailure result ROLLBACK; rolling back ap-southeast-2, eu-west-1, us-east-1');
+    expect(events.find((e) => e.type === 'stage-finished')?.description).toBe(
+      'Stage Deploy failed: OnFailure result ROLLBACK; rolling back ap-southeast-2, eu-west-1, us-east-1',
+    );
     const [back] = await h.rollbacks(bad.id);
     expect(back?.target).toBe(good.id);
     expect(back?.actions.sort()).toEqual(REGIONS.flatMap((r) => [`${r}-activate="1"`, `${r}-infra="1"`]).sort());
@@ -167,7 +174,16 @@ describe('ROLLBACK stage conditions', () => {
 
   it('OnSuccess ROLLBACK: a met condition fails the stage and rolls it back', async () => {
     const clock = fakeClock('2026-11-30T10:00:00.000Z');
-    const h = await harness(pipeline({ conditions: { onSuccess: [{ result: 'ROLLBACK', rules: [{ kind: 'VariableCheck', name: 'bad-version', variable: '#{variables.VERSION}', value: '13', operator: 'EQ' }] }] } }), clock);
+    const h = await harness(
+      pipeline({
+        conditions: {
+          onSuccess: [
+            { result: 'ROLLBACK', rules: [{ kind: 'VariableCheck', name: 'bad-version', variable: '#{variables.VERSION}', value: '13', operator: 'EQ' }] },
+          ],
+        },
+      }),
+      clock,
+    );
     const good = await h.run('12');
     const bad = await h.run('13');
     expect([good.status, bad.status]).toEqual(['Succeeded', 'Failed']);

@@ -10,7 +10,16 @@ import { testPipeline } from '../helpers/pipeline.js';
 import { tempDir } from '../helpers/temp.js';
 
 const REGIONS = ['eu-west-1', 'us-east-1', 'ap-southeast-2'];
-const step = (region: string, what: string, runOrder: number): Action => ({ name: `${region}-${what}`, type: { category: 'Compute', owner: 'AWS', provider: 'Commands', version: '1' }, runOrder, region, configuration: {}, inputArtifacts: [], outputArtifacts: [], commands: ['true'] });
+const step = (region: string, what: string, runOrder: number): Action => ({
+  name: `${region}-${what}`,
+  type: { category: 'Compute', owner: 'AWS', provider: 'Commands', version: '1' },
+  runOrder,
+  region,
+  configuration: {},
+  inputArtifacts: [],
+  outputArtifacts: [],
+  commands: ['true'],
+});
 
 function pipeline(rollout: Rollout): Pipeline {
   return testPipeline({
@@ -33,7 +42,10 @@ async function start(rollout: Rollout, clock: FakeClock) {
   const store = new StateStore(db);
   const engine = new Engine({ store, clock, owner: 'test-host:1:waves', ruleCommands: runRuleCommands });
   const id = await engine.start(pipeline(rollout), { type: 'cli' }, { parameters: {}, variables: {}, sourceOverrides: {}, stores: {} });
-  const queued = async () => (await store.jobs(db, id, 'queued')).map((j) => (store.getAction(db, j).then((a) => a.name))).reduce(async (acc, name) => [...(await acc), await name], Promise.resolve([] as string[]));
+  const queued = async () =>
+    (await store.jobs(db, id, 'queued'))
+      .map((j) => store.getAction(db, j).then((a) => a.name))
+      .reduce(async (acc, name) => [...(await acc), await name], Promise.resolve([] as string[]));
   const finish = async (name: string) => {
     for (const job of await store.jobs(db, id, 'queued')) {
       if ((await store.getAction(db, job)).name === name) await engine.completeJob(job, { status: 'Succeeded' });
@@ -43,7 +55,7 @@ async function start(rollout: Rollout, clock: FakeClock) {
 }
 
 describe('rollout waves', () => {
-  it('runs each region\'s own actions in runOrder, wave after wave, with the bake time between', async () => {
+  it("runs each region's own actions in runOrder, wave after wave, with the bake time between", async () => {
     const clock = fakeClock('2026-11-30T10:00:00.000Z');
     const run = await start({ waves: [['ap-southeast-2'], ['eu-west-1', 'us-east-1']], bakeMs: 30 * 60_000, checks: [], rollback: 'region' }, clock);
     expect(await run.queued()).toEqual(['ap-southeast-2-infra']);
@@ -100,7 +112,15 @@ describe('rollout waves', () => {
   it('runs the checks when a bake starts and again at its end, and moves on only when the last round passed', async () => {
     const clock = fakeClock('2026-11-30T10:00:00.000Z');
     const marker = path.join(tempDir(), 'healthy');
-    const run = await start({ waves: [['ap-southeast-2'], ['eu-west-1', 'us-east-1']], bakeMs: 30 * 60_000, checks: [{ kind: 'command', command: `test "\${region}" = ap-southeast-2 -o -f ${marker}` }], rollback: 'region' }, clock);
+    const run = await start(
+      {
+        waves: [['ap-southeast-2'], ['eu-west-1', 'us-east-1']],
+        bakeMs: 30 * 60_000,
+        checks: [{ kind: 'command', command: `test "\${region}" = ap-southeast-2 -o -f ${marker}` }],
+        rollback: 'region',
+      },
+      clock,
+    );
     await run.finish('ap-southeast-2-infra');
     await run.finish('ap-southeast-2-activate');
     await run.engine.advance(run.id);
@@ -116,7 +136,15 @@ describe('rollout waves', () => {
 
   it('a failed check fails the stage and asks for a rollback of the failing region (nothing to roll back without releases)', async () => {
     const clock = fakeClock('2026-11-30T10:00:00.000Z');
-    const run = await start({ waves: [['ap-southeast-2'], ['eu-west-1', 'us-east-1']], bakeMs: 30 * 60_000, checks: [{ kind: 'command', command: 'test "${region}" != us-east-1' }], rollback: 'region' }, clock);
+    const run = await start(
+      {
+        waves: [['ap-southeast-2'], ['eu-west-1', 'us-east-1']],
+        bakeMs: 30 * 60_000,
+        checks: [{ kind: 'command', command: 'test "${region}" != us-east-1' }],
+        rollback: 'region',
+      },
+      clock,
+    );
     await run.finish('ap-southeast-2-infra');
     await run.finish('ap-southeast-2-activate');
     clock.set('2026-11-30T10:30:00.000Z');
@@ -126,7 +154,9 @@ describe('rollout waves', () => {
     await run.engine.advance(run.id);
     expect(await run.status()).toBe('Failed');
     const events = await run.store.events(run.store.db, run.id);
-    expect(events.find((e) => e.type === 'stage-finished')?.description).toContain('health check failed during the bake of wave 2: test "us-east-1" != us-east-1 in us-east-1: exited 1; rolling back us-east-1 (rollback: region)');
+    expect(events.find((e) => e.type === 'stage-finished')?.description).toContain(
+      'health check failed during the bake of wave 2: test "us-east-1" != us-east-1 in us-east-1: exited 1; rolling back us-east-1 (rollback: region)',
+    );
     expect(events.find((e) => e.type === 'rollback-started')?.description).toBe('Nothing rolled back in us-east-1: no earlier good run of stage Deploy there');
   });
 });

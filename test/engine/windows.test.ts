@@ -16,10 +16,28 @@ const nightly = (name: string, timezone: string, windows = 'daily 01:00-05:00'):
 });
 
 function deploy(region: string, extra: Partial<Action> = {}): Action {
-  return { name: `${region}-deploy`, type: { category: 'Compute', owner: 'AWS', provider: 'Commands', version: '1' }, runOrder: 1, region, configuration: {}, inputArtifacts: [], outputArtifacts: [], commands: ['true'], ...extra };
+  return {
+    name: `${region}-deploy`,
+    type: { category: 'Compute', owner: 'AWS', provider: 'Commands', version: '1' },
+    runOrder: 1,
+    region,
+    configuration: {},
+    inputArtifacts: [],
+    outputArtifacts: [],
+    commands: ['true'],
+    ...extra,
+  };
 }
 
-const source: Action = { name: 'src', type: { category: 'Source', owner: 'Meridian', provider: 'Git', version: '1' }, runOrder: 1, region: 'eu-west-1', configuration: {}, inputArtifacts: [], outputArtifacts: ['src'] };
+const source: Action = {
+  name: 'src',
+  type: { category: 'Source', owner: 'Meridian', provider: 'Git', version: '1' },
+  runOrder: 1,
+  region: 'eu-west-1',
+  configuration: {},
+  inputArtifacts: [],
+  outputArtifacts: ['src'],
+};
 
 function followTheNight(overrides: Partial<Pipeline> = {}, actions?: Action[]): Pipeline {
   return testPipeline({
@@ -56,7 +74,7 @@ async function deployStatuses(store: StateStore, id: string): Promise<Record<str
   return Object.fromEntries(snapshot.actions.filter((a) => a.stageIndex === 1).map((a) => [a.region, a.status]));
 }
 
-describe('actions wait for their region\'s window', () => {
+describe("actions wait for their region's window", () => {
   it('three regions start in the order their nights begin, across a restart, with DST in Dublin', async () => {
     const stateDir = path.join(tempDir(), 'state');
     // Saturday 2026-03-28 noon UTC: Dublin springs forward at 01:00 GMT on Sunday the 29th.
@@ -75,7 +93,11 @@ describe('actions wait for their region\'s window', () => {
     expect(first.engine.nextWindowWake([id])?.toISOString()).toBe('2026-03-28T14:00:00.000Z');
     const waiting = (await first.store.events(first.store.db, id)).filter((e) => e.type === 'action-waiting');
     expect(waiting).toHaveLength(3);
-    expect(waiting.find((e) => e.data?.region === 'ap-southeast-2')?.data).toMatchObject({ waitingFor: 'window', opensAt: '2026-03-28T14:00:00.000Z', closesAt: '2026-03-28T18:00:00.000Z' });
+    expect(waiting.find((e) => e.data?.region === 'ap-southeast-2')?.data).toMatchObject({
+      waitingFor: 'window',
+      opensAt: '2026-03-28T14:00:00.000Z',
+      closesAt: '2026-03-28T18:00:00.000Z',
+    });
 
     // Nothing changes before a window opens, and judging again records nothing new.
     clock.set('2026-03-28T13:59:59.999Z');
@@ -117,7 +139,10 @@ describe('actions wait for their region\'s window', () => {
   it('once the window has closed, no gated action starts until the next one', async () => {
     const clock = fakeClock('2026-11-04T04:59:00.000Z'); // Wednesday, 23:59 in New York
     const { engine, store } = await open(path.join(tempDir(), 'state'), clock);
-    const pipeline = followTheNight({ regions: [nightly('eu-west-1', 'UTC', 'daily 00:00-24:00'), nightly('us-east-1', 'America/New_York', 'Mon-Fri 22:00-24:00')] }, [deploy('us-east-1'), deploy('us-east-1', { name: 'second', runOrder: 2 })]);
+    const pipeline = followTheNight(
+      { regions: [nightly('eu-west-1', 'UTC', 'daily 00:00-24:00'), nightly('us-east-1', 'America/New_York', 'Mon-Fri 22:00-24:00')] },
+      [deploy('us-east-1'), deploy('us-east-1', { name: 'second', runOrder: 2 })],
+    );
     const id = await engine.start(pipeline, { type: 'cli' }, context);
     await runSource(engine, store, id);
     const [firstJob] = await store.jobs(store.db, id, 'queued');
@@ -147,7 +172,11 @@ describe('DST in the engine', () => {
 
     const sydney = [nightly('eu-west-1', 'UTC', 'daily 00:00-24:00'), nightly('ap-southeast-2', 'Australia/Sydney')];
     clock.set('2026-04-04T12:00:00.000Z');
-    const second = await engine.start(followTheNight({ regions: sydney }, [deploy('ap-southeast-2', { expectedDurationMs: 4.5 * 3_600_000 })]), { type: 'cli' }, context);
+    const second = await engine.start(
+      followTheNight({ regions: sydney }, [deploy('ap-southeast-2', { expectedDurationMs: 4.5 * 3_600_000 })]),
+      { type: 'cli' },
+      context,
+    );
     await runSource(engine, store, second);
     // 2026-04-05 03:00 AEDT falls back to 02:00 AEST: 01:00-05:00 lasts five hours, so 4h30 fits that night.
     expect((await store.snapshot(store.db, second)).actions[1]?.opensAt).toBe('2026-04-04T14:00:00.000Z');
@@ -169,7 +198,9 @@ describe('the fit check', () => {
     const action = (await store.snapshot(store.db, id)).actions[1];
     expect(action?.status).toBe('Waiting');
     expect(action?.opensAt).toBe('2026-11-03T01:00:00.000Z');
-    expect(action?.waitingReason).toBe('window: the window closes at 2026-11-02T02:00:00.000Z, too soon for 1h30m (expected duration and bake); held for the next window that fits; opens at 2026-11-03T01:00:00.000Z');
+    expect(action?.waitingReason).toBe(
+      'window: the window closes at 2026-11-02T02:00:00.000Z, too soon for 1h30m (expected duration and bake); held for the next window that fits; opens at 2026-11-03T01:00:00.000Z',
+    );
     clock.set('2026-11-03T01:00:00.000Z');
     await engine.advance(id);
     expect((await store.jobs(store.db, id, 'queued')).map((j) => j.actionIndex)).toEqual([0]);
@@ -190,7 +221,7 @@ describe('the fit check', () => {
     expect(action?.waitingReason).toBe('window: no window in the next year fits 1h15m (expected duration and bake); the longest window is 1h');
   });
 
-  it('estimates an undeclared duration by the median of the action\'s last successful runs', async () => {
+  it("estimates an undeclared duration by the median of the action's last successful runs", async () => {
     const clock = fakeClock('2026-11-02T01:00:00.000Z');
     const { engine, store } = await open(path.join(tempDir(), 'state'), clock);
     const pipeline = followTheNight({ regions: [nightly('eu-west-1', 'UTC', 'daily 01:00-03:00')] }, [deploy('eu-west-1')]);
@@ -257,7 +288,10 @@ describe('overrides and stops', () => {
     expect(await deployStatuses(store, id)).toEqual({ 'eu-west-1': 'Waiting', 'us-east-1': 'InProgress', 'ap-southeast-2': 'Waiting' });
     const events = await store.events(store.db, id);
     const override = events.find((e) => e.type === 'window-override');
-    expect(override).toMatchObject({ at: '2026-11-02T12:05:00.000Z', data: { region: 'us-east-1', by: 'alice', reason: 'hotfix for incident 42', actions: ['us-east-1-deploy'] } });
+    expect(override).toMatchObject({
+      at: '2026-11-02T12:05:00.000Z',
+      data: { region: 'us-east-1', by: 'alice', reason: 'hotfix for incident 42', actions: ['us-east-1-deploy'] },
+    });
     expect(override?.description).toBe('Window of us-east-1 overridden by alice (starts us-east-1-deploy): hotfix for incident 42');
     const started = events.find((e) => e.type === 'action-started' && e.action === 'us-east-1-deploy');
     expect(started?.description).toBe('us-east-1-deploy (us-east-1) started: window overridden by alice: hotfix for incident 42');

@@ -37,7 +37,11 @@ export async function startAgent(url: string, region: string, token: string, wor
   return {
     region,
     child,
-    ran: () => child.output.stdout.split('\n').filter((line) => / Running /.test(line)).map((line) => line.replace(/^\S+ /, '')),
+    ran: () =>
+      child.output.stdout
+        .split('\n')
+        .filter((line) => / Running /.test(line))
+        .map((line) => line.replace(/^\S+ /, '')),
     async stop(signal: NodeJS.Signals = 'SIGTERM') {
       if (child.exitCode === null && child.signalCode === null) child.kill(signal);
       return exited;

@@ -51,7 +51,11 @@ export interface Summary {
   executionId: string;
   status: string;
   trigger: { type: string; detail?: string };
-  stages: Array<{ name: string; status: string; actions: Array<{ name: string; status: string; startedAt: string | null; endedAt: string | null; attempts: number }> }>;
+  stages: Array<{
+    name: string;
+    status: string;
+    actions: Array<{ name: string; status: string; startedAt: string | null; endedAt: string | null; attempts: number }>;
+  }>;
 }
 
 /** Waits until the execution has ended; returns its summary. */

@@ -47,14 +47,22 @@ describe('meridian halt and unhalt on a state dir', () => {
     const run = startCli(['run', '-f', path.join(dir, 'shop.yaml'), '--state-dir', stateDir]);
     children.push(run);
     const done = finished(run);
-    await eventually(() => run.output.stdout.includes('us-east-1-deploy (us-east-1) is halted: deploys to us-east-1 halted by alice') && run.output.stdout.includes('eu-west-1-deploy (eu-west-1) succeeded'), 30_000, 'us-east-1 to hold while eu-west-1 deploys');
+    await eventually(
+      () =>
+        run.output.stdout.includes('us-east-1-deploy (us-east-1) is halted: deploys to us-east-1 halted by alice') &&
+        run.output.stdout.includes('eu-west-1-deploy (eu-west-1) succeeded'),
+      30_000,
+      'us-east-1 to hold while eu-west-1 deploys',
+    );
     expect(run.output.stdout).toContain('lift with `meridian unhalt --region us-east-1`');
     // Held, not failed: the run goes on waiting.
     await new Promise((resolve) => setTimeout(resolve, 600));
     expect(run.exitCode).toBeNull();
 
     const listed = await runCli(['halts', '--json', '--state-dir', stateDir]);
-    expect(JSON.parse(listed.stdout)).toEqual([expect.objectContaining({ region: 'us-east-1', by: 'alice', reason: 'us database failing over', lifted: null })]);
+    expect(JSON.parse(listed.stdout)).toEqual([
+      expect.objectContaining({ region: 'us-east-1', by: 'alice', reason: 'us database failing over', lifted: null }),
+    ]);
 
     const lifted = await runCli(['unhalt', '--state-dir', stateDir, '--region', 'us-east-1', '--reason', 'failover done', '--by', 'bob']);
     expect(lifted.code, lifted.stderr).toBe(0);
@@ -65,8 +73,12 @@ describe('meridian halt and unhalt on a state dir', () => {
     expect(result.stdout).toContain('us-east-1-deploy (us-east-1) succeeded');
 
     const executions = JSON.parse((await runCli(['executions', '--json', '--state-dir', stateDir])).stdout) as Array<{ executionId: string }>;
-    const shown = JSON.parse((await runCli(['show', executions[0]!.executionId, '--events', '--json', '--state-dir', stateDir])).stdout) as { events: Array<{ type: string; data: Record<string, unknown> | null }> };
-    expect(shown.events.filter((e) => e.type === 'halt-lifted').map((e) => e.data)).toEqual([expect.objectContaining({ region: 'us-east-1', by: 'bob', reason: 'failover done', actions: ['us-east-1-deploy'] })]);
+    const shown = JSON.parse((await runCli(['show', executions[0]!.executionId, '--events', '--json', '--state-dir', stateDir])).stdout) as {
+      events: Array<{ type: string; data: Record<string, unknown> | null }>;
+    };
+    expect(shown.events.filter((e) => e.type === 'halt-lifted').map((e) => e.data)).toEqual([
+      expect.objectContaining({ region: 'us-east-1', by: 'bob', reason: 'failover done', actions: ['us-east-1-deploy'] }),
+    ]);
 
     // The state dir now knows which regions its executions deploy to: a misspelt one is halted, with a warning.
     const typo = await runCli(['halt', '--state-dir', stateDir, '--region', 'us-east1', '--reason', 'typo']);
@@ -76,7 +88,12 @@ describe('meridian halt and unhalt on a state dir', () => {
     expect(nothing.code).toBe(2);
     expect(nothing.stderr).toContain('active halts: us-east1 (by ');
     const history = await runCli(['halts', '--all', '--state-dir', stateDir]);
-    expect(history.stdout.split('\n').slice(1, 3).map((line) => line.split(/\s+/)[0])).toEqual(['us-east1', 'us-east-1']);
+    expect(
+      history.stdout
+        .split('\n')
+        .slice(1, 3)
+        .map((line) => line.split(/\s+/)[0]),
+    ).toEqual(['us-east1', 'us-east-1']);
     expect(history.stdout).toContain('lifted by bob at ');
   });
 });

@@ -95,7 +95,10 @@ async function planOf(definition: string, at: string): Promise<{ plan: Plan; pip
   return { plan: JSON.parse(result.stdout) as Plan, pipeline: await loadDefinition(file), dir };
 }
 
-const expectedOf = (pipeline: Pipeline) => (stage: string, action: string): number => pipeline.stages.find((s) => s.name === stage)?.actions.find((a) => a.name === action)?.expectedDurationMs ?? 0;
+const expectedOf =
+  (pipeline: Pipeline) =>
+  (stage: string, action: string): number =>
+    pipeline.stages.find((s) => s.name === stage)?.actions.find((a) => a.name === action)?.expectedDurationMs ?? 0;
 
 /** Runs an execution on a fake clock, each job taking exactly its expected duration; returns each action's start and end. */
 async function drive(pipeline: Pipeline, dir: string, at: string): Promise<Map<string, { startedAt: string; endedAt: string }>> {
@@ -137,12 +140,13 @@ async function drive(pipeline: Pipeline, dir: string, at: string): Promise<Map<s
 /** What the plan says of each action: its step's instants. */
 function planned(lanes: readonly LanePlan[]): Map<string, { startedAt: string | null; endedAt: string | null }> {
   const out = new Map<string, { startedAt: string | null; endedAt: string | null }>();
-  for (const lane of lanes) for (const step of lane.steps) for (const action of step.actions) out.set(`${lane.stage}/${action}`, { startedAt: step.startsAt, endedAt: step.endsAt });
+  for (const lane of lanes)
+    for (const step of lane.steps) for (const action of step.actions) out.set(`${lane.stage}/${action}`, { startedAt: step.startsAt, endedAt: step.endsAt });
   return out;
 }
 
 describe('plan --json lanes and the engine', () => {
-  it('region lanes: every action starts and ends at its step\'s instants; Dublin\'s lane waits for the next night', async () => {
+  it("region lanes: every action starts and ends at its step's instants; Dublin's lane waits for the next night", async () => {
     const at = '2026-12-01T03:30:00.000Z';
     const { plan, pipeline, dir } = await planOf(seed, at);
     expect(plan.stages.map((s) => [s.name, s.lanes])).toEqual([
@@ -170,7 +174,9 @@ describe('plan --json lanes and the engine', () => {
     const at = '2026-11-30T12:00:00.000Z';
     const { plan, pipeline, dir } = await planOf(approval, at);
     const wide = plan.lanes.find((l) => l.stage === 'Deploy' && l.region === null);
-    expect(wide?.steps).toEqual([{ runOrder: 2, actions: ['go-ahead'], expectedMs: 600_000, startsAt: '2026-12-01T06:20:00.000Z', endsAt: '2026-12-01T06:30:00.000Z', window: null }]);
+    expect(wide?.steps).toEqual([
+      { runOrder: 2, actions: ['go-ahead'], expectedMs: 600_000, startsAt: '2026-12-01T06:20:00.000Z', endsAt: '2026-12-01T06:30:00.000Z', window: null },
+    ]);
     expect(await drive(pipeline, dir, at)).toEqual(planned(plan.lanes));
   });
 

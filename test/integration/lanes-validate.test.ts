@@ -41,7 +41,8 @@ async function validate(file: string): Promise<{ code: number | null; stdout: st
   return { code: result.code, stdout: result.stdout, lines: result.stderr.split('\n').filter((line) => line !== '') };
 }
 
-const STAGE_WIDE = 'note: action approve names no region, so when stage Deploy runs in region lanes it is stage-wide and holds every lane (it starts once every region\'s runOrder 1 succeeded; every region\'s runOrder 3 waits for it); give it `region:` to put it in that region\'s lane only';
+const STAGE_WIDE =
+  "note: action approve names no region, so when stage Deploy runs in region lanes it is stage-wide and holds every lane (it starts once every region's runOrder 1 succeeded; every region's runOrder 3 waits for it); give it `region:` to put it in that region's lane only";
 
 describe('meridian validate says how region lanes apply', () => {
   it('notes a stage whose order depends on the execution and an action that holds every lane, warns about onLaneFailure that never applies, and exits 0', async () => {
@@ -66,7 +67,9 @@ describe('meridian validate says how region lanes apply', () => {
 
     const region = await validate(write('region.yaml', native('disruptive-only', '\n    lanes: region')));
     expect(region.code).toBe(0);
-    expect(region.lines.filter((line) => line.includes(': note: '))).toEqual([expect.stringContaining(': note: action approve names no region, so in stage Deploy\'s region lanes it is stage-wide and holds every lane')]);
+    expect(region.lines.filter((line) => line.includes(': note: '))).toEqual([
+      expect.stringContaining(": note: action approve names no region, so in stage Deploy's region lanes it is stage-wide and holds every lane"),
+    ]);
 
     const stage = await validate(write('stage.yaml', native('disruptive-only', '\n    lanes: stage')));
     expect(stage.code).toBe(0);
@@ -74,7 +77,10 @@ describe('meridian validate says how region lanes apply', () => {
   });
 
   it('notes nothing for a pipeline without windows: runOrder stays stage-wide, as CodePipeline runs it', async () => {
-    const file = write('plain.yaml', native('always').replace('  allow: "Mon-Fri 01:00-05:00"\n', '').replace('windows:\n  policy: always\n', '').replace('    onLaneFailure: continue\n', ''));
+    const file = write(
+      'plain.yaml',
+      native('always').replace('  allow: "Mon-Fri 01:00-05:00"\n', '').replace('windows:\n  policy: always\n', '').replace('    onLaneFailure: continue\n', ''),
+    );
     const { code, lines } = await validate(file);
     expect(code).toBe(0);
     expect(lines).toEqual([]);

@@ -28,11 +28,15 @@ async function summary(state: string, id: string): Promise<ExecutionSummary> {
 
 /** The id of the state dir's execution once its approval (first action of stage 2) waits. */
 function approvalWaiting(state: string): Promise<string> {
-  return eventually(async () => {
-    const ids = fs.existsSync(path.join(state, 'state.db')) ? await executionIds(state) : [];
-    if (!ids[0]) return undefined;
-    return (await summary(state, ids[0])).stages[1]?.actions[0]?.status === 'Waiting' ? ids[0] : undefined;
-  }, 20_000, 'approval to wait');
+  return eventually(
+    async () => {
+      const ids = fs.existsSync(path.join(state, 'state.db')) ? await executionIds(state) : [];
+      if (!ids[0]) return undefined;
+      return (await summary(state, ids[0])).stages[1]?.actions[0]?.status === 'Waiting' ? ids[0] : undefined;
+    },
+    20_000,
+    'approval to wait',
+  );
 }
 
 describe('durable executions', () => {

@@ -35,7 +35,7 @@ describe('meridian plan and schema', () => {
     ]);
   });
 
-  it('plan shows where each artifact lives: its producer region\'s store, and each store it is replicated into for its consumers', async () => {
+  it("plan shows where each artifact lives: its producer region's store, and each store it is replicated into for its consumers", async () => {
     const stateDir = tempDir();
     const cwd = path.dirname(stateDir);
     const file = `${REPO_ROOT}test/fixtures/definitions/three-regions.meridian.yaml`;
@@ -91,7 +91,9 @@ describe('meridian plan and schema', () => {
     for (const [name, value] of Object.entries(LEDGER_EXPORTS)) expect((await runCli(['exports', 'set', name, value, '--state-dir', stateDir])).code).toBe(0);
     const result = await runCli(['plan', '-f', file, '--at', '2026-11-27T10:00:00Z', '--state-dir', stateDir, '--json']);
     expect(result.stderr).toBe('');
-    const plan = JSON.parse(result.stdout) as { artifacts: Array<{ name: string; region: string; store: string; readIn: Array<{ region: string; store: string; replicated: boolean }> }> };
+    const plan = JSON.parse(result.stdout) as {
+      artifacts: Array<{ name: string; region: string; store: string; readIn: Array<{ region: string; store: string; replicated: boolean }> }>;
+    };
     expect(plan.artifacts.length).toBeGreaterThan(0);
     for (const artifact of plan.artifacts) {
       expect(artifact.store).toBe(path.join(stateDir, 'stores', artifact.region));
@@ -100,7 +102,9 @@ describe('meridian plan and schema', () => {
         expect(reader.replicated).toBe(reader.region !== artifact.region);
       }
     }
-    expect(plan.artifacts.flatMap((a) => a.readIn.filter((r) => r.replicated).map((r) => r.region))).toEqual(expect.arrayContaining(['us-east-1', 'ap-southeast-2']));
+    expect(plan.artifacts.flatMap((a) => a.readIn.filter((r) => r.replicated).map((r) => r.region))).toEqual(
+      expect.arrayContaining(['us-east-1', 'ap-southeast-2']),
+    );
   });
 
   it('plan refuses an instant that is not ISO 8601', async () => {

@@ -15,7 +15,9 @@ describe.skipIf(!hasPostgres)('meridian with MERIDIAN_DB=postgres://…', () => 
     const url = await freshDatabase();
     const repo = makeRepo({ 'README.md': 'hello' });
     const dir = tempDir();
-    writeFiles(dir, { 'p.yaml': `pipeline: pg\nsources:\n  src: { git: ${repo} }\nstages:\n  - name: Build\n    actions:\n      - { name: b, uses: commands, inputs: [src], commands: ['cat README.md'] }\n` });
+    writeFiles(dir, {
+      'p.yaml': `pipeline: pg\nsources:\n  src: { git: ${repo} }\nstages:\n  - name: Build\n    actions:\n      - { name: b, uses: commands, inputs: [src], commands: ['cat README.md'] }\n`,
+    });
     const stateDir = path.join(dir, 'state');
     const env = { MERIDIAN_DB: url };
     const run = await runCli(['run', '-f', path.join(dir, 'p.yaml'), '--state-dir', stateDir, '--json'], { env });

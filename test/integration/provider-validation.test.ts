@@ -13,7 +13,7 @@ function problemLines(stderr: string, file: string): string[] {
     .map((line) => line.replace(`${REPO_ROOT}${file}`, 'FILE'));
 }
 
-describe('validate runs each provider\'s own configuration checks', () => {
+describe("validate runs each provider's own configuration checks", () => {
   it('native YAML: reported at the `with:` keys the author wrote, once for an action expanded per region; a #{variable} is judged later', async () => {
     const result = await runCli(['validate', '-f', `${REPO_ROOT}${NATIVE}`]);
     expect(result.code).toBe(2);

@@ -49,7 +49,7 @@ function repositoryFiles(root: string, dir = root): Record<string, string> {
 }
 
 describe('the seed-shaped template', () => {
-  it('builds once, packages per region into each region\'s bucket, and leaves nine stacks in the right state in the right regions', async () => {
+  it("builds once, packages per region into each region's bucket, and leaves nine stacks in the right state in the right regions", async () => {
     const repo = makeRepo(repositoryFiles(path.join(FIXTURE, 'repo')));
     const state = path.join(tempDir(), 'state');
     const setup = [
@@ -72,8 +72,7 @@ describe('the seed-shaped template', () => {
     const result = await runCli(['run', '-f', TEMPLATE, '--source', `fetch=${repo}`, '--state-dir', state, '--json'], { env });
     expect(result.stderr).toBe('');
     const summary = JSON.parse(result.stdout) as ExecutionSummary;
-    expect(summary.status, JSON.stringify(summary.stages.flatMap((s) => s.actions.filter((a) => a.error))))
-      .toBe('Succeeded');
+    expect(summary.status, JSON.stringify(summary.stages.flatMap((s) => s.actions.filter((a) => a.error)))).toBe('Succeeded');
     expect(result.code).toBe(0);
 
     const deploy = summary.stages[2]!;
@@ -96,13 +95,21 @@ describe('the seed-shaped template', () => {
 
     // Each region has its own two stacks, created; the change set was executed and is gone.
     for (const region of REGIONS) {
-      const stacks = cloudFormation.stacks(region).map((s) => [s.name, s.status, s.changeSets.length]).sort();
+      const stacks = cloudFormation
+        .stacks(region)
+        .map((s) => [s.name, s.status, s.changeSets.length])
+        .sort();
       expect(stacks, region).toEqual([
         ['orders-app', 'CREATE_COMPLETE', 0],
         ['orders-base', 'CREATE_COMPLETE', 0],
       ]);
     }
-    expect(cloudFormation.requests.filter((r) => r.action === 'ExecuteChangeSet').map((r) => r.region).sort()).toEqual([...REGIONS].sort());
+    expect(
+      cloudFormation.requests
+        .filter((r) => r.action === 'ExecuteChangeSet')
+        .map((r) => r.region)
+        .sort(),
+    ).toEqual([...REGIONS].sort());
 
     // The build ran the tests and packaged once per region, each into its own bucket (named by SSM parameters).
     const log = (await runCli(['logs', summary.executionId, 'build', '--state-dir', state])).stdout;

@@ -50,7 +50,7 @@ ${REGIONS.map(
 const live = (dir: string, region: string): string => fs.readFileSync(path.join(dir, 'live', region, 'VERSION'), 'utf8').trim();
 
 describe('a ROLLBACK stage condition', () => {
-  it('puts every region back to the last good execution\'s artifact when the stage fails in one', async () => {
+  it("puts every region back to the last good execution's artifact when the stage fails in one", async () => {
     const dir = tempDir();
     const state = path.join(dir, 'state');
     const file = path.join(dir, 'template.yaml');
@@ -77,7 +77,9 @@ describe('a ROLLBACK stage condition', () => {
     expect(listed.map((e) => e.status)).toEqual(['Succeeded', 'Failed', 'Succeeded']);
     const rollback = JSON.parse((await runCli(['show', listed[0]!.executionId, '--json', '--state-dir', state])).stdout) as ExecutionSummary;
     expect(rollback.trigger.type).toBe('rollback');
-    expect(rollback.stages.map((s) => [s.name, s.actions.map((a) => `${a.name}:${a.status}`)])).toEqual([['Deploy', REGIONS.map((r) => `deploy-${r}:Succeeded`)]]);
+    expect(rollback.stages.map((s) => [s.name, s.actions.map((a) => `${a.name}:${a.status}`)])).toEqual([
+      ['Deploy', REGIONS.map((r) => `deploy-${r}:Succeeded`)],
+    ]);
 
     // Retried, the stage fails again: `meridian retry` carries the new rollback to its end too.
     const retried = await runCli(['retry', bad, '--state-dir', state]);
@@ -93,7 +95,8 @@ describe('a ROLLBACK stage condition', () => {
     const file = path.join(dir, 'template.yaml');
     fs.writeFileSync(file, template(path.join(dir, 'live')));
     const repo = makeRepo({ VERSION: '1' });
-    const run = async () => JSON.parse((await runCli(['run', '-f', file, '--source', `app=${repo}`, '--state-dir', state, '--json'])).stdout) as ExecutionSummary;
+    const run = async () =>
+      JSON.parse((await runCli(['run', '-f', file, '--source', `app=${repo}`, '--state-dir', state, '--json'])).stdout) as ExecutionSummary;
     const v1 = await run();
     commit(repo, { VERSION: '2' }, 'Version 2');
     const v2 = await run();
@@ -104,7 +107,9 @@ describe('a ROLLBACK stage condition', () => {
     expect(back.code, back.stderr).toBe(0);
     const rollback = JSON.parse(back.stdout) as ExecutionSummary;
     expect([rollback.trigger.type, rollback.status]).toEqual(['rollback', 'Succeeded']);
-    expect(rollback.trigger.detail).toContain(`eu-west-1 back to execution ${v1.executionId}, us-east-1 back to execution ${v1.executionId}, after execution ${v2.executionId}: rolled back by ops-oncall`);
+    expect(rollback.trigger.detail).toContain(
+      `eu-west-1 back to execution ${v1.executionId}, us-east-1 back to execution ${v1.executionId}, after execution ${v2.executionId}: rolled back by ops-oncall`,
+    );
     for (const region of REGIONS) expect(live(dir, region)).toBe('1');
 
     // Forward again in one region only, to the execution named.

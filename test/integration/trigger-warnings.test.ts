@@ -18,11 +18,13 @@ function variant(name: string, edit: (text: string) => string): string {
 }
 
 describe('validate warns about a V2 trigger that nothing delivers pushes to', () => {
-  it('a template whose trigger\'s source action no webhook targets and nothing polls: a warning at the trigger, exit 0', async () => {
+  it("a template whose trigger's source action no webhook targets and nothing polls: a warning at the trigger, exit 0", async () => {
     const result = await runCli(['validate', '-f', FIXTURE]);
     expect(result.code).toBe(0);
     const [warning, hint] = result.stderr.split('\n');
-    expect(warning).toBe(`${FIXTURE}:15:11: warning: the trigger on source action app never starts the pipeline: no webhook targets app and it is not polled, so no push reaches Meridian`);
+    expect(warning).toBe(
+      `${FIXTURE}:15:11: warning: the trigger on source action app never starts the pipeline: no webhook targets app and it is not polled, so no push reaches Meridian`,
+    );
     expect(hint).toContain('POST /webhooks/github/orders');
     expect(hint).toContain('AWS::CodePipeline::Webhook resource with `TargetAction: app`');
     expect(hint).toContain('`PollForSourceChanges: true`');
@@ -37,7 +39,9 @@ describe('validate warns about a V2 trigger that nothing delivers pushes to', ()
         .replace('$.repository.name', '$.repository.full_name')
         .replace("'{Repo}'", "'{FullRepositoryId}'"),
     );
-    const polled = variant('polled.template.yaml', (text) => text.replace('BranchName: main\n', 'BranchName: main\n                PollForSourceChanges: true\n'));
+    const polled = variant('polled.template.yaml', (text) =>
+      text.replace('BranchName: main\n', 'BranchName: main\n                PollForSourceChanges: true\n'),
+    );
     for (const file of [hooked, polled]) {
       const result = await runCli(['validate', '-f', file]);
       expect(result.code).toBe(0);

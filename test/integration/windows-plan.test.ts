@@ -95,7 +95,9 @@ describe('plan --json and the engine', () => {
     const result = await runCli(['plan', '-f', path.join(dir, 'meridian.yaml'), '--at', '2026-10-24T12:00:00Z', '--state-dir', path.join(dir, 'nothing')]);
     expect(result.code, result.stderr).toBe(0);
     expect(result.stdout).toContain('Follow the night');
-    expect(result.stdout).toMatch(/ap-southeast-2 +Sat, 23:00 GMT\+11 +opens 2026-10-24 14:00Z, closes 2026-10-24 18:00Z +2026-10-24 14:00Z - 2026-10-24 14:20Z/);
+    expect(result.stdout).toMatch(
+      /ap-southeast-2 +Sat, 23:00 GMT\+11 +opens 2026-10-24 14:00Z, closes 2026-10-24 18:00Z +2026-10-24 14:00Z - 2026-10-24 14:20Z/,
+    );
     // Dublin's night of 2026-10-25 is five hours long: 00:00Z to 05:00Z.
     expect(result.stdout).toMatch(/\n {2}eu-west-1 +·{12}▓████·{19}/);
     // Under the table, each region's lane: its steps in UTC and in local time, under their window.
@@ -135,7 +137,16 @@ describe('plan --json and the engine', () => {
           Actions: [{ Name: deploy, ActionTypeId: { Category: Compute, Owner: AWS, Provider: Commands, Version: 1 }, Commands: ["true"], InputArtifacts: [{ Name: app }] }]
 `,
     });
-    const result = await runCli(['plan', '-f', path.join(dir, 'template.yaml'), '--at', '2026-11-27T12:00:00Z', '--json', '--state-dir', path.join(dir, 'nothing')]);
+    const result = await runCli([
+      'plan',
+      '-f',
+      path.join(dir, 'template.yaml'),
+      '--at',
+      '2026-11-27T12:00:00Z',
+      '--json',
+      '--state-dir',
+      path.join(dir, 'nothing'),
+    ]);
     expect(result.code, result.stderr).toBe(0);
     const plan = JSON.parse(result.stdout) as Plan;
     // Hours 1-4 whole, Mon-Fri in New York (EST, UTC-5): the next is Monday 2026-11-30 01:00-05:00 EST.
@@ -170,7 +181,9 @@ rollout:
     expect(result.stdout).toContain('is valid');
     expect(result.stderr).toContain(`${file}:4:67: warning: allow window \`2025-01-01 to 2025-01-02\` does not occur in the year after 2026-11-27`);
     expect(result.stderr).toContain(`${file}:4:67: warning: region ap-southeast-2 is never open in the next year`);
-    expect(result.stderr).toContain(`${file}:15:1: warning: in region eu-west-1, 1h5m (expected durations and bake time) fits in no window of the next year; the longest is 1h`);
+    expect(result.stderr).toContain(
+      `${file}:15:1: warning: in region eu-west-1, 1h5m (expected durations and bake time) fits in no window of the next year; the longest is 1h`,
+    );
     expect(result.stderr).toContain(`${file}:15:1: warning: the regions of wave 2 (eu-west-1, us-east-1) are never open at the same time in the next 14 days`);
   });
 });

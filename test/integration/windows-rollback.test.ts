@@ -39,7 +39,8 @@ interface Listed {
   status: string;
 }
 
-const current = (stateDir: string, region: string): string => path.basename(fs.readlinkSync(path.join(stateDir, 'deploy', region, 'current')).replace(/\/+$/, ''));
+const current = (stateDir: string, region: string): string =>
+  path.basename(fs.readlinkSync(path.join(stateDir, 'deploy', region, 'current')).replace(/\/+$/, ''));
 
 describe('rollout rollback', () => {
   it('a failed health check in the second wave rolls the region and the first wave back to the previous release', async () => {
@@ -70,9 +71,14 @@ describe('rollout rollback', () => {
     const listed = JSON.parse((await runCli(['executions', '--json', '--state-dir', stateDir])).stdout) as Listed[];
     expect(listed.map((e) => e.status)).toEqual(['Succeeded', 'Failed', 'Succeeded']);
     const rollback = listed[0]!.executionId;
-    const summary = JSON.parse((await runCli(['show', rollback, '--json', '--state-dir', stateDir])).stdout) as { trigger: { type: string }; stages: Array<{ name: string; actions: Array<{ name: string; status: string; outputVariables: Record<string, string> }> }> };
+    const summary = JSON.parse((await runCli(['show', rollback, '--json', '--state-dir', stateDir])).stdout) as {
+      trigger: { type: string };
+      stages: Array<{ name: string; actions: Array<{ name: string; status: string; outputVariables: Record<string, string> }> }>;
+    };
     expect(summary.trigger.type).toBe('rollback');
-    expect(summary.stages[0]?.actions.map((a) => [a.name, a.status, a.outputVariables.ReleaseId])).toEqual(REGIONS.map((r) => [`${r}-release`, 'Succeeded', good]));
+    expect(summary.stages[0]?.actions.map((a) => [a.name, a.status, a.outputVariables.ReleaseId])).toEqual(
+      REGIONS.map((r) => [`${r}-release`, 'Succeeded', good]),
+    );
     for (const region of REGIONS) expect(current(stateDir, region)).toBe(good);
     expect(fs.existsSync(path.join(stateDir, 'deploy', 'us-east-1', 'releases', bad))).toBe(true);
   });

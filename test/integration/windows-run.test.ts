@@ -35,7 +35,18 @@ describe('run on a fast clock', () => {
     const dir = tempDir();
     writeFiles(dir, { 'meridian.yaml': definition(makeRepo({ 'README.md': 'night' })) });
     const stateDir = path.join(dir, 'state');
-    const result = await runCli(['run', '-f', path.join(dir, 'meridian.yaml'), '--state-dir', stateDir, '--clock-start', '2026-11-30T09:30:00Z', '--clock-speed', '600', '--json']);
+    const result = await runCli([
+      'run',
+      '-f',
+      path.join(dir, 'meridian.yaml'),
+      '--state-dir',
+      stateDir,
+      '--clock-start',
+      '2026-11-30T09:30:00Z',
+      '--clock-speed',
+      '600',
+      '--json',
+    ]);
     expect(result.code, result.stderr).toBe(0);
     const summary = JSON.parse(result.stdout) as { stages: Array<{ actions: Array<{ name: string; startedAt: string }> }> };
     const started = Object.fromEntries(summary.stages[1]!.actions.map((a) => [a.name, Date.parse(a.startedAt)]));
@@ -49,7 +60,18 @@ describe('run on a fast clock', () => {
 
   it('examples/follow-the-night rolls out wave by wave, each region inside its own window, in about twenty seconds', async () => {
     const stateDir = path.join(tempDir(), 'state');
-    const result = await runCli(['run', '-f', 'examples/follow-the-night/meridian.yaml', '--state-dir', stateDir, '--clock-start', '2026-11-29T12:00:00Z', '--clock-speed', '3600', '--json']);
+    const result = await runCli([
+      'run',
+      '-f',
+      'examples/follow-the-night/meridian.yaml',
+      '--state-dir',
+      stateDir,
+      '--clock-start',
+      '2026-11-29T12:00:00Z',
+      '--clock-speed',
+      '3600',
+      '--json',
+    ]);
     expect(result.code, result.stderr).toBe(0);
     const summary = JSON.parse(result.stdout) as { stages: Array<{ actions: Array<{ name: string; region: string; startedAt: string; endedAt: string }> }> };
     const migrate = summary.stages[1]!.actions.filter((a) => a.name.endsWith('-migrate'));
@@ -65,9 +87,23 @@ describe('run on a fast clock', () => {
   it('examples/service-x with --disruptive and --clock-skip follows the night once: Sydney, Dublin, New York, each region doing its three steps in its own first night', async () => {
     const stateDir = path.join(tempDir(), 'state');
     try {
-      const result = await runCli(['run', '-f', 'examples/service-x/meridian.yaml', '--state-dir', stateDir, '--disruptive', '--clock-start', '2026-11-30T12:00:00Z', '--clock-skip', '--json']);
+      const result = await runCli([
+        'run',
+        '-f',
+        'examples/service-x/meridian.yaml',
+        '--state-dir',
+        stateDir,
+        '--disruptive',
+        '--clock-start',
+        '2026-11-30T12:00:00Z',
+        '--clock-skip',
+        '--json',
+      ]);
       expect(result.code, result.stderr).toBe(0);
-      const summary = JSON.parse(result.stdout) as { endedAt: string; stages: Array<{ name: string; actions: Array<{ name: string; region: string; startedAt: string; endedAt: string }> }> };
+      const summary = JSON.parse(result.stdout) as {
+        endedAt: string;
+        stages: Array<{ name: string; actions: Array<{ name: string; region: string; startedAt: string; endedAt: string }> }>;
+      };
       const deploy = summary.stages.find((s) => s.name === 'Deploy')!;
       const nights: Record<string, [string, string]> = {
         'ap-southeast-2': ['2026-11-30T14:00:00Z', '2026-11-30T18:00:00Z'],

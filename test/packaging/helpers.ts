@@ -40,7 +40,8 @@ export function md5(file: string): string {
 export function objectKeys(store: string): string[] {
   const root = path.join(store, 'objects');
   if (!fs.existsSync(root)) return [];
-  return (fs.readdirSync(root, { recursive: true, withFileTypes: true }))
+  return fs
+    .readdirSync(root, { recursive: true, withFileTypes: true })
     .filter((entry) => entry.isFile())
     .map((entry) => path.relative(root, path.join(entry.parentPath, entry.name)).split(path.sep).join('/'))
     .sort();
@@ -54,7 +55,8 @@ export function objectFile(store: string, key: string): string {
 export async function unzipped(zip: string): Promise<Record<string, string>> {
   const dir = tempDir('meridian-unzip-');
   await unzipTo(zip, dir);
-  const names = (fs.readdirSync(dir, { recursive: true, withFileTypes: true }))
+  const names = fs
+    .readdirSync(dir, { recursive: true, withFileTypes: true })
     .filter((entry) => entry.isFile())
     .map((entry) => path.relative(dir, path.join(entry.parentPath, entry.name)).split(path.sep).join('/'))
     .sort();

@@ -15,7 +15,17 @@ async function packageProject(extra: string[] = []): Promise<{ dir: string; stat
   const dir = copyFixture('project');
   const stateDir = tempDir();
   const result = ok(
-    await meridianPackage(['--template-file', path.join(dir, 'template.yaml'), '--region', 'eu-west-1', '--state-dir', stateDir, '--s3-prefix', 'service-x', ...extra]),
+    await meridianPackage([
+      '--template-file',
+      path.join(dir, 'template.yaml'),
+      '--region',
+      'eu-west-1',
+      '--state-dir',
+      stateDir,
+      '--s3-prefix',
+      'service-x',
+      ...extra,
+    ]),
   );
   return { dir, stateDir, store: path.join(stateDir, 'stores', 'eu-west-1'), stdout: result.stdout, stderr: result.stderr };
 }
@@ -30,7 +40,7 @@ describe('meridian package: what the AWS CLI uploads and writes', () => {
     expect(md5(file)).toBe(key.slice('service-x/'.length));
     expect(await unzipped(file)).toEqual({
       'handler.js': fs.readFileSync(path.join(import.meta.dirname, '../fixtures/packaging/project/src/handler.js'), 'utf8'),
-      'lib/greet.js': "export const greet = (name) => `hello from ${name}`;\n",
+      'lib/greet.js': 'export const greet = (name) => `hello from ${name}`;\n',
     });
     // The CLI reports each upload by key; the template stays alone on stdout.
     expect(stderr).toContain(`Uploading to ${key}  `);
@@ -87,7 +97,9 @@ describe('meridian package: what the AWS CLI uploads and writes', () => {
     const result = await meridianPackage(['--template-file', template, '--region', 'eu-west-1', '--state-dir', stateDir]);
     expect(result.code).toBe(2);
     expect(result.stdout).toBe('');
-    expect(result.stderr).toContain(`${template}:7:16: resource Api property CodeUri refers to ./build/api, which does not exist (${path.join(dir, 'build/api')})`);
+    expect(result.stderr).toContain(
+      `${template}:7:16: resource Api property CodeUri refers to ./build/api, which does not exist (${path.join(dir, 'build/api')})`,
+    );
     expect(result.stderr).toContain(`${template}:14:13: resource Worker property Code refers to dist/worker.js, which does not exist`);
     expect(result.stderr).toContain(`${template}:18:20: resource Nested property TemplateURL refers to stacks/absent.yaml, which does not exist`);
     expect(result.stderr).toContain("paths are relative to the template's folder");
@@ -120,7 +132,16 @@ describe('meridian package: what the AWS CLI uploads and writes', () => {
     const later = new Date(Date.now() + 3_600_000);
     for (const file of fs.readdirSync(dir, { recursive: true }) as string[]) fs.utimesSync(path.join(dir, file), later, later);
     const again = ok(
-      await meridianPackage(['--template-file', path.join(dir, 'template.yaml'), '--region', 'eu-west-1', '--state-dir', first.stateDir, '--s3-prefix', 'service-x']),
+      await meridianPackage([
+        '--template-file',
+        path.join(dir, 'template.yaml'),
+        '--region',
+        'eu-west-1',
+        '--state-dir',
+        first.stateDir,
+        '--s3-prefix',
+        'service-x',
+      ]),
     );
     expect(again.stdout).toBe(first.stdout);
     expect(again.stderr).not.toContain('Uploading to');
@@ -149,9 +170,23 @@ describe('meridian package: what the AWS CLI uploads and writes', () => {
     const dir = copyFixture('project');
     const out = path.join(dir, 'packaged.yaml');
     const result = ok(
-      await meridianPackage(['--template-file', 'template.yaml', '--region', 'eu-west-1', '--state-dir', tempDir(), '--s3-bucket', 'acme-eu', '--output-template-file', 'packaged.yaml'], {
-        cwd: dir,
-      }),
+      await meridianPackage(
+        [
+          '--template-file',
+          'template.yaml',
+          '--region',
+          'eu-west-1',
+          '--state-dir',
+          tempDir(),
+          '--s3-bucket',
+          'acme-eu',
+          '--output-template-file',
+          'packaged.yaml',
+        ],
+        {
+          cwd: dir,
+        },
+      ),
     );
     expect(result.stdout).toBe('Successfully packaged artifacts and wrote output template to file packaged.yaml.\n');
     const template = readTemplate(fs.readFileSync(out, 'utf8'));

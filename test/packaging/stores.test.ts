@@ -34,7 +34,7 @@ describe('meridian package: the region store', () => {
     expect(objectKeys(execution)).toEqual([]);
   });
 
-  it("falls back to <state-dir>/stores/<region> (MERIDIAN_STATE_DIR inside a build), warning when the execution has no store for the region", async () => {
+  it('falls back to <state-dir>/stores/<region> (MERIDIAN_STATE_DIR inside a build), warning when the execution has no store for the region', async () => {
     const dir = copyFixture('json');
     const stateDir = tempDir();
     const env = { MERIDIAN_ARTIFACT_STORES: JSON.stringify({ 'eu-west-1': tempDir() }), MERIDIAN_STATE_DIR: stateDir };

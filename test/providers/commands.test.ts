@@ -11,7 +11,6 @@ function commands(list: string[], extra: Partial<TestContextOptions> = {}): Test
   return { type: 'Compute/AWS/Commands', commands: list, ...extra };
 }
 
-
 /**
  * Living processes (zombies excluded: a killed child of an exited shell may wait for init to
  * reap it) whose pid or process group is `id`. Linux /proc.
@@ -76,10 +75,17 @@ describe('commands: one shell', () => {
     const extra = await makeTempDir();
     await writeFile(join(primary, 'here.txt'), 'primary\n');
     const test = await makeTestContext(
-      commands(['cat here.txt', 'echo "src=$CODEBUILD_SRC_DIR extra=$CODEBUILD_SRC_DIR_extra"', 'echo "region=$AWS_REGION/$AWS_DEFAULT_REGION/$MERIDIAN_REGION id=$MERIDIAN_EXECUTION_ID"'], {
-        inputs: { src: primary, extra },
-        region: 'ap-southeast-2',
-      }),
+      commands(
+        [
+          'cat here.txt',
+          'echo "src=$CODEBUILD_SRC_DIR extra=$CODEBUILD_SRC_DIR_extra"',
+          'echo "region=$AWS_REGION/$AWS_DEFAULT_REGION/$MERIDIAN_REGION id=$MERIDIAN_EXECUTION_ID"',
+        ],
+        {
+          inputs: { src: primary, extra },
+          region: 'ap-southeast-2',
+        },
+      ),
     );
     await commandsProvider.run(test.ctx);
     expect(test.log()).toContain('primary\n');
@@ -147,11 +153,22 @@ describe('commands: output artifacts', () => {
   it('copies the files matching the globs into the first output, keeping modes', async () => {
     const primary = await makeTempDir();
     const test = await makeTestContext(
-      commands(['mkdir -p dist/sub', 'echo a > dist/a.txt', 'echo b > dist/sub/b.txt', 'touch dist/.hidden', 'echo x > other.txt', 'printf "#!/bin/sh\\n" > run.sh', 'chmod +x run.sh'], {
-        inputs: { src: primary },
-        outputs: ['package', 'spare'],
-        configuration: { files: 'dist/**, run.sh' },
-      }),
+      commands(
+        [
+          'mkdir -p dist/sub',
+          'echo a > dist/a.txt',
+          'echo b > dist/sub/b.txt',
+          'touch dist/.hidden',
+          'echo x > other.txt',
+          'printf "#!/bin/sh\\n" > run.sh',
+          'chmod +x run.sh',
+        ],
+        {
+          inputs: { src: primary },
+          outputs: ['package', 'spare'],
+          configuration: { files: 'dist/**, run.sh' },
+        },
+      ),
     );
     const result = await commandsProvider.run(test.ctx);
     const out = test.outputs.get('package') ?? '';

@@ -20,7 +20,6 @@ function nativeSource(repository: string, branch?: string, extra: Partial<TestCo
   };
 }
 
-
 describe('git source: local repositories', () => {
   it('exports the tree of a branch without .git and reports CodePipeline-style variables', async () => {
     const repo = await makeRepo();
@@ -236,11 +235,13 @@ describe('git source: validation and cancellation', () => {
       (gitSourceProvider.validate?.(makeAction({ type, configuration, outputs: ['src'] })) ?? []).map((problem) => problem.field);
     expect(problems('Source/ThirdParty/GitHub', { Branch: 'main' })).toEqual(['Owner', 'Repo']);
     expect(problems('Source/AWS/CodeCommit', {})).toEqual(['RepositoryName', 'BranchName']);
-    expect(problems('Source/AWS/CodeStarSourceConnection', { ConnectionArn: 'a', FullRepositoryId: 'no-slash', BranchName: 'main', OutputArtifactFormat: 'TAR' })).toEqual([
-      'OutputArtifactFormat',
-      'FullRepositoryId',
+    expect(
+      problems('Source/AWS/CodeStarSourceConnection', { ConnectionArn: 'a', FullRepositoryId: 'no-slash', BranchName: 'main', OutputArtifactFormat: 'TAR' }),
+    ).toEqual(['OutputArtifactFormat', 'FullRepositoryId']);
+    expect(problems('Source/ThirdParty/GitHub', { Owner: 'a', Repo: 'b', Branch: '-x', PollForSourceChanges: 'maybe' })).toEqual([
+      'PollForSourceChanges',
+      'Branch',
     ]);
-    expect(problems('Source/ThirdParty/GitHub', { Owner: 'a', Repo: 'b', Branch: '-x', PollForSourceChanges: 'maybe' })).toEqual(['PollForSourceChanges', 'Branch']);
     expect(problems('Source/Meridian/Git', { Repository: '.' })).toEqual([]);
   });
 

@@ -52,7 +52,8 @@ describe('batched outcome reports', () => {
       const { body } = await served.api<{ executionId: string }>('POST', '/api/pipelines/batch/executions', {});
       const claim = { region: 'eu-west-1', labels: [], concurrency: 3, max: 3 };
       const held: ClaimedJob[] = [];
-      for (let tries = 0; held.length < 3 && tries < 20; tries++) held.push(...(await agent.claim({ ...claim, max: 3 - held.length }, new AbortController().signal)));
+      for (let tries = 0; held.length < 3 && tries < 20; tries++)
+        held.push(...(await agent.claim({ ...claim, max: 3 - held.length }, new AbortController().signal)));
       expect(held).toHaveLength(3);
       const [first, second, third] = held.map((claimed) => claimed.spec.job.id) as [string, string, string];
 
@@ -100,7 +101,9 @@ describe('batched outcome reports', () => {
         });
       const twoMiB = await post(2 * 1024 * 1024);
       expect(twoMiB.status).toBe(200);
-      expect(((await twoMiB.json()) as { results: unknown[] }).results).toEqual([{ jobId: 'no-such-job', status: 404, error: { code: 'NOT_FOUND', message: 'no job no-such-job' } }]);
+      expect(((await twoMiB.json()) as { results: unknown[] }).results).toEqual([
+        { jobId: 'no-such-job', status: 404, error: { code: 'NOT_FOUND', message: 'no job no-such-job' } },
+      ]);
       // Past it, the server answers 413 before it has read the body, and may close the connection while it is still being sent.
       const tooLarge = await post(17 * 1024 * 1024).then(
         (response) => String(response.status),
@@ -112,12 +115,16 @@ describe('batched outcome reports', () => {
       expect(summary.status).toBe('Succeeded');
       const noops = summary.stages.find((stage) => stage.name === 'Noops')?.actions ?? [];
       expect(noops.map((action) => [action.status, action.attempts])).toEqual(Array.from({ length: ACTIONS }, () => ['Succeeded', 1]));
-      const events = (await served.api<Array<{ type: string; action: string | null; description: string }>>('GET', `/api/executions/${body.executionId}/events`)).body;
+      const events = (
+        await served.api<Array<{ type: string; action: string | null; description: string }>>('GET', `/api/executions/${body.executionId}/events`)
+      ).body;
       const finished = events.filter((event) => event.type === 'action-finished' && event.action?.startsWith('n'));
       expect(finished).toHaveLength(ACTIONS);
       const firstName = held[0]?.spec.action.name ?? '';
       expect(finished.find((event) => event.action === firstName)?.description).toMatch(/succeeded in \d+m?s \(did nothing\)$/);
-      const log = await (await fetch(`${served.url}/api/executions/${body.executionId}/actions/${firstName}/log`, { headers: { authorization: `Bearer ${ADMIN_TOKEN}` } })).text();
+      const log = await (
+        await fetch(`${served.url}/api/executions/${body.executionId}/actions/${firstName}/log`, { headers: { authorization: `Bearer ${ADMIN_TOKEN}` } })
+      ).text();
       expect(log.split('\n').slice(-3)).toEqual(['first line', 'last line', '']);
     } finally {
       await agent.close();

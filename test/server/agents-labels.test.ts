@@ -56,7 +56,18 @@ describe('agent labels', () => {
       both: await makeAgentToken(stateDir, 'eu-west-1', 'eu-gpu-arm'),
       us: await makeAgentToken(stateDir, 'us-east-1', 'us-gpu'),
     };
-    const served = await startServe(['-f', path.join(dir, 'labelled.yaml'), '--state-dir', stateDir, '--remote-regions', 'eu-west-1', '--lease', '3', '--agent-poll', '2']);
+    const served = await startServe([
+      '-f',
+      path.join(dir, 'labelled.yaml'),
+      '--state-dir',
+      stateDir,
+      '--remote-regions',
+      'eu-west-1',
+      '--lease',
+      '3',
+      '--agent-poll',
+      '2',
+    ]);
     started.push(served);
     const gpu = await startAgent(served.url, 'eu-west-1', tokens.gpu, path.join(dir, 'agent-gpu'), ['--labels', 'gpu', '--concurrency', '2']);
     const plain = await startAgent(served.url, 'eu-west-1', tokens.plain, path.join(dir, 'agent-plain'), ['--concurrency', '2']);
@@ -65,10 +76,14 @@ describe('agent labels', () => {
     const { body } = await served.api<{ executionId: string }>('POST', '/api/pipelines/labelled/executions', {});
     const id = body.executionId;
     // What some agent there can run, runs; what nobody there may run, waits in its region's queue.
-    await eventually(async () => {
-      const summary = (await served.api<Summary>('GET', `/api/executions/${id}`)).body;
-      return ['plain', 'train', 'us-plain'].every((name) => statusOf(summary, name) === 'Succeeded');
-    }, 30_000, 'plain, train and us-plain');
+    await eventually(
+      async () => {
+        const summary = (await served.api<Summary>('GET', `/api/executions/${id}`)).body;
+        return ['plain', 'train', 'us-plain'].every((name) => statusOf(summary, name) === 'Succeeded');
+      },
+      30_000,
+      'plain, train and us-plain',
+    );
     const metrics = await (await fetch(`${served.url}/metrics`)).text();
     expect(metrics).toMatch(/meridian_queue_depth\{region="eu-west-1"\} 1/);
     expect(metrics).toMatch(/meridian_queue_depth\{region="us-east-1"\} 1/);
@@ -87,7 +102,8 @@ describe('agent labels', () => {
     expect(ranBy(plain)).not.toContain('train-arm');
     expect(ranBy(both)).toEqual(['train-arm']);
     expect(ranBy(us)).toEqual(['us-train']);
-    const log = async (action: string): Promise<string> => (await fetch(`${served.url}/api/executions/${id}/actions/${action}/log`, { headers: { authorization: 'Bearer test-admin-token' } })).text();
+    const log = async (action: string): Promise<string> =>
+      (await fetch(`${served.url}/api/executions/${id}/actions/${action}/log`, { headers: { authorization: 'Bearer test-admin-token' } })).text();
     expect(await log('train-arm')).toContain('[agent eu-gpu-arm (');
     expect(await log('us-train')).toContain('[agent us-gpu (');
     // us-plain ran in the server's own agent: no remote agent's line in its log.

@@ -54,14 +54,32 @@ describe('agent leases', () => {
     writeFiles(dir, { 'slow.yaml': definition(makeRepo({ 'README.md': 'x' })) });
     const first = await makeAgentToken(stateDir, 'eu-west-1', 'eu-a');
     const second = await makeAgentToken(stateDir, 'eu-west-1', 'eu-b');
-    const served = await startServe(['-f', path.join(dir, 'slow.yaml'), '--state-dir', stateDir, '--remote-regions', 'eu-west-1', '--lease', '2', '--agent-poll', '2']);
+    const served = await startServe([
+      '-f',
+      path.join(dir, 'slow.yaml'),
+      '--state-dir',
+      stateDir,
+      '--remote-regions',
+      'eu-west-1',
+      '--lease',
+      '2',
+      '--agent-poll',
+      '2',
+    ]);
     started.push(served);
-    const agents = [await startAgent(served.url, 'eu-west-1', first, path.join(dir, 'a')), await startAgent(served.url, 'eu-west-1', second, path.join(dir, 'b'))];
+    const agents = [
+      await startAgent(served.url, 'eu-west-1', first, path.join(dir, 'a')),
+      await startAgent(served.url, 'eu-west-1', second, path.join(dir, 'b')),
+    ];
     started.push(...agents);
 
     const { body } = await served.api<{ executionId: string }>('POST', '/api/pipelines/slow/executions', {});
     const id = body.executionId;
-    const victim = await eventually(() => agents.find((agent) => agent.ran().some((line) => line.startsWith('Running slow'))), 30_000, 'an agent to start slow');
+    const victim = await eventually(
+      () => agents.find((agent) => agent.ran().some((line) => line.startsWith('Running slow'))),
+      30_000,
+      'an agent to start slow',
+    );
     const survivor = agents.find((agent) => agent !== victim);
     await victim.stop('SIGKILL');
 
@@ -71,7 +89,9 @@ describe('agent leases', () => {
     expect(slow?.attempts).toBe(2);
     expect(survivor?.ran()).toContain(`Running slow (eu-west-1) attempt 2 of ${id}`);
     const events = (await served.api<Array<{ type: string; description: string }>>('GET', `/api/executions/${id}/events`)).body;
-    expect(events.filter((e) => e.type === 'lease-expired').map((e) => e.description)).toEqual([expect.stringMatching(/^slow \(eu-west-1\): agent \S+ stopped renewing its lease \(attempt 1\)$/)]);
+    expect(events.filter((e) => e.type === 'lease-expired').map((e) => e.description)).toEqual([
+      expect.stringMatching(/^slow \(eu-west-1\): agent \S+ stopped renewing its lease \(attempt 1\)$/),
+    ]);
     expect(events.some((e) => e.type === 'action-requeued')).toBe(true);
     expect(await (await fetch(`${served.url}/metrics`)).text()).toMatch(/meridian_lease_expiries_total\{region="eu-west-1"\} 1/);
   }, 120_000);
@@ -86,7 +106,15 @@ describe('agent leases', () => {
         capabilities: { idempotent: false, cancellable: false },
         run: () => Promise.resolve({}),
       });
-      const pipeline = onePipeline('once', 'Deploy', { name: 'charge-card', type: { category: 'Deploy', owner: 'Custom', provider: 'Once', version: '1' }, runOrder: 1, region: 'eu-west-1', configuration: {}, inputArtifacts: [], outputArtifacts: [] });
+      const pipeline = onePipeline('once', 'Deploy', {
+        name: 'charge-card',
+        type: { category: 'Deploy', owner: 'Custom', provider: 'Once', version: '1' },
+        runOrder: 1,
+        region: 'eu-west-1',
+        configuration: {},
+        inputArtifacts: [],
+        outputArtifacts: [],
+      });
       const id = await engine.start(pipeline, { type: 'cli' }, { parameters: {}, variables: {}, sourceOverrides: {}, stores: {} });
       const dispatch = new JobDispatch({ store, engine }, 50);
       const job = await dispatch.claim('agent-host:2:bbb', { regions: ['eu-west-1'] });
@@ -99,7 +127,9 @@ describe('agent leases', () => {
 
       const snapshot = await store.snapshot(db, id);
       expect(snapshot.execution.status).toBe('Failed');
-      expect(snapshot.actions[0]?.error?.message).toMatch(/^agent lost: agent-host:2:bbb stopped renewing its lease while running charge-card, which is not safe to repeat/);
+      expect(snapshot.actions[0]?.error?.message).toMatch(
+        /^agent lost: agent-host:2:bbb stopped renewing its lease while running charge-card, which is not safe to repeat/,
+      );
       // A late report from the lost agent is not recorded, and a second sweep finds nothing.
       expect(await dispatch.report(job?.id ?? '', 'agent-host:2:bbb', { status: 'Succeeded' })).toBe(false);
       expect(await expireLeases({ store, engine, registry, owner: 'server-host:1:aaa', dispatch })).toBe(0);
@@ -117,7 +147,16 @@ describe('agent leases', () => {
       const clock = fakeClock('2026-11-27T09:00:00.000Z');
       const engine = new Engine({ store, clock, owner: 'server-host:1:aaa' });
       const registry = registerBuiltinProviders(new ProviderRegistry());
-      const pipeline = onePipeline('gate', 'Gate', { name: 'sign-off', type: { category: 'Approval', owner: 'AWS', provider: 'Manual', version: '1' }, runOrder: 1, region: 'eu-west-1', configuration: {}, inputArtifacts: [], outputArtifacts: [], timeoutInMinutes: 60 });
+      const pipeline = onePipeline('gate', 'Gate', {
+        name: 'sign-off',
+        type: { category: 'Approval', owner: 'AWS', provider: 'Manual', version: '1' },
+        runOrder: 1,
+        region: 'eu-west-1',
+        configuration: {},
+        inputArtifacts: [],
+        outputArtifacts: [],
+        timeoutInMinutes: 60,
+      });
       const id = await engine.start(pipeline, { type: 'cli' }, { parameters: {}, variables: {}, sourceOverrides: {}, stores: {} });
       const dispatch = new JobDispatch({ store, engine }, 50);
       const first = await dispatch.claim('agent-host:2:bbb', { regions: ['eu-west-1'] });
@@ -126,7 +165,15 @@ describe('agent leases', () => {
       expect(firstSpec.timeoutMs).toBe(60 * 60_000);
       // Five minutes in, someone approves; the agent holding the approval is gone by then.
       clock.advance(5 * 60_000);
-      await store.recordApproval(db, { executionId: id, stage: 'Gate', action: 'sign-off', status: 'Approved', comment: 'ship it', by: 'ops', at: clock.now().toISOString() });
+      await store.recordApproval(db, {
+        executionId: id,
+        stage: 'Gate',
+        action: 'sign-off',
+        status: 'Approved',
+        comment: 'ship it',
+        by: 'ops',
+        at: clock.now().toISOString(),
+      });
       clock.advance(5 * 60_000);
       await new Promise((resolve) => setTimeout(resolve, 80));
       expect(await expireLeases({ store, engine, registry, owner: 'server-host:1:aaa', dispatch })).toBe(1);
@@ -151,7 +198,12 @@ describe('agent leases', () => {
 
 /** A pipeline of one stage with one action, in eu-west-1. */
 function onePipeline(name: string, stage: string, action: Pipeline['stages'][number]['actions'][number]): Pipeline {
-  return testPipeline({ name, homeRegion: 'eu-west-1', regions: [{ name: 'eu-west-1', timezone: 'UTC', store: { kind: 'folder', location: 'stores/eu-west-1' } }], stages: [{ name: stage, actions: [action] }] });
+  return testPipeline({
+    name,
+    homeRegion: 'eu-west-1',
+    regions: [{ name: 'eu-west-1', timezone: 'UTC', store: { kind: 'folder', location: 'stores/eu-west-1' } }],
+    stages: [{ name: stage, actions: [action] }],
+  });
 }
 
 const noValues = {

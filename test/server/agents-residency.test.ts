@@ -72,15 +72,34 @@ describe('residency: an agent gets only its own region', () => {
     const repo = makeRepo({ 'README.md': 'x' });
     writeFiles(dir, { 'shipping.yaml': shipping(repo), 'peeking.yaml': peeking(repo) });
     const state = ['--state-dir', stateDir];
-    for (const [name, value] of [['/geo/eu-west-1/db-url', 'eu-db'], ['/geo/us-east-1/db-url', 'us-db'], ['/geo/shared/name', 'shared']] as const) {
+    for (const [name, value] of [
+      ['/geo/eu-west-1/db-url', 'eu-db'],
+      ['/geo/us-east-1/db-url', 'us-db'],
+      ['/geo/shared/name', 'shared'],
+    ] as const) {
       expect((await runCli(['params', 'put', name, value, ...state])).code).toBe(0);
     }
-    for (const [id, value] of [['geo/eu-west-1/token', 'eu-secret'], ['geo/us-east-1/token', 'us-secret']] as const) {
+    for (const [id, value] of [
+      ['geo/eu-west-1/token', 'eu-secret'],
+      ['geo/us-east-1/token', 'us-secret'],
+    ] as const) {
       expect((await runCli(['secrets', 'put', id, value, ...state])).code).toBe(0);
     }
     const usToken = await makeAgentToken(stateDir, 'us-east-1');
     euToken = await makeAgentToken(stateDir, 'eu-west-1');
-    served = await startServe(['-f', path.join(dir, 'shipping.yaml'), '-f', path.join(dir, 'peeking.yaml'), ...state, '--remote-regions', '*', '--lease', '5', '--agent-poll', '2']);
+    served = await startServe([
+      '-f',
+      path.join(dir, 'shipping.yaml'),
+      '-f',
+      path.join(dir, 'peeking.yaml'),
+      ...state,
+      '--remote-regions',
+      '*',
+      '--lease',
+      '5',
+      '--agent-poll',
+      '2',
+    ]);
     usAgent = await startAgent(served.url, 'us-east-1', usToken, path.join(dir, 'agent-us'));
   }, 90_000);
   afterAll(async () => {
@@ -89,7 +108,12 @@ describe('residency: an agent gets only its own region', () => {
   });
 
   /** The agent protocol as an eu-west-1 agent speaks it. */
-  const asEu = async (method: string, route: string, body?: unknown, agentId = 'eu-test-host:1:abc'): Promise<{ status: number; text: string; headers: Headers; bytes: Buffer }> => {
+  const asEu = async (
+    method: string,
+    route: string,
+    body?: unknown,
+    agentId = 'eu-test-host:1:abc',
+  ): Promise<{ status: number; text: string; headers: Headers; bytes: Buffer }> => {
     const headers: Record<string, string> = { authorization: `Bearer ${euToken}`, 'x-meridian-agent': agentId };
     if (body !== undefined) headers['content-type'] = 'application/json';
     const response = await fetch(`${served.url}${route}`, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
@@ -102,10 +126,14 @@ describe('residency: an agent gets only its own region', () => {
     const id = body.executionId;
 
     // While the US agent runs us-work, the EU token reaches nothing of that job.
-    const agents = await eventually(async () => {
-      const list = (await served.api<Array<{ region: string; jobs: Array<{ id: string; action: string }> }>>('GET', '/api/agents')).body;
-      return list.find((a) => a.region === 'us-east-1' && a.jobs.some((j) => j.action === 'us-work')) ? list : undefined;
-    }, 30_000, 'us-work to run on the us-east-1 agent');
+    const agents = await eventually(
+      async () => {
+        const list = (await served.api<Array<{ region: string; jobs: Array<{ id: string; action: string }> }>>('GET', '/api/agents')).body;
+        return list.find((a) => a.region === 'us-east-1' && a.jobs.some((j) => j.action === 'us-work')) ? list : undefined;
+      },
+      30_000,
+      'us-work to run on the us-east-1 agent',
+    );
     const usJob = agents.flatMap((a) => a.jobs).find((j) => j.action === 'us-work')?.id ?? '';
     const job = `/api/agents/jobs/${usJob}`;
     const refused = [
@@ -123,12 +151,18 @@ describe('residency: an agent gets only its own region', () => {
 
     // Its own job: eu-ship, whose input the server replicated from us-east-1 into eu-west-1.
     // A claim waits at most the server's --agent-poll (2 s), then answers 204: ask again, as an agent does.
-    const claim = await eventually(async () => {
-      const answer = await asEu('POST', '/api/agents/jobs/claim', { region: 'eu-west-1' });
-      expect([200, 204]).toContain(answer.status);
-      return answer.status === 200 ? answer : undefined;
-    }, 30_000, 'a job for eu-west-1');
-    const { spec } = JSON.parse(claim.text) as { spec: { job: { id: string }; action: { name: string }; inputs: Array<{ name: string; digest: string }>; artifactStores: Record<string, string> } };
+    const claim = await eventually(
+      async () => {
+        const answer = await asEu('POST', '/api/agents/jobs/claim', { region: 'eu-west-1' });
+        expect([200, 204]).toContain(answer.status);
+        return answer.status === 200 ? answer : undefined;
+      },
+      30_000,
+      'a job for eu-west-1',
+    );
+    const { spec } = JSON.parse(claim.text) as {
+      spec: { job: { id: string }; action: { name: string }; inputs: Array<{ name: string; digest: string }>; artifactStores: Record<string, string> };
+    };
     expect(spec.action.name).toBe('eu-ship');
     expect(Object.keys(spec.artifactStores)).toEqual(['eu-west-1']);
     const own = `/api/agents/jobs/${spec.job.id}`;
@@ -136,18 +170,29 @@ describe('residency: an agent gets only its own region', () => {
     expect(input.status).toBe(200);
     expect(createHash('sha256').update(input.bytes).digest('hex')).toBe(spec.inputs[0]?.digest);
     expect(JSON.parse(input.headers.get('x-meridian-replicated') ?? '{}')).toMatchObject({ from: 'us-east-1' });
-    expect(fs.readdirSync(path.join(stateDir, 'stores', 'eu-west-1'), { recursive: true, encoding: 'utf8' }).some((f) => f.includes(spec.inputs[0]?.digest ?? '-'))).toBe(true);
+    expect(
+      fs.readdirSync(path.join(stateDir, 'stores', 'eu-west-1'), { recursive: true, encoding: 'utf8' }).some((f) => f.includes(spec.inputs[0]?.digest ?? '-')),
+    ).toBe(true);
 
     const value = async (route: string): Promise<[number, unknown]> => {
       const response = await asEu('GET', route);
       const parsed = JSON.parse(response.text) as { value?: unknown; error?: { message: string } };
       return [response.status, parsed.value ?? parsed.error?.message];
     };
-    expect(await value(`${own}/inputs/usbits`)).toEqual([403, 'usbits is not an input artifact of eu-ship; an agent reads only the inputs of the job it holds']);
-    expect(await value(`${own}/parameter?name=${encodeURIComponent('/geo/us-east-1/db-url')}`)).toEqual([403, 'parameter /geo/us-east-1/db-url belongs to region us-east-1; the token agent-eu-west-1 is scoped to eu-west-1']);
+    expect(await value(`${own}/inputs/usbits`)).toEqual([
+      403,
+      'usbits is not an input artifact of eu-ship; an agent reads only the inputs of the job it holds',
+    ]);
+    expect(await value(`${own}/parameter?name=${encodeURIComponent('/geo/us-east-1/db-url')}`)).toEqual([
+      403,
+      'parameter /geo/us-east-1/db-url belongs to region us-east-1; the token agent-eu-west-1 is scoped to eu-west-1',
+    ]);
     expect(await value(`${own}/parameter?name=${encodeURIComponent('/geo/eu-west-1/db-url')}`)).toEqual([200, 'eu-db']);
     expect(await value(`${own}/parameter?name=${encodeURIComponent('/geo/shared/name')}`)).toEqual([200, 'shared']);
-    expect(await value(`${own}/secret?reference=${encodeURIComponent('geo/us-east-1/token')}`)).toEqual([403, 'secret geo/us-east-1/token belongs to region us-east-1; the token agent-eu-west-1 is scoped to eu-west-1']);
+    expect(await value(`${own}/secret?reference=${encodeURIComponent('geo/us-east-1/token')}`)).toEqual([
+      403,
+      'secret geo/us-east-1/token belongs to region us-east-1; the token agent-eu-west-1 is scoped to eu-west-1',
+    ]);
     expect(await value(`${own}/secret?reference=${encodeURIComponent('geo/eu-west-1/token')}`)).toEqual([200, 'eu-secret']);
 
     // Another agent of the same region does not hold this job's lease.
@@ -165,7 +210,8 @@ describe('residency: an agent gets only its own region', () => {
     const { body } = await served.api<{ executionId: string }>('POST', '/api/pipelines/peeking/executions', {});
     const summary = await ended(served, body.executionId, 30_000);
     expect(summary.status).toBe('Failed');
-    const peek = summary.stages.find((s) => s.name === 'Peek')?.actions[0] as (Summary['stages'][number]['actions'][number] & { error: { message: string } | null }) | undefined;
+    const peek = summary.stages.find((s) => s.name === 'Peek')?.actions[0] as
+      (Summary['stages'][number]['actions'][number] & { error: { message: string } | null }) | undefined;
     expect(peek?.error?.message).toContain('parameter /geo/eu-west-1/db-url belongs to region eu-west-1; the token agent-us-east-1 is scoped to us-east-1');
   }, 60_000);
 });

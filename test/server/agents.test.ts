@@ -76,7 +76,18 @@ describe('remote agents, one per region', () => {
     writeFiles(dir, { 'geo.yaml': definition(makeRepo({ 'app.txt': 'v7\n' })) });
     const tokens: Record<string, string> = {};
     for (const region of REMOTE) tokens[region] = await makeAgentToken(stateDir, region);
-    const served = await startServe(['-f', path.join(dir, 'geo.yaml'), '--state-dir', stateDir, '--remote-regions', REMOTE.join(','), '--lease', '3', '--agent-poll', '2']);
+    const served = await startServe([
+      '-f',
+      path.join(dir, 'geo.yaml'),
+      '--state-dir',
+      stateDir,
+      '--remote-regions',
+      REMOTE.join(','),
+      '--lease',
+      '3',
+      '--agent-poll',
+      '2',
+    ]);
     started.push(served);
     expect(served.child.output.stdout).toContain('Jobs of us-east-1, ap-southeast-2 wait for remote agents');
     const us = await startAgent(served.url, 'us-east-1', tokens['us-east-1'] ?? '', path.join(dir, 'agent-us'), ['--labels', 'linux,us']);
@@ -85,13 +96,21 @@ describe('remote agents, one per region', () => {
     const { body } = await served.api<{ executionId: string }>('POST', '/api/pipelines/geo/executions', {});
     const id = body.executionId;
     // The approval waits on the us-east-1 agent until someone answers it.
-    await eventually(async () => actionOf((await served.api<Summary>('GET', `/api/executions/${id}`)).body, 'us-go').status === 'Waiting', 30_000, 'us-go to wait');
+    await eventually(
+      async () => actionOf((await served.api<Summary>('GET', `/api/executions/${id}`)).body, 'us-go').status === 'Waiting',
+      30_000,
+      'us-go to wait',
+    );
     expect((await served.api('POST', `/api/executions/${id}/approvals/us-go`, { status: 'Approved', comment: 'go' })).status).toBe(200);
     // The ap-southeast-2 deploy waits in the queue for an agent of its region; the others go on.
-    await eventually(async () => {
-      const summary = (await served.api<Summary>('GET', `/api/executions/${id}`)).body;
-      return actionOf(summary, 'deploy-us-east-1').status === 'Succeeded' && actionOf(summary, 'deploy-eu-west-1').status === 'Succeeded';
-    }, 30_000, 'the eu-west-1 and us-east-1 deploys');
+    await eventually(
+      async () => {
+        const summary = (await served.api<Summary>('GET', `/api/executions/${id}`)).body;
+        return actionOf(summary, 'deploy-us-east-1').status === 'Succeeded' && actionOf(summary, 'deploy-eu-west-1').status === 'Succeeded';
+      },
+      30_000,
+      'the eu-west-1 and us-east-1 deploys',
+    );
     const metrics = await (await fetch(`${served.url}/metrics`)).text();
     expect(metrics).toMatch(/meridian_queue_depth\{region="ap-southeast-2"\} 1/);
     expect(metrics).toMatch(/meridian_agents\{region="us-east-1"\} 1/);
@@ -104,7 +123,8 @@ describe('remote agents, one per region', () => {
 
     // Where each action ran: its output, its log, and each agent's own account.
     for (const region of ['eu-west-1', ...REMOTE]) expect(actionOf(summary, `deploy-${region}`).outputVariables).toEqual({ WHERE: region });
-    const log = async (action: string): Promise<string> => (await fetch(`${served.url}/api/executions/${id}/actions/${action}/log`, { headers: { authorization: 'Bearer test-admin-token' } })).text();
+    const log = async (action: string): Promise<string> =>
+      (await fetch(`${served.url}/api/executions/${id}/actions/${action}/log`, { headers: { authorization: 'Bearer test-admin-token' } })).text();
     for (const region of REMOTE) {
       const text = await log(`deploy-${region}`);
       expect(text).toContain(`[agent agent-${region} (`);

@@ -65,14 +65,28 @@ describe('the HTTP API of meridian serve', () => {
   });
 
   it('starts with variables, records who approved, and streams the logs live', async () => {
-    const started = await served.api<{ executionId: string }>('POST', '/api/pipelines/shop/executions', { variables: [{ name: 'GREETING', value: 'hello' }] }, operator);
+    const started = await served.api<{ executionId: string }>(
+      'POST',
+      '/api/pipelines/shop/executions',
+      { variables: [{ name: 'GREETING', value: 'hello' }] },
+      operator,
+    );
     expect(started.status).toBe(201);
     const id = started.body.executionId;
-    await eventually(async () => (await served.api<Summary>('GET', `/api/executions/${id}`)).body.stages[1]?.actions[0]?.status === 'Waiting', 30_000, 'approval to wait');
+    await eventually(
+      async () => (await served.api<Summary>('GET', `/api/executions/${id}`)).body.stages[1]?.actions[0]?.status === 'Waiting',
+      30_000,
+      'approval to wait',
+    );
 
     // The stream opens before the logging action runs: it must follow, not only replay.
     const stream = readEvents(`${served.url}/api/executions/${id}/logs`, operator);
-    const approved = await served.api<{ by: string }>('POST', `/api/executions/${id}/approvals/ok-to-ship`, { status: 'Approved', comment: 'ship it' }, operator);
+    const approved = await served.api<{ by: string }>(
+      'POST',
+      `/api/executions/${id}/approvals/ok-to-ship`,
+      { status: 'Approved', comment: 'ship it' },
+      operator,
+    );
     expect(approved.status).toBe(200);
     expect(approved.body.by).toBe('release-manager');
     const events = await stream;
@@ -92,7 +106,9 @@ describe('the HTTP API of meridian serve', () => {
   }, 60_000);
 
   it('refuses a bad start request naming the field, and a viewer cannot start', async () => {
-    const bad = await served.api<{ error: { code: string; message: string } }>('POST', '/api/pipelines/shop/executions', { variables: [{ name: 'GREETING', value: '' }] });
+    const bad = await served.api<{ error: { code: string; message: string } }>('POST', '/api/pipelines/shop/executions', {
+      variables: [{ name: 'GREETING', value: '' }],
+    });
     expect(bad.status).toBe(400);
     expect(bad.body.error.message).toMatch(/^variables\.0\.value: /);
     const missing = await served.api<{ error: { code: string } }>('POST', '/api/pipelines/nope/executions', {});
@@ -108,7 +124,7 @@ describe('the HTTP API of meridian serve', () => {
     const still = await served.api<{ stages: Array<{ actions: Array<{ type: string }> }> }>('GET', '/api/pipelines/shop');
     expect(still.body.stages[2]?.actions[0]?.type).toBe('Compute/AWS/Commands');
 
-    writeFileSync(file, definition(repo).replace("name: talk", "name: speak"));
+    writeFileSync(file, definition(repo).replace('name: talk', 'name: speak'));
     expect((await served.api('POST', '/api/pipelines/shop/reload')).status).toBe(200);
     const now = await served.api<{ stages: Array<{ actions: Array<{ name: string }> }> }>('GET', '/api/pipelines/shop');
     expect(now.body.stages[2]?.actions[0]?.name).toBe('speak');

@@ -29,7 +29,9 @@ describe('API tokens and roles', () => {
   beforeAll(async () => {
     const dir = tempDir();
     const repo = makeRepo({ 'README.md': 'x' });
-    writeFiles(dir, { 'p.yaml': `pipeline: demo\nsources:\n  src: { git: ${repo} }\nstages:\n  - name: Build\n    actions:\n      - { name: b, uses: commands, inputs: [src], commands: ['true'] }\n` });
+    writeFiles(dir, {
+      'p.yaml': `pipeline: demo\nsources:\n  src: { git: ${repo} }\nstages:\n  - name: Build\n    actions:\n      - { name: b, uses: commands, inputs: [src], commands: ['true'] }\n`,
+    });
     stateDir = path.join(dir, 'state');
     // Tokens made by the CLI, as an operator would.
     for (const role of ['viewer', 'operator', 'admin']) {
@@ -69,7 +71,7 @@ describe('API tokens and roles', () => {
     return response.status;
   };
 
-  it('every /api route has a role; only health, metrics, webhooks and the dashboard\'s files are public', () => {
+  it("every /api route has a role; only health, metrics, webhooks and the dashboard's files are public", () => {
     const publicRoutes = routes.filter((r) => r.role === undefined).map((r) => `${r.method} ${r.url}`);
     expect(publicRoutes.sort()).toEqual(['GET /', 'GET /*', 'GET /healthz', 'GET /metrics', 'POST /webhooks/github/:pipeline']);
     expect(routes.filter((r) => r.url.startsWith('/api')).length).toBeGreaterThanOrEqual(14);
@@ -80,7 +82,9 @@ describe('API tokens and roles', () => {
     const doc = await readFile(new URL('../../docs/server.md', import.meta.url), 'utf8');
     for (const route of routes) {
       const role = route.role ?? 'public';
-      expect(doc, `${route.method} ${route.url}`).toMatch(new RegExp(`\\| ${route.method} \\| \`${route.url.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\` \\| ${role}`));
+      expect(doc, `${route.method} ${route.url}`).toMatch(
+        new RegExp(`\\| ${route.method} \\| \`${route.url.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\` \\| ${role}`),
+      );
     }
   });
 

@@ -40,7 +40,11 @@ stages:
 
   it('lists, shows, approves and follows logs through the API', async () => {
     const { executionId } = (await served.api<{ executionId: string }>('POST', '/api/pipelines/steer/executions', {})).body;
-    await eventually(async () => (await served.api<Summary>('GET', `/api/executions/${executionId}`)).body.stages[1]?.actions[0]?.status === 'Waiting', 30_000, 'the approval');
+    await eventually(
+      async () => (await served.api<Summary>('GET', `/api/executions/${executionId}`)).body.stages[1]?.actions[0]?.status === 'Waiting',
+      30_000,
+      'the approval',
+    );
 
     const listed = await cli(['executions', '--json']);
     expect(listed.code, listed.stderr).toBe(0);
@@ -63,7 +67,11 @@ stages:
 
   it('stops an execution, and reports a server error with its exit code', async () => {
     const { executionId } = (await served.api<{ executionId: string }>('POST', '/api/pipelines/steer/executions', {})).body;
-    await eventually(async () => (await served.api<Summary>('GET', `/api/executions/${executionId}`)).body.stages[1]?.actions[0]?.status === 'Waiting', 30_000, 'the approval');
+    await eventually(
+      async () => (await served.api<Summary>('GET', `/api/executions/${executionId}`)).body.stages[1]?.actions[0]?.status === 'Waiting',
+      30_000,
+      'the approval',
+    );
     const stopped = await cli(['stop', executionId, '--abandon', '--reason', 'not today']);
     expect(stopped.code, stopped.stderr).toBe(0);
     expect((await ended(served, executionId)).status).toBe('Stopped');

@@ -95,7 +95,12 @@ describe('emergency halts through the server', () => {
     expect(halted.stdout).toContain('Lift it with: meridian unhalt --region us-east-1 --reason TEXT');
 
     // The first halt stands: a second one of the same scope is refused, over the API and the CLI.
-    const again = await served.api<{ error: { code: string; message: string }; halt: HaltJson }>('POST', '/api/halts', { region: 'us-east-1', reason: 'me too' }, operator);
+    const again = await served.api<{ error: { code: string; message: string }; halt: HaltJson }>(
+      'POST',
+      '/api/halts',
+      { region: 'us-east-1', reason: 'me too' },
+      operator,
+    );
     expect(again.status).toBe(409);
     expect(again.body.error.code).toBe('CONFLICT');
     expect(again.body.error.message).toContain('deploys to us-east-1 are already halted by release-manager at ');
@@ -113,11 +118,16 @@ describe('emergency halts through the server', () => {
     expect(table.stdout).toMatch(/^SCOPE\s+BY\s+AT\s+REASON\nus-east-1\s+release-manager\s+\S+\s+us database failing over\n$/);
 
     const id = (await served.api<{ executionId: string }>('POST', '/api/pipelines/shop/executions', {}, operator)).body.executionId;
-    const deploy = (view: { stages: Array<{ actions: ActionView[] }> }, name: string): ActionView | undefined => view.stages.flatMap((s) => s.actions).find((a) => a.name === name);
-    const view = await eventually(async () => {
-      const { body } = await served.api<{ stages: Array<{ actions: ActionView[] }> }>('GET', `/api/executions/${id}/view`, undefined, viewer);
-      return deploy(body, 'eu-west-1-deploy')?.status === 'Succeeded' && deploy(body, 'us-east-1-deploy')?.status === 'Waiting' ? body : undefined;
-    }, 30_000, 'eu-west-1 to deploy while us-east-1 holds');
+    const deploy = (view: { stages: Array<{ actions: ActionView[] }> }, name: string): ActionView | undefined =>
+      view.stages.flatMap((s) => s.actions).find((a) => a.name === name);
+    const view = await eventually(
+      async () => {
+        const { body } = await served.api<{ stages: Array<{ actions: ActionView[] }> }>('GET', `/api/executions/${id}/view`, undefined, viewer);
+        return deploy(body, 'eu-west-1-deploy')?.status === 'Succeeded' && deploy(body, 'us-east-1-deploy')?.status === 'Waiting' ? body : undefined;
+      },
+      30_000,
+      'eu-west-1 to deploy while us-east-1 holds',
+    );
     expect(deploy(view, 'us-east-1-deploy')).toMatchObject({ waitingFor: 'halt' });
     expect(deploy(view, 'us-east-1-deploy')?.waitingReason).toContain('deploys to us-east-1 halted by release-manager at ');
     expect(deploy(view, 'us-east-1-deploy')?.waitingReason).toContain('us database failing over');
@@ -147,7 +157,9 @@ describe('emergency halts through the server', () => {
     expect(nothing.stderr).toContain('not halted, so there is nothing to lift; active halts: none');
 
     const { body: events } = await served.api<EventJson[]>('GET', `/api/executions/${id}/events`, undefined, viewer);
-    expect(events.filter((e) => e.type === 'halt').map((e) => e.data)).toEqual([expect.objectContaining({ region: null, by: 'release-manager', reason: 'incident 7', actions: ['us-east-1-deploy'] })]);
+    expect(events.filter((e) => e.type === 'halt').map((e) => e.data)).toEqual([
+      expect.objectContaining({ region: null, by: 'release-manager', reason: 'incident 7', actions: ['us-east-1-deploy'] }),
+    ]);
     expect(events.filter((e) => e.type === 'halt-lifted').map((e) => [e.data?.region, e.data?.by, e.data?.reason])).toEqual([
       ['us-east-1', 'release-manager', 'failover done'],
       [null, 'release-manager', 'incident 7 over'],

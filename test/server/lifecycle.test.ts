@@ -31,10 +31,14 @@ stages:
 
 async function startAndWaitForBuild(served: Served): Promise<string> {
   const { body } = await served.api<{ executionId: string }>('POST', '/api/pipelines/slow/executions', {});
-  await eventually(async () => {
-    const summary = (await served.api<Summary>('GET', `/api/executions/${body.executionId}`)).body;
-    return summary.stages.find((s) => s.name === 'Build')?.actions[0]?.status === 'InProgress';
-  }, 30_000, 'build to start');
+  await eventually(
+    async () => {
+      const summary = (await served.api<Summary>('GET', `/api/executions/${body.executionId}`)).body;
+      return summary.stages.find((s) => s.name === 'Build')?.actions[0]?.status === 'InProgress';
+    },
+    30_000,
+    'build to start',
+  );
   return body.executionId;
 }
 

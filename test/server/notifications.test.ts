@@ -42,7 +42,9 @@ describe('notifications', () => {
     await new Promise<void>((resolve) => receiver.listen(0, '127.0.0.1', resolve));
     const repo = makeRepo({ 'README.md': 'x' });
     const dir = tempDir();
-    writeFiles(dir, { 'p.yaml': `pipeline: noisy\nsources:\n  src: { git: ${repo} }\nstages:\n  - name: Build\n    actions:\n      - { name: b, uses: commands, inputs: [src], commands: ['true'] }\n` });
+    writeFiles(dir, {
+      'p.yaml': `pipeline: noisy\nsources:\n  src: { git: ${repo} }\nstages:\n  - name: Build\n    actions:\n      - { name: b, uses: commands, inputs: [src], commands: ['true'] }\n`,
+    });
     const url = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/hook`;
     served = await startServe(['-f', path.join(dir, 'p.yaml'), '--state-dir', path.join(dir, 'state'), '--notify', url], { MERIDIAN_NOTIFY_SECRET: SECRET });
   });
@@ -54,7 +56,11 @@ describe('notifications', () => {
   it('posts each status change once, in order, signed, after retrying a failed delivery', async () => {
     const { executionId } = (await served.api<{ executionId: string }>('POST', '/api/pipelines/noisy/executions', {})).body;
     await ended(served, executionId);
-    await eventually(() => (received.some((r) => r.body.includes('"event":"execution","pipeline":"noisy"') && r.body.includes('"status":"Succeeded"')) ? true : undefined), 30_000, 'the last notification');
+    await eventually(
+      () => (received.some((r) => r.body.includes('"event":"execution","pipeline":"noisy"') && r.body.includes('"status":"Succeeded"')) ? true : undefined),
+      30_000,
+      'the last notification',
+    );
     for (const { signature, body } of received) expect(signature).toBe(`sha256=${createHmac('sha256', SECRET).update(body).digest('hex')}`);
     const sent = received.map((r) => JSON.parse(r.body) as { event: string; stage: string | null; status: string; text: string; executionId: string });
     expect(sent.map((n) => `${n.event}:${n.stage ?? ''}:${n.status}`)).toEqual([

@@ -16,7 +16,7 @@ describe('polling a source for new commits', () => {
   });
 
   it('starts one execution per new commit, and none for a commit it has seen', async () => {
-    const repo = makeRepo({ 'VERSION': '1\n' });
+    const repo = makeRepo({ VERSION: '1\n' });
     const dir = tempDir();
     writeFiles(dir, {
       'p.yaml': `pipeline: polled
@@ -38,13 +38,19 @@ stages:
     await new Promise((resolve) => setTimeout(resolve, 2500));
     expect(await list(served)).toEqual([]);
 
-    const second = commit(repo, { 'VERSION': '2\n' }, 'two');
-    const [started] = await eventually(async () => {
-      const executions = await list(served);
-      return executions.length > 0 ? executions : undefined;
-    }, 20_000, 'a polled execution');
+    const second = commit(repo, { VERSION: '2\n' }, 'two');
+    const [started] = await eventually(
+      async () => {
+        const executions = await list(served);
+        return executions.length > 0 ? executions : undefined;
+      },
+      20_000,
+      'a polled execution',
+    );
     expect(started?.trigger).toEqual({ type: 'poll', detail: `new commit ${second.slice(0, 12)} on app` });
-    const summary = (await ended(served, started!.executionId)) as Summary & { stages: Array<{ actions: Array<{ outputVariables?: Record<string, string> }> }> };
+    const summary = (await ended(served, started!.executionId)) as Summary & {
+      stages: Array<{ actions: Array<{ outputVariables?: Record<string, string> }> }>;
+    };
     expect(summary.stages[0]?.actions[0]?.outputVariables?.CommitId).toBe(second);
     await served.stop();
 
@@ -53,7 +59,7 @@ stages:
     servers.push(again);
     await new Promise((resolve) => setTimeout(resolve, 2500));
     expect(await list(again)).toHaveLength(1);
-    const third = commit(repo, { 'VERSION': '3\n' }, 'three');
+    const third = commit(repo, { VERSION: '3\n' }, 'three');
     await eventually(async () => ((await list(again)).length === 2 ? true : undefined), 20_000, 'a second polled execution');
     expect((await list(again))[0]?.trigger.detail).toBe(`new commit ${third.slice(0, 12)} on app`);
   }, 90_000);

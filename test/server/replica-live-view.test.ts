@@ -37,7 +37,11 @@ stages:
     servers.push(two);
 
     const { executionId } = (await one.api<{ executionId: string }>('POST', '/api/pipelines/gated/executions', {})).body;
-    await eventually(async () => (await one.api<Summary>('GET', `/api/executions/${executionId}`)).body.stages[1]?.actions[0]?.status === 'Waiting', 30_000, 'the approval');
+    await eventually(
+      async () => (await one.api<Summary>('GET', `/api/executions/${executionId}`)).body.stages[1]?.actions[0]?.status === 'Waiting',
+      30_000,
+      'the approval',
+    );
 
     // A page on server two follows the execution.
     const controller = new AbortController();

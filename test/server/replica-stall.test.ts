@@ -58,14 +58,18 @@ async function stopBetweenTransactions(served: Served, url: string): Promise<voi
   const client = new pg.Client({ connectionString: url });
   await client.connect();
   try {
-    await eventually(async () => {
-      served.child.kill('SIGSTOP');
-      const busy = await client.query(`select 1 from pg_stat_activity where datname = current_database() and pid <> pg_backend_pid() and state <> 'idle'`);
-      if (busy.rowCount === 0) return true;
-      served.child.kill('SIGCONT');
-      await new Promise((resolve) => setTimeout(resolve, 50));
-      return false;
-    }, 30_000, 'a moment between transactions');
+    await eventually(
+      async () => {
+        served.child.kill('SIGSTOP');
+        const busy = await client.query(`select 1 from pg_stat_activity where datname = current_database() and pid <> pg_backend_pid() and state <> 'idle'`);
+        if (busy.rowCount === 0) return true;
+        served.child.kill('SIGCONT');
+        await new Promise((resolve) => setTimeout(resolve, 50));
+        return false;
+      },
+      30_000,
+      'a moment between transactions',
+    );
   } finally {
     await client.end();
   }

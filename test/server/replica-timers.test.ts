@@ -43,7 +43,8 @@ rollout:
     const doomed = await startServe(args);
     servers.push(doomed);
     const { executionId: id } = (await doomed.api<{ executionId: string }>('POST', '/api/pipelines/waves/executions', {})).body;
-    const events = async (served: Served): Promise<string[]> => (await served.api<Array<{ description: string }>>('GET', `/api/executions/${id}/events`)).body.map((e) => e.description);
+    const events = async (served: Served): Promise<string[]> =>
+      (await served.api<Array<{ description: string }>>('GET', `/api/executions/${id}/events`)).body.map((e) => e.description);
     await eventually(async () => (await events(doomed)).some((e) => e.startsWith('Wave 1 (eu-west-1) deployed; baking')), 60_000, 'wave 1 to bake');
     await doomed.stop('SIGKILL');
     const survivor = await startServe(args);

@@ -65,7 +65,10 @@ ${['a', 'b', 'c'].map((name) => `      - { name: ${name}, uses: commands, inputs
       expect(summary.status).toBe('Succeeded');
       for (const action of summary.stages.flatMap((s) => s.actions)) expect(action.attempts).toBe(1);
     }
-    const jobs = await query<{ execution_id: string; stage_index: number; action_index: number; attempt: number; lease_owner: string }>(url, 'select execution_id, stage_index, action_index, attempt, lease_owner from jobs');
+    const jobs = await query<{ execution_id: string; stage_index: number; action_index: number; attempt: number; lease_owner: string }>(
+      url,
+      'select execution_id, stage_index, action_index, attempt, lease_owner from jobs',
+    );
     expect(jobs).toHaveLength(6 * 4);
     const keys = jobs.map((j) => `${j.execution_id}/${j.stage_index}/${j.action_index}/${j.attempt}`);
     expect(new Set(keys).size).toBe(jobs.length);
@@ -79,7 +82,11 @@ ${['a', 'b', 'c'].map((name) => `      - { name: ${name}, uses: commands, inputs
     servers.push(doomed);
     // The doomed replica alone holds the execution and its jobs when it dies mid-action.
     const { executionId } = (await doomed.api<{ executionId: string }>('POST', '/api/pipelines/shared/executions', {})).body;
-    await eventually(async () => (await doomed.api<Summary>('GET', `/api/executions/${executionId}`)).body.stages[1]?.actions.some((a) => a.status === 'InProgress'), 30_000, 'Build to start');
+    await eventually(
+      async () => (await doomed.api<Summary>('GET', `/api/executions/${executionId}`)).body.stages[1]?.actions.some((a) => a.status === 'InProgress'),
+      30_000,
+      'Build to start',
+    );
     await doomed.stop('SIGKILL');
     // Its heartbeat is still fresh when the survivor starts: it adopts once the heartbeat is stale.
     const survivor = await startServe(args);

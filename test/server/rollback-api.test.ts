@@ -27,7 +27,8 @@ describe('RollbackStage through the API', () => {
   });
 
   it('starts rollback executions that put every region back, and refuses what cannot be rolled back', async () => {
-    const start = async (): Promise<Summary> => ended(served, (await served.api<{ executionId: string }>('POST', '/api/pipelines/shop/executions', {})).body.executionId);
+    const start = async (): Promise<Summary> =>
+      ended(served, (await served.api<{ executionId: string }>('POST', '/api/pipelines/shop/executions', {})).body.executionId);
     const v1 = await start();
     commit(repo, { VERSION: '2' }, 'Version 2');
     const v2 = await start();

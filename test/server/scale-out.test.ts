@@ -30,7 +30,14 @@ const WEBHOOK_SECRET = 'scale-out-secret';
 
 /** A signed GitHub push delivery of `head` to main. */
 async function deliver(served: Served, head: string, delivery: string): Promise<{ status: number; body: { executionId?: string } }> {
-  const body = JSON.stringify({ ref: 'refs/heads/main', before: '0'.repeat(40), after: head, commits: [], head_commit: { id: head, message: 'Change' }, repository: { name: 'scale', full_name: 'acme/scale' } });
+  const body = JSON.stringify({
+    ref: 'refs/heads/main',
+    before: '0'.repeat(40),
+    after: head,
+    commits: [],
+    head_commit: { id: head, message: 'Change' },
+    repository: { name: 'scale', full_name: 'acme/scale' },
+  });
   const response = await fetch(`${served.url}/webhooks/github/scale`, {
     method: 'POST',
     headers: {
@@ -113,7 +120,9 @@ stages:
 
   it(`runs ${String(EXECUTIONS)} executions started on either server, every action exactly once`, async () => {
     // Agents 0 and 1 (one per region) talk to the first server, 2 and 3 to the second.
-    const { dir, db, servers, agents, head } = await cluster(['touch "__MARKS__/$MERIDIAN_EXECUTION_ID.$MERIDIAN_REGION.$$"'], [], (pair, i) => Promise.resolve((i < 2 ? pair[0] : pair[1]).url));
+    const { dir, db, servers, agents, head } = await cluster(['touch "__MARKS__/$MERIDIAN_EXECUTION_ID.$MERIDIAN_REGION.$$"'], [], (pair, i) =>
+      Promise.resolve((i < 2 ? pair[0] : pair[1]).url),
+    );
     const marks = path.join(dir, 'marks');
     const ids: string[] = [];
     let next = 0;
@@ -137,10 +146,17 @@ stages:
     };
     await Promise.all(Array.from({ length: 16 }, start));
     expect(new Set(ids).size).toBe(EXECUTIONS);
-    await eventually(async () => (await db.rows<{ n: string }>(`select count(*) as n from executions where status not in ('InProgress', 'Stopping')`))[0]?.n === String(EXECUTIONS), 540_000, 'every execution to end');
+    await eventually(
+      async () =>
+        (await db.rows<{ n: string }>(`select count(*) as n from executions where status not in ('InProgress', 'Stopping')`))[0]?.n === String(EXECUTIONS),
+      540_000,
+      'every execution to end',
+    );
 
     // Actions that did not succeed, with why, say more than a count when this fails.
-    const failed = await db.rows<{ name: string; status: string; error: string | null }>(`select name, status, error from action_executions where status <> 'Succeeded'`);
+    const failed = await db.rows<{ name: string; status: string; error: string | null }>(
+      `select name, status, error from action_executions where status <> 'Succeeded'`,
+    );
     expect(failed).toEqual([]);
     const statuses = await db.rows<{ status: string; n: string }>('select status, count(*) as n from executions group by status');
     expect(statuses).toEqual([{ status: 'Succeeded', n: String(EXECUTIONS) }]);
@@ -172,7 +188,14 @@ stages:
     );
     const marks = path.join(dir, 'marks');
     stops.push(() => Promise.resolve(fs.writeFileSync(path.join(marks, 'go'), '')));
-    const started = (): string[][] => (fs.existsSync(path.join(marks, 'started')) ? fs.readFileSync(path.join(marks, 'started'), 'utf8').trim().split('\n').map((l) => l.split(' ')) : []);
+    const started = (): string[][] =>
+      fs.existsSync(path.join(marks, 'started'))
+        ? fs
+            .readFileSync(path.join(marks, 'started'), 'utf8')
+            .trim()
+            .split('\n')
+            .map((l) => l.split(' '))
+        : [];
     const [doomed, survivor] = servers;
     const { executionId: id } = (await doomed.api<{ executionId: string }>('POST', '/api/pipelines/scale/executions', {})).body;
     await eventually(() => started().length === 2, 60_000, 'both regions to start');
@@ -185,19 +208,31 @@ stages:
 
     // The other us-east-1 agent runs the lost job again once its lease runs out.
     const otherUs = agents.find((a) => a.region === 'us-east-1' && a !== lostAgent);
-    await eventually(() => started().some(([r, pid]) => r === 'us-east-1' && pid === String(otherUs?.child.pid)), 90_000, 'the other us-east-1 agent to run the lost job');
+    await eventually(
+      () => started().some(([r, pid]) => r === 'us-east-1' && pid === String(otherUs?.child.pid)),
+      90_000,
+      'the other us-east-1 agent to run the lost job',
+    );
     fs.writeFileSync(path.join(marks, 'go'), '');
     const summary: Summary = await ended(survivor, id, 90_000);
     expect(summary.status).toBe('Succeeded');
     const attempts = Object.fromEntries(summary.stages.flatMap((s) => s.actions).map((a) => [a.name, a.attempts]));
     expect(attempts).toEqual({ src: 1, 'eu-west-1-mark': 1, 'us-east-1-mark': 2 });
     // The surviving eu-west-1 agent kept its job through the other server: it ran once.
-    expect(started().filter(([r]) => r === 'eu-west-1').map(([, pid]) => pid)).toEqual([String(keptAgent?.child.pid)]);
+    expect(
+      started()
+        .filter(([r]) => r === 'eu-west-1')
+        .map(([, pid]) => pid),
+    ).toEqual([String(keptAgent?.child.pid)]);
     const events = (await survivor.api<Array<{ description: string }>>('GET', `/api/executions/${id}/events`)).body.map((e) => e.description);
-    const owner = (await db.rows<{ owner: string }>('select owner from replicas')).map((r) => r.owner).find((o) => o.split(':')[1] === String(survivor.child.pid));
+    const owner = (await db.rows<{ owner: string }>('select owner from replicas'))
+      .map((r) => r.owner)
+      .find((o) => o.split(':')[1] === String(survivor.child.pid));
     expect(events).toContain(`Execution resumed by ${owner ?? '?'}`);
     // The dead agent's job was handed on once, whether its lease ran out first or the adopting
     // server saw its process gone; the surviving agent's job was not.
-    expect(events.filter((e) => / running it again /.test(e))).toEqual([expect.stringMatching(/^us-east-1-mark (was interrupted|lost its agent); running it again \(attempt 2\)$/)]);
+    expect(events.filter((e) => / running it again /.test(e))).toEqual([
+      expect.stringMatching(/^us-east-1-mark (was interrupted|lost its agent); running it again \(attempt 2\)$/),
+    ]);
   }, 240_000);
 });

@@ -15,7 +15,12 @@ const SECRET = "It's a Secret to Everybody";
 const FILTER_SECRET = 'filters-secret';
 
 /** A push payload in the shape of GitHub's documentation (the fields Meridian reads, and a few more). */
-function pushPayload(ref: string, after: string, changed: { added?: string[]; modified?: string[]; removed?: string[] } = {}, extra: Record<string, unknown> = {}): Record<string, unknown> {
+function pushPayload(
+  ref: string,
+  after: string,
+  changed: { added?: string[]; modified?: string[]; removed?: string[] } = {},
+  extra: Record<string, unknown> = {},
+): Record<string, unknown> {
   return {
     ref,
     before: '0'.repeat(39) + '1',
@@ -25,7 +30,16 @@ function pushPayload(ref: string, after: string, changed: { added?: string[]; mo
     forced: false,
     base_ref: null,
     compare: `https://github.com/acme/shop/compare/abc...${after.slice(0, 12)}`,
-    commits: [{ id: after, message: 'Change things', timestamp: '2026-11-27T10:00:00Z', added: changed.added ?? [], removed: changed.removed ?? [], modified: changed.modified ?? ['src/app.ts'] }],
+    commits: [
+      {
+        id: after,
+        message: 'Change things',
+        timestamp: '2026-11-27T10:00:00Z',
+        added: changed.added ?? [],
+        removed: changed.removed ?? [],
+        modified: changed.modified ?? ['src/app.ts'],
+      },
+    ],
     head_commit: { id: after, message: 'Change things' },
     repository: { id: 1, name: 'shop', full_name: 'acme/shop', clone_url: 'https://github.com/acme/shop.git' },
     pusher: { name: 'ada', email: 'ada@example.com' },
@@ -60,10 +74,11 @@ describe('GitHub webhooks', () => {
     const response = await fetch(`${served.url}/webhooks/github/${pipeline}`, { method: 'POST', headers, body });
     return { status: response.status, body: (await response.json()) as Record<string, unknown> };
   };
-  const executions = async (): Promise<Array<{ executionId: string; pipeline: string }>> => (await served.api<Array<{ executionId: string; pipeline: string }>>('GET', '/api/executions')).body;
+  const executions = async (): Promise<Array<{ executionId: string; pipeline: string }>> =>
+    (await served.api<Array<{ executionId: string; pipeline: string }>>('GET', '/api/executions')).body;
 
   beforeAll(async () => {
-    const repo = makeRepo({ 'VERSION': '1.0.0\n', 'src/app.ts': 'export {};\n' });
+    const repo = makeRepo({ VERSION: '1.0.0\n', 'src/app.ts': 'export {};\n' });
     head = git(repo, 'rev-parse', 'HEAD');
     git(repo, 'branch', 'release/1.2');
     git(repo, 'tag', 'v1.0');
@@ -99,7 +114,18 @@ stages:
     });
     const put = await runCli(['params', 'put', '/hooked/webhook-secret', SECRET, '--type', 'SecureString', '--state-dir', stateDir]);
     expect(put.code, put.stderr).toBe(0);
-    served = await startServe(['-f', path.join(dir, 'hooked.yaml'), '-f', path.join(dir, 'filtered.yaml'), '--state-dir', stateDir, '--webhook-body-limit', '65536', '--webhook-rate-limit', '1000']);
+    served = await startServe([
+      '-f',
+      path.join(dir, 'hooked.yaml'),
+      '-f',
+      path.join(dir, 'filtered.yaml'),
+      '--state-dir',
+      stateDir,
+      '--webhook-body-limit',
+      '65536',
+      '--webhook-rate-limit',
+      '1000',
+    ]);
   });
   afterAll(async () => {
     await served.stop();
@@ -186,12 +212,18 @@ describe('a flood of webhook requests from one address', () => {
   it('gets 429 once past the limit', async () => {
     const repo = makeRepo({ 'README.md': 'x' });
     const dir = tempDir();
-    writeFiles(dir, { 'p.yaml': `pipeline: flood\nsources:\n  app: { git: ${repo}, branch: main, webhook: { secret: s } }\nstages:\n  - name: B\n    actions:\n      - { name: b, uses: commands, inputs: [app], commands: ['true'] }\n` });
+    writeFiles(dir, {
+      'p.yaml': `pipeline: flood\nsources:\n  app: { git: ${repo}, branch: main, webhook: { secret: s } }\nstages:\n  - name: B\n    actions:\n      - { name: b, uses: commands, inputs: [app], commands: ['true'] }\n`,
+    });
     const served = await startServe(['-f', path.join(dir, 'p.yaml'), '--state-dir', path.join(dir, 'state'), '--webhook-rate-limit', '5']);
     try {
       const statuses: number[] = [];
       for (let i = 0; i < 8; i++) {
-        const response = await fetch(`${served.url}/webhooks/github/flood`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-github-event': 'ping', 'x-github-delivery': randomUUID(), 'x-hub-signature-256': sign('s', '{}') }, body: '{}' });
+        const response = await fetch(`${served.url}/webhooks/github/flood`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', 'x-github-event': 'ping', 'x-github-delivery': randomUUID(), 'x-hub-signature-256': sign('s', '{}') },
+          body: '{}',
+        });
         statuses.push(response.status);
         if (response.status === 429) expect(((await response.json()) as { error: { code: string } }).error.code).toBe('RATE_LIMITED');
         else await response.arrayBuffer();

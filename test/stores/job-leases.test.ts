@@ -16,7 +16,22 @@ import { BACKENDS } from '../helpers/state-backends.js';
 const pipeline = testPipeline({
   name: 'leases',
   homeRegion: 'eu-west-1',
-  stages: [{ name: 'Only', actions: [{ name: 'a', type: { category: 'Compute', owner: 'AWS', provider: 'Commands', version: '1' }, runOrder: 1, region: 'eu-west-1', configuration: {}, inputArtifacts: [], outputArtifacts: [] }] }],
+  stages: [
+    {
+      name: 'Only',
+      actions: [
+        {
+          name: 'a',
+          type: { category: 'Compute', owner: 'AWS', provider: 'Commands', version: '1' },
+          runOrder: 1,
+          region: 'eu-west-1',
+          configuration: {},
+          inputArtifacts: [],
+          outputArtifacts: [],
+        },
+      ],
+    },
+  ],
   file: '/nowhere.yaml',
 });
 
@@ -33,9 +48,20 @@ describe.each(BACKENDS)('leases and agents on $name', (backend) => {
   };
   const queue = async (store: StateStore, regions: string[]): Promise<string> => {
     const executionId = randomUUID();
-    await store.transaction((tx) => store.createExecution(tx, { id: executionId, pipeline, trigger: { type: 'cli' }, context: { parameters: {}, variables: {}, sourceOverrides: {}, stores: {} }, at: '2026-11-27T10:00:00.000Z', owner: 'server' }));
+    await store.transaction((tx) =>
+      store.createExecution(tx, {
+        id: executionId,
+        pipeline,
+        trigger: { type: 'cli' },
+        context: { parameters: {}, variables: {}, sourceOverrides: {}, stores: {} },
+        at: '2026-11-27T10:00:00.000Z',
+        owner: 'server',
+      }),
+    );
     for (const [i, region] of regions.entries()) {
-      await store.enqueueJobs(store.db, [{ id: randomUUID(), executionId, stageIndex: 0, actionIndex: 0, attempt: i + 1, region, createdAt: `2026-11-27T10:00:0${i}.000Z` }]);
+      await store.enqueueJobs(store.db, [
+        { id: randomUUID(), executionId, stageIndex: 0, actionIndex: 0, attempt: i + 1, region, createdAt: `2026-11-27T10:00:0${i}.000Z` },
+      ]);
     }
     return executionId;
   };
@@ -79,15 +105,51 @@ describe.each(BACKENDS)('leases and agents on $name', (backend) => {
 
   it.skipIf(!backend.available)('gives a job asking for agent labels only to a claimer with all of them, several at a time', async () => {
     const store = await open();
-    const labelled: Pipeline = { ...pipeline, stages: [{ name: 'Only', actions: ['plain', 'gpu', 'gpu-arm'].map((name, i) => ({ ...pipeline.stages[0]!.actions[0]!, name, ...(i === 0 ? {} : { agentLabels: i === 1 ? ['gpu'] : ['arm64', 'gpu'] }) })) }] };
+    const labelled: Pipeline = {
+      ...pipeline,
+      stages: [
+        {
+          name: 'Only',
+          actions: ['plain', 'gpu', 'gpu-arm'].map((name, i) => ({
+            ...pipeline.stages[0]!.actions[0]!,
+            name,
+            ...(i === 0 ? {} : { agentLabels: i === 1 ? ['gpu'] : ['arm64', 'gpu'] }),
+          })),
+        },
+      ],
+    };
     const executionId = randomUUID();
-    await store.transaction((tx) => store.createExecution(tx, { id: executionId, pipeline: labelled, trigger: { type: 'cli' }, context: { parameters: {}, variables: {}, sourceOverrides: {}, stores: {} }, at: '2026-11-27T10:00:00.000Z', owner: 'server' }));
+    await store.transaction((tx) =>
+      store.createExecution(tx, {
+        id: executionId,
+        pipeline: labelled,
+        trigger: { type: 'cli' },
+        context: { parameters: {}, variables: {}, sourceOverrides: {}, stores: {} },
+        at: '2026-11-27T10:00:00.000Z',
+        owner: 'server',
+      }),
+    );
     for (const actionIndex of [0, 1, 2]) {
-      await store.transaction((tx) => store.enqueueJobs(tx, [{ id: `job-${actionIndex}`, executionId, stageIndex: 0, actionIndex, attempt: 1, region: 'eu-west-1', createdAt: `2026-11-27T10:00:0${actionIndex}.000Z` }]));
+      await store.transaction((tx) =>
+        store.enqueueJobs(tx, [
+          {
+            id: `job-${actionIndex}`,
+            executionId,
+            stageIndex: 0,
+            actionIndex,
+            attempt: 1,
+            region: 'eu-west-1',
+            createdAt: `2026-11-27T10:00:0${actionIndex}.000Z`,
+          },
+        ]),
+      );
     }
     expect((await store.claimJobs('plain-agent', { regions: ['eu-west-1'], max: 5 })).map((j) => j.id)).toEqual(['job-0']);
     expect((await store.claimJobs('arm-agent', { regions: ['eu-west-1'], labels: ['arm64'], max: 5 })).map((j) => j.id)).toEqual([]);
-    expect((await store.claimJobs('big-agent', { regions: ['eu-west-1'], labels: ['arm64', 'gpu', 'linux'], max: 5 })).map((j) => j.id)).toEqual(['job-1', 'job-2']);
+    expect((await store.claimJobs('big-agent', { regions: ['eu-west-1'], labels: ['arm64', 'gpu', 'linux'], max: 5 })).map((j) => j.id)).toEqual([
+      'job-1',
+      'job-2',
+    ]);
   });
 
   it.skipIf(!backend.available)('keeps agents and region-scoped agent tokens', async () => {
@@ -96,7 +158,15 @@ describe.each(BACKENDS)('leases and agents on $name', (backend) => {
     await touchAgent(store.db, { id: 'host-b:2:bb', name: 'us-1', region: 'us-east-1', labels: [], concurrency: 1 }, '2026-11-27T10:00:00.000Z');
     await touchAgent(store.db, { id: 'host-a:1:aa', name: 'eu-1', region: 'eu-west-1', labels: ['linux', 'big'], concurrency: 4 }, '2026-11-27T10:05:00.000Z');
     expect(await liveAgents(store.db, '2026-11-27T10:04:00.000Z')).toEqual([
-      { id: 'host-a:1:aa', name: 'eu-1', region: 'eu-west-1', labels: ['linux', 'big'], concurrency: 4, startedAt: '2026-11-27T10:00:00.000Z', lastSeenAt: '2026-11-27T10:05:00.000Z' },
+      {
+        id: 'host-a:1:aa',
+        name: 'eu-1',
+        region: 'eu-west-1',
+        labels: ['linux', 'big'],
+        concurrency: 4,
+        startedAt: '2026-11-27T10:00:00.000Z',
+        lastSeenAt: '2026-11-27T10:05:00.000Z',
+      },
     ]);
 
     const tokens = new TokenStore(store.db);

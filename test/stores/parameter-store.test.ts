@@ -13,7 +13,6 @@ async function makeStore(): Promise<{ store: LocalParameterStore; stateDir: stri
   return { store: new LocalParameterStore(db, key), stateDir, key };
 }
 
-
 describeParameterStore('local', async () => (await makeStore()).store);
 
 // What only the local store does: its own sealing, at rest in state.db, and SQL concurrency.

@@ -16,7 +16,9 @@ describe.skipIf(!hasPostgres)('a session idle inside a transaction', () => {
     const stalled = await openPostgres(url, { idleInTransactionMs: 500 });
     const other = await openPostgres(url);
     try {
-      await sql`insert into executions (seq, id, pipeline, status, trigger, definition, context, started_at) values (1, 'e1', 'p', 'InProgress', '{}', '{}', '{}', '2026-11-27T10:00:00.000Z')`.execute(other);
+      await sql`insert into executions (seq, id, pipeline, status, trigger, definition, context, started_at) values (1, 'e1', 'p', 'InProgress', '{}', '{}', '{}', '2026-11-27T10:00:00.000Z')`.execute(
+        other,
+      );
       let release!: () => void;
       const frozen = new Promise<void>((resolve) => (release = resolve));
       // The stalled process: locks the execution's row, then does nothing (as if stopped).

@@ -27,7 +27,9 @@ if (hasPostgres) {
   describe('LocalParameterStore in PostgreSQL', () => {
     it('gives concurrent puts of one name distinct versions', async () => {
       const store = await makeStore();
-      const versions = await Promise.all(Array.from({ length: 8 }, (_, i) => store.put({ name: '/race/value', value: String(i), type: 'String', overwrite: true })));
+      const versions = await Promise.all(
+        Array.from({ length: 8 }, (_, i) => store.put({ name: '/race/value', value: String(i), type: 'String', overwrite: true })),
+      );
       expect(versions.map((v) => v.version).sort((a, b) => a - b)).toEqual([1, 2, 3, 4, 5, 6, 7, 8]);
     });
   });

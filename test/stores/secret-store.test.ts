@@ -10,7 +10,6 @@ async function makeStore(): Promise<{ store: LocalSecretStore; stateDir: string 
   return { store: new LocalSecretStore(db, randomBytes(32)), stateDir };
 }
 
-
 describe('LocalSecretStore', () => {
   it('labels each new version AWSCURRENT and moves the previous one to AWSPREVIOUS', async () => {
     const { store } = await makeStore();

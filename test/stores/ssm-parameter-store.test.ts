@@ -27,7 +27,7 @@ describe('SsmParameterStore', () => {
     shared = await ssmStore();
   });
 
-  it('returns SSM\'s ciphertext for a SecureString read without decryption', async () => {
+  it("returns SSM's ciphertext for a SecureString read without decryption", async () => {
     await shared.store.put({ name: '/enc/secret', value: 's3cret', type: 'SecureString' });
     expect((await shared.store.get('/enc/secret', { withDecryption: false })).value).toMatch(/^AQICAH[A-Za-z0-9+/=]+$/);
   });

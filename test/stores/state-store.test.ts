@@ -18,7 +18,22 @@ const pipeline = (name: string): Pipeline =>
   testPipeline({
     name,
     homeRegion: 'eu-west-1',
-    stages: [{ name: 'Only', actions: [{ name: 'a', type: { category: 'Compute', owner: 'AWS', provider: 'Commands', version: '1' }, runOrder: 1, region: 'eu-west-1', configuration: {}, inputArtifacts: [], outputArtifacts: [] }] }],
+    stages: [
+      {
+        name: 'Only',
+        actions: [
+          {
+            name: 'a',
+            type: { category: 'Compute', owner: 'AWS', provider: 'Commands', version: '1' },
+            runOrder: 1,
+            region: 'eu-west-1',
+            configuration: {},
+            inputArtifacts: [],
+            outputArtifacts: [],
+          },
+        ],
+      },
+    ],
     executionMode: 'SUPERSEDED',
     file: '/nowhere.yaml',
   });
@@ -39,9 +54,28 @@ describe.each(BACKENDS)('state store on $name', (backend) => {
   it.skipIf(!backend.available)('gives every queued job to exactly one of several concurrent claimers', async () => {
     const store = await open();
     const executionId = randomUUID();
-    await store.transaction((tx) => store.createExecution(tx, { id: executionId, pipeline: pipeline('claims'), trigger: { type: 'cli' }, context, at: '2026-11-27T10:00:00.000Z', owner: 'me' }));
+    await store.transaction((tx) =>
+      store.createExecution(tx, {
+        id: executionId,
+        pipeline: pipeline('claims'),
+        trigger: { type: 'cli' },
+        context,
+        at: '2026-11-27T10:00:00.000Z',
+        owner: 'me',
+      }),
+    );
     for (let i = 0; i < 60; i++) {
-      await store.enqueueJobs(store.db, [{ id: randomUUID(), executionId, stageIndex: 0, actionIndex: 0, attempt: i + 1, region: i % 2 === 0 ? 'eu-west-1' : 'us-east-1', createdAt: `2026-11-27T10:00:${String(i).padStart(2, '0')}.000Z` }]);
+      await store.enqueueJobs(store.db, [
+        {
+          id: randomUUID(),
+          executionId,
+          stageIndex: 0,
+          actionIndex: 0,
+          attempt: i + 1,
+          region: i % 2 === 0 ? 'eu-west-1' : 'us-east-1',
+          createdAt: `2026-11-27T10:00:${String(i).padStart(2, '0')}.000Z`,
+        },
+      ]);
     }
     const claimed: string[] = [];
     const claimer = async (owner: string, regions?: string[]): Promise<void> => {
@@ -63,7 +97,9 @@ describe.each(BACKENDS)('state store on $name', (backend) => {
     for (let i = 0; i < 3; i++) {
       const id = randomUUID();
       ids.push(id);
-      await store.transaction((tx) => store.createExecution(tx, { id, pipeline: pipeline('order'), trigger: { type: 'cli' }, context, at: '2026-11-27T10:00:00.000Z', owner: `owner-${i}` }));
+      await store.transaction((tx) =>
+        store.createExecution(tx, { id, pipeline: pipeline('order'), trigger: { type: 'cli' }, context, at: '2026-11-27T10:00:00.000Z', owner: `owner-${i}` }),
+      );
     }
     const positions = await store.positions(store.db, 'order');
     expect(positions.map((p) => p.id)).toEqual(ids);

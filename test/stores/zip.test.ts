@@ -130,7 +130,15 @@ describe('unzipTo refuses entries that escape its folder', () => {
   it('refuses ../evil and writes nothing outside', async () => {
     const parent = tempDir();
     const out = path.join(parent, 'out');
-    const error = await refusal(unzipTo(await crafted([{ name: 'ok.txt', content: 'ok' }, { name: '../evil', content: 'pwned' }]), out));
+    const error = await refusal(
+      unzipTo(
+        await crafted([
+          { name: 'ok.txt', content: 'ok' },
+          { name: '../evil', content: 'pwned' },
+        ]),
+        out,
+      ),
+    );
     expect(error.message).toContain('"../evil"');
     expect(fs.existsSync(path.join(parent, 'evil'))).toBe(false);
   });
@@ -166,7 +174,13 @@ describe('unzipTo refuses entries that escape its folder', () => {
 
   it('accepts a symlink that climbs but stays inside', async () => {
     const out = tempDir();
-    await unzipTo(await crafted([{ name: 'a/b.txt', content: 'b' }, { name: 'a/link', content: '../a/b.txt', mode: 0o120777 }]), out);
+    await unzipTo(
+      await crafted([
+        { name: 'a/b.txt', content: 'b' },
+        { name: 'a/link', content: '../a/b.txt', mode: 0o120777 },
+      ]),
+      out,
+    );
     expect(fs.readFileSync(path.join(out, 'a/link'), 'utf8')).toBe('b');
   });
 

@@ -4,18 +4,48 @@ import { applyChange, type Change } from '../../web/src/api/apply-change.js';
 import type { ActionView, ExecutionView } from '../../web/src/api/types.js';
 
 const action = (name: string, status: ActionView['status']): ActionView => ({
-  name, stage: 'Deploy', region: 'eu-west-1', runOrder: 1, status, startedAt: null, endedAt: null, attempts: 0, outputVariables: {}, error: null,
-  provider: 'Compute/AWS/Commands', category: 'Compute', waitingReason: null, waitingFor: null, opensAt: null,
+  name,
+  stage: 'Deploy',
+  region: 'eu-west-1',
+  runOrder: 1,
+  status,
+  startedAt: null,
+  endedAt: null,
+  attempts: 0,
+  outputVariables: {},
+  error: null,
+  provider: 'Compute/AWS/Commands',
+  category: 'Compute',
+  waitingReason: null,
+  waitingFor: null,
+  opensAt: null,
 });
 
 const view: ExecutionView = {
-  executionId: 'e1', pipeline: 'p', status: 'InProgress', startedAt: '2026-01-01T00:00:00.000Z', endedAt: null, trigger: { type: 'api' }, error: null,
+  executionId: 'e1',
+  pipeline: 'p',
+  status: 'InProgress',
+  startedAt: '2026-01-01T00:00:00.000Z',
+  endedAt: null,
+  trigger: { type: 'api' },
+  error: null,
   stages: [{ name: 'Deploy', status: 'Pending', startedAt: null, endedAt: null, actions: [action('a', 'Pending'), action('b', 'Pending')] }],
-  stageWait: null, artifacts: [], sources: [], regions: [],
+  stageWait: null,
+  artifacts: [],
+  sources: [],
+  regions: [],
 };
 
-const change = (type: string, stage: string | null, name: string | null, status: string, at = '2026-01-01T00:01:00.000Z'): Change =>
-  ({ seq: 1, executionId: 'e1', at, type, stage, action: name, description: '', data: { status } });
+const change = (type: string, stage: string | null, name: string | null, status: string, at = '2026-01-01T00:01:00.000Z'): Change => ({
+  seq: 1,
+  executionId: 'e1',
+  at,
+  type,
+  stage,
+  action: name,
+  description: '',
+  data: { status },
+});
 
 describe('applying a change to the execution view', () => {
   it('sets the status and times of the action, stage or execution the event names', () => {

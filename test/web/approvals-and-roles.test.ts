@@ -24,7 +24,11 @@ describe('approvals and roles in the dashboard', () => {
     executionId = started.body.executionId;
     failedId = (await fixture.served.api<{ executionId: string }>('POST', '/api/pipelines/flaky/executions', {})).body.executionId;
     await ended(fixture.served, failedId);
-    await eventually(async () => (await fixture.served.api<Summary>('GET', `/api/executions/${executionId}`)).body.stages[1]?.actions[0]?.status === 'Waiting', 30_000, 'the approval to wait');
+    await eventually(
+      async () => (await fixture.served.api<Summary>('GET', `/api/executions/${executionId}`)).body.stages[1]?.actions[0]?.status === 'Waiting',
+      30_000,
+      'the approval to wait',
+    );
   });
   afterAll(async () => {
     await browser?.close();
@@ -72,7 +76,11 @@ describe('approvals and roles in the dashboard', () => {
   });
 
   it('fits a phone in dark mode: no sideways scrolling, each action card under its region', async () => {
-    const { page, pageErrors } = await signIn(browser, fixture.served.url, fixture.tokens.viewer, { hash: `#/executions/${executionId}`, viewport: { width: 390, height: 844 }, colorScheme: 'dark' });
+    const { page, pageErrors } = await signIn(browser, fixture.served.url, fixture.tokens.viewer, {
+      hash: `#/executions/${executionId}`,
+      viewport: { width: 390, height: 844 },
+      colorScheme: 'dark',
+    });
     await page.getByTestId('action-ok-to-ship').waitFor();
     expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
     const background = await page.evaluate(() => getComputedStyle(document.body).backgroundColor);

@@ -23,7 +23,9 @@ describe('an execution list of 5,000 executions', () => {
   beforeAll(async () => {
     const dir = tempDir('meridian-web-list-');
     const repo = makeRepo({ 'README.md': 'bulk\n' });
-    writeFiles(dir, { 'bulk.yaml': `pipeline: bulk\nsources:\n  src: { git: ${repo} }\nstages:\n  - name: Build\n    actions:\n      - { name: b, uses: commands, inputs: [src], commands: ['true'] }\n` });
+    writeFiles(dir, {
+      'bulk.yaml': `pipeline: bulk\nsources:\n  src: { git: ${repo} }\nstages:\n  - name: Build\n    actions:\n      - { name: b, uses: commands, inputs: [src], commands: ['true'] }\n`,
+    });
     const stateDir = path.join(dir, 'state');
     const [, launched] = await Promise.all([seed(path.join(dir, 'bulk.yaml'), stateDir), launchBrowser(), ensureWebBuilt()]);
     browser = launched;
@@ -61,7 +63,9 @@ describe('an execution list of 5,000 executions', () => {
     expect(await list.locator('[role=listitem]').last().textContent()).toContain('seeded #1 ');
     expect(await page.getByTestId('execution-count').textContent()).toBe(`${COUNT} loaded`);
     const state = await page.evaluate(() => (window as unknown as { listState: { longest: number; maxRows: number } }).listState);
-    console.log(`execution list: ${COUNT} executions scrolled to the oldest in ${elapsed} ms, at most ${state.maxRows} rows in the page, longest main-thread task ${Math.round(state.longest)} ms`);
+    console.log(
+      `execution list: ${COUNT} executions scrolled to the oldest in ${elapsed} ms, at most ${state.maxRows} rows in the page, longest main-thread task ${Math.round(state.longest)} ms`,
+    );
     expect(state.maxRows).toBeLessThanOrEqual(80);
     expect(state.longest).toBeLessThan(500);
 
@@ -83,7 +87,14 @@ async function seed(file: string, stateDir: string): Promise<void> {
       for (let n = 1; n <= COUNT; n++) {
         const at = new Date(start + n * 60_000).toISOString();
         const id = `${String(n).padStart(8, '0')}-0000-4000-8000-000000000000`;
-        await meridian.store.createExecution(tx, { id, pipeline, trigger: { type: 'api', detail: `seeded #${n} ` }, context: { parameters: {}, variables: {}, sourceOverrides: {}, stores: {} }, at, owner: 'seed' });
+        await meridian.store.createExecution(tx, {
+          id,
+          pipeline,
+          trigger: { type: 'api', detail: `seeded #${n} ` },
+          context: { parameters: {}, variables: {}, sourceOverrides: {}, stores: {} },
+          at,
+          owner: 'seed',
+        });
         await meridian.store.setExecutionStatus(tx, id, n % 10 === 0 ? 'Failed' : 'Succeeded', new Date(start + n * 60_000 + 5_000).toISOString());
       }
     });

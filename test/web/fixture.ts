@@ -99,13 +99,33 @@ export async function startFixture(): Promise<Fixture> {
   const repo = makeRepo({ 'README.md': 'shop\n' });
   // A window that is closed now and opens three hours from now (UTC), every day.
   const windowHour = (new Date().getUTCHours() + 3) % 24;
-  writeFiles(dir, { 'shop.yaml': shop(repo), 'gated.yaml': gated(repo), 'nightly.yaml': nightly(repo, windowHour), 'flaky.yaml': flaky(repo, path.join(dir, 'flaky-marker')) });
+  writeFiles(dir, {
+    'shop.yaml': shop(repo),
+    'gated.yaml': gated(repo),
+    'nightly.yaml': nightly(repo, windowHour),
+    'flaky.yaml': flaky(repo, path.join(dir, 'flaky-marker')),
+  });
   const stateDir = path.join(dir, 'state');
   const secret = await runCli(['secrets', 'put', 'shop-api', JSON.stringify({ key: SECRET }), '--state-dir', stateDir]);
   expect(secret.code, secret.stderr).toBe(0);
-  const served = await startServe(['-f', path.join(dir, 'shop.yaml'), '-f', path.join(dir, 'gated.yaml'), '-f', path.join(dir, 'nightly.yaml'), '-f', path.join(dir, 'flaky.yaml'), '--state-dir', stateDir]);
+  const served = await startServe([
+    '-f',
+    path.join(dir, 'shop.yaml'),
+    '-f',
+    path.join(dir, 'gated.yaml'),
+    '-f',
+    path.join(dir, 'nightly.yaml'),
+    '-f',
+    path.join(dir, 'flaky.yaml'),
+    '--state-dir',
+    stateDir,
+  ]);
   // Tokens made through the API with the admin token (quicker than a CLI process each).
-  const tokens = { admin: ADMIN_TOKEN, operator: await makeToken(served, 'operator', 'release-manager'), viewer: await makeToken(served, 'viewer', 'onlooker') };
+  const tokens = {
+    admin: ADMIN_TOKEN,
+    operator: await makeToken(served, 'operator', 'release-manager'),
+    viewer: await makeToken(served, 'viewer', 'onlooker'),
+  };
   return { served, stateDir, tokens, windowHour };
 }
 

@@ -24,7 +24,11 @@ const ZONES = { 'eu-west-1': 'Europe/Dublin', 'us-east-1': 'America/New_York', '
 const STEPS = ['infrastructure', 'prepare', 'execute'];
 
 interface View {
-  stages: Array<{ name: string; lanes: string | null; actions: Array<{ name: string; status: string; opensAt: string | null; waitsFor: { kind: string; text: string } | null }> }>;
+  stages: Array<{
+    name: string;
+    lanes: string | null;
+    actions: Array<{ name: string; status: string; opensAt: string | null; waitsFor: { kind: string; text: string } | null }>;
+  }>;
 }
 
 /** The local hour `ms` from now in `zone`. */
@@ -80,16 +84,20 @@ describe('region lanes in the dashboard', () => {
     [served, browser] = await Promise.all([startServe(['-f', path.join(dir, 'lanes.yaml'), '--state-dir', path.join(dir, 'state')]), launchBrowser()]);
     [operator, viewer] = await Promise.all([makeToken(served, 'operator', 'night-shift'), makeToken(served, 'viewer', 'onlooker')]);
     executionId = (await served.api<{ executionId: string }>('POST', '/api/pipelines/lanes/executions', {})).body.executionId;
-    await eventually(async () => {
-      const { body } = await served.api<View>('GET', `/api/executions/${executionId}/view`);
-      const actions = body.stages.find((s) => s.name === 'Deploy')?.actions ?? [];
-      const status = (name: string): string | undefined => actions.find((a) => a.name === name)?.status;
-      for (const region of ['us-east-1', 'ap-southeast-2']) {
-        const first = actions.find((a) => a.name === `${region}-infrastructure`);
-        if (first?.status === 'Waiting' && first.opensAt !== null) opensAt[region] = first.opensAt;
-      }
-      return STEPS.every((step) => status(`eu-west-1-${step}`) === 'Succeeded') && opensAt['us-east-1'] && opensAt['ap-southeast-2'] ? true : undefined;
-    }, 60_000, "eu-west-1's lane to finish while the other lanes wait for their windows");
+    await eventually(
+      async () => {
+        const { body } = await served.api<View>('GET', `/api/executions/${executionId}/view`);
+        const actions = body.stages.find((s) => s.name === 'Deploy')?.actions ?? [];
+        const status = (name: string): string | undefined => actions.find((a) => a.name === name)?.status;
+        for (const region of ['us-east-1', 'ap-southeast-2']) {
+          const first = actions.find((a) => a.name === `${region}-infrastructure`);
+          if (first?.status === 'Waiting' && first.opensAt !== null) opensAt[region] = first.opensAt;
+        }
+        return STEPS.every((step) => status(`eu-west-1-${step}`) === 'Succeeded') && opensAt['us-east-1'] && opensAt['ap-southeast-2'] ? true : undefined;
+      },
+      60_000,
+      "eu-west-1's lane to finish while the other lanes wait for their windows",
+    );
   }, 120_000);
   afterAll(async () => {
     await browser?.close();
@@ -113,7 +121,8 @@ describe('region lanes in the dashboard', () => {
     const { page, pageErrors, foreignRequests } = await signIn(browser, served.url, viewer, { hash: `#/executions/${executionId}` });
     const lanes = page.getByTestId('lanes-Deploy');
     await lanes.waitFor();
-    for (const region of Object.keys(ZONES)) expect(await lanes.getByTestId(`lane-Deploy-${region}`).textContent()).toContain(ZONES[region as keyof typeof ZONES]);
+    for (const region of Object.keys(ZONES))
+      expect(await lanes.getByTestId(`lane-Deploy-${region}`).textContent()).toContain(ZONES[region as keyof typeof ZONES]);
     expect(await lanes.locator('.lanes__lane').count()).toBe(3);
     // Lanes go down the page in the declared order, each lane's steps across it in runOrder order.
     const box = async (id: string) => (await page.getByTestId(id).boundingBox()) ?? { x: 0, y: 0 };
@@ -130,7 +139,9 @@ describe('region lanes in the dashboard', () => {
     expect(await waiting.textContent()).toBe(`Waits for its window, opens ${local} (${sydney.slice(0, 10)} ${sydney.slice(11, 16)}Z)`);
     const newYork = opensAt['us-east-1'] ?? '';
     expect(await page.getByTestId('waits-for-us-east-1-infrastructure').textContent()).toContain(`opens ${zoned(newYork, ZONES['us-east-1'], 'en-US')} (`);
-    expect(await page.getByTestId('waits-for-ap-southeast-2-prepare').textContent()).toBe(`Waits for an earlier step of its lane: ap-southeast-2-infrastructure (waiting for its window, opens ${local})`);
+    expect(await page.getByTestId('waits-for-ap-southeast-2-prepare').textContent()).toBe(
+      `Waits for an earlier step of its lane: ap-southeast-2-infrastructure (waiting for its window, opens ${local})`,
+    );
     // Not the step just before it: the one that holds the lane.
     expect(await page.getByTestId('waits-for-ap-southeast-2-execute').textContent()).toContain('ap-southeast-2-infrastructure (waiting for its window');
     expect(await page.getByTestId('wait-ap-southeast-2-execute').locator('time').getAttribute('datetime')).toBe(sydney);
@@ -152,7 +163,7 @@ describe('region lanes in the dashboard', () => {
     await page.context().close();
   });
 
-  it('follow the night: each lane\'s steps on the timeline and in the table, with their windows', async () => {
+  it("follow the night: each lane's steps on the timeline and in the table, with their windows", async () => {
     const { page, pageErrors } = await signIn(browser, served.url, viewer, { hash: '#/pipelines/lanes/night' });
     const table = page.getByTestId('plan-lanes-Deploy');
     await table.waitFor();
@@ -176,7 +187,9 @@ describe('region lanes in the dashboard', () => {
     expect(await page.getByRole('button', { name: 'Override window…' }).count()).toBe(2);
     const card = page.getByTestId('action-us-east-1-infrastructure');
     await card.getByRole('button', { name: 'Override window…' }).click();
-    expect(await card.getByTestId('override-lane-us-east-1').textContent()).toContain('all its 3 remaining steps (us-east-1-infrastructure, us-east-1-prepare, us-east-1-execute)');
+    expect(await card.getByTestId('override-lane-us-east-1').textContent()).toContain(
+      'all its 3 remaining steps (us-east-1-infrastructure, us-east-1-prepare, us-east-1-execute)',
+    );
     await card.getByLabel('Reason (required)').fill('customer waiting on the fix');
     await card.getByRole('button', { name: 'Deploy us-east-1 now' }).click();
     await expect.poll(() => page.getByTestId('action-status-us-east-1-execute').getAttribute('data-status'), { timeout: 30_000 }).toBe('Succeeded');

@@ -58,12 +58,16 @@ describe('the dashboard follows an execution live', () => {
 
     // Latency: every action-finished/started and the execution-finished event, against the moment the page showed it.
     const seen = await page.evaluate(() => (window as unknown as { seen: Array<{ key: string; status: string; at: number }> }).seen);
-    const { body: events } = await fixture.served.api<Array<{ type: string; action: string | null; at: string; data: { status?: string } | null }>>('GET', `/api/executions/${executionId}/events`);
+    const { body: events } = await fixture.served.api<Array<{ type: string; action: string | null; at: string; data: { status?: string } | null }>>(
+      'GET',
+      `/api/executions/${executionId}/events`,
+    );
     const latencies: number[] = [];
     for (const event of events) {
       const status = event.data?.status;
       // Changes committed before the page was watching cannot be timed.
-      if (status === undefined || !['action-started', 'action-finished', 'execution-finished'].includes(event.type) || Date.parse(event.at) < observedFrom) continue;
+      if (status === undefined || !['action-started', 'action-finished', 'execution-finished'].includes(event.type) || Date.parse(event.at) < observedFrom)
+        continue;
       const key = event.type === 'execution-finished' ? 'execution-status' : `action-status-${event.action ?? ''}`;
       const shown = seen.find((s) => s.key === key && s.status === status && s.at >= Date.parse(event.at) - 5);
       expect(shown, `${key} ${status}`).toBeDefined();
@@ -79,7 +83,7 @@ describe('the dashboard follows an execution live', () => {
     await page.context().close();
   });
 
-  it('loads an execution page with ≤ 250 KB of compressed JavaScript; shows artifacts, events and each region\'s live release', async () => {
+  it("loads an execution page with ≤ 250 KB of compressed JavaScript; shows artifacts, events and each region's live release", async () => {
     const started = await fixture.served.api<{ executionId: string }>('POST', '/api/pipelines/shop/executions', {});
     const summary = await ended(fixture.served, started.body.executionId);
     expect(summary.status).toBe('Succeeded');
@@ -87,11 +91,15 @@ describe('the dashboard follows an execution live', () => {
     const { page } = await signIn(browser, fixture.served.url, fixture.tokens.viewer, { hash: `#/executions/${started.body.executionId}` });
     await page.getByTestId('artifact-package').waitFor();
     const scripts = await page.evaluate(() =>
-      (performance.getEntriesByType('resource') as PerformanceResourceTiming[]).filter((r) => r.initiatorType === 'script' || r.name.endsWith('.js')).map((r) => ({ name: r.name, encoded: r.encodedBodySize, decoded: r.decodedBodySize })),
+      (performance.getEntriesByType('resource') as PerformanceResourceTiming[])
+        .filter((r) => r.initiatorType === 'script' || r.name.endsWith('.js'))
+        .map((r) => ({ name: r.name, encoded: r.encodedBodySize, decoded: r.decodedBodySize })),
     );
     const navigation = await page.evaluate(() => (performance.getEntriesByType('navigation')[0] as PerformanceNavigationTiming).encodedBodySize);
     const compressed = scripts.reduce((sum, s) => sum + s.encoded, 0);
-    console.log(`execution page first load: ${scripts.length} script(s), ${(compressed / 1024).toFixed(1)} KB of JavaScript compressed (${(scripts.reduce((s, x) => s + x.decoded, 0) / 1024).toFixed(1)} KB uncompressed), index.html ${navigation} B (target ≤ 250 KB)`);
+    console.log(
+      `execution page first load: ${scripts.length} script(s), ${(compressed / 1024).toFixed(1)} KB of JavaScript compressed (${(scripts.reduce((s, x) => s + x.decoded, 0) / 1024).toFixed(1)} KB uncompressed), index.html ${navigation} B (target ≤ 250 KB)`,
+    );
     expect(scripts.length).toBeGreaterThan(0);
     expect(compressed).toBeGreaterThan(0);
     expect(compressed).toBeLessThanOrEqual(250 * 1024);
@@ -109,7 +117,10 @@ describe('the dashboard follows an execution live', () => {
     await expect.poll(() => page.getByTestId('events').textContent()).toContain('Execution succeeded');
 
     // The pipelines page: each region runs this execution's commit and package, and is healthy.
-    const { body: view } = await fixture.served.api<{ sources: Array<{ commitId: string }>; artifacts: Array<{ name: string; digest: string }> }>('GET', `/api/executions/${started.body.executionId}/view`);
+    const { body: view } = await fixture.served.api<{ sources: Array<{ commitId: string }>; artifacts: Array<{ name: string; digest: string }> }>(
+      'GET',
+      `/api/executions/${started.body.executionId}/view`,
+    );
     const digest = view.artifacts.find((a) => a.name === 'package')?.digest ?? '';
     await page.goto(`${fixture.served.url}/#/`);
     for (const region of ['eu-west-1', 'us-east-1']) {
@@ -128,7 +139,11 @@ describe('the dashboard follows an execution live', () => {
     const lines = page.getByTestId('log-lines');
     await expect.poll(() => lines.textContent(), { timeout: 15_000 }).toContain('build ok');
     // The command's own echo also says "build ok" (uncoloured); the output line starts with it, in green.
-    const colour = await lines.locator('.log-line', { hasText: /^build ok/ }).locator('span').first().evaluate((el) => getComputedStyle(el).color);
+    const colour = await lines
+      .locator('.log-line', { hasText: /^build ok/ })
+      .locator('span')
+      .first()
+      .evaluate((el) => getComputedStyle(el).color);
     expect(colour).not.toBe(await lines.evaluate((el) => getComputedStyle(el).color));
     expect(await lines.textContent()).not.toContain('\u001b[');
     expect(await page.content()).not.toContain(SECRET);

@@ -24,11 +24,15 @@ describe('deployment windows in the dashboard', () => {
   beforeAll(async () => {
     [fixture, browser] = await Promise.all([startFixture(), launchBrowser()]);
     executionId = (await fixture.served.api<{ executionId: string }>('POST', '/api/pipelines/nightly/executions', {})).body.executionId;
-    opensAt = await eventually(async () => {
-      const { body } = await fixture.served.api<View>('GET', `/api/executions/${executionId}/view`);
-      const waiting = body.stages.flatMap((s) => s.actions).find((a) => a.name === 'us-east-1-deploy');
-      return waiting?.status === 'Waiting' ? (waiting.opensAt ?? undefined) : undefined;
-    }, 30_000, 'us-east-1 to wait for its window');
+    opensAt = await eventually(
+      async () => {
+        const { body } = await fixture.served.api<View>('GET', `/api/executions/${executionId}/view`);
+        const waiting = body.stages.flatMap((s) => s.actions).find((a) => a.name === 'us-east-1-deploy');
+        return waiting?.status === 'Waiting' ? (waiting.opensAt ?? undefined) : undefined;
+      },
+      30_000,
+      'us-east-1 to wait for its window',
+    );
   });
   afterAll(async () => {
     await browser?.close();

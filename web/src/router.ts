@@ -12,7 +12,10 @@ export type Route =
 
 export function parseHash(hash: string): Route {
   const [pathPart = '', queryPart = ''] = hash.replace(/^#/, '').split('?');
-  const parts = pathPart.split('/').filter((p) => p !== '').map(decodeURIComponent);
+  const parts = pathPart
+    .split('/')
+    .filter((p) => p !== '')
+    .map(decodeURIComponent);
   const query = new URLSearchParams(queryPart);
   if (parts[0] === 'executions' && parts[1] !== undefined) return { page: 'execution', id: parts[1], action: query.get('action') };
   if (parts[0] === 'executions') return { page: 'executions', pipeline: query.get('pipeline'), status: query.get('status') };

@@ -27,7 +27,7 @@ export const registerAgent: RegisterCommand = (program: Command, io) => {
     .command('agent')
     .description("run one region's jobs for a `meridian serve` elsewhere (long-polls it over HTTP)")
     .requiredOption('--server <url>', 'the server, e.g. https://meridian.example.com')
-    .requiredOption('--region <region>', 'the region this agent runs jobs for; must be its token\'s region')
+    .requiredOption('--region <region>', "the region this agent runs jobs for; must be its token's region")
     .option('--token <token>', 'an agent token for that region (`meridian tokens create --role agent --region R`); default MERIDIAN_TOKEN')
     .option('--labels <a,b,...>', 'labels of this agent: it also runs the actions whose `runsOn` asks for some of them (and none it lacks)')
     .option('--concurrency <n>', 'jobs run at the same time', '1')
@@ -35,9 +35,14 @@ export const registerAgent: RegisterCommand = (program: Command, io) => {
     .option('--grace <seconds>', 'on SIGTERM, how long running jobs may take to finish', '30')
     .action(async (options: AgentOptions) => {
       const token = options.token ?? apiTokenFromEnv();
-      if (token === undefined) throw new MeridianError('BAD_INPUT', 'pass --token (or set MERIDIAN_TOKEN) to an agent token made with `meridian tokens create --role agent --region R`');
+      if (token === undefined)
+        throw new MeridianError(
+          'BAD_INPUT',
+          'pass --token (or set MERIDIAN_TOKEN) to an agent token made with `meridian tokens create --role agent --region R`',
+        );
       const concurrency = Number(options.concurrency);
-      if (!Number.isInteger(concurrency) || concurrency < 1) throw new MeridianError('BAD_INPUT', `--concurrency ${options.concurrency}: write a whole number from 1`);
+      if (!Number.isInteger(concurrency) || concurrency < 1)
+        throw new MeridianError('BAD_INPUT', `--concurrency ${options.concurrency}: write a whole number from 1`);
       const labels = parseAgentLabels(options.labels, '--labels');
       const id = makeOwnerId();
       const say = burstWriter((text) => io.out(text));
@@ -51,7 +56,9 @@ export const registerAgent: RegisterCommand = (program: Command, io) => {
         say: (line) => say(`${new Date().toISOString()} ${line}\n`),
         onError: (error) => io.err(`${new Date().toISOString()} error: ${error.message}\n`),
       });
-      say(`Meridian agent ${id} for ${options.region} polling ${client.url} (concurrency ${concurrency}${labels.length > 0 ? `, labels ${labels.join(',')}` : ''})\n`);
+      say(
+        `Meridian agent ${id} for ${options.region} polling ${client.url} (concurrency ${concurrency}${labels.length > 0 ? `, labels ${labels.join(',')}` : ''})\n`,
+      );
       let stopped: Promise<number> | undefined;
       const shutdown = (signal: string): void => {
         if (stopped) return;

@@ -21,14 +21,22 @@ function registerAnswer(program: Command, name: 'approve' | 'reject', io: CliIO)
     .description(`${name} a manual approval action that is waiting`)
     .option('--comment <text>', 'a summary recorded with the answer')
     .option('--stage <name>', 'the stage, when several stages have an action of that name')
-    .option('--by <name>', 'who answers (default: the current user; with --server: the token\'s name)')
+    .option('--by <name>', "who answers (default: the current user; with --server: the token's name)")
     .option(STATE_DIR_FLAGS, STATE_DIR_HELP)
     .option(SERVER_FLAGS, SERVER_HELP)
     .action(async (execution: string, action: string, options: AnswerOptions) => {
       const server = ServerClient.from(options.server);
       if (server) {
-        const body = { status, ...(options.comment === undefined ? {} : { comment: options.comment }), ...(options.stage === undefined ? {} : { stage: options.stage }) };
-        const answered = await server.request<{ executionId: string; by: string }>('POST', `/api/executions/${encodeURIComponent(execution)}/approvals/${encodeURIComponent(action)}`, body);
+        const body = {
+          status,
+          ...(options.comment === undefined ? {} : { comment: options.comment }),
+          ...(options.stage === undefined ? {} : { stage: options.stage }),
+        };
+        const answered = await server.request<{ executionId: string; by: string }>(
+          'POST',
+          `/api/executions/${encodeURIComponent(execution)}/approvals/${encodeURIComponent(action)}`,
+          body,
+        );
         io.out(`${action} ${status.toLowerCase()} in execution ${answered.executionId} by ${answered.by}.\n`);
         return;
       }

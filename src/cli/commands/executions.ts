@@ -17,8 +17,18 @@ export const registerExecutions: RegisterCommand = (program: Command, io) => {
       const server = ServerClient.from(options.server);
       if (server) {
         const query = new URLSearchParams({ limit: options.limit, ...(options.pipeline === undefined ? {} : { pipeline: options.pipeline }) });
-        const rows = await server.request<Array<{ executionId: string; pipeline: string; status: string; startedAt: string }>>('GET', `/api/executions?${query.toString()}`);
-        if (options.json) io.out(`${JSON.stringify(rows.map((r) => ({ executionId: r.executionId, pipeline: r.pipeline, status: r.status, startedAt: r.startedAt })), null, 2)}\n`);
+        const rows = await server.request<Array<{ executionId: string; pipeline: string; status: string; startedAt: string }>>(
+          'GET',
+          `/api/executions?${query.toString()}`,
+        );
+        if (options.json)
+          io.out(
+            `${JSON.stringify(
+              rows.map((r) => ({ executionId: r.executionId, pipeline: r.pipeline, status: r.status, startedAt: r.startedAt })),
+              null,
+              2,
+            )}\n`,
+          );
         else for (const r of rows) io.out(`${r.executionId}  ${r.pipeline.padEnd(20)} ${r.status.padEnd(11)} ${r.startedAt}\n`);
         return;
       }

@@ -43,6 +43,8 @@ export const registerExport: RegisterCommand = (program: Command, io) => {
       } catch (cause) {
         throw new MeridianError('BAD_INPUT', `cannot write ${options.output}: ${(cause as Error).message}`, { cause });
       }
-      io.out(`${options.output}: pipeline ${pipeline.name} as a CloudFormation template${result.notes.length > 0 ? `; ${result.notes.length} change${result.notes.length === 1 ? '' : 's'} listed at its top` : ''}.\n`);
+      io.out(
+        `${options.output}: pipeline ${pipeline.name} as a CloudFormation template${result.notes.length > 0 ? `; ${result.notes.length} change${result.notes.length === 1 ? '' : 's'} listed at its top` : ''}.\n`,
+      );
     });
 };

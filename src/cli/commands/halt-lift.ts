@@ -24,7 +24,7 @@ export const registerUnhalt: RegisterCommand = (program: Command, io) => {
     .description('lift an emergency halt: held deploy steps start again')
     .option('--region <name>', 'lift the halt of this region (default: the halt of every region)')
     .requiredOption('--reason <text>', 'why (kept with the halt and in the events of the executions in progress)')
-    .option('--by <name>', 'who lifts it (default: the current user; with --server: the token\'s name)')
+    .option('--by <name>', "who lifts it (default: the current user; with --server: the token's name)")
     .option(STATE_DIR_FLAGS, STATE_DIR_HELP)
     .option(SERVER_FLAGS, SERVER_HELP)
     .action(async (options: UnhaltOptions) => {

@@ -31,7 +31,7 @@ export const registerHalt: RegisterCommand = (program: Command, io, setExit) => 
     .description('emergency halt: no deploy step (Deploy, Invoke, Compute) starts in a region, or anywhere, until `meridian unhalt`')
     .option('--region <name>', 'halt this region only (default: every region)')
     .requiredOption('--reason <text>', 'why (kept with the halt and in the events of the executions in progress)')
-    .option('--by <name>', 'who halts (default: the current user; with --server: the token\'s name)')
+    .option('--by <name>', "who halts (default: the current user; with --server: the token's name)")
     .option(STATE_DIR_FLAGS, STATE_DIR_HELP)
     .option(SERVER_FLAGS, SERVER_HELP)
     .action(async (options: HaltOptions) => {
@@ -67,5 +67,7 @@ async function warnIfUnknown(meridian: LocalMeridian, region: string, warn: (tex
     for (const stage of execution.definition.stages) for (const action of stage.actions) known.add(action.region);
   }
   if (known.size === 0 || known.has(region)) return;
-  warn(`meridian: warning: no recent execution in this state dir deploys to ${region} (regions seen: ${[...known].sort().join(', ')}); halting it anyway — check the name\n`);
+  warn(
+    `meridian: warning: no recent execution in this state dir deploys to ${region} (regions seen: ${[...known].sort().join(', ')}); halting it anyway — check the name\n`,
+  );
 }

@@ -41,6 +41,8 @@ export const registerImport: RegisterCommand = (program: Command, io) => {
         throw new MeridianError('BAD_INPUT', `cannot write ${options.output}: ${(cause as Error).message}`, { cause });
       }
       const actions = result.compiled.stages.reduce((n, stage) => n + stage.actions.length, 0);
-      io.out(`${options.output}: pipeline ${original.name}, ${result.compiled.stages.length} stages, ${actions} actions${result.collapsed ? '' : ' (written action by action)'}; it compiles to the same pipeline as ${file}.\n`);
+      io.out(
+        `${options.output}: pipeline ${original.name}, ${result.compiled.stages.length} stages, ${actions} actions${result.collapsed ? '' : ' (written action by action)'}; it compiles to the same pipeline as ${file}.\n`,
+      );
     });
 };

@@ -39,7 +39,10 @@ export const registerLogs: RegisterCommand = (program: Command, io, setExit) => 
           throw new MeridianError('NOT_FOUND', `execution ${id} has no action ${actionName}; its actions: ${snapshot.actions.map((a) => a.name).join(', ')}`);
         }
         if (options.follow) {
-          const status = await followLogs(meridian, id, printer(io, actionName), { signal: new AbortController().signal, ...(actionName === undefined ? {} : { action: actionName }) });
+          const status = await followLogs(meridian, id, printer(io, actionName), {
+            signal: new AbortController().signal,
+            ...(actionName === undefined ? {} : { action: actionName }),
+          });
           setExit(status === 'Succeeded' ? 0 : 1);
           return;
         }
@@ -62,7 +65,14 @@ function printer(io: CliIO, actionName: string | undefined): (line: LogLine) => 
   return (line) => io.out(actionName === undefined ? `${line.stage}/${line.action} | ${line.line}\n` : `${line.line}\n`);
 }
 
-async function serverLogs(server: ServerClient, execution: string, actionName: string | undefined, options: LogsOptions, io: CliIO, setExit: (code: number) => void): Promise<void> {
+async function serverLogs(
+  server: ServerClient,
+  execution: string,
+  actionName: string | undefined,
+  options: LogsOptions,
+  io: CliIO,
+  setExit: (code: number) => void,
+): Promise<void> {
   const id = encodeURIComponent(execution);
   if (!options.follow && actionName !== undefined) {
     const attempt = options.attempt === undefined ? '' : `?attempt=${encodeURIComponent(options.attempt)}`;

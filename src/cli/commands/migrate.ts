@@ -28,7 +28,11 @@ export const registerMigrate: RegisterCommand = (program: Command, io) => {
       try {
         const applied = await appliedMigrations(db);
         const unknown = applied.filter((name) => !known.includes(name));
-        if (unknown.length > 0) throw new MeridianError('STATE_DIR', `${redactUrl(url)} has a newer schema (migrations ${unknown.join(', ')}) than this Meridian knows; upgrade Meridian`);
+        if (unknown.length > 0)
+          throw new MeridianError(
+            'STATE_DIR',
+            `${redactUrl(url)} has a newer schema (migrations ${unknown.join(', ')}) than this Meridian knows; upgrade Meridian`,
+          );
         const pending = known.filter((name) => !applied.includes(name));
         if (options.status) {
           io.out(`${redactUrl(url)}: ${applied.length} applied${pending.length > 0 ? `, pending: ${pending.join(', ')}` : ', none pending'}\n`);

@@ -45,7 +45,7 @@ export const registerPackage: RegisterCommand = (program: Command, io) => {
     .command('package')
     .description("upload a template's local artifacts to a region's artifact store and write the template that points at them")
     .requiredOption('--template-file <file>', 'the CloudFormation or SAM template (YAML or JSON)')
-    .option('--region <region>', 'whose artifact store receives the objects (default: AWS_REGION, which builds set to the action\'s region)')
+    .option('--region <region>', "whose artifact store receives the objects (default: AWS_REGION, which builds set to the action's region)")
     .option('--store <folder-or-url>', 'the store: a folder (a path or file:// URL) or s3://bucket[/prefix]; overrides the region store')
     .option('--s3-bucket <name>', 'the bucket name written into the template (default meridian-<region>)')
     .option('--s3-prefix <prefix>', 'a prefix for the object keys')
@@ -56,7 +56,7 @@ export const registerPackage: RegisterCommand = (program: Command, io) => {
     .addHelpText('after', HELP)
     .action(async (given: Omit<PackageOptions, 'region'> & { region?: string }) => {
       const region = given.region ?? regionFromEnv();
-      if (region === undefined) throw new MeridianError('BAD_INPUT', 'say which region\'s store receives the objects: pass --region REGION');
+      if (region === undefined) throw new MeridianError('BAD_INPUT', "say which region's store receives the objects: pass --region REGION");
       const options: PackageOptions = { ...given, region };
       checkRegion(options.region);
       if (options.s3Prefix !== undefined) checkPrefix(options.s3Prefix);
@@ -82,7 +82,13 @@ export const registerPackage: RegisterCommand = (program: Command, io) => {
         if (endpoint !== undefined) s3Options.endpoint = endpoint;
         uploader = new S3ObjectUploader(s3Options);
       } else {
-        uploader = new ObjectUploader({ storeRoot: store.root, bucket: options.s3Bucket ?? defaultBucket(options.region), prefix: options.s3Prefix, force, log });
+        uploader = new ObjectUploader({
+          storeRoot: store.root,
+          bucket: options.s3Bucket ?? defaultBucket(options.region),
+          prefix: options.s3Prefix,
+          force,
+          log,
+        });
       }
       const text = await packageTemplate({
         templateFile: options.templateFile,

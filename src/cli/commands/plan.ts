@@ -27,7 +27,13 @@ import { loadForInspection } from './validate.js';
  * into for its consumers) are additions;
  * `stores` are the region stores' locations (stores/artifacts/store-locations.ts).
  */
-export function toPlan(pipeline: Pipeline, at: Date, durationOf: DurationOf, stores: Readonly<Record<string, string>>, lanePlan: PipelinePlan = planLanes(pipeline, at, durationOf)) {
+export function toPlan(
+  pipeline: Pipeline,
+  at: Date,
+  durationOf: DurationOf,
+  stores: Readonly<Record<string, string>>,
+  lanePlan: PipelinePlan = planLanes(pipeline, at, durationOf),
+) {
   return {
     pipeline: pipeline.name,
     at: at.toISOString(),
@@ -44,7 +50,11 @@ export function toPlan(pipeline: Pipeline, at: Date, durationOf: DurationOf, sto
         lanesWhy: lanePlan.stages[s]?.why ?? '',
       };
     }),
-    regions: pipeline.regions.map((region) => ({ name: region.name, timezone: region.timezone, window: planWindow(windowsOfRegion(pipeline, region.name), at) })),
+    regions: pipeline.regions.map((region) => ({
+      name: region.name,
+      timezone: region.timezone,
+      window: planWindow(windowsOfRegion(pipeline, region.name), at),
+    })),
     windowPolicy: pipeline.windowPolicy ?? null,
     timeline: followTheNight(pipeline, at, durationOf, lanePlan.lanes),
     lanes: lanePlan.lanes,
@@ -56,7 +66,8 @@ export function toPlan(pipeline: Pipeline, at: Date, durationOf: DurationOf, sto
 async function durations(pipeline: Pipeline, stateDirOption: string | undefined): Promise<DurationOf> {
   const known = new Map<string, number>();
   const stateDir = resolveStateDir(stateDirOption);
-  const declared = (stage: string, action: string): number | undefined => pipeline.stages.find((s) => s.name === stage)?.actions.find((a) => a.name === action)?.expectedDurationMs;
+  const declared = (stage: string, action: string): number | undefined =>
+    pipeline.stages.find((s) => s.name === stage)?.actions.find((a) => a.name === action)?.expectedDurationMs;
   if (fs.existsSync(path.join(stateDir, 'state.db'))) {
     const meridian = await openLocalMeridian(stateDir);
     try {
@@ -76,7 +87,7 @@ async function durations(pipeline: Pipeline, stateDirOption: string | undefined)
 export const registerPlan: RegisterCommand = (program: Command, io) => {
   program
     .command('plan')
-    .description('show the expanded pipeline, each region\'s windows, and a follow-the-night timeline of the deploy')
+    .description("show the expanded pipeline, each region's windows, and a follow-the-night timeline of the deploy")
     .requiredOption('-f, --file <file>', 'the definition')
     .option('--pipeline <name>', 'which pipeline, when the template holds several')
     .option('--at <iso8601>', 'plan as of this instant (default: now)')
@@ -108,7 +119,10 @@ export const registerPlan: RegisterCommand = (program: Command, io) => {
 
 function writeTimeline(out: (text: string) => void, pipeline: Pipeline, timeline: RegionTimeline[], lanePlan: PipelinePlan, at: Date): void {
   const windowsOf = (region: string) => windowsOfRegion(pipeline, region);
-  const policy = pipeline.windowPolicy === 'disruptive-only' ? ' (windows apply to disruptive executions: run --disruptive, "disruptive": true, or a `Deploy-Window: required` trailer)' : '';
+  const policy =
+    pipeline.windowPolicy === 'disruptive-only'
+      ? ' (windows apply to disruptive executions: run --disruptive, "disruptive": true, or a `Deploy-Window: required` trailer)'
+      : '';
   out(`\nFollow the night${policy}\n`);
   for (const line of timelineTable(timeline, windowsOf, at)) out(`${line}\n`);
   for (const line of laneLines(pipeline, lanePlan)) out(`${line}\n`);

@@ -6,7 +6,9 @@ import type { RegisterCommand } from './index.js';
 
 /** The support table, with any registered type it does not list (a third-party provider) as running. */
 export function supportTable(registered: readonly string[]): SupportEntry[] {
-  const extra = registered.filter((type) => !SUPPORT.some((entry) => entry.type === type)).map((type): SupportEntry => ({ type, status: 'runs', note: 'a registered provider' }));
+  const extra = registered
+    .filter((type) => !SUPPORT.some((entry) => entry.type === type))
+    .map((type): SupportEntry => ({ type, status: 'runs', note: 'a registered provider' }));
   return [...SUPPORT, ...extra];
 }
 

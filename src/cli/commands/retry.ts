@@ -22,7 +22,11 @@ export const registerRetry: RegisterCommand = (program: Command, io, setExit) =>
       const server = ServerClient.from(options.server);
       if (server) {
         const body = { retryMode: mode === 'all' ? 'ALL_ACTIONS' : 'FAILED_ACTIONS', ...(options.stage === undefined ? {} : { stage: options.stage }) };
-        const retried = await server.request<{ executionId: string; stage: string; retryMode: string }>('POST', `/api/executions/${encodeURIComponent(execution)}/retry`, body);
+        const retried = await server.request<{ executionId: string; stage: string; retryMode: string }>(
+          'POST',
+          `/api/executions/${encodeURIComponent(execution)}/retry`,
+          body,
+        );
         if (options.json) io.out(`${JSON.stringify(retried, null, 2)}\n`);
         else io.out(`Stage ${retried.stage} of ${retried.executionId} retried on the server (${retried.retryMode}).\n`);
         return;

@@ -20,7 +20,8 @@ import type { RegisterCommand } from './index.js';
  */
 function runClock(start: string | undefined, speedText: string | undefined, skip: boolean): Clock | undefined {
   const speed = Number(speedText ?? '1');
-  if (!Number.isFinite(speed) || speed <= 0) throw new MeridianError('BAD_INPUT', `--clock-speed ${speedText ?? ''}: write a positive number, e.g. 3600 (an hour a second)`);
+  if (!Number.isFinite(speed) || speed <= 0)
+    throw new MeridianError('BAD_INPUT', `--clock-speed ${speedText ?? ''}: write a positive number, e.g. 3600 (an hour a second)`);
   if (start === undefined) {
     if (speed !== 1) throw new MeridianError('BAD_INPUT', '--clock-speed needs --clock-start: the instant the clock starts at');
     if (skip) throw new MeridianError('BAD_INPUT', '--clock-skip needs --clock-start: the instant the clock starts at');
@@ -56,7 +57,11 @@ function unrunnable(pipeline: Pipeline, labels: string[]): Problem[] {
     const missing = (action.agentLabels ?? []).filter((label) => !labels.includes(label));
     if (missing.length === 0 || !action.location) continue;
     const message = `${action.name} runs on agents labelled ${missing.join(', ')}, which \`meridian run\`'s in-process agent is not`;
-    problems.push({ location: action.location, message, hint: `pass --agent-labels ${(action.agentLabels ?? []).join(',')} to run it here, or run it with \`meridian serve\` and a \`meridian agent --labels\`` });
+    problems.push({
+      location: action.location,
+      message,
+      hint: `pass --agent-labels ${(action.agentLabels ?? []).join(',')} to run it here, or run it with \`meridian serve\` and a \`meridian agent --labels\``,
+    });
   }
   return problems;
 }
@@ -81,7 +86,12 @@ export const registerRun: RegisterCommand = (program: Command, io, setExit) => {
       const stateDir = resolveStateDir(options.stateDir);
       const clock = runClock(options.clockStart, options.clockSpeed, options.clockSkip === true);
       const agentLabels = parseAgentLabels(options.agentLabels, '--agent-labels');
-      const meridian = await openLocalMeridian(stateDir, { concurrency: Number(options.concurrency), followOnly: true, agentLabels, ...(clock ? { clock } : {}) });
+      const meridian = await openLocalMeridian(stateDir, {
+        concurrency: Number(options.concurrency),
+        followOnly: true,
+        agentLabels,
+        ...(clock ? { clock } : {}),
+      });
       try {
         const pipeline = await loadForRun(meridian, options.file, options.pipeline);
         const problems = unrunnable(pipeline, agentLabels);
@@ -89,12 +99,21 @@ export const registerRun: RegisterCommand = (program: Command, io, setExit) => {
         const sourceOverrides = parseSourceOverrides(pipeline, options.source, process.cwd());
         const unfinished = await meridian.store.listExecutions(meridian.db, { pipeline: pipeline.name, unfinished: true });
         for (const execution of unfinished.filter((e) => !isOwnerAlive(e.owner))) {
-          io.err(`Note: execution ${execution.id} of ${pipeline.name} (started ${execution.startedAt}) is unfinished; carry it on with \`meridian resume ${execution.id}\`.\n`);
+          io.err(
+            `Note: execution ${execution.id} of ${pipeline.name} (started ${execution.startedAt}) is unfinished; carry it on with \`meridian resume ${execution.id}\`.\n`,
+          );
         }
         const variables = parsePairs(options.variable, '--variable');
         const start = async (): Promise<string[]> => {
           const trigger = { type: 'cli' as const, detail: 'meridian run' };
-          const id = await startExecution(meridian.engine, pipeline, { trigger, stateDir, parameters: meridian.parameters, variables, sourceOverrides, disruptive: options.disruptive === true });
+          const id = await startExecution(meridian.engine, pipeline, {
+            trigger,
+            stateDir,
+            parameters: meridian.parameters,
+            variables,
+            sourceOverrides,
+            disruptive: options.disruptive === true,
+          });
           meridian.followed.add(id);
           return [id];
         };

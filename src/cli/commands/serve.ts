@@ -40,7 +40,12 @@ export const registerServe: RegisterCommand = (program: Command, io) => {
     .command('serve')
     .description('run pipelines as a service: API, GitHub webhooks, polling, resumed executions')
     .requiredOption('-f, --file <file>', 'a pipeline definition (repeatable)', collect, [])
-    .option('--source <NAME=PATH_OR_URL[#BRANCH]>', 'point a source action at a repository (repeatable; applies to every pipeline with that source)', collect, [])
+    .option(
+      '--source <NAME=PATH_OR_URL[#BRANCH]>',
+      'point a source action at a repository (repeatable; applies to every pipeline with that source)',
+      collect,
+      [],
+    )
     .option('--port <n>', 'TCP port (0: any free port)', '8080')
     .option('--host <address>', 'address to listen on', '127.0.0.1')
     .option(STATE_DIR_FLAGS, STATE_DIR_HELP)
@@ -52,14 +57,24 @@ export const registerServe: RegisterCommand = (program: Command, io) => {
     .option('--replica-timeout <seconds>', 'with PostgreSQL: a server silent this long is gone and another adopts its executions', '15')
     .option('--notify <url>', 'POST execution and stage status changes here (repeatable; signed with MERIDIAN_NOTIFY_SECRET)', collect, [])
     .option('--remote-regions <regions>', REMOTE_REGIONS_HELP)
-    .option('--lease <seconds>', "how long a job's lease lasts unless its agent renews it (every third of it); a lapsed job runs again or fails \"agent lost\"", '30')
+    .option(
+      '--lease <seconds>',
+      'how long a job\'s lease lasts unless its agent renews it (every third of it); a lapsed job runs again or fails "agent lost"',
+      '30',
+    )
     .option('--agent-poll <seconds>', "how long an agent's claim waits for a job before it asks again", '25')
     .option('--agent-labels <a,b,...>', AGENT_LABELS_HELP)
     .action(async (options: ServeOptions) => {
       const remote = remoteAgentSettings(options);
       const port = wholeNumber(options.port, '--port');
       const stateDir = resolveStateDir(options.stateDir);
-      const meridian = await openLocalMeridian(stateDir, { concurrency: wholeNumber(options.concurrency, '--concurrency'), leaseMs: remote.leaseMs, exceptRegions: remote.exceptRegions, agentLabels: remote.agentLabels, ...(options.db === undefined ? {} : { db: options.db }) });
+      const meridian = await openLocalMeridian(stateDir, {
+        concurrency: wholeNumber(options.concurrency, '--concurrency'),
+        leaseMs: remote.leaseMs,
+        exceptRegions: remote.exceptRegions,
+        agentLabels: remote.agentLabels,
+        ...(options.db === undefined ? {} : { db: options.db }),
+      });
       const catalog = new PipelineCatalog(options.file, (file) => loadForRun(meridian, file, undefined));
       try {
         await catalog.loadAll();
@@ -68,7 +83,10 @@ export const registerServe: RegisterCommand = (program: Command, io) => {
         throw error;
       }
       // A trigger nothing delivers pushes to never starts its pipeline: say so where a server starts.
-      printWarnings(io, catalog.list().flatMap((pipeline) => triggerWarnings(pipeline)));
+      printWarnings(
+        io,
+        catalog.list().flatMap((pipeline) => triggerWarnings(pipeline)),
+      );
       const overrides = sourceOverridesFor(catalog.list(), options.source);
       const context = {
         core: meridian,
@@ -89,13 +107,22 @@ export const registerServe: RegisterCommand = (program: Command, io) => {
       const { app } = await buildServer(context);
       // Several servers may share a PostgreSQL database: heartbeats, and one leader adopting for the dead.
       const dbUrl = options.db ?? dbUrlFromEnv();
-      const replicas = dbUrl !== undefined && isPostgresUrl(dbUrl) ? new Replicas(meridian, dbUrl, reportError, wholeNumber(options.replicaTimeout, '--replica-timeout') * 1000) : undefined;
+      const replicas =
+        dbUrl !== undefined && isPostgresUrl(dbUrl)
+          ? new Replicas(meridian, dbUrl, reportError, wholeNumber(options.replicaTimeout, '--replica-timeout') * 1000)
+          : undefined;
       const scheduler = new Scheduler(context, { tickMs: 500, onError: reportError, ...(replicas ? { replicas } : {}) });
       const notifier = new Notifier(context, { urls: options.notify, secret: notifySecretFromEnv(), onError: reportError });
       const adopted = await scheduler.start();
       const address = await app.listen({ port, host: options.host });
-      out(`Meridian serving ${catalog.list().map((p) => p.name).join(', ')} on ${address} (state dir ${stateDir})\n`);
-      if (remote.exceptRegions.length > 0) out(`Jobs of ${remote.exceptRegions.join(', ')} wait for remote agents (meridian agent --server ${address} --region R)\n`);
+      out(
+        `Meridian serving ${catalog
+          .list()
+          .map((p) => p.name)
+          .join(', ')} on ${address} (state dir ${stateDir})\n`,
+      );
+      if (remote.exceptRegions.length > 0)
+        out(`Jobs of ${remote.exceptRegions.join(', ')} wait for remote agents (meridian agent --server ${address} --region R)\n`);
       if (adopted.length > 0) out(`Resumed ${adopted.length} unfinished execution(s): ${adopted.join(', ')}\n`);
       if (context.settings.adminToken === undefined) out('No MERIDIAN_TOKEN set: the API accepts only tokens made with `meridian tokens create`.\n');
 

@@ -28,7 +28,8 @@ export const registerShow: RegisterCommand = (program: Command, io) => {
         io.out(`Execution ${summary.executionId} of ${summary.pipeline}: ${summary.status}\n`);
         for (const stage of summary.stages) {
           io.out(`  ${stage.name}: ${stage.status}\n`);
-          for (const action of stage.actions) io.out(`    ${action.name} (${action.region}, runOrder ${action.runOrder}) ${action.status}${action.error ? `: ${action.error.message}` : ''}\n`);
+          for (const action of stage.actions)
+            io.out(`    ${action.name} (${action.region}, runOrder ${action.runOrder}) ${action.status}${action.error ? `: ${action.error.message}` : ''}\n`);
         }
         if (options.events) {
           io.out('\nEvents:\n');

@@ -20,7 +20,9 @@ export const registerStop: RegisterCommand = (program: Command, io, setExit) => 
       if (server) {
         const body = { abandon: options.abandon === true, ...(options.reason === undefined ? {} : { reason: options.reason }) };
         const stopped = await server.request<{ executionId: string }>('POST', `/api/executions/${encodeURIComponent(execution)}/stop`, body);
-        io.out(`Stop requested for ${stopped.executionId}; the server will ${options.abandon ? 'abandon its running actions' : 'let running actions finish'} and stop it.\n`);
+        io.out(
+          `Stop requested for ${stopped.executionId}; the server will ${options.abandon ? 'abandon its running actions' : 'let running actions finish'} and stop it.\n`,
+        );
         return;
       }
       const meridian = await openLocalMeridian(resolveStateDir(options.stateDir), { followOnly: true });
@@ -29,7 +31,9 @@ export const registerStop: RegisterCommand = (program: Command, io, setExit) => 
         await meridian.engine.requestStop(id, options.abandon === true, options.reason);
         const record = await meridian.store.getExecution(meridian.db, id);
         if (isOwnerAlive(record.owner)) {
-          io.out(`Stop requested; the process running ${id} will ${options.abandon ? 'abandon its running actions' : 'let running actions finish'} and stop.\n`);
+          io.out(
+            `Stop requested; the process running ${id} will ${options.abandon ? 'abandon its running actions' : 'let running actions finish'} and stop.\n`,
+          );
           return;
         }
         // Nobody drives it: stop it here. Interrupted actions cannot finish, so they are abandoned.

@@ -47,7 +47,9 @@ export const registerTokens: RegisterCommand = (program: Command, io) => {
       }
       for (const token of list) {
         const region = token.region === null ? '' : `  region ${token.region}`;
-        io.out(`${token.id}  ${token.name.padEnd(20)} ${token.role.padEnd(8)} ${token.createdAt}${region}${token.revokedAt ? `  revoked ${token.revokedAt}` : ''}\n`);
+        io.out(
+          `${token.id}  ${token.name.padEnd(20)} ${token.role.padEnd(8)} ${token.createdAt}${region}${token.revokedAt ? `  revoked ${token.revokedAt}` : ''}\n`,
+        );
       }
     });
 

@@ -10,7 +10,9 @@ import type { ActionRecord, ExecutionSnapshot } from '../../domain/records.js';
 export function renderTree(snapshot: ExecutionSnapshot, now: Date, failingLogs: Map<string, string[]>): string {
   const { execution } = snapshot;
   const lines: string[] = [];
-  lines.push(`${pc.bold(execution.pipeline)} ${pc.dim(execution.id)} ${colour(execution.status, execution.status)} ${pc.dim(elapsed(execution.startedAt, execution.endedAt, now))}`);
+  lines.push(
+    `${pc.bold(execution.pipeline)} ${pc.dim(execution.id)} ${colour(execution.status, execution.status)} ${pc.dim(elapsed(execution.startedAt, execution.endedAt, now))}`,
+  );
   for (const stage of snapshot.stages) {
     lines.push(`${statusIcon(stage.status)} ${pc.bold(stage.name)} ${colour(stage.status, stage.status)}`);
     const actions = snapshot.actions.filter((a) => a.stageIndex === stage.index);
@@ -26,7 +28,8 @@ export function renderTree(snapshot: ExecutionSnapshot, now: Date, failingLogs: 
           const { total, passed, failed, errored, skipped } = report.totals;
           const counts = `${total} tests, ${passed} passed, ${failed} failed, ${errored} errored, ${skipped} skipped`;
           lines.push(`${indent}    ${pc.dim('report')} ${report.name}: ${failed + errored > 0 ? pc.red(counts) : counts}`);
-          for (const failure of report.failures.slice(0, 5)) lines.push(`${indent}      ${pc.red('✖')} ${failure.suite} › ${failure.name}: ${failure.message.split('\n')[0] ?? ''}`);
+          for (const failure of report.failures.slice(0, 5))
+            lines.push(`${indent}      ${pc.red('✖')} ${failure.suite} › ${failure.name}: ${failure.message.split('\n')[0] ?? ''}`);
         }
         const tail = failingLogs.get(`${action.stageIndex}/${action.actionIndex}`);
         if (action.status === 'Failed' && tail) for (const line of tail) lines.push(`${indent}    ${pc.dim('│')} ${line}`);

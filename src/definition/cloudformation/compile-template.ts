@@ -53,9 +53,7 @@ interface Template {
 function readTemplate(root: YAMLMap, locator: Locator, context: LoadContext): Template {
   const sections = readSections(root, locator);
   const parameters = readParameters(mapGet(root, 'Parameters'), locator);
-  const undeclared = referencedNames(root).filter(
-    (name) => !parameters.declared.has(name) && !sections.resources.has(name) && !name.startsWith('AWS::'),
-  );
+  const undeclared = referencedNames(root).filter((name) => !parameters.declared.has(name) && !sections.resources.has(name) && !name.startsWith('AWS::'));
   const lost = lostNameHint(parameters.stray, undeclared);
   const problems = [...sections.problems, ...parameters.problems, ...strayParameterProblems(parameters.stray, undeclared)];
   const stackName = basename(context.file, extname(context.file));
@@ -143,7 +141,9 @@ export function compileTemplate(root: YAMLMap, locator: Locator, context: LoadCo
 
   const parameters: TemplateParameter[] = [...scope.parameters.values()]
     .filter((declared) => resolver.usedParameters.has(declared.name))
-    .map(({ name, type, default: defaultValue, location }) => (defaultValue === undefined ? { name, type, location } : { name, type, default: defaultValue, location }));
+    .map(({ name, type, default: defaultValue, location }) =>
+      defaultValue === undefined ? { name, type, location } : { name, type, default: defaultValue, location },
+    );
 
   const pipeline: Pipeline = {
     name: compiled.name,
@@ -176,11 +176,23 @@ function choosePipeline(template: Template, locator: Locator, wanted: string | u
   if (wanted !== undefined) {
     const match = named.find((entry) => entry.name === wanted) ?? named.find((entry) => entry.resource.id === wanted);
     if (match) return match.resource;
-    problems.push(problem(where, `there is no pipeline named ${wanted} in this template; it holds ${listWords(names, 'and')}`, didYouMean(wanted, names) ?? `pass \`--pipeline ${names[0]!}\``));
+    problems.push(
+      problem(
+        where,
+        `there is no pipeline named ${wanted} in this template; it holds ${listWords(names, 'and')}`,
+        didYouMean(wanted, names) ?? `pass \`--pipeline ${names[0]!}\``,
+      ),
+    );
     return undefined;
   }
   if (named.length === 1) return named[0]!.resource;
-  problems.push(problem(where, `this template holds ${named.length} pipelines: ${listWords(names, 'and')}`, `pass \`--pipeline NAME\` to choose one, e.g. \`--pipeline ${names[0]!}\``));
+  problems.push(
+    problem(
+      where,
+      `this template holds ${named.length} pipelines: ${listWords(names, 'and')}`,
+      `pass \`--pipeline NAME\` to choose one, e.g. \`--pipeline ${names[0]!}\``,
+    ),
+  );
   return undefined;
 }
 

@@ -44,7 +44,8 @@ export function parseDynamicReference(text: string): DynamicReference | undefine
 function parameterReference(service: string, rest: string): DynamicReference {
   // Parameter names may not contain `:`, so a colon starts the version.
   const [name = '', version] = rest.split(':');
-  if (name === '') return { kind: 'invalid', message: `\`{{resolve:${service}:}}\` names no parameter`, hint: `write \`{{resolve:${service}:/path/to/parameter}}\`` };
+  if (name === '')
+    return { kind: 'invalid', message: `\`{{resolve:${service}:}}\` names no parameter`, hint: `write \`{{resolve:${service}:/path/to/parameter}}\`` };
   if (version !== undefined) {
     return {
       kind: 'invalid',

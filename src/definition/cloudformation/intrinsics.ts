@@ -65,8 +65,10 @@ export function callIntrinsic(host: IntrinsicHost, call: IntrinsicCall): Resolve
     case 'Fn::Split': {
       const [separator, source] = stringArgs(host, call, 2);
       if (separator === UNRESOLVED || source === UNRESOLVED) return UNRESOLVED;
-      if (separator === undefined || source === undefined) return host.report(where, `${call.shown} needs [separator, string]`, "write `!Split [',', 'a,b,c']`");
-      if (source.includes('#{')) return host.report(where, `${call.shown} cannot split a value that is only known when an execution starts`, 'write the list directly');
+      if (separator === undefined || source === undefined)
+        return host.report(where, `${call.shown} needs [separator, string]`, "write `!Split [',', 'a,b,c']`");
+      if (source.includes('#{'))
+        return host.report(where, `${call.shown} cannot split a value that is only known when an execution starts`, 'write the list directly');
       return source.split(separator);
     }
     case 'Fn::FindInMap':
@@ -75,14 +77,19 @@ export function callIntrinsic(host: IntrinsicHost, call: IntrinsicCall): Resolve
       const text = argument(host, call);
       if (text === UNRESOLVED) return UNRESOLVED;
       if (typeof text !== 'string') return host.report(where, `${call.shown} needs a string`);
-      if (text.includes('#{')) return host.report(where, `${call.shown} cannot encode a value that is only known when an execution starts`, 'write the encoded value directly');
+      if (text.includes('#{'))
+        return host.report(where, `${call.shown} cannot encode a value that is only known when an execution starts`, 'write the encoded value directly');
       return Buffer.from(text, 'utf8').toString('base64');
     }
     case 'Fn::GetAZs':
       return host.report(where, `${call.shown} is not supported: Meridian has no availability zones`, 'write the zone names as a list');
     default:
       if (CONDITIONS.has(call.fn)) {
-        return host.report(where, `${call.shown} is not supported: Meridian does not evaluate CloudFormation conditions`, 'write the value that applies to this pipeline directly');
+        return host.report(
+          where,
+          `${call.shown} is not supported: Meridian does not evaluate CloudFormation conditions`,
+          'write the value that applies to this pipeline directly',
+        );
       }
       if (KNOWN.has(call.fn)) return host.report(where, `${call.shown} is not supported by Meridian`, 'write the value directly');
       return host.report(where, `unknown intrinsic function ${call.fn}`, didYouMean(call.fn, KNOWN) ?? 'see the CloudFormation intrinsic function reference');
@@ -191,7 +198,7 @@ function join(host: IntrinsicHost, call: IntrinsicCall, where: SourceLocation): 
 
 function select(host: IntrinsicHost, call: IntrinsicCall, where: SourceLocation): Resolved {
   const list = items(call);
-  const usage = "write `!Select [0, [a, b]]`";
+  const usage = 'write `!Select [0, [a, b]]`';
   if (!list || list.length !== 2) return host.report(where, `${call.shown} needs [index, [values...]]`, usage);
   const index = host.value(list[0]);
   const values = host.value(list[1]);

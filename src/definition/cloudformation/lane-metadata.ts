@@ -27,7 +27,13 @@ interface LaneKey<T extends string> {
   set(stage: Stage, value: T): void;
 }
 
-const LANES: LaneKey<LaneMode> = { key: 'Lanes', field: 'lanes', words: LANE_MODES, example: 'Lanes: { Deploy: region }', set: (stage, value) => (stage.lanes = value) };
+const LANES: LaneKey<LaneMode> = {
+  key: 'Lanes',
+  field: 'lanes',
+  words: LANE_MODES,
+  example: 'Lanes: { Deploy: region }',
+  set: (stage, value) => (stage.lanes = value),
+};
 const ON_LANE_FAILURE: LaneKey<LaneFailurePolicy> = {
   key: 'OnLaneFailure',
   field: 'onLaneFailure',
@@ -45,7 +51,13 @@ export function applyLaneMetadata(meta: Node | null | undefined, pipeline: { sta
   return problems;
 }
 
-function applyKey<T extends string>(meta: Node, spec: LaneKey<T>, pipeline: { stages: Stage[]; trace: PipelineTrace }, locator: Locator, problems: Problem[]): void {
+function applyKey<T extends string>(
+  meta: Node,
+  spec: LaneKey<T>,
+  pipeline: { stages: Stage[]; trace: PipelineTrace },
+  locator: Locator,
+  problems: Problem[],
+): void {
   const section = mapGet(meta, spec.key);
   if (section === undefined || section === null) return;
   if (!isMap(section)) {

@@ -50,7 +50,14 @@ export function applyRegionMetadata(resourceNode: Node | null | undefined, regio
   const problems: Problem[] = [];
   if (!isMap(meta)) return problems;
   for (const { key, keyNode } of mapEntries(meta)) {
-    if (!META_KEYS.includes(key)) problems.push(problem(locator.ofNode(keyNode), `unknown key \`${key}\` in Metadata.Meridian`, didYouMean(key, META_KEYS) ?? `Metadata.Meridian may have ${listWords(META_KEYS)}`));
+    if (!META_KEYS.includes(key))
+      problems.push(
+        problem(
+          locator.ofNode(keyNode),
+          `unknown key \`${key}\` in Metadata.Meridian`,
+          didYouMean(key, META_KEYS) ?? `Metadata.Meridian may have ${listWords(META_KEYS)}`,
+        ),
+      );
   }
   const section = mapGet(meta, 'Regions');
   if (!isMap(section)) return problems;
@@ -58,18 +65,37 @@ export function applyRegionMetadata(resourceNode: Node | null | undefined, regio
     const region = regions.find((r) => r.name === name);
     if (!region) {
       const names = regions.map((r) => r.name);
-      problems.push(problem(locator.ofNode(keyNode), `Metadata.Meridian.Regions names ${name}, which has no artifact store`, didYouMean(name, names) ?? `regions of this pipeline: ${listWords(names, 'and')}`));
+      problems.push(
+        problem(
+          locator.ofNode(keyNode),
+          `Metadata.Meridian.Regions names ${name}, which has no artifact store`,
+          didYouMean(name, names) ?? `regions of this pipeline: ${listWords(names, 'and')}`,
+        ),
+      );
       continue;
     }
     if (!isMap(value)) continue;
     for (const entry of mapEntries(value)) {
-      if (!REGION_KEYS.includes(entry.key)) problems.push(problem(locator.ofNode(entry.keyNode), `unknown key \`${entry.key}\` in Metadata.Meridian.Regions.${name}`, didYouMean(entry.key, REGION_KEYS) ?? `a region may have ${listWords(REGION_KEYS)}`));
+      if (!REGION_KEYS.includes(entry.key))
+        problems.push(
+          problem(
+            locator.ofNode(entry.keyNode),
+            `unknown key \`${entry.key}\` in Metadata.Meridian.Regions.${name}`,
+            didYouMean(entry.key, REGION_KEYS) ?? `a region may have ${listWords(REGION_KEYS)}`,
+          ),
+        );
     }
     const zoneNode = mapGet(value, 'TimeZone');
     const zone = plainString(zoneNode);
     if (zone === undefined) continue;
     if (!isTimeZone(zone)) {
-      problems.push(problem(zoneNode ? locator.ofNode(zoneNode) : locator.ofNode(keyNode), `\`${zone}\` is not a time zone`, 'use an IANA time zone name such as Europe/Dublin, America/New_York or UTC'));
+      problems.push(
+        problem(
+          zoneNode ? locator.ofNode(zoneNode) : locator.ofNode(keyNode),
+          `\`${zone}\` is not a time zone`,
+          'use an IANA time zone name such as Europe/Dublin, America/New_York or UTC',
+        ),
+      );
       continue;
     }
     region.timezone = zone;
@@ -129,14 +155,32 @@ export function applyWindowMetadata(
     const stage = pipeline.stages.find((s) => s.name === stageName);
     const at = locator.keyAt([...base, 'ExpectedDurations', stageName]);
     if (!stage || !isPlain(actions)) {
-      problems.push(problem(at, `Metadata.Meridian.ExpectedDurations names stage ${stageName}, which this pipeline does not have`, didYouMean(stageName, pipeline.stages.map((s) => s.name))));
+      problems.push(
+        problem(
+          at,
+          `Metadata.Meridian.ExpectedDurations names stage ${stageName}, which this pipeline does not have`,
+          didYouMean(
+            stageName,
+            pipeline.stages.map((s) => s.name),
+          ),
+        ),
+      );
       continue;
     }
     for (const [actionName, text] of Object.entries(actions)) {
       const action = stage.actions.find((a) => a.name === actionName);
       const where = locator.at([...base, 'ExpectedDurations', stageName, actionName]);
       if (!action) {
-        problems.push(problem(where, `stage ${stageName} has no action ${actionName}`, didYouMean(actionName, stage.actions.map((a) => a.name))));
+        problems.push(
+          problem(
+            where,
+            `stage ${stageName} has no action ${actionName}`,
+            didYouMean(
+              actionName,
+              stage.actions.map((a) => a.name),
+            ),
+          ),
+        );
         continue;
       }
       if (typeof text !== 'string' || durationMs(text) === 0) {
@@ -154,20 +198,40 @@ export function applyWindowMetadata(
 function applyRunsOn(data: unknown, base: Path, stages: Stage[], locator: Locator, problems: Problem[]): void {
   if (data === undefined) return;
   if (!isPlain(data)) {
-    problems.push(problem(locator.at(base), 'Metadata.Meridian.RunsOn maps stage names to actions and their agent labels', 'write RunsOn: { Build: { build: [gpu] } }'));
+    problems.push(
+      problem(locator.at(base), 'Metadata.Meridian.RunsOn maps stage names to actions and their agent labels', 'write RunsOn: { Build: { build: [gpu] } }'),
+    );
     return;
   }
   for (const [stageName, actions] of Object.entries(data)) {
     const stage = stages.find((s) => s.name === stageName);
     if (!stage || !isPlain(actions)) {
-      problems.push(problem(locator.keyAt([...base, stageName]), `Metadata.Meridian.RunsOn names stage ${stageName}, which this pipeline does not have`, didYouMean(stageName, stages.map((s) => s.name))));
+      problems.push(
+        problem(
+          locator.keyAt([...base, stageName]),
+          `Metadata.Meridian.RunsOn names stage ${stageName}, which this pipeline does not have`,
+          didYouMean(
+            stageName,
+            stages.map((s) => s.name),
+          ),
+        ),
+      );
       continue;
     }
     for (const [actionName, labels] of Object.entries(actions)) {
       const action = stage.actions.find((a) => a.name === actionName);
       const where = locator.at([...base, stageName, actionName]);
       if (!action) {
-        problems.push(problem(locator.keyAt([...base, stageName, actionName]), `stage ${stageName} has no action ${actionName}`, didYouMean(actionName, stage.actions.map((a) => a.name))));
+        problems.push(
+          problem(
+            locator.keyAt([...base, stageName, actionName]),
+            `stage ${stageName} has no action ${actionName}`,
+            didYouMean(
+              actionName,
+              stage.actions.map((a) => a.name),
+            ),
+          ),
+        );
         continue;
       }
       const list = typeof labels === 'string' ? [labels] : labels;

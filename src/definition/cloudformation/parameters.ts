@@ -86,16 +86,26 @@ function readDeclaration(name: string, node: YAMLMap, location: SourceLocation, 
     }
   }
   if (typeText === undefined) {
-    problems.push(problem(location, `parameter ${name} has no Type (every parameter must contain a Type member)`, 'add `Type: String` (or the type you meant) under it'));
+    problems.push(
+      problem(location, `parameter ${name} has no Type (every parameter must contain a Type member)`, 'add `Type: String` (or the type you meant) under it'),
+    );
     return undefined;
   }
   const type = parameterType(typeText);
   if (type === undefined) {
-    problems.push(problem(location, `Unrecognized parameter type: ${typeText}`, 'use String, Number, CommaDelimitedList, List<...>, or AWS::SSM::Parameter::Value<String>'));
+    problems.push(
+      problem(location, `Unrecognized parameter type: ${typeText}`, 'use String, Number, CommaDelimitedList, List<...>, or AWS::SSM::Parameter::Value<String>'),
+    );
     return undefined;
   }
   if (type === 'SSM' && defaultText === undefined) {
-    problems.push(problem(location, `parameter ${name} reads the parameter store but has no Default`, 'set `Default:` to the parameter-store name, e.g. `/Environment/EU/Bucket`'));
+    problems.push(
+      problem(
+        location,
+        `parameter ${name} reads the parameter store but has no Default`,
+        'set `Default:` to the parameter-store name, e.g. `/Environment/EU/Bucket`',
+      ),
+    );
     return undefined;
   }
   return defaultText === undefined ? { name, type, location } : { name, type, default: defaultText, location };

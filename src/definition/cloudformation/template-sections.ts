@@ -12,7 +12,19 @@ import type { ResourceInfo } from './scope.js';
 
 export const PIPELINE_TYPE = 'AWS::CodePipeline::Pipeline';
 
-const SECTIONS = ['AWSTemplateFormatVersion', 'Description', 'Metadata', 'Parameters', 'Rules', 'Mappings', 'Conditions', 'Transform', 'Resources', 'Outputs', 'Hooks'];
+const SECTIONS = [
+  'AWSTemplateFormatVersion',
+  'Description',
+  'Metadata',
+  'Parameters',
+  'Rules',
+  'Mappings',
+  'Conditions',
+  'Transform',
+  'Resources',
+  'Outputs',
+  'Hooks',
+];
 const RESOURCE_KEYS = ['Type', 'Properties', 'DependsOn', 'Metadata', 'Condition', 'DeletionPolicy', 'UpdateReplacePolicy', 'UpdatePolicy', 'CreationPolicy'];
 
 export interface TemplateSections {
@@ -27,7 +39,9 @@ export function readSections(root: YAMLMap, locator: Locator): TemplateSections 
   const problems: Problem[] = [];
   for (const { key, keyNode } of mapEntries(root)) {
     if (!SECTIONS.includes(key)) {
-      problems.push(problem(locator.ofNode(keyNode), `unknown template section \`${key}\``, didYouMean(key, SECTIONS) ?? `a template may have ${listWords(SECTIONS)}`));
+      problems.push(
+        problem(locator.ofNode(keyNode), `unknown template section \`${key}\``, didYouMean(key, SECTIONS) ?? `a template may have ${listWords(SECTIONS)}`),
+      );
     }
   }
   const resources = new Map<string, ResourceInfo>();
@@ -44,7 +58,13 @@ export function readSections(root: YAMLMap, locator: Locator): TemplateSections 
     }
     for (const entry of mapEntries(value)) {
       if (!RESOURCE_KEYS.includes(entry.key)) {
-        problems.push(problem(locator.ofNode(entry.keyNode), `unknown key \`${entry.key}\` in resource ${key}`, didYouMean(entry.key, RESOURCE_KEYS) ?? `a resource may have ${listWords(RESOURCE_KEYS)}`));
+        problems.push(
+          problem(
+            locator.ofNode(entry.keyNode),
+            `unknown key \`${entry.key}\` in resource ${key}`,
+            didYouMean(entry.key, RESOURCE_KEYS) ?? `a resource may have ${listWords(RESOURCE_KEYS)}`,
+          ),
+        );
       }
     }
     const type = plainString(mapGet(value, 'Type'));

@@ -24,7 +24,16 @@ import { PIPELINE_TYPE } from './template-sections.js';
 
 export const WEBHOOK_TYPE = 'AWS::CodePipeline::Webhook';
 
-const WEBHOOK_KEYS = ['Authentication', 'AuthenticationConfiguration', 'Filters', 'TargetAction', 'TargetPipeline', 'TargetPipelineVersion', 'Name', 'RegisterWithThirdParty'];
+const WEBHOOK_KEYS = [
+  'Authentication',
+  'AuthenticationConfiguration',
+  'Filters',
+  'TargetAction',
+  'TargetPipeline',
+  'TargetPipelineVersion',
+  'Name',
+  'RegisterWithThirdParty',
+];
 const AUTHENTICATIONS: readonly WebhookAuthentication[] = ['GITHUB_HMAC', 'IP', 'UNAUTHENTICATED'];
 
 export interface WebhookInputs {
@@ -75,7 +84,11 @@ function targetsPipeline(r: DeclarationReader, resource: ResourceInfo, propertie
     if (inputs.pipelineNames.has(refersTo)) return refersTo === inputs.pipelineId;
     if (inputs.resources.has(refersTo) || inputs.parameters.has(refersTo)) {
       const what = inputs.resources.has(refersTo) ? `resource ${refersTo} (${inputs.resources.get(refersTo)!.type})` : `parameter ${refersTo}`;
-      r.report(r.at(path), `\`TargetPipeline\` of webhook ${resource.id} refers to ${what}, not to an ${PIPELINE_TYPE}`, `write \`TargetPipeline: !Ref ${pipelines[0] ?? inputs.pipelineId}\``);
+      r.report(
+        r.at(path),
+        `\`TargetPipeline\` of webhook ${resource.id} refers to ${what}, not to an ${PIPELINE_TYPE}`,
+        `write \`TargetPipeline: !Ref ${pipelines[0] ?? inputs.pipelineId}\``,
+      );
     }
     return false;
   }
@@ -130,25 +143,58 @@ function readWebhook(
   const token = config.SecretToken === undefined ? undefined : r.string(config.SecretToken, tokenPath, '`SecretToken`');
   const range = config.AllowedIPRange === undefined ? undefined : r.string(config.AllowedIPRange, rangePath, '`AllowedIPRange`');
 
-  const webhook: PipelineWebhook = { name: name ?? resource.id, authentication: authentication ?? 'GITHUB_HMAC', filters: [], targetAction: '', location: resource.location };
+  const webhook: PipelineWebhook = {
+    name: name ?? resource.id,
+    authentication: authentication ?? 'GITHUB_HMAC',
+    filters: [],
+    targetAction: '',
+    location: resource.location,
+  };
   switch (authentication) {
     case 'GITHUB_HMAC': {
-      if (range !== undefined) r.report(r.locator.keyAt(rangePath), '`AllowedIPRange` only applies to `Authentication: IP`', 'remove it, or set `Authentication: IP` and remove `SecretToken`');
+      if (range !== undefined)
+        r.report(
+          r.locator.keyAt(rangePath),
+          '`AllowedIPRange` only applies to `Authentication: IP`',
+          'remove it, or set `Authentication: IP` and remove `SecretToken`',
+        );
       if (config.SecretToken === undefined) {
-        r.report(r.locator.keyAt(configValue === undefined ? path : configPath), `${what} uses GITHUB_HMAC but has no \`SecretToken\``, 'add `AuthenticationConfiguration: { SecretToken: "{{resolve:secretsmanager:ID:SecretString:KEY}}" }`');
+        r.report(
+          r.locator.keyAt(configValue === undefined ? path : configPath),
+          `${what} uses GITHUB_HMAC but has no \`SecretToken\``,
+          'add `AuthenticationConfiguration: { SecretToken: "{{resolve:secretsmanager:ID:SecretString:KEY}}" }`',
+        );
       }
       const secret = token === undefined ? undefined : webhookSecret(r, token, r.at(tokenPath), inputs.parameters);
       if (secret) webhook.secret = secret;
       break;
     }
     case 'IP':
-      if (config.SecretToken !== undefined) r.report(r.locator.keyAt(tokenPath), '`SecretToken` only applies to `Authentication: GITHUB_HMAC`', 'remove it, or set `Authentication: GITHUB_HMAC` and remove `AllowedIPRange`');
-      if (config.AllowedIPRange === undefined) r.report(r.locator.keyAt(configValue === undefined ? path : configPath), `${what} uses IP but has no \`AllowedIPRange\``, 'add `AuthenticationConfiguration: { AllowedIPRange: 192.0.2.0/24 }`');
+      if (config.SecretToken !== undefined)
+        r.report(
+          r.locator.keyAt(tokenPath),
+          '`SecretToken` only applies to `Authentication: GITHUB_HMAC`',
+          'remove it, or set `Authentication: GITHUB_HMAC` and remove `AllowedIPRange`',
+        );
+      if (config.AllowedIPRange === undefined)
+        r.report(
+          r.locator.keyAt(configValue === undefined ? path : configPath),
+          `${what} uses IP but has no \`AllowedIPRange\``,
+          'add `AuthenticationConfiguration: { AllowedIPRange: 192.0.2.0/24 }`',
+        );
       if (range !== undefined) webhook.allowedIpRange = range;
       break;
     case 'UNAUTHENTICATED':
-      for (const [key, at] of [['SecretToken', tokenPath], ['AllowedIPRange', rangePath]] as const) {
-        if (config[key] !== undefined) r.report(r.locator.keyAt(at), `\`${key}\` does not apply to \`Authentication: UNAUTHENTICATED\``, `remove it, or choose the authentication \`${key}\` belongs to`);
+      for (const [key, at] of [
+        ['SecretToken', tokenPath],
+        ['AllowedIPRange', rangePath],
+      ] as const) {
+        if (config[key] !== undefined)
+          r.report(
+            r.locator.keyAt(at),
+            `\`${key}\` does not apply to \`Authentication: UNAUTHENTICATED\``,
+            `remove it, or choose the authentication \`${key}\` belongs to`,
+          );
       }
       break;
     case undefined:
@@ -157,7 +203,14 @@ function readWebhook(
 
   const filtersPath = [...path, 'Filters'];
   record('filters', filtersPath);
-  (r.list(r.required(properties, 'Filters', path, what), filtersPath, '`Filters`', 'write `Filters: [{ JsonPath: $.ref, MatchEquals: "refs/heads/{Branch}" }]`') ?? []).forEach((item, k) => {
+  (
+    r.list(
+      r.required(properties, 'Filters', path, what),
+      filtersPath,
+      '`Filters`',
+      'write `Filters: [{ JsonPath: $.ref, MatchEquals: "refs/heads/{Branch}" }]`',
+    ) ?? []
+  ).forEach((item, k) => {
     const itemPath = [...filtersPath, k];
     const filter = r.map(item, itemPath, 'a webhook filter');
     if (!filter) return;
@@ -166,7 +219,8 @@ function readWebhook(
     record(`filters.${k}.jsonPath`, [...itemPath, 'JsonPath']);
     record(`filters.${k}.matchEquals`, [...itemPath, 'MatchEquals']);
     const jsonPath = r.string(r.required(filter, 'JsonPath', itemPath, 'a webhook filter'), [...itemPath, 'JsonPath'], '`JsonPath`');
-    const matchEquals = filter.MatchEquals === undefined || filter.MatchEquals === null ? undefined : r.string(filter.MatchEquals, [...itemPath, 'MatchEquals'], '`MatchEquals`');
+    const matchEquals =
+      filter.MatchEquals === undefined || filter.MatchEquals === null ? undefined : r.string(filter.MatchEquals, [...itemPath, 'MatchEquals'], '`MatchEquals`');
     if (jsonPath === undefined) return;
     const compiled: WebhookFilter = { jsonPath };
     if (matchEquals !== undefined) compiled.matchEquals = matchEquals;
@@ -202,7 +256,11 @@ function webhookSecret(
     if (!declared) return undefined;
     if (declared.type === 'SSM' && declared.default !== undefined) return { kind: 'parameter', name: declared.default };
     if (declared.default !== undefined) return { kind: 'plain', value: declared.default };
-    return r.report(at, `\`SecretToken\` refers to parameter ${parameter}, which has no Default, so Meridian cannot know the secret`, `give ${parameter} a \`Default\`, make it \`Type: AWS::SSM::Parameter::Value<String>\`, or use \`{{resolve:secretsmanager:ID:SecretString:KEY}}\``);
+    return r.report(
+      at,
+      `\`SecretToken\` refers to parameter ${parameter}, which has no Default, so Meridian cannot know the secret`,
+      `give ${parameter} a \`Default\`, make it \`Type: AWS::SSM::Parameter::Value<String>\`, or use \`{{resolve:secretsmanager:ID:SecretString:KEY}}\``,
+    );
   }
   if (token.includes('#{parameters.')) return r.report(at, 'a `SecretToken` cannot be built from parameters', `write one of ${forms}`);
   return { kind: 'plain', value: token };

@@ -76,9 +76,16 @@ export function readAction(r: DeclarationReader, value: unknown, path: Path, hom
     field('InputArtifacts', 'inputArtifacts', [i]);
   });
   const files: string[] = [];
-  action.outputArtifacts = readArtifacts(r, r.get(declaration, 'OutputArtifacts'), field('OutputArtifacts', 'outputArtifacts'), 'OutputArtifacts', (i) => {
-    field('OutputArtifacts', 'outputArtifacts', [i]);
-  }, files);
+  action.outputArtifacts = readArtifacts(
+    r,
+    r.get(declaration, 'OutputArtifacts'),
+    field('OutputArtifacts', 'outputArtifacts'),
+    'OutputArtifacts',
+    (i) => {
+      field('OutputArtifacts', 'outputArtifacts', [i]);
+    },
+    files,
+  );
   // A Commands action names the files of its output artifact on the artifact (`Files`); providers read `files`.
   if (files.length > 0) action.configuration.files = files;
 
@@ -111,7 +118,12 @@ function readConfiguration(r: DeclarationReader, value: unknown, path: Path, tra
     if (typeof item === 'string') out[key] = item;
     else if (typeof item === 'number' || typeof item === 'boolean') out[key] = String(item);
     else if (item === null) r.report(r.at([...path, key]), `configuration \`${key}\` has no value`, 'give it a value or remove the key');
-    else r.report(r.at([...path, key]), `configuration \`${key}\` must be a string`, 'CodePipeline configuration values are strings: write lists and objects as JSON text');
+    else
+      r.report(
+        r.at([...path, key]),
+        `configuration \`${key}\` must be a string`,
+        'CodePipeline configuration values are strings: write lists and objects as JSON text',
+      );
   }
   return out;
 }

@@ -127,7 +127,11 @@ function refuseStageConditions(r: DeclarationReader, stage: Record<string, unkno
   for (const [key, what] of Object.entries(UNSUPPORTED_STAGE_KEYS)) {
     const value = r.get(stage, key);
     if (value === undefined || value === null) continue;
-    r.report(r.locator.keyAt([...stagePath, r.key(key)]), `\`${r.key(key)}\` (${what}) is not supported by Meridian: it would not be evaluated`, `remove \`${r.key(key)}\` (CloudFormation reserves it for future use); for a gate use \`${r.key('BeforeEntry')}\` conditions or a manual approval action`);
+    r.report(
+      r.locator.keyAt([...stagePath, r.key(key)]),
+      `\`${r.key(key)}\` (${what}) is not supported by Meridian: it would not be evaluated`,
+      `remove \`${r.key(key)}\` (CloudFormation reserves it for future use); for a gate use \`${r.key('BeforeEntry')}\` conditions or a manual approval action`,
+    );
   }
 }
 
@@ -143,10 +147,18 @@ function readStores(
   const singleKey = r.key('ArtifactStore');
   const multiKey = r.key('ArtifactStores');
   if (single !== undefined && multi !== undefined) {
-    r.report(r.locator.keyAt([...path, multiKey]), `use either \`${singleKey}\` or \`${multiKey}\`, not both`, `keep \`${multiKey}\` (one store per region) when actions run in other regions`);
+    r.report(
+      r.locator.keyAt([...path, multiKey]),
+      `use either \`${singleKey}\` or \`${multiKey}\`, not both`,
+      `keep \`${multiKey}\` (one store per region) when actions run in other regions`,
+    );
   }
   if (single === undefined && multi === undefined) {
-    r.report(r.at(path), 'the pipeline has no artifact store', `add \`${singleKey}: { ${r.key('Type')}: S3, ${r.key('Location')}: BUCKET }\`, or \`${multiKey}\` with one entry per region`);
+    r.report(
+      r.at(path),
+      'the pipeline has no artifact store',
+      `add \`${singleKey}: { ${r.key('Type')}: S3, ${r.key('Location')}: BUCKET }\`, or \`${multiKey}\` with one entry per region`,
+    );
     const home = explicitHome?.name ?? DEFAULT_REGION;
     return { homeRegion: home, regions: [] };
   }
@@ -189,7 +201,11 @@ function readStores(
   }
   const homeRegion = explicitHome?.name ?? entries[0]?.region ?? DEFAULT_REGION;
   if (explicitHome && entries.length > 0 && !entries.some((entry) => entry.region === explicitHome.name)) {
-    r.report(r.locator.keyAt(multiPath), `the pipeline's home region ${explicitHome.name} (${explicitHome.where}) has no entry in \`${multiKey}\``, `add an entry for ${explicitHome.name}`);
+    r.report(
+      r.locator.keyAt(multiPath),
+      `the pipeline's home region ${explicitHome.name} (${explicitHome.where}) has no entry in \`${multiKey}\``,
+      `add an entry for ${explicitHome.name}`,
+    );
   }
   return { homeRegion, regions };
 }

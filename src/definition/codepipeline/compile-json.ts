@@ -54,7 +54,11 @@ export function compilePipelineJson(root: Record<string, unknown>, locator: Loca
     format: 'codepipeline-json',
   };
   if (context.pipelineName !== undefined && context.pipelineName !== pipeline.name) {
-    reader.report(reader.at([...path, 'name']), `this file holds pipeline ${pipeline.name}, not ${context.pipelineName}`, `pass \`--pipeline ${pipeline.name}\` or leave it out`);
+    reader.report(
+      reader.at([...path, 'name']),
+      `this file holds pipeline ${pipeline.name}, not ${context.pipelineName}`,
+      `pass \`--pipeline ${pipeline.name}\` or leave it out`,
+    );
   }
   return { pipeline, trace: compiled.trace, problems: [...reader.problems, ...compiled.triggerProblems], blocking: reader.problems.length > 0 };
 }

@@ -28,7 +28,13 @@ const OPERATORS: readonly VariableOperator[] = ['EQ', 'NE', 'CONTAINS', 'MATCHES
 const RULE_KEYS = ['Name', 'RuleTypeId', 'Configuration', 'InputArtifacts', 'Region', 'RoleArn', 'TimeoutInMinutes', 'Commands'];
 
 /** Reads the stage's conditions; undefined when it has none. */
-export function readStageConditions(r: DeclarationReader, stage: Record<string, unknown>, stagePath: Path, homeRegion: string, executionMode: ExecutionMode): StageConditions | undefined {
+export function readStageConditions(
+  r: DeclarationReader,
+  stage: Record<string, unknown>,
+  stagePath: Path,
+  homeRegion: string,
+  executionMode: ExecutionMode,
+): StageConditions | undefined {
   const out: StageConditions = { beforeEntry: [], onSuccess: [], onFailure: [] };
   let any = false;
   for (const where of ['BeforeEntry', 'OnSuccess', 'OnFailure'] as const) {
@@ -70,10 +76,18 @@ function readFailureResult(r: DeclarationReader, block: Record<string, unknown>,
     const read = r.oneOf(mode, [...retryPath, r.key('RetryMode')], 'RetryMode', ['FAILED_ACTIONS', 'ALL_ACTIONS'] as const);
     if (read !== undefined) out.retryMode = read;
   }
-  if (out.onFailureResult !== 'RETRY') r.report(r.at(retryPath), '`RetryConfiguration` only applies with `Result: RETRY`', `set \`${r.key('Result')}: RETRY\` or remove it`);
+  if (out.onFailureResult !== 'RETRY')
+    r.report(r.at(retryPath), '`RetryConfiguration` only applies with `Result: RETRY`', `set \`${r.key('Result')}: RETRY\` or remove it`);
 }
 
-function readCondition(r: DeclarationReader, value: unknown, path: Path, where: Where, homeRegion: string, executionMode: ExecutionMode): StageCondition | undefined {
+function readCondition(
+  r: DeclarationReader,
+  value: unknown,
+  path: Path,
+  where: Where,
+  homeRegion: string,
+  executionMode: ExecutionMode,
+): StageCondition | undefined {
   const condition = r.map(value, path, 'a condition');
   if (!condition) return undefined;
   r.checkKeys(condition, path, ['Result', 'Rules'], 'a condition');
@@ -94,10 +108,18 @@ function readCondition(r: DeclarationReader, value: unknown, path: Path, where: 
     return undefined;
   }
   if (result === 'SKIP' && !rules.some((rule) => rule.kind === 'VariableCheck')) {
-    r.report(r.at(resultPath), 'SKIP needs a VariableCheck rule (CodePipeline supports it only with LambdaInvoke and VariableCheck)', 'add a VariableCheck rule, or use FAIL');
+    r.report(
+      r.at(resultPath),
+      'SKIP needs a VariableCheck rule (CodePipeline supports it only with LambdaInvoke and VariableCheck)',
+      'add a VariableCheck rule, or use FAIL',
+    );
   }
   if (result === 'WAIT' && rules.some((rule) => rule.kind !== 'DeploymentWindow')) {
-    r.report(r.at(resultPath), 'WAIT is Meridian\'s wait for a deployment window: every rule of the condition must be a DeploymentWindow rule', 'move the other rules into a condition with FAIL or SKIP');
+    r.report(
+      r.at(resultPath),
+      "WAIT is Meridian's wait for a deployment window: every rule of the condition must be a DeploymentWindow rule",
+      'move the other rules into a condition with FAIL or SKIP',
+    );
   }
   return { result, rules, location: r.at(path) };
 }
@@ -138,7 +160,12 @@ function readRule(r: DeclarationReader, value: unknown, path: Path, homeRegion: 
   };
   const checkConfigKeys = (known: string[]): void => {
     for (const key of Object.keys(config)) {
-      if (!known.includes(key)) r.report(r.locator.keyAt([...configPath, key]), `unknown key \`${key}\` in a ${provider} rule's configuration`, `a ${provider} rule's configuration may have ${listWords(known)}`);
+      if (!known.includes(key))
+        r.report(
+          r.locator.keyAt([...configPath, key]),
+          `unknown key \`${key}\` in a ${provider} rule's configuration`,
+          `a ${provider} rule's configuration may have ${listWords(known)}`,
+        );
     }
   };
   switch (provider) {
@@ -169,10 +196,20 @@ function readRule(r: DeclarationReader, value: unknown, path: Path, homeRegion: 
         return undefined;
       }
       const region = r.get(rule, 'Region');
-      return { kind: 'Commands', name, commands: list, region: region === undefined ? homeRegion : (r.string(region, [...path, r.key('Region')], 'Region') ?? homeRegion), location };
+      return {
+        kind: 'Commands',
+        name,
+        commands: list,
+        region: region === undefined ? homeRegion : (r.string(region, [...path, r.key('Region')], 'Region') ?? homeRegion),
+        location,
+      };
     }
     default:
-      r.report(r.at([...typePath, r.key('Provider')]), `${provider} rules need AWS (${provider === 'CloudWatchAlarm' ? 'a CloudWatch alarm' : 'a Lambda function'}), which Meridian cannot reach, and no local substitute is configured`, `use a Commands rule that checks the same thing (it fails when a command exits non-zero), or one of ${listWords(['DeploymentWindow', 'VariableCheck', 'Commands'])}`);
+      r.report(
+        r.at([...typePath, r.key('Provider')]),
+        `${provider} rules need AWS (${provider === 'CloudWatchAlarm' ? 'a CloudWatch alarm' : 'a Lambda function'}), which Meridian cannot reach, and no local substitute is configured`,
+        `use a Commands rule that checks the same thing (it fails when a command exits non-zero), or one of ${listWords(['DeploymentWindow', 'VariableCheck', 'Commands'])}`,
+      );
       return undefined;
   }
 }
@@ -181,6 +218,10 @@ function checkRegex(r: DeclarationReader, pattern: string, path: Path): void {
   try {
     new RegExp(pattern);
   } catch (thrown) {
-    r.report(r.at(path), `\`${pattern}\` is not a regular expression: ${(thrown as Error).message}`, 'MATCHES takes a regular expression (Java syntax; Meridian reads it as a JavaScript one)');
+    r.report(
+      r.at(path),
+      `\`${pattern}\` is not a regular expression: ${(thrown as Error).message}`,
+      'MATCHES takes a regular expression (Java syntax; Meridian reads it as a JavaScript one)',
+    );
   }
 }

@@ -36,7 +36,11 @@ export function readTriggers(r: DeclarationReader, declaration: Record<string, u
   const pipelineType = r.get(declaration, 'PipelineType');
   if (pipelineType !== 'V2') {
     const where = pipelineType === undefined ? r.locator.keyAt(listPath) : r.at([...path, r.key('PipelineType')]);
-    r.report(where, `\`${r.key('Triggers')}\` need a V2 pipeline${pipelineType === undefined ? ' (a pipeline without `' + r.key('PipelineType') + '` is V1)' : ''}`, `set \`${r.key('PipelineType')}: V2\``);
+    r.report(
+      where,
+      `\`${r.key('Triggers')}\` need a V2 pipeline${pipelineType === undefined ? ' (a pipeline without `' + r.key('PipelineType') + '` is V1)' : ''}`,
+      `set \`${r.key('PipelineType')}: V2\``,
+    );
   }
   const triggers: PipelineTrigger[] = [];
   (r.list(value, listPath, `\`${r.key('Triggers')}\``) ?? []).forEach((item, i) => {
@@ -45,7 +49,12 @@ export function readTriggers(r: DeclarationReader, declaration: Record<string, u
     if (!trigger) return;
     r.checkKeys(trigger, itemPath, TRIGGER_KEYS, 'a trigger');
     record(`triggers.${i}`, itemPath);
-    const providerType = r.oneOf(r.required(trigger, 'ProviderType', itemPath, 'a trigger'), [...itemPath, r.key('ProviderType')], r.key('ProviderType'), PROVIDER_TYPES);
+    const providerType = r.oneOf(
+      r.required(trigger, 'ProviderType', itemPath, 'a trigger'),
+      [...itemPath, r.key('ProviderType')],
+      r.key('ProviderType'),
+      PROVIDER_TYPES,
+    );
     const gitPath = [...itemPath, r.key('GitConfiguration')];
     const git = r.map(r.required(trigger, 'GitConfiguration', itemPath, 'a trigger'), gitPath, `\`${r.key('GitConfiguration')}\``);
     if (!git) return;
@@ -68,7 +77,11 @@ export function readTriggers(r: DeclarationReader, declaration: Record<string, u
     const push: GitPushFilter[] = [];
     if (pushValue === undefined || pushValue === null) {
       if (pullRequest === undefined || pullRequest === null) {
-        r.report(r.at(gitPath), `\`${r.key('GitConfiguration')}\` needs \`${r.key('Push')}\` filters`, `add e.g. \`${r.key('Push')}: [{ ${r.key('Branches')}: { ${r.key('Includes')}: [main] } }]\``);
+        r.report(
+          r.at(gitPath),
+          `\`${r.key('GitConfiguration')}\` needs \`${r.key('Push')}\` filters`,
+          `add e.g. \`${r.key('Push')}: [{ ${r.key('Branches')}: { ${r.key('Includes')}: [main] } }]\``,
+        );
       }
     } else {
       (r.list(pushValue, pushPath, `\`${r.key('Push')}\``) ?? []).forEach((filterValue, j) => {
@@ -95,7 +108,13 @@ export function readTriggers(r: DeclarationReader, declaration: Record<string, u
   return triggers;
 }
 
-function readCriteria(r: DeclarationReader, value: unknown, path: Path, field: string, record: (field: string, at: Path, byKey?: boolean) => void): FilterCriteria | undefined {
+function readCriteria(
+  r: DeclarationReader,
+  value: unknown,
+  path: Path,
+  field: string,
+  record: (field: string, at: Path, byKey?: boolean) => void,
+): FilterCriteria | undefined {
   const criteria = r.map(value, path, `\`${String(path[path.length - 1])}\``);
   if (!criteria) return undefined;
   r.checkKeys(criteria, path, CRITERIA_KEYS, `\`${String(path[path.length - 1])}\``);

@@ -24,7 +24,10 @@ export function cfnText(text: string): string | Scalar {
   PARAMETER.lastIndex = 0;
   // `${X}` in the text itself is literal for !Sub: escape it as `${!X}`.
   const escaped = text.replace(/\$\{/g, '${!');
-  return tagged('!Sub', escaped.replace(PARAMETER, (_m, name: string) => `\${${name}}`));
+  return tagged(
+    '!Sub',
+    escaped.replace(PARAMETER, (_m, name: string) => `\${${name}}`),
+  );
 }
 
 /** Any value, with every string converted by cfnText (resource properties keep their shapes). */

@@ -78,7 +78,11 @@ function baseDeclaration(action: Action): Record<string, unknown> {
   if (action.outputVariables !== undefined) declaration.OutputVariables = [...action.outputVariables];
   const isCommands = actionTypeKey(action.type) === 'Compute/AWS/Commands';
   if (action.environmentVariables !== undefined && isCommands) {
-    declaration.EnvironmentVariables = action.environmentVariables.map((v) => ({ Name: v.name, Value: cfnText(v.value), ...(v.type === 'PLAINTEXT' ? {} : { Type: v.type }) }));
+    declaration.EnvironmentVariables = action.environmentVariables.map((v) => ({
+      Name: v.name,
+      Value: cfnText(v.value),
+      ...(v.type === 'PLAINTEXT' ? {} : { Type: v.type }),
+    }));
   }
   return declaration;
 }
@@ -90,7 +94,9 @@ function codeBuild(action: Action, configuration: Record<string, unknown>, ctx: 
     ctx.notes.push(`action ${action.name}: its env: is written as the CodeBuild action's EnvironmentVariables configuration (JSON), as CodePipeline has it`);
   }
   if (action.configuration.ProjectName !== undefined) {
-    const named = Object.entries(ctx.pipeline.resources).find(([, r]) => r.type === 'AWS::CodeBuild::Project' && r.properties.Name === action.configuration.ProjectName);
+    const named = Object.entries(ctx.pipeline.resources).find(
+      ([, r]) => r.type === 'AWS::CodeBuild::Project' && r.properties.Name === action.configuration.ProjectName,
+    );
     if (named) configuration.ProjectName = tagged('!Ref', named[0]);
     return;
   }
@@ -109,8 +115,13 @@ function codeBuild(action: Action, configuration: Record<string, unknown>, ctx: 
   for (const name of PROJECT_KEYS) delete configuration[name];
   configuration.ProjectName = tagged('!Ref', id);
   ctx.resources[id] = { Type: 'AWS::CodeBuild::Project', Properties: properties };
-  ctx.notes.push(`action ${action.name}: its buildspec and build settings moved into the AWS::CodeBuild::Project ${id} (the image is AWS's; Meridian builds on its host either way)`);
-  if (action.region !== ctx.pipeline.homeRegion) ctx.notes.push(`action ${action.name} builds in ${action.region}: create project ${String(properties.Name)} in that region too (this template creates it in the pipeline's region)`);
+  ctx.notes.push(
+    `action ${action.name}: its buildspec and build settings moved into the AWS::CodeBuild::Project ${id} (the image is AWS's; Meridian builds on its host either way)`,
+  );
+  if (action.region !== ctx.pipeline.homeRegion)
+    ctx.notes.push(
+      `action ${action.name} builds in ${action.region}: create project ${String(properties.Name)} in that region too (this template creates it in the pipeline's region)`,
+    );
 }
 
 function asObject(value: ConfigValue | undefined): Record<string, unknown> {
@@ -128,9 +139,18 @@ function gitSource(action: Action, ctx: ExportContext): Record<string, unknown> 
   const github = GITHUB.exec(repository);
   const declaration = baseDeclaration(action);
   const id = pascal(action.name);
-  const localName = repository.split(/[\\/]/).filter(Boolean).pop()?.replace(/\.git$/, '') ?? action.name;
-  if (!github) ctx.notes.push(`source ${action.name} reads ${repository}, which is not on GitHub: set the parameters naming its GitHub repository (run it locally with --source ${action.name}=PATH)`);
-  if (branch === undefined) ctx.notes.push(`source ${action.name} has no branch (Meridian builds the default branch): main is written, as CodePipeline needs one`);
+  const localName =
+    repository
+      .split(/[\\/]/)
+      .filter(Boolean)
+      .pop()
+      ?.replace(/\.git$/, '') ?? action.name;
+  if (!github)
+    ctx.notes.push(
+      `source ${action.name} reads ${repository}, which is not on GitHub: set the parameters naming its GitHub repository (run it locally with --source ${action.name}=PATH)`,
+    );
+  if (branch === undefined)
+    ctx.notes.push(`source ${action.name} has no branch (Meridian builds the default branch): main is written, as CodePipeline needs one`);
 
   if (webhook && !trigger) {
     declaration.ActionTypeId = { Category: 'Source', Owner: 'ThirdParty', Provider: 'GitHub', Version: '1' };
@@ -138,7 +158,11 @@ function gitSource(action: Action, ctx: ExportContext): Record<string, unknown> 
     let repo: unknown = github?.[2];
     if (!github) {
       ctx.parameters[`${id}Owner`] = { Type: 'String', Default: 'OWNER', Description: `The GitHub owner of source ${action.name}` };
-      ctx.parameters[`${id}Repo`] = { Type: 'String', Default: localName, Description: `The GitHub repository of source ${action.name} (Meridian read ${repository})` };
+      ctx.parameters[`${id}Repo`] = {
+        Type: 'String',
+        Default: localName,
+        Description: `The GitHub repository of source ${action.name} (Meridian read ${repository})`,
+      };
       owner = tagged('!Ref', `${id}Owner`);
       repo = tagged('!Ref', `${id}Repo`);
     }
@@ -149,20 +173,37 @@ function gitSource(action: Action, ctx: ExportContext): Record<string, unknown> 
       OAuthToken: '{{resolve:secretsmanager:github-oauth-token:SecretString:token}}',
       PollForSourceChanges: poll ? 'true' : 'false',
     };
-    ctx.notes.push(`source ${action.name} is a GitHub (version 1) action started by its webhook, as in CodePipeline's V1 webhooks; its OAuthToken is read from Secrets Manager (github-oauth-token)`);
-    if (poll && poll.intervalSeconds !== DEFAULT_POLL_SECONDS) ctx.notes.push(`source ${action.name} was polled every ${poll.intervalSeconds} s: PollForSourceChanges polls every ${DEFAULT_POLL_SECONDS} s`);
+    ctx.notes.push(
+      `source ${action.name} is a GitHub (version 1) action started by its webhook, as in CodePipeline's V1 webhooks; its OAuthToken is read from Secrets Manager (github-oauth-token)`,
+    );
+    if (poll && poll.intervalSeconds !== DEFAULT_POLL_SECONDS)
+      ctx.notes.push(`source ${action.name} was polled every ${poll.intervalSeconds} s: PollForSourceChanges polls every ${DEFAULT_POLL_SECONDS} s`);
     return declaration;
   }
 
   declaration.ActionTypeId = { Category: 'Source', Owner: 'AWS', Provider: 'CodeStarSourceConnection', Version: '1' };
   let fullRepositoryId: unknown = github ? `${github[1]!}/${github[2]!}` : undefined;
   if (!github) {
-    ctx.parameters[`${id}Repository`] = { Type: 'String', Default: `OWNER/${localName}`, Description: `The GitHub repository (owner/name) of source ${action.name} (Meridian read ${repository})` };
+    ctx.parameters[`${id}Repository`] = {
+      Type: 'String',
+      Default: `OWNER/${localName}`,
+      Description: `The GitHub repository (owner/name) of source ${action.name} (Meridian read ${repository})`,
+    };
     fullRepositoryId = tagged('!Ref', `${id}Repository`);
   }
-  declaration.Configuration = { ConnectionArn: tagged('!Ref', 'ConnectionArn'), FullRepositoryId: fullRepositoryId, BranchName: branch ?? 'main', DetectChanges: trigger ? 'true' : 'false' };
+  declaration.Configuration = {
+    ConnectionArn: tagged('!Ref', 'ConnectionArn'),
+    FullRepositoryId: fullRepositoryId,
+    BranchName: branch ?? 'main',
+    DetectChanges: trigger ? 'true' : 'false',
+  };
   ctx.parameters.ConnectionArn ??= { Type: 'String', Description: 'The CodeConnections connection to GitHub' };
-  ctx.notes.push(`source ${action.name} is a CodeStarSourceConnection action (${trigger ? 'its push filters are V2 Triggers' : 'started by hand: DetectChanges false'}); Meridian fetches the same repository with git`);
-  if (poll) ctx.notes.push(`source ${action.name} was polled every ${poll.intervalSeconds} s: a connection source is not polled, its pushes arrive through the connection`);
+  ctx.notes.push(
+    `source ${action.name} is a CodeStarSourceConnection action (${trigger ? 'its push filters are V2 Triggers' : 'started by hand: DetectChanges false'}); Meridian fetches the same repository with git`,
+  );
+  if (poll)
+    ctx.notes.push(
+      `source ${action.name} was polled every ${poll.intervalSeconds} s: a connection source is not polled, its pushes arrive through the connection`,
+    );
   return declaration;
 }

@@ -33,33 +33,51 @@ export function importPipeline(original: Pipeline, options: ImportOptions): Impo
   const conditioned = original.stages.find((stage) => stage.conditions !== undefined);
   if (conditioned) {
     const where = conditioned.location ? `${conditioned.location.file}:${conditioned.location.line}:${conditioned.location.col}: ` : '';
-    throw new MeridianError('BAD_INPUT', `${where}stage ${conditioned.name} has conditions, which the native format cannot write yet; run the file as it is with \`meridian run -f ${options.file}\``);
+    throw new MeridianError(
+      'BAD_INPUT',
+      `${where}stage ${conditioned.name} has conditions, which the native format cannot write yet; run the file as it is with \`meridian run -f ${options.file}\``,
+    );
   }
   const extras = templateExtras(options.text, options.file, original.name);
   extras.notes.push(...clearSecrets(original));
   let difference = '';
   for (const collapse of [true, false]) {
-    const data = toNative(original, { collapse, regionValues: extras.regionValues, regionWindows: extras.regionWindows, windows: extras.windows, rollout: extras.rollout });
+    const data = toNative(original, {
+      collapse,
+      regionValues: extras.regionValues,
+      regionWindows: extras.regionWindows,
+      windows: extras.windows,
+      rollout: extras.rollout,
+    });
     const text = renderYaml(data, { header: header(options.file, extras.notes) });
     let compiled: Pipeline;
     try {
       compiled = compileDefinition(text, options.outputFile);
     } catch (thrown) {
-      difference = thrown instanceof MeridianError ? thrown.problems.map((p) => `${p.location.line}:${p.location.col} ${p.message}`).join('; ') || thrown.message : String(thrown);
+      difference =
+        thrown instanceof MeridianError
+          ? thrown.problems.map((p) => `${p.location.line}:${p.location.col} ${p.message}`).join('; ') || thrown.message
+          : String(thrown);
       continue;
     }
     const found = firstDifference(compiled, original);
     if (found === undefined) return { text, compiled, notes: extras.notes, collapsed: collapse };
     difference = found;
   }
-  throw new MeridianError('BAD_INPUT', `${options.file}: pipeline ${original.name} cannot be written in the native format without changing it (${difference}); run the file as it is with \`meridian run -f ${options.file}\``);
+  throw new MeridianError(
+    'BAD_INPUT',
+    `${options.file}: pipeline ${original.name} cannot be written in the native format without changing it (${difference}); run the file as it is with \`meridian run -f ${options.file}\``,
+  );
 }
 
 /** Secrets the template resolved to text (through `!ImportValue`, or written so): the native file will hold them. */
 function clearSecrets(pipeline: Pipeline): string[] {
   const notes: string[] = [];
   for (const webhook of pipeline.webhooks) {
-    if (webhook.secret?.kind === 'plain') notes.push(`WARNING: the secret of webhook ${webhook.name} is written below in clear; keep it in the parameter store (\`secret: { parameter: /NAME }\`) or the secret store (\`secret: { secret: ID:KEY }\`) instead`);
+    if (webhook.secret?.kind === 'plain')
+      notes.push(
+        `WARNING: the secret of webhook ${webhook.name} is written below in clear; keep it in the parameter store (\`secret: { parameter: /NAME }\`) or the secret store (\`secret: { secret: ID:KEY }\`) instead`,
+      );
   }
   for (const action of pipeline.stages[0]?.actions ?? []) {
     const token = action.configuration.OAuthToken;

@@ -25,7 +25,9 @@ export function templateExtras(text: string, file: string, pipelineName: string)
   if (!isPlainObject(data)) return extras;
   if (isPlainObject(data.Resources)) {
     const resources = data.Resources;
-    const entry = Object.entries(resources).find(([id, r]) => isPipeline(r) && (id === pipelineName || properties(r).Name === pipelineName)) ?? Object.entries(resources).find(([, r]) => isPipeline(r));
+    const entry =
+      Object.entries(resources).find(([id, r]) => isPipeline(r) && (id === pipelineName || properties(r).Name === pipelineName)) ??
+      Object.entries(resources).find(([, r]) => isPipeline(r));
     if (!entry) return extras;
     const [id, resource] = entry;
     readMetadata(resource, extras);
@@ -39,11 +41,18 @@ export function templateExtras(text: string, file: string, pipelineName: string)
       const target = props.TargetPipeline;
       if (target !== id && target !== pipelineName && !(isPlainObject(target) && target.Ref === id)) continue;
       if (props.RegisterWithThirdParty !== undefined) {
-        extras.notes.push(`webhook ${hookId}: RegisterWithThirdParty (Meridian registers nothing with GitHub: point the repository's webhook at \`meridian serve\`'s POST /webhooks/github/${pipelineName})`);
+        extras.notes.push(
+          `webhook ${hookId}: RegisterWithThirdParty (Meridian registers nothing with GitHub: point the repository's webhook at \`meridian serve\`'s POST /webhooks/github/${pipelineName})`,
+        );
       }
     }
-    const others = Object.entries(resources).filter(([, r]) => isPlainObject(r) && !['AWS::CodePipeline::Pipeline', 'AWS::CodePipeline::Webhook', 'AWS::CodeBuild::Project'].includes(String(r.Type)));
-    for (const [otherId, other] of others) extras.notes.push(`resource ${otherId} (${String((other as Record<string, unknown>).Type)}): kept under \`resources:\`, but Meridian creates nothing from it`);
+    const others = Object.entries(resources).filter(
+      ([, r]) => isPlainObject(r) && !['AWS::CodePipeline::Pipeline', 'AWS::CodePipeline::Webhook', 'AWS::CodeBuild::Project'].includes(String(r.Type)),
+    );
+    for (const [otherId, other] of others)
+      extras.notes.push(
+        `resource ${otherId} (${String((other as Record<string, unknown>).Type)}): kept under \`resources:\`, but Meridian creates nothing from it`,
+      );
     return extras;
   }
   const declaration = isPlainObject(data.pipeline) ? data.pipeline : data;
@@ -64,7 +73,8 @@ function readMetadata(resource: unknown, extras: TemplateExtras): void {
   if (!isPlainObject(meta)) return;
   if (isPlainObject(meta.Regions)) {
     for (const [region, entry] of Object.entries(meta.Regions)) {
-      if (isPlainObject(entry) && isPlainObject(entry.Values)) extras.regionValues[region] = Object.fromEntries(Object.entries(entry.Values).map(([k, v]) => [k, String(v)]));
+      if (isPlainObject(entry) && isPlainObject(entry.Values))
+        extras.regionValues[region] = Object.fromEntries(Object.entries(entry.Values).map(([k, v]) => [k, String(v)]));
       if (isPlainObject(entry) && entry.Windows !== undefined) extras.regionWindows[region] = entry.Windows;
     }
   }
@@ -82,7 +92,12 @@ function declarationNotes(declaration: Record<string, unknown>, style: 'pascal' 
   if (declaration[key('Tags')] !== undefined) notes.push(`${key('Tags')} (resource tags mean nothing locally)`);
   const stages = declaration[key('Stages')];
   const roles = Array.isArray(stages)
-    ? stages.flatMap((stage) => (isPlainObject(stage) && Array.isArray(stage[key('Actions')]) ? (stage[key('Actions')] as unknown[]) : [])).filter((action) => isPlainObject(action) && action[key('RoleArn')] !== undefined).length
+    ? stages
+        .flatMap((stage) => (isPlainObject(stage) && Array.isArray(stage[key('Actions')]) ? (stage[key('Actions')] as unknown[]) : []))
+        .filter((action) => isPlainObject(action) && action[key('RoleArn')] !== undefined).length
     : 0;
-  if (roles > 0) notes.push(`${key('RoleArn')} of ${roles} action${roles === 1 ? '' : 's'} (the action runs with this machine's credentials; a CloudFormation action's configuration RoleArn is kept)`);
+  if (roles > 0)
+    notes.push(
+      `${key('RoleArn')} of ${roles} action${roles === 1 ? '' : 's'} (the action runs with this machine's credentials; a CloudFormation action's configuration RoleArn is kept)`,
+    );
 }

@@ -43,12 +43,19 @@ export function toCodePipeline(pipeline: Pipeline, extras: NativeExtras, source:
     if (region.store.kind === 's3' && !location.startsWith('s3://')) return { Region: region.name, ArtifactStore: { Type: 'S3', Location: cfnText(location) } };
     if (location.startsWith('s3://')) {
       const [bucket = '', ...prefix] = location.slice('s3://'.length).split('/');
-      if (prefix.length > 0) ctx.notes.push(`region ${region.name}: CodePipeline keeps artifacts at the top of bucket ${bucket}, not under ${prefix.join('/')}/`);
+      if (prefix.length > 0)
+        ctx.notes.push(`region ${region.name}: CodePipeline keeps artifacts at the top of bucket ${bucket}, not under ${prefix.join('/')}/`);
       return { Region: region.name, ArtifactStore: { Type: 'S3', Location: bucket } };
     }
     const name = `ArtifactBucket${pascal(region.name)}`;
-    parameters[name] = { Type: 'AWS::SSM::Parameter::Value<String>', Default: `/meridian/${pipeline.name}/${region.name}/artifact-bucket`, Description: `The artifact bucket of ${region.name}` };
-    ctx.notes.push(`region ${region.name}: Meridian kept its artifacts in ${location}; CodePipeline needs a bucket in that region, named by SSM parameter /meridian/${pipeline.name}/${region.name}/artifact-bucket`);
+    parameters[name] = {
+      Type: 'AWS::SSM::Parameter::Value<String>',
+      Default: `/meridian/${pipeline.name}/${region.name}/artifact-bucket`,
+      Description: `The artifact bucket of ${region.name}`,
+    };
+    ctx.notes.push(
+      `region ${region.name}: Meridian kept its artifacts in ${location}; CodePipeline needs a bucket in that region, named by SSM parameter /meridian/${pipeline.name}/${region.name}/artifact-bucket`,
+    );
     return { Region: region.name, ArtifactStore: { Type: 'S3', Location: tagged('!Ref', name) } };
   });
 
@@ -60,18 +67,25 @@ export function toCodePipeline(pipeline: Pipeline, extras: NativeExtras, source:
         : `${type} (${names.join(', ')}) is written as a Commands action running \`true\``,
     );
   }
-  const connections = new Set(stages[0]?.Actions.filter((a) => (a.ActionTypeId as { Provider?: string }).Provider === 'CodeStarSourceConnection').map((a) => String(a.Name)));
+  const connections = new Set(
+    stages[0]?.Actions.filter((a) => (a.ActionTypeId as { Provider?: string }).Provider === 'CodeStarSourceConnection').map((a) => String(a.Name)),
+  );
 
   const properties: Record<string, unknown> = { Name: pipeline.name, PipelineType: 'V2' };
   if (pipeline.executionMode !== 'SUPERSEDED') properties.ExecutionMode = pipeline.executionMode;
   // A role named after the pipeline, not a parameter: Meridian acts with its machine's credentials either way.
   properties.RoleArn = tagged('!Sub', `arn:\${AWS::Partition}:iam::\${AWS::AccountId}:role/${pipeline.name}-codepipeline`);
   // An action with `Region` goes with `ArtifactStores` (one entry per region), as CodePipeline has it.
-  const single = pipeline.regions.length === 1 && pipeline.stages.every((s) => s.actions.every((a) => a.region === pipeline.homeRegion && a.homeByDefault === true));
+  const single =
+    pipeline.regions.length === 1 && pipeline.stages.every((s) => s.actions.every((a) => a.region === pipeline.homeRegion && a.homeByDefault === true));
   if (single) properties.ArtifactStore = stores[0]!.ArtifactStore;
   else properties.ArtifactStores = stores;
   if (pipeline.variables.length > 0) {
-    properties.Variables = pipeline.variables.map((v) => ({ Name: v.name, ...(v.defaultValue === undefined ? {} : { DefaultValue: v.defaultValue }), ...(v.description === undefined ? {} : { Description: v.description }) }));
+    properties.Variables = pipeline.variables.map((v) => ({
+      Name: v.name,
+      ...(v.defaultValue === undefined ? {} : { DefaultValue: v.defaultValue }),
+      ...(v.description === undefined ? {} : { Description: v.description }),
+    }));
   }
   if (pipeline.triggers.length > 0) {
     properties.Triggers = pipeline.triggers.map((trigger) => ({
@@ -109,7 +123,9 @@ export function toCodePipeline(pipeline: Pipeline, extras: NativeExtras, source:
   }
   if (extras.rollout !== undefined) {
     meridian.Rollout = extras.rollout;
-    ctx.notes.push('rollout: CodePipeline deploys a stage\'s actions by runOrder, without waves, bake time, health checks or rollback of earlier regions; the rollout is kept in Metadata.Meridian.Rollout, which Meridian reads and CodePipeline ignores');
+    ctx.notes.push(
+      "rollout: CodePipeline deploys a stage's actions by runOrder, without waves, bake time, health checks or rollback of earlier regions; the rollout is kept in Metadata.Meridian.Rollout, which Meridian reads and CodePipeline ignores",
+    );
   }
   const durations: Record<string, Record<string, string>> = {};
   for (const stage of pipeline.stages) {
@@ -125,7 +141,9 @@ export function toCodePipeline(pipeline: Pipeline, extras: NativeExtras, source:
   }
   if (Object.keys(labels).length > 0) {
     meridian.RunsOn = labels;
-    ctx.notes.push('runsOn: CodePipeline has no agent labels; they are kept in Metadata.Meridian.RunsOn, which Meridian reads (its agents route the jobs by them) and CodePipeline ignores');
+    ctx.notes.push(
+      'runsOn: CodePipeline has no agent labels; they are kept in Metadata.Meridian.RunsOn, which Meridian reads (its agents route the jobs by them) and CodePipeline ignores',
+    );
   }
 
   addLaneMetadata(pipeline, meridian, ctx.notes);
@@ -187,24 +205,28 @@ function webhookResource(webhook: PipelineWebhook, toConnection: boolean, ctx: E
   const properties: Record<string, unknown> = { Name: webhook.name, Authentication: webhook.authentication };
   const secret = webhook.secret;
   if (secret) {
-    const token =
-      secret.kind === 'plain'
-        ? secret.value
-        : secret.kind === 'parameter'
-          ? `{{resolve:ssm:${secret.name}}}`
-          : secretReference(secret.reference);
-    if (secret.kind === 'plain') ctx.notes.push(`webhook ${webhook.name}: its secret is written in clear, as in the native file; keep it in the parameter store or Secrets Manager instead`);
+    const token = secret.kind === 'plain' ? secret.value : secret.kind === 'parameter' ? `{{resolve:ssm:${secret.name}}}` : secretReference(secret.reference);
+    if (secret.kind === 'plain')
+      ctx.notes.push(
+        `webhook ${webhook.name}: its secret is written in clear, as in the native file; keep it in the parameter store or Secrets Manager instead`,
+      );
     properties.AuthenticationConfiguration = { SecretToken: token };
   }
   if (webhook.allowedIpRange !== undefined) properties.AuthenticationConfiguration = { AllowedIPRange: webhook.allowedIpRange };
   // A connection action names its branch BranchName.
-  properties.Filters = webhook.filters.map((f) => ({ JsonPath: f.jsonPath, ...(f.matchEquals === undefined ? {} : { MatchEquals: toConnection ? f.matchEquals.replaceAll('{Branch}', '{BranchName}') : f.matchEquals }) }));
+  properties.Filters = webhook.filters.map((f) => ({
+    JsonPath: f.jsonPath,
+    ...(f.matchEquals === undefined ? {} : { MatchEquals: toConnection ? f.matchEquals.replaceAll('{Branch}', '{BranchName}') : f.matchEquals }),
+  }));
   if (webhook.filters.length === 0) ctx.notes.push(`webhook ${webhook.name} has no filters: every delivery that passes its push filters starts the pipeline`);
   properties.TargetPipeline = tagged('!Ref', PIPELINE_ID);
   properties.TargetAction = webhook.targetAction;
   properties.TargetPipelineVersion = tagged('!GetAtt', `${PIPELINE_ID}.Version`);
   properties.RegisterWithThirdParty = true;
-  if (toConnection) ctx.notes.push(`webhook ${webhook.name} targets a connection source: AWS delivers its pushes through the connection; Meridian receives them at POST /webhooks/github/${ctx.pipeline.name}`);
+  if (toConnection)
+    ctx.notes.push(
+      `webhook ${webhook.name} targets a connection source: AWS delivers its pushes through the connection; Meridian receives them at POST /webhooks/github/${ctx.pipeline.name}`,
+    );
   return { Type: 'AWS::CodePipeline::Webhook', Properties: properties };
 }
 
@@ -223,7 +245,8 @@ export function nativeExtras(data: unknown): NativeExtras {
   if (!isPlainObject(data)) return extras;
   if (isPlainObject(data.regions)) {
     for (const [name, region] of Object.entries(data.regions)) {
-      if (isPlainObject(region) && isPlainObject(region.values)) extras.regionValues[name] = Object.fromEntries(Object.entries(region.values).map(([k, v]) => [k, String(v)]));
+      if (isPlainObject(region) && isPlainObject(region.values))
+        extras.regionValues[name] = Object.fromEntries(Object.entries(region.values).map(([k, v]) => [k, String(v)]));
       if (isPlainObject(region) && region.windows !== undefined) (extras.regionWindows ??= {})[name] = region.windows;
     }
   }

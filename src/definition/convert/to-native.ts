@@ -5,7 +5,15 @@
  * only Meridian git sources named after their artifacts; CodePipeline keys of known types
  * take their friendly `with:` names.
  */
-import { actionTypeKey, type Action, type ConfigValue, type EnvironmentVariable, type Pipeline, type PipelineWebhook, type Stage } from '../../domain/pipeline.js';
+import {
+  actionTypeKey,
+  type Action,
+  type ConfigValue,
+  type EnvironmentVariable,
+  type Pipeline,
+  type PipelineWebhook,
+  type Stage,
+} from '../../domain/pipeline.js';
 import { pollsForSourceChanges } from '../codepipeline/triggers.js';
 import { friendlyKey, usesOf } from '../native/action-types.js';
 import { inferText, type RegionValues } from './region-templates.js';
@@ -32,10 +40,20 @@ export function toNative(pipeline: Pipeline, options: ToNativeOptions = {}): Nat
   if (pipeline.regions[0]?.name !== pipeline.homeRegion) out.home = pipeline.homeRegion;
 
   const parameters = Object.fromEntries(
-    pipeline.parameters.map((p) => [p.name, p.type === 'SSM' ? { ssm: p.default ?? '' } : { ...(p.default === undefined ? {} : { default: p.default }), ...(p.type === 'String' ? {} : { type: p.type }) }]),
+    pipeline.parameters.map((p) => [
+      p.name,
+      p.type === 'SSM'
+        ? { ssm: p.default ?? '' }
+        : { ...(p.default === undefined ? {} : { default: p.default }), ...(p.type === 'String' ? {} : { type: p.type }) },
+    ]),
   );
   const variables = Object.fromEntries(
-    pipeline.variables.map((v) => [v.name, v.description === undefined && v.defaultValue !== undefined ? v.defaultValue : { ...(v.defaultValue === undefined ? {} : { default: v.defaultValue }), ...(v.description === undefined ? {} : { description: v.description }) }]),
+    pipeline.variables.map((v) => [
+      v.name,
+      v.description === undefined && v.defaultValue !== undefined
+        ? v.defaultValue
+        : { ...(v.defaultValue === undefined ? {} : { default: v.defaultValue }), ...(v.description === undefined ? {} : { description: v.description }) },
+    ]),
   );
 
   const stages = pipeline.stages.map((stage, s) => stageData(pipeline, stage, s, options.collapse !== false, values));
@@ -100,7 +118,10 @@ function sourcesData(pipeline: Pipeline): Record<string, unknown> | undefined {
 }
 
 function stageData(pipeline: Pipeline, stage: Stage, index: number, collapse: boolean, values: RegionValues): Record<string, unknown> {
-  const lanes = { ...(stage.lanes === undefined ? {} : { lanes: stage.lanes }), ...(stage.onLaneFailure === undefined ? {} : { onLaneFailure: stage.onLaneFailure }) };
+  const lanes = {
+    ...(stage.lanes === undefined ? {} : { lanes: stage.lanes }),
+    ...(stage.onLaneFailure === undefined ? {} : { onLaneFailure: stage.onLaneFailure }),
+  };
   if (collapse && index > 0) {
     const collapsed = collapseStage(pipeline, stage, values);
     if (collapsed) return { name: stage.name, forEach: collapsed.forEach, ...lanes, actions: collapsed.entries };
@@ -165,18 +186,33 @@ function startsData(pipeline: Pipeline, action: Action): Record<string, unknown>
 function webhookData(webhook: PipelineWebhook, action: Action, hasTrigger: boolean): Record<string, unknown> {
   const out: Record<string, unknown> = {};
   if (webhook.name !== action.name) out.name = webhook.name;
-  if (webhook.secret) out.secret = webhook.secret.kind === 'plain' ? webhook.secret.value : webhook.secret.kind === 'parameter' ? { parameter: webhook.secret.name } : { secret: webhook.secret.reference };
+  if (webhook.secret)
+    out.secret =
+      webhook.secret.kind === 'plain'
+        ? webhook.secret.value
+        : webhook.secret.kind === 'parameter'
+          ? { parameter: webhook.secret.name }
+          : { secret: webhook.secret.reference };
   if (webhook.allowedIpRange !== undefined) out.allowedIpRange = webhook.allowedIpRange;
   if (webhook.authentication === 'UNAUTHENTICATED') out.unauthenticated = true;
   const branchKey = ['Branch', 'BranchName'].find((key) => typeof action.configuration[key] === 'string');
-  const canonical = !hasTrigger && branchKey !== undefined && webhook.filters.length === 1 && webhook.filters[0]!.jsonPath === '$.ref' && webhook.filters[0]!.matchEquals === `refs/heads/{${branchKey}}`;
-  if (!canonical) out.filters = webhook.filters.map((f) => (f.matchEquals === undefined ? { jsonPath: f.jsonPath } : { jsonPath: f.jsonPath, matchEquals: f.matchEquals }));
+  const canonical =
+    !hasTrigger &&
+    branchKey !== undefined &&
+    webhook.filters.length === 1 &&
+    webhook.filters[0]!.jsonPath === '$.ref' &&
+    webhook.filters[0]!.matchEquals === `refs/heads/{${branchKey}}`;
+  if (!canonical)
+    out.filters = webhook.filters.map((f) => (f.matchEquals === undefined ? { jsonPath: f.jsonPath } : { jsonPath: f.jsonPath, matchEquals: f.matchEquals }));
   return out;
 }
 
 function criteriaData(criteria: { includes: string[]; excludes: string[] }): unknown {
   if (criteria.excludes.length === 0 && criteria.includes.length > 0) return [...criteria.includes];
-  return { ...(criteria.includes.length > 0 ? { includes: [...criteria.includes] } : {}), ...(criteria.excludes.length > 0 ? { excludes: [...criteria.excludes] } : {}) };
+  return {
+    ...(criteria.includes.length > 0 ? { includes: [...criteria.includes] } : {}),
+    ...(criteria.excludes.length > 0 ? { excludes: [...criteria.excludes] } : {}),
+  };
 }
 
 /**
@@ -206,7 +242,15 @@ function collapseStage(pipeline: Pipeline, stage: Stage, values: RegionValues): 
 function entryFor(group: readonly Action[], regions: readonly string[], values: RegionValues): Record<string, unknown> | undefined {
   const first = group[0]!;
   const same = (pick: (a: Action) => unknown): boolean => group.every((a) => JSON.stringify(pick(a)) === JSON.stringify(pick(first)));
-  if (!same((a) => a.type) || !same((a) => a.runOrder) || !same((a) => a.timeoutInMinutes) || !same((a) => a.outputVariables) || !same((a) => a.expectedDurationMs) || !same((a) => a.agentLabels)) return undefined;
+  if (
+    !same((a) => a.type) ||
+    !same((a) => a.runOrder) ||
+    !same((a) => a.timeoutInMinutes) ||
+    !same((a) => a.outputVariables) ||
+    !same((a) => a.expectedDurationMs) ||
+    !same((a) => a.agentLabels)
+  )
+    return undefined;
   const text = (pick: (a: Action) => string): string | undefined => inferText(group.map(pick), regions, values);
   const texts = (pick: (a: Action) => readonly string[] | undefined): string[] | undefined | null => {
     const lists = group.map(pick);
@@ -214,7 +258,11 @@ function entryFor(group: readonly Action[], regions: readonly string[], values: 
     if (lists.some((list) => list === undefined || list.length !== lists[0]!.length)) return null;
     const out: string[] = [];
     for (let i = 0; i < lists[0]!.length; i++) {
-      const inferred = inferText(lists.map((list) => list![i]!), regions, values);
+      const inferred = inferText(
+        lists.map((list) => list![i]!),
+        regions,
+        values,
+      );
       if (inferred === undefined) return null;
       out.push(inferred);
     }
@@ -257,7 +305,11 @@ function entryFor(group: readonly Action[], regions: readonly string[], values: 
     if (!same((a) => a.environmentVariables?.map((v) => [v.name, v.type]))) return undefined;
     const env: EnvironmentVariable[] = [];
     for (let i = 0; i < first.environmentVariables.length; i++) {
-      const value = inferText(group.map((a) => a.environmentVariables![i]!.value), regions, values);
+      const value = inferText(
+        group.map((a) => a.environmentVariables![i]!.value),
+        regions,
+        values,
+      );
       if (value === undefined) return undefined;
       env.push({ ...first.environmentVariables[i]!, value });
     }

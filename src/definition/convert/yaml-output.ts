@@ -28,7 +28,8 @@ export function renderYaml(data: unknown, options: RenderOptions = {}): string {
       if (node.items.every((item) => isScalar(item)) && size(node) <= FLOW_LIMIT) node.flow = true;
     },
     Map(_key, node) {
-      if (node.items.length > 0 && size(node) <= FLOW_LIMIT && node.items.every((pair) => isPair(pair) && small(pair.value as Node | null, 2))) node.flow = true;
+      if (node.items.length > 0 && size(node) <= FLOW_LIMIT && node.items.every((pair) => isPair(pair) && small(pair.value as Node | null, 2)))
+        node.flow = true;
     },
   });
   for (const comment of options.comments ?? []) {

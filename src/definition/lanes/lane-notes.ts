@@ -33,7 +33,12 @@ export function laneNotes(pipeline: Pipeline, locate: PipelineLocator): Problem[
 }
 
 function orderNote(pipeline: Pipeline, stage: Stage): string {
-  const policy = (value: string): string => byFormat(pipeline, { native: `windows.policy ${value}`, template: `\`policy: ${value}\` in Metadata.Meridian.Windows`, json: `the window policy ${value}` });
+  const policy = (value: string): string =>
+    byFormat(pipeline, {
+      native: `windows.policy ${value}`,
+      template: `\`policy: ${value}\` in Metadata.Meridian.Windows`,
+      json: `the window policy ${value}`,
+    });
   if (windowsHold(pipeline, false)) {
     return `stage ${stage.name} runs in region lanes: windows hold every execution (${policy('always')}), so each region goes through its own runOrders in its own window; write ${writeLaneSetting(pipeline, stage.name, 'lanes', 'region')} to say so, or ${writeLaneSetting(pipeline, stage.name, 'lanes', 'stage')} for runOrder stage-wide as CodePipeline runs it`;
   }

@@ -34,5 +34,9 @@ export function writeLaneSetting(pipeline: Pipeline, stage: string, key: LaneKey
 
 /** Where to remove it from: `onLaneFailure:`, or Deploy in Metadata.Meridian.OnLaneFailure. */
 export function removeLaneSetting(pipeline: Pipeline, stage: string, key: LaneKey): string {
-  return byFormat(pipeline, { native: `remove \`${key}:\``, template: `remove ${stage} from Metadata.Meridian.${METADATA_KEY[key]}`, json: `remove \`${key}\`` });
+  return byFormat(pipeline, {
+    native: `remove \`${key}:\``,
+    template: `remove ${stage} from Metadata.Meridian.${METADATA_KEY[key]}`,
+    json: `remove \`${key}\``,
+  });
 }

@@ -15,7 +15,13 @@ const START_KEYS = ['webhook', 'on', 'poll'] as const;
 const GIT_SOURCE = 'Source/Meridian/Git';
 const CONNECTION = 'Source/AWS/CodeStarSourceConnection';
 
-export function compileActionStarts(definition: NativeDefinition, stages: readonly Stage[], ctx: StartsContext, starts: SourceStarts, hasSources: boolean): void {
+export function compileActionStarts(
+  definition: NativeDefinition,
+  stages: readonly Stage[],
+  ctx: StartsContext,
+  starts: SourceStarts,
+  hasSources: boolean,
+): void {
   const { locator, problems } = ctx;
   definition.stages.forEach((stage, i) => {
     stage.actions.forEach((entry, j) => {
@@ -24,7 +30,13 @@ export function compileActionStarts(definition: NativeDefinition, stages: readon
       if (written.length === 0) return;
       const at = locator.keyAt([...path, written[0]!]);
       if (hasSources || i !== 0) {
-        problems.push(problem(at, `\`${written[0]!}\` only applies to a source action of the first stage`, hasSources ? 'write it on the source under `sources:`' : 'move it to a source action of the first stage'));
+        problems.push(
+          problem(
+            at,
+            `\`${written[0]!}\` only applies to a source action of the first stage`,
+            hasSources ? 'write it on the source under `sources:`' : 'move it to a source action of the first stage',
+          ),
+        );
         return;
       }
       if (stage.forEach !== undefined) {
@@ -34,7 +46,13 @@ export function compileActionStarts(definition: NativeDefinition, stages: readon
       const action = stages[0]?.actions[j];
       if (!action) return;
       if (action.type.category !== 'Source') {
-        problems.push(problem(at, `\`${written[0]!}\` starts a source action; ${action.name} is a ${action.type.category} action`, `remove \`${written[0]!}\`, or write it on a source action`));
+        problems.push(
+          problem(
+            at,
+            `\`${written[0]!}\` starts a source action; ${action.name} is a ${action.type.category} action`,
+            `remove \`${written[0]!}\`, or write it on a source action`,
+          ),
+        );
         return;
       }
       compileSourceStarts(subjectFor(action, entry.with, path), entry, path, starts, ctx);
@@ -46,7 +64,9 @@ export function compileActionStarts(definition: NativeDefinition, stages: readon
     const at: Path = ['stages', 0, 'actions', index, 'with', 'PollForSourceChanges'];
     if (hasSources || !first) continue;
     if (starts.polls.some((other) => other.sourceActionName === poll.sourceActionName)) {
-      problems.push(problem(locator.keyAt(at), `${poll.sourceActionName} is polled twice: by \`poll:\` and by \`PollForSourceChanges: true\``, 'keep one of them'));
+      problems.push(
+        problem(locator.keyAt(at), `${poll.sourceActionName} is polled twice: by \`poll:\` and by \`PollForSourceChanges: true\``, 'keep one of them'),
+      );
       continue;
     }
     ctx.trace.fields[`polls.${starts.polls.length}`] = locator.at(at);
@@ -56,7 +76,11 @@ export function compileActionStarts(definition: NativeDefinition, stages: readon
 
 function subjectFor(action: Action, written: Record<string, unknown> | undefined, path: Path): StartSubject {
   const type = actionTypeKey(action.type);
-  const subject: StartSubject = { name: action.name, providerType: type === CONNECTION ? 'CodeStarSourceConnection' : NATIVE_TRIGGER_PROVIDER, onNeedsWebhook: type === GIT_SOURCE };
+  const subject: StartSubject = {
+    name: action.name,
+    providerType: type === CONNECTION ? 'CodeStarSourceConnection' : NATIVE_TRIGGER_PROVIDER,
+    onNeedsWebhook: type === GIT_SOURCE,
+  };
   const branchKey = ['Branch', 'BranchName'].find((key) => typeof action.configuration[key] === 'string');
   if (branchKey !== undefined) {
     subject.branchKey = branchKey;

@@ -6,7 +6,15 @@
 import path from 'node:path';
 import { visit, type Document } from 'yaml';
 import type { Problem } from '../../domain/errors.js';
-import { DEFAULT_REGION, type ArtifactStoreRef, type Pipeline, type PipelineVariable, type Region, type Stage, type TemplateParameter } from '../../domain/pipeline.js';
+import {
+  DEFAULT_REGION,
+  type ArtifactStoreRef,
+  type Pipeline,
+  type PipelineVariable,
+  type Region,
+  type Stage,
+  type TemplateParameter,
+} from '../../domain/pipeline.js';
 import { SHORT_FORMS } from '../../lib/yaml/intrinsic-tags.js';
 import type { CompileResult, LoadContext } from '../compile-result.js';
 import { problem } from '../../lib/problems.js';
@@ -35,7 +43,13 @@ export function compileNative(doc: Document, locator: Locator, context: LoadCont
   const homeRegion = definition.home ?? regions[0]?.name ?? DEFAULT_REGION;
   if (definition.home !== undefined && !regions.some((r) => r.name === definition.home)) {
     const names = regions.map((r) => r.name);
-    problems.push(problem(locator.at(['home']), `home region ${definition.home} is not declared under \`regions:\``, didYouMean(definition.home, names) ?? `declared regions: ${listWords(names, 'and')}`));
+    problems.push(
+      problem(
+        locator.at(['home']),
+        `home region ${definition.home} is not declared under \`regions:\``,
+        didYouMean(definition.home, names) ?? `declared regions: ${listWords(names, 'and')}`,
+      ),
+    );
   }
 
   const stages: Stage[] = [];
@@ -57,7 +71,13 @@ export function compileNative(doc: Document, locator: Locator, context: LoadCont
   const rollout = compileRollout(definition, regions, { locator, problems });
 
   if (context.pipelineName !== undefined && context.pipelineName !== definition.pipeline) {
-    problems.push(problem(locator.at(['pipeline']), `this file holds pipeline ${definition.pipeline}, not ${context.pipelineName}`, `pass \`--pipeline ${definition.pipeline}\` or leave it out`));
+    problems.push(
+      problem(
+        locator.at(['pipeline']),
+        `this file holds pipeline ${definition.pipeline}, not ${context.pipelineName}`,
+        `pass \`--pipeline ${definition.pipeline}\` or leave it out`,
+      ),
+    );
   }
   const pipeline: Pipeline = {
     name: definition.pipeline,
@@ -90,10 +110,22 @@ function compileRegions(definition: NativeDefinition, locator: Locator, trace: P
     trace.fields[`regions.${name}`] = locator.keyAt(['regions', name]);
     const timezone = region?.timezone ?? 'UTC';
     if (!isTimeZone(timezone)) {
-      problems.push(problem(locator.at(['regions', name, 'timezone']), `\`${timezone}\` is not a time zone`, 'use an IANA time zone name such as Europe/Dublin, America/New_York or UTC'));
+      problems.push(
+        problem(
+          locator.at(['regions', name, 'timezone']),
+          `\`${timezone}\` is not a time zone`,
+          'use an IANA time zone name such as Europe/Dublin, America/New_York or UTC',
+        ),
+      );
     }
     if (region?.bucket !== undefined && region.store !== undefined) {
-      problems.push(problem(locator.keyAt(['regions', name, 'bucket']), `region ${name} has both \`store\` and \`bucket\``, 'keep `store` (where Meridian keeps the artifacts) or `bucket` (a CodePipeline artifact bucket name)'));
+      problems.push(
+        problem(
+          locator.keyAt(['regions', name, 'bucket']),
+          `region ${name} has both \`store\` and \`bucket\``,
+          'keep `store` (where Meridian keeps the artifacts) or `bucket` (a CodePipeline artifact bucket name)',
+        ),
+      );
     }
     // A CodePipeline bucket name: like a template's ArtifactStores entry (kept in stores/<region> locally).
     const store: ArtifactStoreRef = region?.bucket !== undefined ? { kind: 's3', location: region.bucket } : storeRef(name, region?.store, baseDir);
@@ -104,7 +136,7 @@ function compileRegions(definition: NativeDefinition, locator: Locator, trace: P
 function compileResources(definition: NativeDefinition): Pipeline['resources'] {
   const out: Pipeline['resources'] = {};
   for (const [id, resource] of Object.entries(definition.resources ?? {})) {
-    out[id] = { type: resource.Type, properties: (resource.Properties ?? {}) };
+    out[id] = { type: resource.Type, properties: resource.Properties ?? {} };
   }
   return out;
 }
@@ -134,7 +166,13 @@ function isTimeZone(name: string): boolean {
   }
 }
 
-function sourceStage(definition: NativeDefinition, homeRegion: string, ctx: StartsContext, baseDir: string, starts: SourceStarts): { stage: Stage; trace: StageTrace } | undefined {
+function sourceStage(
+  definition: NativeDefinition,
+  homeRegion: string,
+  ctx: StartsContext,
+  baseDir: string,
+  starts: SourceStarts,
+): { stage: Stage; trace: StageTrace } | undefined {
   const { locator, problems } = ctx;
   if (definition.sources && definition.source) {
     problems.push(problem(locator.keyAt(['source']), 'both `sources:` and `source:` are given', 'keep one of them (they mean the same)'));
@@ -207,7 +245,11 @@ function intrinsicTagProblems(doc: Document, locator: Locator): Problem[] {
     const tag = (node as { tag?: string } | null)?.tag;
     if (tag !== undefined && SHORT_FORMS.has(tag) && node && typeof node === 'object' && 'range' in node) {
       problems.push(
-        problem(locator.ofNode(node as Parameters<Locator['ofNode']>[0]), `${tag} is CloudFormation syntax; the native format does not evaluate it`, 'write the value, or `#{parameters.NAME}` for a value read when an execution starts'),
+        problem(
+          locator.ofNode(node as Parameters<Locator['ofNode']>[0]),
+          `${tag} is CloudFormation syntax; the native format does not evaluate it`,
+          'write the value, or `#{parameters.NAME}` for a value read when an execution starts',
+        ),
       );
     }
   });

@@ -43,10 +43,20 @@ export function expandStage(definition: NativeStage, index: number, ctx: ExpandC
     if ('message' in uses) ctx.problems.push(problem(locator.at([...entryPath, 'uses']), uses.message, uses.hint));
     const type = 'type' in uses ? uses.type : { category: 'Build' as const, owner: 'AWS' as const, provider: entry.uses, version: '1' };
     if (targets && entry.region !== undefined) {
-      ctx.problems.push(problem(locator.at([...entryPath, 'region']), 'an action in a forEach stage runs in every region of the stage', 'remove `region:`, or move the action to a stage without forEach'));
+      ctx.problems.push(
+        problem(
+          locator.at([...entryPath, 'region']),
+          'an action in a forEach stage runs in every region of the stage',
+          'remove `region:`, or move the action to a stage without forEach',
+        ),
+      );
     }
     // An undeclared home region is reported once, at `home:`.
-    const home = ctx.regions.find((r) => r.name === ctx.homeRegion) ?? { name: ctx.homeRegion, timezone: 'UTC', store: { kind: 'folder' as const, location: `stores/${ctx.homeRegion}` } };
+    const home = ctx.regions.find((r) => r.name === ctx.homeRegion) ?? {
+      name: ctx.homeRegion,
+      timezone: 'UTC',
+      store: { kind: 'folder' as const, location: `stores/${ctx.homeRegion}` },
+    };
     const regions = targets ?? [entry.region === undefined ? home : regionNamed(entry.region, [...entryPath, 'region'], ctx)];
     for (const region of regions) {
       const { action, trace: actionTrace } = compileAction(entry, entryPath, region, { ...type }, ctx);
@@ -71,7 +81,13 @@ function regionNamed(name: string, path: Path, ctx: ExpandContext): Region {
   const region = ctx.regions.find((r) => r.name === name);
   if (region) return region;
   const names = ctx.regions.map((r) => r.name);
-  ctx.problems.push(problem(ctx.locator.at(path), `region ${name} is not declared under \`regions:\``, didYouMean(name, names) ?? `declared regions: ${listWords(names, 'and')}`));
+  ctx.problems.push(
+    problem(
+      ctx.locator.at(path),
+      `region ${name} is not declared under \`regions:\``,
+      didYouMean(name, names) ?? `declared regions: ${listWords(names, 'and')}`,
+    ),
+  );
   return { name, timezone: 'UTC', store: { kind: 'folder', location: `stores/${name}` } };
 }
 
@@ -147,7 +163,11 @@ function compileAction(entry: NativeAction, path: Path, region: Region, type: Ac
   for (const key of unknown) {
     const known = Object.keys(values);
     ctx.problems.push(
-      problem(trace.at, `\`\${region.${key}}\` names no value of region ${region.name}`, didYouMean(key, known) ?? `give each region \`values: { ${key}: ... }\`, or use \`\${region}\` or \`\${region.timezone}\``),
+      problem(
+        trace.at,
+        `\`\${region.${key}}\` names no value of region ${region.name}`,
+        didYouMean(key, known) ?? `give each region \`values: { ${key}: ... }\`, or use \`\${region}\` or \`\${region.timezone}\``,
+      ),
     );
   }
   return { action, trace };

@@ -29,7 +29,9 @@ export function compileRollout(definition: NativeDefinition, regions: readonly R
     wave.forEach((name, k) => {
       const at = ctx.locator.at(['rollout', 'waves', w, k]);
       if (!names.includes(name)) {
-        ctx.problems.push(problem(at, `region ${name} is not declared under \`regions:\``, didYouMean(name, names) ?? `declared regions: ${listWords(names, 'and')}`));
+        ctx.problems.push(
+          problem(at, `region ${name} is not declared under \`regions:\``, didYouMean(name, names) ?? `declared regions: ${listWords(names, 'and')}`),
+        );
         return;
       }
       const earlier = seen.get(name);
@@ -44,10 +46,24 @@ export function compileRollout(definition: NativeDefinition, regions: readonly R
   });
   const missing = names.filter((name) => !seen.has(name));
   if (missing.length > 0) {
-    ctx.problems.push(problem(ctx.locator.keyAt(['rollout', 'waves']), `${listWords(missing, 'and')} ${missing.length === 1 ? 'is' : 'are'} in no wave`, `add ${missing.length === 1 ? 'it' : 'them'} to a wave, e.g. [${missing.join(', ')}] as the last wave`));
+    ctx.problems.push(
+      problem(
+        ctx.locator.keyAt(['rollout', 'waves']),
+        `${listWords(missing, 'and')} ${missing.length === 1 ? 'is' : 'are'} in no wave`,
+        `add ${missing.length === 1 ? 'it' : 'them'} to a wave, e.g. [${missing.join(', ')}] as the last wave`,
+      ),
+    );
   }
-  const checks: RolloutCheck[] = (rollout.checks ?? []).map((check) => ('http' in check ? { kind: 'http', url: check.http } : { kind: 'command', command: check.command }));
-  const compiled: Rollout = { waves, bakeMs: rollout.bake === undefined ? 0 : durationMs(rollout.bake), checks, rollback: rollout.rollback ?? 'region', location: ctx.locator.keyAt(['rollout']) };
+  const checks: RolloutCheck[] = (rollout.checks ?? []).map((check) =>
+    'http' in check ? { kind: 'http', url: check.http } : { kind: 'command', command: check.command },
+  );
+  const compiled: Rollout = {
+    waves,
+    bakeMs: rollout.bake === undefined ? 0 : durationMs(rollout.bake),
+    checks,
+    rollback: rollout.rollback ?? 'region',
+    location: ctx.locator.keyAt(['rollout']),
+  };
   if (rollout.maxParallel !== undefined) compiled.maxParallel = rollout.maxParallel;
   return compiled;
 }

@@ -16,18 +16,19 @@ export const DURATION = /^\d+(\.\d+)?(s|m|h|d)$/;
 
 const scalar = z.union([z.string(), z.number(), z.boolean()]);
 const nonEmpty = (what: string) => z.string().min(1, { error: `${what} must not be empty` });
-const agentLabel = z.string().regex(AGENT_LABEL, { error: 'an agent label is 1 to 100 letters, digits, `.`, `_` or `-`, as `meridian agent --labels` takes them' });
+const agentLabel = z
+  .string()
+  .regex(AGENT_LABEL, { error: 'an agent label is 1 to 100 letters, digits, `.`, `_` or `-`, as `meridian agent --labels` takes them' });
 
 export const regionSchema = z
   .strictObject({
-    timezone: z.string().optional().describe('IANA time zone (e.g. Europe/Dublin) in which this region\'s windows are read. Default: UTC.'),
-    store: z
-      .string()
-      .optional()
-      .describe('Artifact store: a folder (relative paths are inside the state dir; default stores/<region>), or s3://bucket.'),
+    timezone: z.string().optional().describe("IANA time zone (e.g. Europe/Dublin) in which this region's windows are read. Default: UTC."),
+    store: z.string().optional().describe('Artifact store: a folder (relative paths are inside the state dir; default stores/<region>), or s3://bucket.'),
     bucket: nonEmpty('`bucket`')
       .optional()
-      .describe('A CodePipeline artifact bucket name (may be #{parameters.NAME}); Meridian keeps the artifacts in stores/<region> of the state dir. Not with `store`.'),
+      .describe(
+        'A CodePipeline artifact bucket name (may be #{parameters.NAME}); Meridian keeps the artifacts in stores/<region> of the state dir. Not with `store`.',
+      ),
     values: z.record(z.string(), z.string()).optional().describe('Values of this region for `${region.KEY}` in a forEach stage, e.g. { code: eu }.'),
     windows: regionWindowsSchema.optional(),
   })
@@ -43,7 +44,10 @@ export const parameterSchema = z
   .union(
     [
       z.strictObject({ ssm: nonEmpty('`ssm`').describe('Parameter-store name read when an execution starts, e.g. /Environment/EU/Bucket.') }),
-      z.strictObject({ default: scalar.optional().describe('The value.'), type: z.enum(['String', 'Number', 'CommaDelimitedList']).optional().describe('As in a template. Default String.') }),
+      z.strictObject({
+        default: scalar.optional().describe('The value.'),
+        type: z.enum(['String', 'Number', 'CommaDelimitedList']).optional().describe('As in a template. Default String.'),
+      }),
     ],
     { error: 'a parameter is `{ ssm: /parameter/name }` or `{ default: value }`' },
   )
@@ -52,11 +56,11 @@ export const parameterSchema = z
 export const sourceSchema = z
   .strictObject({
     git: nonEmpty('`git`').describe('Repository URL or local path.'),
-    branch: z.string().optional().describe('Branch to build (default: the repository\'s default branch).'),
+    branch: z.string().optional().describe("Branch to build (default: the repository's default branch)."),
     ...startKeys,
-    namespace: z.string().optional().describe('Namespace for the source\'s variables (CommitId, BranchName...).'),
+    namespace: z.string().optional().describe("Namespace for the source's variables (CommitId, BranchName...)."),
   })
-  .describe('A git source; becomes an action of the automatic first stage `Source` whose output artifact has the source\'s name.');
+  .describe("A git source; becomes an action of the automatic first stage `Source` whose output artifact has the source's name.");
 
 export const envValueSchema = z.union(
   [
@@ -76,7 +80,7 @@ export const actionSchema = z
     outputs: z.array(nonEmpty('an output')).optional().describe('Output artifact names.'),
     runOrder: z.number().optional().describe('1-999; actions with the same runOrder run together. Default 1.'),
     region: z.string().optional().describe('Region to run in (default: the home region). Not allowed in a forEach stage.'),
-    namespace: z.string().optional().describe('Namespace for the action\'s output variables: #{NAMESPACE.VAR}.'),
+    namespace: z.string().optional().describe("Namespace for the action's output variables: #{NAMESPACE.VAR}."),
     timeout: z
       .union([z.number().positive(), z.string().regex(DURATION, 'write a duration such as 90s, 10m, 2h or 1d')])
       .optional()
@@ -88,7 +92,9 @@ export const actionSchema = z
     runsOn: z
       .union([agentLabel, z.array(agentLabel).min(1, { error: '`runsOn` lists at least one label' })])
       .optional()
-      .describe('Agent labels (`meridian agent --labels`): only an agent of the action\'s region that has all of them runs it. The in-process agent has none unless given `--agent-labels`.'),
+      .describe(
+        "Agent labels (`meridian agent --labels`): only an agent of the action's region that has all of them runs it. The in-process agent has none unless given `--agent-labels`.",
+      ),
     ...startKeys,
   })
   .describe('One unit of work. `webhook`, `on` and `poll` only apply to a source action of the first stage.');
@@ -107,7 +113,7 @@ export const stageSchema = z
       .enum(LANE_MODES)
       .optional()
       .describe(
-        'How runOrder orders the stage\'s actions across regions. `region`: region lanes, each region goes through its own runOrders inside its own windows (an action that names no region is stage-wide: it holds every lane). `stage`: runOrder is stage-wide, as CodePipeline runs it (runOrder 2 starts anywhere only once every runOrder 1 action succeeded). Default: region lanes while deployment windows hold the execution and the stage deploys to two regions or more, stage-wide otherwise. A `rollout:` stage always runs lanes inside its waves.',
+        "How runOrder orders the stage's actions across regions. `region`: region lanes, each region goes through its own runOrders inside its own windows (an action that names no region is stage-wide: it holds every lane). `stage`: runOrder is stage-wide, as CodePipeline runs it (runOrder 2 starts anywhere only once every runOrder 1 action succeeded). Default: region lanes while deployment windows hold the execution and the stage deploys to two regions or more, stage-wide otherwise. A `rollout:` stage always runs lanes inside its waves.",
       ),
     onLaneFailure: z
       .enum(LANE_FAILURE_POLICIES)
@@ -135,7 +141,7 @@ export const nativeSchema = z
     resources: z
       .record(z.string(), z.strictObject({ Type: nonEmpty('`Type`'), Properties: z.record(z.string(), z.json()).optional() }))
       .optional()
-      .describe('CloudFormation resources that actions read, by logical id: an AWS::CodeBuild::Project named by a build\'s ProjectName.'),
+      .describe("CloudFormation resources that actions read, by logical id: an AWS::CodeBuild::Project named by a build's ProjectName."),
     windows: windowsSchema.optional(),
     rollout: rolloutSchema.optional(),
   })

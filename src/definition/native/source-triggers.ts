@@ -65,7 +65,11 @@ export function compileSourceStarts(subject: StartSubject, source: StartKeys, pa
       const filterPath = [...onPath, j];
       record(`${at}.push.${j}`, filterPath);
       const compiled: GitPushFilter = {};
-      for (const [key, field] of [['branches', 'branches'], ['tags', 'tags'], ['paths', 'filePaths']] as const) {
+      for (const [key, field] of [
+        ['branches', 'branches'],
+        ['tags', 'tags'],
+        ['paths', 'filePaths'],
+      ] as const) {
         const written = filter[key];
         if (written === undefined) continue;
         compiled[field] = criteria(written, [...filterPath, key], `${at}.push.${j}.${field}`, record);
@@ -74,7 +78,13 @@ export function compileSourceStarts(subject: StartSubject, source: StartKeys, pa
     });
     starts.triggers.push({ providerType: subject.providerType, sourceActionName: name, push, location: locator.keyAt(onPath) });
     if (subject.onNeedsWebhook && (source.webhook === undefined || source.webhook === false)) {
-      ctx.problems.push(problem(locator.keyAt(onPath), '`on:` filters webhook deliveries, but this source has no `webhook:`', 'add `webhook: { secret: { parameter: /NAME } }` to the source'));
+      ctx.problems.push(
+        problem(
+          locator.keyAt(onPath),
+          '`on:` filters webhook deliveries, but this source has no `webhook:`',
+          'add `webhook: { secret: { parameter: /NAME } }` to the source',
+        ),
+      );
     }
   }
   if (source.webhook !== undefined && source.webhook !== false) {
@@ -119,7 +129,8 @@ function compileWebhook(subject: StartSubject, source: StartKeys, path: Path, in
   const where = locator.keyAt(webhookPath);
   trace.fields[at] = where;
   trace.fields[`${at}.targetAction`] = locator.keyAt(path);
-  const how = 'write `webhook: { secret: { parameter: /NAME } }` (GitHub signs deliveries with it), `webhook: { allowedIpRange: CIDR }` or `webhook: { unauthenticated: true }`';
+  const how =
+    'write `webhook: { secret: { parameter: /NAME } }` (GitHub signs deliveries with it), `webhook: { allowedIpRange: CIDR }` or `webhook: { unauthenticated: true }`';
   if (source.webhook === true) {
     problems.push(problem(locator.at(webhookPath), 'say how webhook deliveries are authenticated', how));
     return undefined;
@@ -132,13 +143,27 @@ function compileWebhook(subject: StartSubject, source: StartKeys, path: Path, in
   record('secret', 'secret');
   record('allowedIpRange', 'allowedIpRange');
   record('name', 'name');
-  const chosen = (['secret', 'allowedIpRange', 'unauthenticated'] as const).filter((key) => (key === 'unauthenticated' ? written.unauthenticated === true : written[key] !== undefined));
+  const chosen = (['secret', 'allowedIpRange', 'unauthenticated'] as const).filter((key) =>
+    key === 'unauthenticated' ? written.unauthenticated === true : written[key] !== undefined,
+  );
   if (chosen.length === 0) {
-    problems.push(problem(where, written.unauthenticated === false ? '`unauthenticated: false` needs a `secret` or an `allowedIpRange`' : 'say how webhook deliveries are authenticated', how));
+    problems.push(
+      problem(
+        where,
+        written.unauthenticated === false ? '`unauthenticated: false` needs a `secret` or an `allowedIpRange`' : 'say how webhook deliveries are authenticated',
+        how,
+      ),
+    );
     return undefined;
   }
   if (chosen.length > 1) {
-    problems.push(problem(locator.keyAt([...webhookPath, chosen[1]!]), `a webhook takes one of \`secret\`, \`allowedIpRange\` and \`unauthenticated\`; this one has \`${chosen[0]!}\` and \`${chosen[1]!}\``, `keep one: \`secret\` (GitHub signs deliveries) is the safe choice`));
+    problems.push(
+      problem(
+        locator.keyAt([...webhookPath, chosen[1]!]),
+        `a webhook takes one of \`secret\`, \`allowedIpRange\` and \`unauthenticated\`; this one has \`${chosen[0]!}\` and \`${chosen[1]!}\``,
+        `keep one: \`secret\` (GitHub signs deliveries) is the safe choice`,
+      ),
+    );
     return undefined;
   }
   const webhook: PipelineWebhook = {

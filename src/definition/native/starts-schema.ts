@@ -9,7 +9,9 @@ const nonEmpty = (what: string) => z.string().min(1, { error: `${what} must not 
 /** `60s`, `5m`, `1h`: a poll interval. */
 export const POLL_INTERVAL = /^\d+(s|m|h)$/;
 
-const patterns = z.array(z.string()).describe('Glob patterns (CodePipeline\'s rules: `*` stays within a path segment, `**` crosses them); 1-8 of 1-255 characters.');
+const patterns = z
+  .array(z.string())
+  .describe("Glob patterns (CodePipeline's rules: `*` stays within a path segment, `**` crosses them); 1-8 of 1-255 characters.");
 const filterCriteriaSchema = z
   .union([patterns, z.strictObject({ includes: patterns.optional(), excludes: patterns.optional() })], {
     error: 'write a list of patterns, or `{ includes: [...], excludes: [...] }`',
@@ -44,10 +46,15 @@ const webhookSchema = z
         allowedIpRange: nonEmpty('`allowedIpRange`').optional().describe('Accept deliveries from this CIDR range only (no signature).'),
         unauthenticated: z.boolean().optional().describe('Accept every delivery, signed or not.'),
         filters: z
-          .array(z.strictObject({ jsonPath: z.string().describe('JSONPath into the delivery, e.g. $.ref.'), matchEquals: z.string().optional().describe('Value it must equal; `{Branch}` is the source\'s branch.') }))
+          .array(
+            z.strictObject({
+              jsonPath: z.string().describe('JSONPath into the delivery, e.g. $.ref.'),
+              matchEquals: z.string().optional().describe("Value it must equal; `{Branch}` is the source's branch."),
+            }),
+          )
           .optional()
           .describe('Every filter must match (default with `branch:`: $.ref equals refs/heads/{Branch}).'),
-        name: z.string().optional().describe('Webhook name (default: the source\'s name).'),
+        name: z.string().optional().describe("Webhook name (default: the source's name)."),
       }),
     ],
     { error: 'a webhook is `{ secret: ... }`, `{ allowedIpRange: CIDR }` or `{ unauthenticated: true }`' },

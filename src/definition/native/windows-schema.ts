@@ -15,12 +15,12 @@ export const windowTextSchema = z
       z.strictObject({
         when: z.string().describe('The window: friendly weekly form, Quartz cron, or one-off dates.'),
         reason: z.string().optional().describe('Why (shown while a deny window keeps a region closed).'),
-        timezone: z.string().optional().describe('Read the window in this zone instead of the region\'s.'),
+        timezone: z.string().optional().describe("Read the window in this zone instead of the region's."),
       }),
     ],
     { error: 'a window is a text such as "Mon-Fri 01:00-05:00", or `{ when: TEXT, reason: TEXT }`' },
   )
-  .describe('A window in the region\'s time zone.');
+  .describe("A window in the region's time zone.");
 
 const windowListSchema = z.union([windowTextSchema, z.array(windowTextSchema)], { error: 'write a window or a list of windows' });
 
@@ -36,26 +36,42 @@ export const windowsSchema = z
     [
       z.enum(POLICIES),
       z.strictObject({
-        policy: z.enum(POLICIES).optional().describe('`always` (default): every execution waits for windows; `disruptive-only`: only disruptive executions (run --disruptive, an API start with "disruptive": true, or a `Deploy-Window: required` commit trailer).'),
+        policy: z
+          .enum(POLICIES)
+          .optional()
+          .describe(
+            '`always` (default): every execution waits for windows; `disruptive-only`: only disruptive executions (run --disruptive, an API start with "disruptive": true, or a `Deploy-Window: required` commit trailer).',
+          ),
         ...windowListsShape,
       }),
     ],
     { error: 'windows is `always`, `disruptive-only`, or `{ policy, allow, deny }`' },
   )
-  .describe('Deployment windows of every region, read in each region\'s own time zone.');
+  .describe("Deployment windows of every region, read in each region's own time zone.");
 
 export const regionWindowsSchema = z
   .strictObject(windowListsShape)
-  .describe('This region\'s windows: its `allow` replaces the pipeline\'s; its `deny` adds to the pipeline\'s.');
+  .describe("This region's windows: its `allow` replaces the pipeline's; its `deny` adds to the pipeline's.");
 
 const durationSchema = z.string().regex(DURATION_TEXT, 'write a duration such as 90s, 10m, 2h or 1d');
 
 export const rolloutSchema = z
   .strictObject({
-    waves: z.array(z.array(z.string()).min(1, { error: 'a wave needs at least one region' })).min(1).describe('Regions in waves, e.g. [[ap-southeast-2], [eu-west-1, us-east-1]].'),
+    waves: z
+      .array(z.array(z.string()).min(1, { error: 'a wave needs at least one region' }))
+      .min(1)
+      .describe('Regions in waves, e.g. [[ap-southeast-2], [eu-west-1, us-east-1]].'),
     bake: durationSchema.optional().describe('How long each wave bakes (health checks keep passing) before the next wave: 30m. Default 0.'),
     checks: z
-      .array(z.union([z.strictObject({ http: z.string().describe('URL that must answer 2xx; ${region} is replaced.') }), z.strictObject({ command: z.string().describe('Shell command that must exit 0.') })], { error: 'a check is `{ http: URL }` or `{ command: TEXT }`' }))
+      .array(
+        z.union(
+          [
+            z.strictObject({ http: z.string().describe('URL that must answer 2xx; ${region} is replaced.') }),
+            z.strictObject({ command: z.string().describe('Shell command that must exit 0.') }),
+          ],
+          { error: 'a check is `{ http: URL }` or `{ command: TEXT }`' },
+        ),
+      )
       .optional()
       .describe('Health checks during the bake; all must pass.'),
     rollback: z.enum(['region', 'wave', 'all-previous']).optional().describe('What a failed check rolls back. Default region.'),
@@ -63,4 +79,6 @@ export const rolloutSchema = z
   })
   .describe('Roll out region by region: waves, bake time, health checks, rollback.');
 
-export const expectedDurationSchema = durationSchema.describe('How long the action usually takes, for the window fit check (default: the median of its last successful runs).');
+export const expectedDurationSchema = durationSchema.describe(
+  'How long the action usually takes, for the window fit check (default: the median of its last successful runs).',
+);

@@ -122,7 +122,14 @@ function context(path: Path): string {
 }
 
 function noun(expected: string): string {
-  const nouns: Record<string, string> = { object: 'a mapping', array: 'a list', string: 'a string', number: 'a number', boolean: 'true or false', record: 'a mapping' };
+  const nouns: Record<string, string> = {
+    object: 'a mapping',
+    array: 'a list',
+    string: 'a string',
+    number: 'a number',
+    boolean: 'true or false',
+    record: 'a mapping',
+  };
   return nouns[expected] ?? expected;
 }
 

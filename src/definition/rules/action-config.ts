@@ -46,7 +46,9 @@ export function actionConfiguration(check: ActionConfigCheck): Rule {
         else grouped.set(key, { problem: found, names: [action.name] });
       }
     }
-    return [...grouped.values()].map(({ problem: found, names }) => (names.length === 1 ? found : { ...found, message: found.message.split(names[0]!).join(listWords(names, 'and')) }));
+    return [...grouped.values()].map(({ problem: found, names }) =>
+      names.length === 1 ? found : { ...found, message: found.message.split(names[0]!).join(listWords(names, 'and')) },
+    );
   };
 }
 

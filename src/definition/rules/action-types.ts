@@ -18,7 +18,13 @@ export function knownActionTypes(known: readonly string[]): Rule {
       const at = locate.action(stage, index, 'type');
       const support = supportOf(key);
       if (support?.status === 'refused') {
-        problems.push(problem(at, `${key} is not supported by Meridian: ${support.note}`, `use ${support.alternative ?? 'another action type'} (\`meridian providers\` lists what runs here)`));
+        problems.push(
+          problem(
+            at,
+            `${key} is not supported by Meridian: ${support.note}`,
+            `use ${support.alternative ?? 'another action type'} (\`meridian providers\` lists what runs here)`,
+          ),
+        );
         continue;
       }
       const near = closest(key, known);

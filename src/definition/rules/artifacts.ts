@@ -16,7 +16,13 @@ export const artifacts: Rule = (pipeline, locate) => {
     entry.action.outputArtifacts.forEach((name, k) => {
       const earlier = producers.get(name);
       if (earlier) {
-        problems.push(problem(locate.action(entry.stage, entry.index, `outputArtifacts.${k}`), `output artifact ${name} is already produced by action ${describeAction(earlier)}`, 'output artifact names must be unique in the pipeline: rename one of them'));
+        problems.push(
+          problem(
+            locate.action(entry.stage, entry.index, `outputArtifacts.${k}`),
+            `output artifact ${name} is already produced by action ${describeAction(earlier)}`,
+            'output artifact names must be unique in the pipeline: rename one of them',
+          ),
+        );
       } else {
         producers.set(name, entry);
       }
@@ -40,7 +46,9 @@ export const artifacts: Rule = (pipeline, locate) => {
         return;
       }
       const known = placed.filter((other) => runsBefore(other, entry)).flatMap((other) => other.action.outputArtifacts);
-      const hint = didYouMean(name, known) ?? (known.length > 0 ? `artifacts produced before this action: ${listWords(known, 'and')}` : 'no action before this one produces an artifact');
+      const hint =
+        didYouMean(name, known) ??
+        (known.length > 0 ? `artifacts produced before this action: ${listWords(known, 'and')}` : 'no action before this one produces an artifact');
       problems.push(problem(at, `input artifact ${name} is not produced by any action`, hint));
     });
   }

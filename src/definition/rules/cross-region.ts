@@ -17,7 +17,11 @@ export const crossRegion: Rule = (pipeline, locate) => {
     if (category === 'Source' || owner === 'ThirdParty' || owner === 'Custom') {
       const kind = category === 'Source' ? 'Source' : owner;
       problems.push(
-        problem(at, `${kind} actions cannot run in another region: ${action.name} runs in ${action.region}, the pipeline lives in ${pipeline.homeRegion}`, `remove the action's region; ${kind} actions run in the home region`),
+        problem(
+          at,
+          `${kind} actions cannot run in another region: ${action.name} runs in ${action.region}, the pipeline lives in ${pipeline.homeRegion}`,
+          `remove the action's region; ${kind} actions run in the home region`,
+        ),
       );
       continue;
     }

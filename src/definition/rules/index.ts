@@ -18,7 +18,20 @@ import { uniqueNames } from './unique-names.js';
 import { variableReferences } from './variable-references.js';
 import { webhooks } from './webhooks.js';
 
-export const RULES: readonly Rule[] = [stageStructure, uniqueNames, nameFormat, runOrder, artifacts, namespaces, variableReferences, crossRegion, commandsAction, triggers, webhooks, lanes];
+export const RULES: readonly Rule[] = [
+  stageStructure,
+  uniqueNames,
+  nameFormat,
+  runOrder,
+  artifacts,
+  namespaces,
+  variableReferences,
+  crossRegion,
+  commandsAction,
+  triggers,
+  webhooks,
+  lanes,
+];
 
 export interface RuleOptions {
   /** `Category/Owner/Provider` keys of the registered providers. */

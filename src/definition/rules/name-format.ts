@@ -25,7 +25,13 @@ export const nameFormat: Rule = (pipeline, locate) => {
   const check = (kind: NameKind, subject: string, name: string, at: SourceLocation): void => {
     if (name.includes('#{')) {
       // A `#{parameters.X}` from `!Ref` is only known when an execution starts; names are needed before.
-      problems.push(problem(at, `${subject} \`${name}\` is not valid: a name cannot use a #{...} reference`, 'write the name directly (a parameter is only known when an execution starts)'));
+      problems.push(
+        problem(
+          at,
+          `${subject} \`${name}\` is not valid: a name cannot use a #{...} reference`,
+          'write the name directly (a parameter is only known when an execution starts)',
+        ),
+      );
       return;
     }
     const found = invalid(kind, name);

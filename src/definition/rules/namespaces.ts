@@ -17,14 +17,27 @@ export const namespaces: Rule = (pipeline, locate) => {
     if (namespace === undefined) continue;
     const at = locate.action(entry.stage, entry.index, 'namespace');
     if ((RESERVED_NAMESPACES as readonly string[]).includes(namespace)) {
-      problems.push(problem(at, `namespace ${namespace} is reserved`, `Meridian fills \`${namespace}\` itself: choose another name, e.g. \`${entry.action.name.replace(/[^A-Za-z0-9@_-]/g, '')}Vars\``));
+      problems.push(
+        problem(
+          at,
+          `namespace ${namespace} is reserved`,
+          `Meridian fills \`${namespace}\` itself: choose another name, e.g. \`${entry.action.name.replace(/[^A-Za-z0-9@_-]/g, '')}Vars\``,
+        ),
+      );
       continue;
     }
     if (artifactNames.has(namespace)) {
       problems.push(problem(at, `namespace ${namespace} is also the name of an artifact`, 'a namespace may not be an artifact name: rename one of them'));
     }
     const owner = owners.get(namespace);
-    if (owner) problems.push(problem(at, `namespace ${namespace} is already declared by action ${describeAction(owner)}`, 'namespaces must be unique in the pipeline: rename one of them'));
+    if (owner)
+      problems.push(
+        problem(
+          at,
+          `namespace ${namespace} is already declared by action ${describeAction(owner)}`,
+          'namespaces must be unique in the pipeline: rename one of them',
+        ),
+      );
     else owners.set(namespace, entry);
   }
   return problems;

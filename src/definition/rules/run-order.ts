@@ -23,7 +23,13 @@ export const runOrder: Rule = (pipeline, locate) => {
     // CodePipeline takes whole minutes; the native format also takes seconds (`timeout: 30s`).
     const whole = pipeline.format !== 'native';
     if (timeout !== undefined && ((whole && !Number.isInteger(timeout)) || timeout < (whole ? 1 : 1 / 60) || timeout > MAX_TIMEOUT_MINUTES)) {
-      problems.push(problem(locate.action(stage, index, 'timeoutInMinutes'), `timeout ${timeout} is not valid: it must be a whole number of minutes from 1 to ${MAX_TIMEOUT_MINUTES} (60 days)`, 'e.g. 60 for one hour'));
+      problems.push(
+        problem(
+          locate.action(stage, index, 'timeoutInMinutes'),
+          `timeout ${timeout} is not valid: it must be a whole number of minutes from 1 to ${MAX_TIMEOUT_MINUTES} (60 days)`,
+          'e.g. 60 for one hour',
+        ),
+      );
     }
   }
   return problems;

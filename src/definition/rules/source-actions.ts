@@ -15,6 +15,7 @@ export function sourceActionProblem(pipeline: Pipeline, name: string, field: str
   const message = elsewhere
     ? `\`${field}\` ${name} is not a source action of the first stage (it is in stage ${elsewhere.name})`
     : `\`${field}\` ${name} is not an action of this pipeline`;
-  const hint = didYouMean(name, names) ?? (names.length > 0 ? `name a source action of the first stage: ${listWords(names)}` : 'the first stage has no source action');
+  const hint =
+    didYouMean(name, names) ?? (names.length > 0 ? `name a source action of the first stage: ${listWords(names)}` : 'the first stage has no source action');
   return { message, hint };
 }

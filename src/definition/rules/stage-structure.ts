@@ -23,7 +23,13 @@ export const stageStructure: Rule = (pipeline, locate) => {
     );
   }
   if (stages.length > MAX_STAGES) {
-    problems.push(problem(locate.stage(MAX_STAGES), `a pipeline has at most ${MAX_STAGES} stages; this one has ${stages.length}`, 'merge stages, or split the pipeline in two'));
+    problems.push(
+      problem(
+        locate.stage(MAX_STAGES),
+        `a pipeline has at most ${MAX_STAGES} stages; this one has ${stages.length}`,
+        'merge stages, or split the pipeline in two',
+      ),
+    );
   }
   stages.forEach((stage, s) => {
     if (stage.actions.length === 0) problems.push(problem(locate.stage(s), `stage ${stage.name} has no actions`, 'add an action or remove the stage'));
@@ -47,7 +53,11 @@ export const stageStructure: Rule = (pipeline, locate) => {
       first.actions.forEach((action, a) => {
         if (action.type.category === 'Source') return;
         problems.push(
-          problem(locate.action(0, a, 'type'), `the first stage (${first.name}) may only contain source actions; ${action.name} is a ${action.type.category} action`, `move ${action.name} to a later stage`),
+          problem(
+            locate.action(0, a, 'type'),
+            `the first stage (${first.name}) may only contain source actions; ${action.name} is a ${action.type.category} action`,
+            `move ${action.name} to a later stage`,
+          ),
         );
       });
     }
@@ -57,7 +67,11 @@ export const stageStructure: Rule = (pipeline, locate) => {
     stage.actions.forEach((action, a) => {
       if (action.type.category !== 'Source') return;
       problems.push(
-        problem(locate.action(s, a, 'type'), `only the first stage may contain source actions; ${action.name} in stage ${stage.name} is a Source action`, `move ${action.name} into the first stage${first ? ` (${first.name})` : ''}`),
+        problem(
+          locate.action(s, a, 'type'),
+          `only the first stage may contain source actions; ${action.name} in stage ${stage.name} is a Source action`,
+          `move ${action.name} into the first stage${first ? ` (${first.name})` : ''}`,
+        ),
       );
     });
   });

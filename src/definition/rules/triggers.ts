@@ -43,7 +43,11 @@ export const triggers: Rule = (pipeline, locate) => {
   const seen = new Map<string, number>();
   pipeline.triggers.forEach((trigger, i) => {
     const at = `triggers.${i}`;
-    const found = sourceActionProblem(pipeline, trigger.sourceActionName, byFormat(pipeline, { native: 'source', template: 'SourceActionName', json: 'sourceActionName' }));
+    const found = sourceActionProblem(
+      pipeline,
+      trigger.sourceActionName,
+      byFormat(pipeline, { native: 'source', template: 'SourceActionName', json: 'sourceActionName' }),
+    );
     if (found) {
       problems.push(problem(locate.pipeline(`${at}.sourceActionName`), found.message, found.hint));
     } else if (pipeline.format !== 'native') {
@@ -65,7 +69,13 @@ export const triggers: Rule = (pipeline, locate) => {
     }
     const earlier = seen.get(trigger.sourceActionName);
     if (earlier !== undefined) {
-      problems.push(problem(locate.pipeline(at), `source action ${trigger.sourceActionName} already has a trigger (line ${locate.pipeline(`triggers.${earlier}`).line})`, 'one trigger per source action: put all its push filters in one trigger'));
+      problems.push(
+        problem(
+          locate.pipeline(at),
+          `source action ${trigger.sourceActionName} already has a trigger (line ${locate.pipeline(`triggers.${earlier}`).line})`,
+          'one trigger per source action: put all its push filters in one trigger',
+        ),
+      );
     } else {
       seen.set(trigger.sourceActionName, i);
     }
@@ -88,7 +98,9 @@ function filterProblems(filter: GitPushFilter, at: string, words: Words, locate:
   const where = locate.pipeline(at);
   const { branches, tags, filePaths } = filter;
   if (!branches && !tags && !filePaths) {
-    problems.push(problem(where, 'a push filter needs tags, branches, or branches with file paths', `add e.g. \`${words.branches}: [main]\` or \`${words.tags}: ['v*']\``));
+    problems.push(
+      problem(where, 'a push filter needs tags, branches, or branches with file paths', `add e.g. \`${words.branches}: [main]\` or \`${words.tags}: ['v*']\``),
+    );
   } else if (tags && (branches || filePaths)) {
     const other = branches ? words.branches : words.filePaths;
     problems.push(
@@ -100,7 +112,11 @@ function filterProblems(filter: GitPushFilter, at: string, words: Words, locate:
     );
   } else if (filePaths && !branches) {
     problems.push(
-      problem(locate.pipeline(`${at}.filePaths`), `\`${words.filePaths}\` need \`${words.branches}\` in the same push filter`, `add \`${words.branches}: ['**']\` for every branch, or the branches you build`),
+      problem(
+        locate.pipeline(`${at}.filePaths`),
+        `\`${words.filePaths}\` need \`${words.branches}\` in the same push filter`,
+        `add \`${words.branches}: ['**']\` for every branch, or the branches you build`,
+      ),
     );
   }
   for (const field of ['branches', 'tags', 'filePaths'] as const) {
@@ -113,18 +129,34 @@ function filterProblems(filter: GitPushFilter, at: string, words: Words, locate:
 function criteriaProblems(criteria: FilterCriteria, at: string, what: string, words: Words, locate: PipelineLocator): Problem[] {
   const problems: Problem[] = [];
   if (criteria.includes.length === 0 && criteria.excludes.length === 0) {
-    problems.push(problem(locate.pipeline(at), `\`${what}\` lists no patterns`, `list patterns under \`${words.includes}\` or \`${words.excludes}\`, or remove \`${what}\``));
+    problems.push(
+      problem(
+        locate.pipeline(at),
+        `\`${what}\` lists no patterns`,
+        `list patterns under \`${words.includes}\` or \`${words.excludes}\`, or remove \`${what}\``,
+      ),
+    );
   }
   for (const list of ['includes', 'excludes'] as const) {
     const patterns = criteria[list];
     if (patterns.length > MAX_PATTERNS) {
       problems.push(
-        problem(locate.pipeline(`${at}.${list}.${MAX_PATTERNS}`), `\`${words[list]}\` of \`${what}\` takes at most ${MAX_PATTERNS} patterns; this list has ${patterns.length}`, 'combine patterns with globs (`release/**`, `{a,b}`), or split the filter in two'),
+        problem(
+          locate.pipeline(`${at}.${list}.${MAX_PATTERNS}`),
+          `\`${words[list]}\` of \`${what}\` takes at most ${MAX_PATTERNS} patterns; this list has ${patterns.length}`,
+          'combine patterns with globs (`release/**`, `{a,b}`), or split the filter in two',
+        ),
       );
     }
     patterns.forEach((pattern, k) => {
       if (pattern.length >= 1 && pattern.length <= MAX_PATTERN_LENGTH) return;
-      problems.push(problem(locate.pipeline(`${at}.${list}.${k}`), `a pattern has 1 to ${MAX_PATTERN_LENGTH} characters (this one has ${pattern.length})`, pattern.length === 0 ? 'remove the empty pattern' : 'shorten it with `*` or `**`'));
+      problems.push(
+        problem(
+          locate.pipeline(`${at}.${list}.${k}`),
+          `a pattern has 1 to ${MAX_PATTERN_LENGTH} characters (this one has ${pattern.length})`,
+          pattern.length === 0 ? 'remove the empty pattern' : 'shorten it with `*` or `**`',
+        ),
+      );
     });
   }
   return problems;

@@ -9,7 +9,14 @@ export const uniqueNames: Rule = (pipeline, locate) => {
   pipeline.stages.forEach((stage, s) => {
     const earlier = stageLines.get(stage.name);
     if (earlier === undefined) stageLines.set(stage.name, locate.stage(s, 'name').line);
-    else problems.push(problem(locate.stage(s, 'name'), `stage name ${stage.name} is already used by the stage at line ${earlier}`, 'stage names must be unique: rename one of them'));
+    else
+      problems.push(
+        problem(
+          locate.stage(s, 'name'),
+          `stage name ${stage.name} is already used by the stage at line ${earlier}`,
+          'stage names must be unique: rename one of them',
+        ),
+      );
 
     const actionLines = new Map<string, number>();
     stage.actions.forEach((action, a) => {

@@ -25,7 +25,13 @@ export const variableReferences: Rule = (pipeline, locate) => {
   return problems;
 };
 
-function check(pipeline: Pipeline, placed: PlacedAction[], user: PlacedAction, namespace: string, variable: string): { message: string; hint?: string } | undefined {
+function check(
+  pipeline: Pipeline,
+  placed: PlacedAction[],
+  user: PlacedAction,
+  namespace: string,
+  variable: string,
+): { message: string; hint?: string } | undefined {
   const reference = `#{${namespace}.${variable}}`;
   if (namespace === 'codepipeline') return undefined;
   if (namespace === 'variables') {
@@ -33,7 +39,9 @@ function check(pipeline: Pipeline, placed: PlacedAction[], user: PlacedAction, n
     if (names.includes(variable)) return undefined;
     return {
       message: `${reference} refers to pipeline variable ${variable}, which is not declared`,
-      hint: didYouMean(variable, names) ?? byFormat(pipeline, { native: 'declare it under `variables:`', template: 'add it to `Variables`', json: 'add it to `variables`' }),
+      hint:
+        didYouMean(variable, names) ??
+        byFormat(pipeline, { native: 'declare it under `variables:`', template: 'add it to `Variables`', json: 'add it to `variables`' }),
     };
   }
   if (namespace === 'parameters') {
@@ -41,7 +49,13 @@ function check(pipeline: Pipeline, placed: PlacedAction[], user: PlacedAction, n
     if (names.includes(variable)) return undefined;
     return {
       message: `${reference} refers to parameter ${variable}, which is not declared`,
-      hint: didYouMean(variable, names) ?? byFormat(pipeline, { native: 'declare it under `parameters:`', template: 'declare it under `Parameters` and use `!Ref`', json: 'write the value directly' }),
+      hint:
+        didYouMean(variable, names) ??
+        byFormat(pipeline, {
+          native: 'declare it under `parameters:`',
+          template: 'declare it under `Parameters` and use `!Ref`',
+          json: 'write the value directly',
+        }),
     };
   }
   const producers = placed.filter((other) => other.action.namespace === namespace);

@@ -27,7 +27,13 @@ export const webhooks: Rule = (pipeline, locate) => {
     if (!NAME.test(webhook.name)) {
       problems.push(problem(at('name'), `webhook name \`${webhook.name}\` is not valid: use 1 to 100 letters, digits, \`.\`, \`@\`, \`-\` and \`_\``));
     } else if (names.has(webhook.name)) {
-      problems.push(problem(at('name'), `webhook name ${webhook.name} is already used by the webhook at line ${locate.pipeline(`webhooks.${names.get(webhook.name)!}`).line}`, 'webhook names must be unique: rename one of them'));
+      problems.push(
+        problem(
+          at('name'),
+          `webhook name ${webhook.name} is already used by the webhook at line ${locate.pipeline(`webhooks.${names.get(webhook.name)!}`).line}`,
+          'webhook names must be unique: rename one of them',
+        ),
+      );
     } else {
       names.set(webhook.name, i);
     }
@@ -37,12 +43,24 @@ export const webhooks: Rule = (pipeline, locate) => {
     const target = firstStageSources(pipeline).find((action) => action.name === webhook.targetAction);
 
     if (webhook.filters.length > MAX_FILTERS) {
-      problems.push(problem(at(`filters.${MAX_FILTERS}`), `a webhook takes at most ${MAX_FILTERS} filters; this one has ${webhook.filters.length}`, 'every filter must match, so keep the ones that decide'));
+      problems.push(
+        problem(
+          at(`filters.${MAX_FILTERS}`),
+          `a webhook takes at most ${MAX_FILTERS} filters; this one has ${webhook.filters.length}`,
+          'every filter must match, so keep the ones that decide',
+        ),
+      );
     }
     webhook.filters.forEach((filter, k) => {
       const { jsonPath, matchEquals } = filter;
       if (jsonPath.length < 1 || jsonPath.length > MAX_FILTER_TEXT || !jsonPath.startsWith('$')) {
-        problems.push(problem(at(`filters.${k}.jsonPath`), `JsonPath \`${jsonPath}\` is not valid: a JSONPath starts with \`$\` and has 1 to ${MAX_FILTER_TEXT} characters`, 'e.g. `$.ref`'));
+        problems.push(
+          problem(
+            at(`filters.${k}.jsonPath`),
+            `JsonPath \`${jsonPath}\` is not valid: a JSONPath starts with \`$\` and has 1 to ${MAX_FILTER_TEXT} characters`,
+            'e.g. `$.ref`',
+          ),
+        );
       }
       if (matchEquals === undefined) return;
       if (matchEquals.length < 1 || matchEquals.length > MAX_FILTER_TEXT) {
@@ -66,11 +84,15 @@ export const webhooks: Rule = (pipeline, locate) => {
 
     const secret = webhook.secret;
     if (secret?.kind === 'plain' && (secret.value.length < 1 || secret.value.length > MAX_AUTH_TEXT)) {
-      problems.push(problem(at('secret'), `a webhook secret has 1 to ${MAX_AUTH_TEXT} characters (this one has ${secret.value.length})`, 'use a shorter secret'));
+      problems.push(
+        problem(at('secret'), `a webhook secret has 1 to ${MAX_AUTH_TEXT} characters (this one has ${secret.value.length})`, 'use a shorter secret'),
+      );
     }
     const range = webhook.allowedIpRange;
     if (range !== undefined && (range.length > MAX_AUTH_TEXT || !isCidr(range))) {
-      problems.push(problem(at('allowedIpRange'), `\`${range}\` is not an IP range in CIDR notation`, 'e.g. `192.0.2.0/24`, `203.0.113.7/32` or `2001:db8::/32`'));
+      problems.push(
+        problem(at('allowedIpRange'), `\`${range}\` is not an IP range in CIDR notation`, 'e.g. `192.0.2.0/24`, `203.0.113.7/32` or `2001:db8::/32`'),
+      );
     }
   });
 
@@ -94,4 +116,3 @@ export function isCidr(text: string): boolean {
   if (family === 0 || !/^\d{1,3}$/.test(bits)) return false;
   return Number(bits) <= (family === 4 ? 32 : 128);
 }
-

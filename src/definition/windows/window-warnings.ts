@@ -32,20 +32,38 @@ export function windowWarnings(pipeline: Pipeline, now: Date): Problem[] {
       const alone = regionWindows({ timezone: region.timezone, windows: [{ ...window, effect: 'allow' }] });
       if (allowedIntervals(alone.windows, alone.zone, now, until).length === 0) {
         reported.add(key);
-        warnings.push(problem(window.location ?? fileStart, `${window.effect} window \`${window.schedule}\` does not occur in the year after ${now.toISOString().slice(0, 10)} (in ${window.timezone ?? region.timezone})`, 'remove it, or write a window that occurs'));
+        warnings.push(
+          problem(
+            window.location ?? fileStart,
+            `${window.effect} window \`${window.schedule}\` does not occur in the year after ${now.toISOString().slice(0, 10)} (in ${window.timezone ?? region.timezone})`,
+            'remove it, or write a window that occurs',
+          ),
+        );
       }
     }
     const parsed = windowsOfRegion(pipeline, region.name);
     const where = windows[0]?.location ?? fileStart;
     if (allowedIntervals(parsed.windows, parsed.zone, now, until).length === 0) {
-      warnings.push(problem(where, `region ${region.name} is never open in the next year: its deny windows cover its allow windows, or these never occur`, 'check the allow and deny windows that apply to this region'));
+      warnings.push(
+        problem(
+          where,
+          `region ${region.name} is never open in the next year: its deny windows cover its allow windows, or these never occur`,
+          'check the allow and deny windows that apply to this region',
+        ),
+      );
       continue;
     }
     const needMs = expectedOf(pipeline, region.name) + (pipeline.rollout?.bakeMs ?? 0);
     if (needMs > 0) {
       const fit = fitCheck(parsed.windows, parsed.zone, now, needMs);
       if (!fit.fits) {
-        warnings.push(problem(pipeline.rollout?.location ?? where, `in region ${region.name}, ${formatSpan(needMs)} (expected durations and bake time) fits in no window of the next year; the longest is ${formatSpan(fit.longestMs)}`, 'shorten the bake time or the expected durations, or widen the windows'));
+        warnings.push(
+          problem(
+            pipeline.rollout?.location ?? where,
+            `in region ${region.name}, ${formatSpan(needMs)} (expected durations and bake time) fits in no window of the next year; the longest is ${formatSpan(fit.longestMs)}`,
+            'shorten the bake time or the expected durations, or widen the windows',
+          ),
+        );
       }
     }
   }
@@ -54,14 +72,23 @@ export function windowWarnings(pipeline: Pipeline, now: Date): Problem[] {
     if (open.length < 2) continue;
     const common = open.slice(1).reduce<Interval[]>((acc, r) => intersect(acc, r.intervals ?? []), open[0]?.intervals ?? []);
     if (common.length === 0) {
-      warnings.push(problem(pipeline.rollout?.location ?? fileStart, `the regions of wave ${w + 1} (${open.map((r) => r.name).join(', ')}) are never open at the same time in the next ${OVERLAP_DAYS} days`, 'put regions whose windows overlap in one wave, or give the wave a window they share'));
+      warnings.push(
+        problem(
+          pipeline.rollout?.location ?? fileStart,
+          `the regions of wave ${w + 1} (${open.map((r) => r.name).join(', ')}) are never open at the same time in the next ${OVERLAP_DAYS} days`,
+          'put regions whose windows overlap in one wave, or give the wave a window they share',
+        ),
+      );
     }
   }
   return warnings;
 }
 
 function expectedOf(pipeline: Pipeline, region: string): number {
-  return pipeline.stages.flatMap((s) => s.actions).filter((a) => a.region === region && isGatedByWindows(a)).reduce((sum, a) => sum + (a.expectedDurationMs ?? 0), 0);
+  return pipeline.stages
+    .flatMap((s) => s.actions)
+    .filter((a) => a.region === region && isGatedByWindows(a))
+    .reduce((sum, a) => sum + (a.expectedDurationMs ?? 0), 0);
 }
 
 /** A region's open intervals over the next days; null when it has no windows (always open). */

@@ -7,9 +7,7 @@ import { windowSpans } from './local-spans.js';
 import type { Window } from './schedule.js';
 import type { TimeZone } from './zone.js';
 
-export type Closure =
-  | { kind: 'deny'; window: Window; reason: string | null; message: string }
-  | { kind: 'outside'; windows: Window[]; message: string };
+export type Closure = { kind: 'deny'; window: Window; reason: string | null; message: string } | { kind: 'outside'; windows: Window[]; message: string };
 
 export function closureAt(windows: readonly Window[], zone: TimeZone, atMs: number): Closure | null {
   const inside = (w: Window): boolean => windowSpans(w, zone, atMs, atMs + 1).some((s) => s.start <= atMs && atMs < s.end);

@@ -23,7 +23,13 @@ const WEEKDAYS = ['SUN', 'MON', 'TUE', 'WED', 'THU', 'FRI', 'SAT'];
 export const SECONDS: FieldDef = { name: 'seconds', min: 0, max: 59, wraps: true, hint: 'seconds take 0-59 or *; a window usually writes 0' };
 export const MINUTES: FieldDef = { name: 'minutes', min: 0, max: 59, wraps: true, hint: 'minutes take 0-59 with , - * /' };
 export const HOURS: FieldDef = { name: 'hours', min: 0, max: 23, wraps: true, hint: 'hours take 0-23 with , - * /' };
-export const DAY_OF_MONTH: FieldDef = { name: 'day-of-month', min: 1, max: 31, wraps: true, hint: 'day-of-month takes 1-31 with , - * / or one of ? L L-3 LW 15W' };
+export const DAY_OF_MONTH: FieldDef = {
+  name: 'day-of-month',
+  min: 1,
+  max: 31,
+  wraps: true,
+  hint: 'day-of-month takes 1-31 with , - * / or one of ? L L-3 LW 15W',
+};
 export const MONTH: FieldDef = { name: 'month', min: 1, max: 12, names: MONTHS, wraps: true, hint: 'month takes 1-12 or JAN-DEC with , - * /' };
 export const DAY_OF_WEEK: FieldDef = {
   name: 'day-of-week',
@@ -48,7 +54,10 @@ export function fieldValue(def: FieldDef, token: string, offset: number): Result
     if (index >= 0) value = def.min + index;
   }
   if (value === undefined) {
-    const what = def.names !== undefined && /^[A-Za-z]+$/.test(token) ? `\`${token}\` is not a ${def.name === 'month' ? 'month' : 'day'} name` : `\`${token}\` is not a value of ${def.name}`;
+    const what =
+      def.names !== undefined && /^[A-Za-z]+$/.test(token)
+        ? `\`${token}\` is not a ${def.name === 'month' ? 'month' : 'day'} name`
+        : `\`${token}\` is not a value of ${def.name}`;
     return { value: undefined, problems: [problemAt(offset, token.length, what, def.hint)] };
   }
   if (value < def.min || value > def.max) {
@@ -86,7 +95,14 @@ function parseItem(def: FieldDef, item: string, offset: number, into: Set<number
   const step = stepText === undefined ? 1 : Number(stepText);
   const stepOffset = offset + item.lastIndexOf('/') + 1;
   if (stepText !== undefined && (step < 1 || step > def.max - def.min)) {
-    problems.push(problemAt(stepOffset, stepText.length, `step ${stepText} does not fit ${def.name} (${def.min}-${def.max})`, `write a step from 1 to ${def.max - def.min}, e.g. */15`));
+    problems.push(
+      problemAt(
+        stepOffset,
+        stepText.length,
+        `step ${stepText} does not fit ${def.name} (${def.min}-${def.max})`,
+        `write a step from 1 to ${def.max - def.min}, e.g. */15`,
+      ),
+    );
   }
   if (first === '*') {
     if (last !== undefined) problems.push(problemAt(offset, item.length, `\`*\` cannot start a range in ${def.name}`, def.hint));

@@ -25,7 +25,14 @@ export function parseCron(text: string): Parsed<CronSchedule> {
   const problems: WindowProblem[] = [];
   const plain = (def: FieldDef, token: Token): Set<number> => {
     if (token.text === '?') {
-      problems.push(problemAt(token.offset, 1, `\`?\` is only allowed in day-of-month and day-of-week`, `write * for every ${def.name === 'year' ? 'year' : def.name.replace(/s$/, '')}`));
+      problems.push(
+        problemAt(
+          token.offset,
+          1,
+          `\`?\` is only allowed in day-of-month and day-of-week`,
+          `write * for every ${def.name === 'year' ? 'year' : def.name.replace(/s$/, '')}`,
+        ),
+      );
       return new Set();
     }
     const result = parsePlainField(def, token.text, token.offset);
@@ -78,7 +85,14 @@ function parseDayOfMonth(token: Token, problems: WindowProblem[]): DayOfMonth | 
   if (last) {
     const back = Number(last[1] ?? '0');
     if (back > 30) {
-      problems.push(problemAt(offset, text.length, `L-${back} reaches before the first day of every month`, 'write L-0 to L-30, e.g. L-3 for three days before the last day'));
+      problems.push(
+        problemAt(
+          offset,
+          text.length,
+          `L-${back} reaches before the first day of every month`,
+          'write L-0 to L-30, e.g. L-3 for three days before the last day',
+        ),
+      );
       return undefined;
     }
     return { kind: 'last', offset: back, weekday: last[2] !== undefined };
@@ -117,7 +131,9 @@ function parseDayOfWeek(token: Token, problems: WindowProblem[]): DayOfWeek | un
     const n = Number(nth[2]);
     if (n < 1 || n > 5) {
       const at = offset + text.indexOf('#') + 1;
-      problems.push(problemAt(at, text.length - (at - offset), `#${n}: a month has at most five of each weekday`, 'write #1 to #5, e.g. FRI#3 for the third Friday'));
+      problems.push(
+        problemAt(at, text.length - (at - offset), `#${n}: a month has at most five of each weekday`, 'write #1 to #5, e.g. FRI#3 for the third Friday'),
+      );
       return undefined;
     }
     return day.value === undefined ? undefined : { kind: 'nth', weekday: day.value, nth: n };
@@ -126,7 +142,8 @@ function parseDayOfWeek(token: Token, problems: WindowProblem[]): DayOfWeek | un
   // replacement keeps offsets in place.
   const special = /[LW#?]/i.exec(text.replace(/[A-Za-z]{3}/g, (name) => (/^(SUN|MON|TUE|WED|THU|FRI|SAT)$/i.test(name) ? '___' : name)));
   if (special) {
-    const message = special[0].toUpperCase() === 'W' ? '`W` is only allowed in day-of-month' : `\`${special[0]}\` must stand alone in day-of-week (L, 6L, FRI#3 or ?)`;
+    const message =
+      special[0].toUpperCase() === 'W' ? '`W` is only allowed in day-of-month' : `\`${special[0]}\` must stand alone in day-of-week (L, 6L, FRI#3 or ?)`;
     problems.push(problemAt(offset + special.index, 1, message, DAY_OF_WEEK.hint));
     return undefined;
   }

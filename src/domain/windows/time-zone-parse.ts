@@ -43,7 +43,8 @@ export function parseTimeZone(text: string): Parsed<TimeZone> {
   if (only !== undefined && only.zone.includes('/') && keepsOneOffset(only.zone)) return parsed({ kind: 'iana', name: only.zone });
   if (candidates !== undefined) {
     const options = candidates.map((c) => `${c.zone} (${c.meaning})`).join(', or ');
-    const message = candidates.length > 1 ? `\`${name}\` is ambiguous: it is an abbreviation that names several zones` : `\`${name}\` is an abbreviation, not a time zone`;
+    const message =
+      candidates.length > 1 ? `\`${name}\` is ambiguous: it is an abbreviation that names several zones` : `\`${name}\` is an abbreviation, not a time zone`;
     return fail(message, `write ${options}`);
   }
 
@@ -67,7 +68,8 @@ function fixedOffset(sign: number, hours: number, minutes: number, fail: (m: str
 
 /** Whether a zone has the same UTC offset in January and July (no daylight time) in this and the next year. */
 function keepsOneOffset(zone: string): boolean {
-  const offset = (at: Date): string => new Intl.DateTimeFormat('en-US', { timeZone: zone, timeZoneName: 'longOffset' }).formatToParts(at).find((p) => p.type === 'timeZoneName')?.value ?? '';
+  const offset = (at: Date): string =>
+    new Intl.DateTimeFormat('en-US', { timeZone: zone, timeZoneName: 'longOffset' }).formatToParts(at).find((p) => p.type === 'timeZoneName')?.value ?? '';
   const year = new Date().getUTCFullYear();
   const instants = [year, year + 1].flatMap((y) => [Date.UTC(y, 0, 15), Date.UTC(y, 6, 15)]).map((t) => offset(new Date(t)));
   return new Set(instants).size === 1;

@@ -34,7 +34,14 @@ export function parseWeekly(text: string): Parsed<WeeklySchedule> {
     const next = peek();
     if (next.kind === 'end') break;
     if (next.kind !== 'comma') {
-      problems.push(problemAt(next.offset, next.text.length, `unexpected \`${next.text}\` after a range`, 'separate ranges with commas: Mon-Fri 01:00-05:00, Sat-Sun 00:00-08:00'));
+      problems.push(
+        problemAt(
+          next.offset,
+          next.text.length,
+          `unexpected \`${next.text}\` after a range`,
+          'separate ranges with commas: Mon-Fri 01:00-05:00, Sat-Sun 00:00-08:00',
+        ),
+      );
       return refused(problems);
     }
     i++;
@@ -62,7 +69,9 @@ function parseRange(peek: () => Token, advance: () => void, problems: WindowProb
     return undefined;
   }
   if (start.minute === end.minute) {
-    problems.push(problemAt(start.offset, end.offset + end.text.length - start.offset, `${start.text}-${end.text} is empty`, 'for a whole day write 00:00-24:00'));
+    problems.push(
+      problemAt(start.offset, end.offset + end.text.length - start.offset, `${start.text}-${end.text} is empty`, 'for a whole day write 00:00-24:00'),
+    );
     return undefined;
   }
   const endMinute = end.minute > start.minute ? end.minute : end.minute + 1440;
@@ -105,8 +114,12 @@ function dayOf(token: Token, problems: WindowProblem[]): number | undefined {
     problems.push(problemAt(token.offset, token.text.length, `\`${token.text}\` is not a day`, DAY_HINT));
     return undefined;
   }
-  if (token.kind === 'time') problems.push(problemAt(token.offset, token.text.length, 'a range starts with its days', `write for example daily ${token.text}-05:00 or Mon-Fri ${token.text}-05:00`));
-  else if (token.kind === 'end') problems.push(problemAt(Math.max(0, token.offset - 1), 1, 'expected days and a time range', 'write for example Mon-Fri 01:00-05:00'));
+  if (token.kind === 'time')
+    problems.push(
+      problemAt(token.offset, token.text.length, 'a range starts with its days', `write for example daily ${token.text}-05:00 or Mon-Fri ${token.text}-05:00`),
+    );
+  else if (token.kind === 'end')
+    problems.push(problemAt(Math.max(0, token.offset - 1), 1, 'expected days and a time range', 'write for example Mon-Fri 01:00-05:00'));
   else problems.push(problemAt(token.offset, token.text.length, `expected a day, found \`${token.text}\``, DAY_HINT));
   return undefined;
 }
@@ -114,7 +127,14 @@ function dayOf(token: Token, problems: WindowProblem[]): number | undefined {
 function expectTime(token: Token, what: string, problems: WindowProblem[]): Extract<Token, { kind: 'time' }> | undefined {
   if (token.kind === 'time') return token;
   const found = token.kind === 'end' ? 'the end of the text' : `\`${token.text}\``;
-  problems.push(problemAt(token.kind === 'end' ? Math.max(0, token.offset - 1) : token.offset, Math.max(1, token.text.length), `expected ${what}, found ${found}`, TIME_HINT));
+  problems.push(
+    problemAt(
+      token.kind === 'end' ? Math.max(0, token.offset - 1) : token.offset,
+      Math.max(1, token.text.length),
+      `expected ${what}, found ${found}`,
+      TIME_HINT,
+    ),
+  );
   return undefined;
 }
 
@@ -134,7 +154,8 @@ function tokenize(text: string, problems: WindowProblem[]): Token[] {
     else if (raw === '-') tokens.push({ kind: 'dash', text: raw, offset });
     else if (raw === ',') tokens.push({ kind: 'comma', text: raw, offset });
     else {
-      const hint = raw === '–' || raw === '—' ? 'use a plain hyphen - between days and between times' : 'write days and HH:MM-HH:MM ranges, e.g. Mon-Fri 01:00-05:00';
+      const hint =
+        raw === '–' || raw === '—' ? 'use a plain hyphen - between days and between times' : 'write days and HH:MM-HH:MM ranges, e.g. Mon-Fri 01:00-05:00';
       if (/^\d/.test(raw)) problems.push(problemAt(offset, raw.length, `${raw} is not a time of day`, TIME_HINT));
       else problems.push(problemAt(offset, raw.length, `unexpected \`${raw}\``, hint));
     }

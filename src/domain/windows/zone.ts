@@ -9,9 +9,7 @@
  */
 import { DAY_MS, SECOND_MS } from './civil.js';
 
-export type TimeZone =
-  | { kind: 'iana'; name: string }
-  | { kind: 'fixed'; name: string; offsetMinutes: number };
+export type TimeZone = { kind: 'iana'; name: string } | { kind: 'fixed'; name: string; offsetMinutes: number };
 
 export const UTC: TimeZone = { kind: 'fixed', name: 'UTC', offsetMinutes: 0 };
 
@@ -63,9 +61,7 @@ export function instantOf(zone: TimeZone, wallMs: number, occurrence: Occurrence
   // The offsets a day either side bracket any transition near this wall time.
   const before = offsetAt(zone, wallMs - DAY_MS);
   const after = offsetAt(zone, wallMs + DAY_MS);
-  const candidates = [...new Set([wallMs - before, wallMs - after])]
-    .filter((instant) => wallAt(zone, instant) === wallMs)
-    .sort((a, b) => a - b);
+  const candidates = [...new Set([wallMs - before, wallMs - after])].filter((instant) => wallAt(zone, instant) === wallMs).sort((a, b) => a - b);
   if (candidates.length > 0) return (occurrence === 'first' ? candidates[0] : candidates.at(-1)) ?? wallMs - before;
   if (before === after) return wallMs - before;
   return transitionBetween(zone, wallMs - after, wallMs - before);

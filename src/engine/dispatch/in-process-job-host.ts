@@ -74,7 +74,12 @@ export class InProcessJobHost implements JobHost {
     const { job, stage, action } = this.spec;
     for (;;) {
       if (signal.aborted) throw signal.reason;
-      const answer = await this.deps.store.findApproval(this.deps.store.db, { executionId: job.executionId, stage, action: action.name, since: this.spec.approvalSince ?? job.createdAt });
+      const answer = await this.deps.store.findApproval(this.deps.store.db, {
+        executionId: job.executionId,
+        stage,
+        action: action.name,
+        since: this.spec.approvalSince ?? job.createdAt,
+      });
       if (answer) {
         const outcome: ApprovalOutcome = { status: answer.status };
         if (answer.comment !== null) outcome.comment = answer.comment;

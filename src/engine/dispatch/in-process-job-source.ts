@@ -35,7 +35,11 @@ export class InProcessJobSource implements JobSource {
     if (except.includes('*')) return [];
     const ids = this.options.executionIds?.();
     if (ids && ids.length === 0) return [];
-    const filter: JobFilter = { ...(ids ? { executionIds: ids } : {}), ...(except.length > 0 ? { exceptRegions: except } : {}), labels: this.options.labels ?? [] };
+    const filter: JobFilter = {
+      ...(ids ? { executionIds: ids } : {}),
+      ...(except.length > 0 ? { exceptRegions: except } : {}),
+      labels: this.options.labels ?? [],
+    };
     const jobs = await this.deps.dispatch.claimMany(this.options.owner, filter, max);
     return Promise.all(
       jobs.map(async (job) => {

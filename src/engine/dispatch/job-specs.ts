@@ -96,7 +96,15 @@ async function specFrom(store: StateStore, job: JobRecord, snapshot: SpecSource)
   const scope = variableScope(snapshot);
   const resolution = resolveAction(declared, scope);
   const spec: JobSpec = {
-    job: { id: job.id, executionId: job.executionId, stageIndex: job.stageIndex, actionIndex: job.actionIndex, attempt: job.attempt, region: job.region, createdAt: job.createdAt },
+    job: {
+      id: job.id,
+      executionId: job.executionId,
+      stageIndex: job.stageIndex,
+      actionIndex: job.actionIndex,
+      attempt: job.attempt,
+      region: job.region,
+      createdAt: job.createdAt,
+    },
     pipeline: execution.pipeline,
     stage: stage.name,
     action: declared,
@@ -121,7 +129,10 @@ async function specFrom(store: StateStore, job: JobRecord, snapshot: SpecSource)
   for (const name of declared.inputArtifacts) {
     const record = records.find((r) => r.name === name);
     if (!record) {
-      spec.problem = { code: 'ARTIFACT', message: `input artifact ${name} was not produced in this execution; check that an earlier action lists it in its outputs` };
+      spec.problem = {
+        code: 'ARTIFACT',
+        message: `input artifact ${name} was not produced in this execution; check that an earlier action lists it in its outputs`,
+      };
       return spec;
     }
     spec.inputs.push({ name, digest: record.digest, size: record.size });
@@ -155,7 +166,9 @@ function inputRevisions(snapshot: SpecSource, action: Action): Record<string, st
 function resolveResources(resources: Pipeline['resources'], scope: VariableScope): Pipeline['resources'] {
   const missing: string[] = [];
   return Object.fromEntries(
-    Object.entries(resources).map(([id, resource]) => [id, { ...resource, properties: resolveValue(resource.properties, scope, missing) as Record<string, ConfigValue> }]),
+    Object.entries(resources).map(([id, resource]) => [
+      id,
+      { ...resource, properties: resolveValue(resource.properties, scope, missing) as Record<string, ConfigValue> },
+    ]),
   );
 }
-

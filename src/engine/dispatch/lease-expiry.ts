@@ -31,7 +31,10 @@ export async function expireLeases(deps: LeaseExpiryDeps, now: Date = new Date()
     if (job.leaseOwner === deps.owner) continue;
     const execution = await store.getExecution(store.db, job.executionId);
     if (execution.stopMode === 'abandon') {
-      await engine.completeJob(job, { status: 'Abandoned', error: { code: 'INTERRUPTED', message: 'abandoned by a stop request; its agent stopped renewing its lease' } });
+      await engine.completeJob(job, {
+        status: 'Abandoned',
+        error: { code: 'INTERRUPTED', message: 'abandoned by a stop request; its agent stopped renewing its lease' },
+      });
       handled++;
       continue;
     }

@@ -12,7 +12,9 @@ export function inputFolder(ctx: ActionContext, artifact: string, purpose: strin
   const names = [...ctx.inputs.keys()];
   throw new MeridianError('ACTION_FAILED', `${purpose} names artifact ${artifact}, which is not an input of this action in ${ctx.action.region}`, {
     fault: 'user',
-    details: { hint: names.length === 0 ? `add ${artifact} to the action's input artifacts` : `use one of ${names.join(', ')}, or add ${artifact} as an input` },
+    details: {
+      hint: names.length === 0 ? `add ${artifact} to the action's input artifacts` : `use one of ${names.join(', ')}, or add ${artifact} as an input`,
+    },
   });
 }
 

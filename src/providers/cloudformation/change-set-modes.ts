@@ -24,7 +24,12 @@ export async function replaceChangeSet(session: StackSession, deployment: StackD
   if (stack) await deleteChangeSetIfAny(session, changeSetName);
   session.log.write(`creating change set ${changeSetName} (${changeSetType}) for stack ${session.stackName} in ${session.region}\n`);
   try {
-    await call(session, session.client.send(new session.sdk.CreateChangeSetCommand({ ...stackRequestFields(deployment), ChangeSetName: changeSetName, ChangeSetType: changeSetType })));
+    await call(
+      session,
+      session.client.send(
+        new session.sdk.CreateChangeSetCommand({ ...stackRequestFields(deployment), ChangeSetName: changeSetName, ChangeSetType: changeSetType }),
+      ),
+    );
   } catch (error) {
     if (isAwsError(error, 'ValidationError', 'can not be updated')) {
       throw stackFailure(session, (error as Error).message, {
@@ -62,7 +67,10 @@ export async function executeChangeSet(session: StackSession, changeSetName: str
     return describeStack(session);
   }
   if (changeSet.ExecutionStatus !== 'AVAILABLE') {
-    throw stackFailure(session, `change set ${changeSetName} cannot be executed: it is ${changeSet.Status ?? '?'} / ${changeSet.ExecutionStatus ?? '?'} ${changeSet.StatusReason ?? ''}`.trim());
+    throw stackFailure(
+      session,
+      `change set ${changeSetName} cannot be executed: it is ${changeSet.Status ?? '?'} / ${changeSet.ExecutionStatus ?? '?'} ${changeSet.StatusReason ?? ''}`.trim(),
+    );
   }
   const stackId = changeSet.StackId ?? session.stackName;
   const events = new StackEventStream(session, stackId);
@@ -77,7 +85,8 @@ async function describeChangeSet(session: StackSession, changeSetName: string): 
   try {
     return await call(session, session.client.send(new session.sdk.DescribeChangeSetCommand({ StackName: session.stackName, ChangeSetName: changeSetName })));
   } catch (error) {
-    if (isAwsError(error, 'ChangeSetNotFound') || isAwsError(error, 'ChangeSetNotFoundException') || isAwsError(error, 'ValidationError', 'does not exist')) return undefined;
+    if (isAwsError(error, 'ChangeSetNotFound') || isAwsError(error, 'ChangeSetNotFoundException') || isAwsError(error, 'ValidationError', 'does not exist'))
+      return undefined;
     throw error;
   }
 }

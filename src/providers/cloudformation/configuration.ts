@@ -55,14 +55,22 @@ export function validateConfig(action: Action): ConfigProblem[] {
   }
   const stack = configString(action, 'StackName');
   if (stack !== undefined && !NAME.test(stack)) {
-    problems.push({ field: 'StackName', message: `StackName ${stack} is not a valid stack name`, hint: 'start with a letter; use letters, digits and hyphens, at most 128' });
+    problems.push({
+      field: 'StackName',
+      message: `StackName ${stack} is not a valid stack name`,
+      hint: 'start with a letter; use letters, digits and hyphens, at most 128',
+    });
   }
   const known = mode !== undefined && (ACTION_MODES as readonly string[]).includes(mode) ? (mode as ActionMode) : undefined;
   if (known !== undefined && usesChangeSet(known)) {
     problems.push(...missingKeys(action, ['ChangeSetName']));
     const changeSet = configString(action, 'ChangeSetName');
     if (changeSet !== undefined && !NAME.test(changeSet)) {
-      problems.push({ field: 'ChangeSetName', message: `ChangeSetName ${changeSet} is not a valid change set name`, hint: 'start with a letter; use letters, digits and hyphens' });
+      problems.push({
+        field: 'ChangeSetName',
+        message: `ChangeSetName ${changeSet} is not a valid change set name`,
+        hint: 'start with a letter; use letters, digits and hyphens',
+      });
     }
   }
   if (known !== undefined && usesTemplate(known)) problems.push(...missingKeys(action, ['TemplatePath']));
@@ -78,7 +86,11 @@ export function validateConfig(action: Action): ConfigProblem[] {
     }
   }
   if (configString(action, 'OutputFileName') !== undefined && action.outputArtifacts.length !== 1) {
-    problems.push({ field: 'OutputFileName', message: 'OutputFileName needs exactly one output artifact to write the file into', hint: 'declare one output artifact' });
+    problems.push({
+      field: 'OutputFileName',
+      message: 'OutputFileName needs exactly one output artifact to write the file into',
+      hint: 'declare one output artifact',
+    });
   }
   return problems;
 }

@@ -33,10 +33,14 @@ export async function readStackInputs(ctx: ActionContext, config: StackActionCon
   }
   const unknown = Object.keys(inputs.parameters).filter((name) => !template.parameterNames.has(name));
   if (unknown.length > 0) {
-    throw new MeridianError('ACTION_FAILED', `parameters ${unknown.join(', ')} are not declared in the template (stack ${config.stackName} in ${ctx.action.region})`, {
-      fault: 'user',
-      details: { hint: 'declare them under Parameters in the template, or remove them from ParameterOverrides / TemplateConfiguration' },
-    });
+    throw new MeridianError(
+      'ACTION_FAILED',
+      `parameters ${unknown.join(', ')} are not declared in the template (stack ${config.stackName} in ${ctx.action.region})`,
+      {
+        fault: 'user',
+        details: { hint: 'declare them under Parameters in the template, or remove them from ParameterOverrides / TemplateConfiguration' },
+      },
+    );
   }
   return inputs;
 }
@@ -57,9 +61,13 @@ async function overrideValue(ctx: ActionContext, name: string, value: unknown): 
     const [artifact = '', attribute = ''] = getAtt;
     return artifactAttribute(ctx, name, artifact, attribute);
   }
-  throw new MeridianError('ACTION_FAILED', `ParameterOverrides ${name} must be a string, Fn::GetParam [artifact, file, key] or Fn::GetArtifactAtt [artifact, attribute]`, {
-    fault: 'user',
-  });
+  throw new MeridianError(
+    'ACTION_FAILED',
+    `ParameterOverrides ${name} must be a string, Fn::GetParam [artifact, file, key] or Fn::GetArtifactAtt [artifact, attribute]`,
+    {
+      fault: 'user',
+    },
+  );
 }
 
 /**
@@ -92,14 +100,19 @@ function parseJson(text: string, what: string): Record<string, unknown> {
   try {
     value = JSON.parse(text);
   } catch (error) {
-    throw new MeridianError('ACTION_FAILED', `${what} is not valid JSON: ${error instanceof Error ? error.message : String(error)}`, { fault: 'user', cause: error });
+    throw new MeridianError('ACTION_FAILED', `${what} is not valid JSON: ${error instanceof Error ? error.message : String(error)}`, {
+      fault: 'user',
+      cause: error,
+    });
   }
-  if (value === null || typeof value !== 'object' || Array.isArray(value)) throw new MeridianError('ACTION_FAILED', `${what} must be a JSON object`, { fault: 'user' });
+  if (value === null || typeof value !== 'object' || Array.isArray(value))
+    throw new MeridianError('ACTION_FAILED', `${what} must be a JSON object`, { fault: 'user' });
   return value as Record<string, unknown>;
 }
 
 function stringMap(value: unknown, what: string): Record<string, string> {
   if (value === undefined) return {};
-  if (value === null || typeof value !== 'object' || Array.isArray(value)) throw new MeridianError('ACTION_FAILED', `${what} must be a JSON object`, { fault: 'user' });
+  if (value === null || typeof value !== 'object' || Array.isArray(value))
+    throw new MeridianError('ACTION_FAILED', `${what} must be a JSON object`, { fault: 'user' });
   return Object.fromEntries(Object.entries(value).map(([key, item]) => [key, typeof item === 'string' ? item : JSON.stringify(item)]));
 }

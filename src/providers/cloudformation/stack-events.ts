@@ -33,7 +33,9 @@ export class StackEventStream {
   /** The first failed resource of this operation, which CodePipeline names in its error. */
   firstFailure(): string | undefined {
     const event = this.firstFailed;
-    return event ? `${event.LogicalResourceId ?? '?'} (${event.ResourceType ?? '?'}) ${event.ResourceStatus ?? ''}: ${event.ResourceStatusReason ?? ''}` : undefined;
+    return event
+      ? `${event.LogicalResourceId ?? '?'} (${event.ResourceType ?? '?'}) ${event.ResourceStatus ?? ''}: ${event.ResourceStatusReason ?? ''}`
+      : undefined;
   }
 
   private async fetch(): Promise<StackEvent[]> {

@@ -45,7 +45,10 @@ export async function waitForChangeSet(session: StackSession, changeSetName: str
   for (;;) {
     await sleep(delay, session.signal);
     delay = nextDelay(delay);
-    const changeSet = await call(session, session.client.send(new session.sdk.DescribeChangeSetCommand({ StackName: session.stackName, ChangeSetName: changeSetName })));
+    const changeSet = await call(
+      session,
+      session.client.send(new session.sdk.DescribeChangeSetCommand({ StackName: session.stackName, ChangeSetName: changeSetName })),
+    );
     const status = changeSet.Status ?? '';
     if (status !== 'CREATE_PENDING' && status !== 'CREATE_IN_PROGRESS') return changeSet;
   }

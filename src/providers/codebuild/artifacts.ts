@@ -30,7 +30,10 @@ export async function copyArtifact(spec: ArtifactSpec, sourceDir: string, toDir:
       const from = join(root, file);
       const earlier = copies.get(target);
       if (earlier !== undefined && earlier !== from) {
-        throw new PhaseError('CLIENT_ERROR', `${what}: ${relative(sourceDir, earlier)} and ${relative(sourceDir, from)} would both be ${target} in the artifact${spec.discardPaths ? ' (discard-paths: yes)' : ''}; rename one, narrow files, or set discard-paths: no`);
+        throw new PhaseError(
+          'CLIENT_ERROR',
+          `${what}: ${relative(sourceDir, earlier)} and ${relative(sourceDir, from)} would both be ${target} in the artifact${spec.discardPaths ? ' (discard-paths: yes)' : ''}; rename one, narrow files, or set discard-paths: no`,
+        );
       }
       copies.set(target, from);
     }
@@ -39,7 +42,10 @@ export async function copyArtifact(spec: ArtifactSpec, sourceDir: string, toDir:
     const where = spec.files[0]?.at;
     const patterns = spec.files.map((file) => file.pattern).join(', ');
     const text = `no matching artifact paths found for ${what} (files: ${patterns}${spec.baseDirectory ? `, base-directory: ${spec.baseDirectory.pattern}` : ''})`;
-    throw new PhaseError('CLIENT_ERROR', where ? formatProblem({ location: where, message: text, hint: 'check that the build writes these files' }).replace('\n  ', '; ') : text);
+    throw new PhaseError(
+      'CLIENT_ERROR',
+      where ? formatProblem({ location: where, message: text, hint: 'check that the build writes these files' }).replace('\n  ', '; ') : text,
+    );
   }
   const entries = [...copies];
   const folders = new Set(entries.map(([target]) => dirname(join(toDir, target))));
@@ -55,7 +61,11 @@ function checkInside(pattern: string, at: SourceLocation): void {
   if (pattern.startsWith('/') || pattern.split('/').includes('..')) {
     throw new PhaseError(
       'CLIENT_ERROR',
-      formatProblem({ location: at, message: `artifact path ${pattern} is outside the source folder (CODEBUILD_SRC_DIR)`, hint: 'write it relative to the source folder, without .., e.g. dist/**/*' }).replace('\n  ', '; '),
+      formatProblem({
+        location: at,
+        message: `artifact path ${pattern} is outside the source folder (CODEBUILD_SRC_DIR)`,
+        hint: 'write it relative to the source folder, without .., e.g. dist/**/*',
+      }).replace('\n  ', '; '),
     );
   }
 }

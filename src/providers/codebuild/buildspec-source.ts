@@ -18,7 +18,10 @@ export async function loadBuildspec(given: { action?: string; project?: string; 
   if (value !== undefined && /\r?\n/.test(value.trim())) return parse(value, `inline buildspec of ${given.action !== undefined ? 'the action' : given.origin}`);
   const path = value?.trim() ?? DEFAULT_PATH;
   if (path.startsWith('arn:') || path.startsWith('s3://')) {
-    throw new PhaseError('YAML_FILE_ERROR', `buildspec ${path} is in S3; Meridian reads a buildspec from the primary source or inline: put the file in the source and name its path`);
+    throw new PhaseError(
+      'YAML_FILE_ERROR',
+      `buildspec ${path} is in S3; Meridian reads a buildspec from the primary source or inline: put the file in the source and name its path`,
+    );
   }
   if (isAbsolute(path) || path.split('/').includes('..')) {
     throw new PhaseError('YAML_FILE_ERROR', `buildspec path ${path} must be relative to the primary source (${primaryName}), without ..`);

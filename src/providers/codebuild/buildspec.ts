@@ -31,7 +31,18 @@ export interface ArtifactSpec {
   enableSymlinks: boolean;
 }
 
-export const REPORT_FORMATS = ['JUNITXML', 'CUCUMBERJSON', 'NUNITXML', 'NUNIT3XML', 'TESTNGXML', 'VISUALSTUDIOTRX', 'CLOVERXML', 'COBERTURAXML', 'JACOCOXML', 'SIMPLECOV'] as const;
+export const REPORT_FORMATS = [
+  'JUNITXML',
+  'CUCUMBERJSON',
+  'NUNITXML',
+  'NUNIT3XML',
+  'TESTNGXML',
+  'VISUALSTUDIOTRX',
+  'CLOVERXML',
+  'COBERTURAXML',
+  'JACOCOXML',
+  'SIMPLECOV',
+] as const;
 
 export interface ReportSpec {
   group: string;
@@ -103,7 +114,12 @@ class Reader {
   keys(map: Record<string, Json>, path: Path, allowed: readonly string[], where: string): void {
     for (const key of Object.keys(map)) {
       if (allowed.includes(key)) continue;
-      this.report([...path, key], `unknown key \`${key}\` in ${where}`, didYouMean(key, allowed) ?? `the keys of ${where} are ${listWords(allowed, 'and')}`, true);
+      this.report(
+        [...path, key],
+        `unknown key \`${key}\` in ${where}`,
+        didYouMean(key, allowed) ?? `the keys of ${where} are ${listWords(allowed, 'and')}`,
+        true,
+      );
     }
   }
 
@@ -175,7 +191,10 @@ export function parseBuildspec(text: string, file: string): BuildspecResult {
   if (version === '0.1' && root.environment_variables !== undefined) readEnv01(r, root.environment_variables, spec);
   else readEnv(r, root.env, spec);
   for (const key of ['proxy', 'batch'] as const) {
-    if (root[key] !== undefined) spec.notApplicable.push(`${key}: ${key === 'proxy' ? 'there is no proxy between the build and Meridian' : 'batch builds are not run; this is a single build'}`);
+    if (root[key] !== undefined)
+      spec.notApplicable.push(
+        `${key}: ${key === 'proxy' ? 'there is no proxy between the build and Meridian' : 'batch builds are not run; this is a single build'}`,
+      );
   }
   readPhases(r, root.phases, spec);
   readArtifacts(r, root.artifacts, spec);

@@ -77,7 +77,10 @@ function roots(options: CacheOptions, say = true): string[] {
     const absolute = isAbsolute(fixed) ? fixed : join(options.sourceDir, fixed);
     const inside = relative(options.sourceDir, absolute);
     if (inside === '' || inside.startsWith('..') || isAbsolute(inside)) {
-      if (say) options.log(`Not caching ${path}: ${inside === '' ? 'it is the whole source folder' : 'it is outside the source folder, and the host keeps it between builds'}`);
+      if (say)
+        options.log(
+          `Not caching ${path}: ${inside === '' ? 'it is the whole source folder' : 'it is outside the source folder, and the host keeps it between builds'}`,
+        );
       continue;
     }
     out.add(inside.split(sep).join('/'));

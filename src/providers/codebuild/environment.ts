@@ -40,7 +40,13 @@ export async function newBuildIdentity(ctx: ActionContext, projectName: string, 
 }
 
 /** What CodeBuild itself sets [CB-ENV], with a meaning on this host. */
-export function builtInVariables(ctx: ActionContext, primaryDir: string, primary: string, identity: BuildIdentity, image: string | undefined): Record<string, string> {
+export function builtInVariables(
+  ctx: ActionContext,
+  primaryDir: string,
+  primary: string,
+  identity: BuildIdentity,
+  image: string | undefined,
+): Record<string, string> {
   const region = ctx.action.region;
   const vars: Record<string, string> = {
     CODEBUILD_SRC_DIR: primaryDir,
@@ -78,10 +84,15 @@ export function hostEnvironment(ctx: ActionContext): NodeJS.ProcessEnv {
 }
 
 /** Project and action variables, resolved in PROVISIONING as CodeBuild does. Later entries win. */
-export async function resolveProjectVariables(ctx: ActionContext, variables: readonly EnvironmentVariable[], secretNames: Set<string>): Promise<Record<string, string>> {
+export async function resolveProjectVariables(
+  ctx: ActionContext,
+  variables: readonly EnvironmentVariable[],
+  secretNames: Set<string>,
+): Promise<Record<string, string>> {
   const out: Record<string, string> = {};
   for (const variable of variables) {
-    if (variable.name.startsWith('CODEBUILD_')) throw new PhaseError('CLIENT_ERROR', `environment variable ${variable.name}: names starting with CODEBUILD_ are reserved; rename it`);
+    if (variable.name.startsWith('CODEBUILD_'))
+      throw new PhaseError('CLIENT_ERROR', `environment variable ${variable.name}: names starting with CODEBUILD_ are reserved; rename it`);
     try {
       out[variable.name] = await resolveVariable(ctx, variable);
     } catch (error) {
@@ -104,7 +115,10 @@ export async function resolveBuildspecVariables(ctx: ActionContext, buildspec: B
       out[name] = parameter.value;
       secretNames.add(name);
     } catch (error) {
-      throw new PhaseError('Decrypted Variables Error', located(at, `parameter-store ${name}: ${message(error)}`, `create it with \`meridian params put ${value} VALUE\`, or fix the name`));
+      throw new PhaseError(
+        'Decrypted Variables Error',
+        located(at, `parameter-store ${name}: ${message(error)}`, `create it with \`meridian params put ${value} VALUE\`, or fix the name`),
+      );
     }
   }
   for (const { name, value, at } of buildspec.env.secretsManager) {
@@ -114,7 +128,14 @@ export async function resolveBuildspecVariables(ctx: ActionContext, buildspec: B
       out[name] = secret;
       secretNames.add(name);
     } catch (error) {
-      throw new PhaseError('Decrypted Variables Error', located(at, `secrets-manager ${name}: ${message(error)}`, 'store the secret in Meridian, or fix the reference (secret-id:json-key:version-stage:version-id)'));
+      throw new PhaseError(
+        'Decrypted Variables Error',
+        located(
+          at,
+          `secrets-manager ${name}: ${message(error)}`,
+          'store the secret in Meridian, or fix the reference (secret-id:json-key:version-stage:version-id)',
+        ),
+      );
     }
   }
   return out;

@@ -20,10 +20,18 @@ function validate(action: Action): ConfigProblem[] {
   const problems = projectProblems(action);
   const primary = configString(action, 'PrimarySource');
   if (primary !== undefined && !action.inputArtifacts.includes(primary)) {
-    problems.push({ field: 'PrimarySource', message: `PrimarySource ${primary} is not an input artifact of ${action.name}`, hint: `use one of ${action.inputArtifacts.join(', ') || '(no inputs)'}` });
+    problems.push({
+      field: 'PrimarySource',
+      message: `PrimarySource ${primary} is not an input artifact of ${action.name}`,
+      hint: `use one of ${action.inputArtifacts.join(', ') || '(no inputs)'}`,
+    });
   }
   if (primary === undefined && action.inputArtifacts.length > 1) {
-    problems.push({ field: 'PrimarySource', message: `${action.name} has ${action.inputArtifacts.length} input artifacts and no PrimarySource`, hint: `set PrimarySource to the input that holds the buildspec, e.g. ${action.inputArtifacts[0]}` });
+    problems.push({
+      field: 'PrimarySource',
+      message: `${action.name} has ${action.inputArtifacts.length} input artifacts and no PrimarySource`,
+      hint: `set PrimarySource to the input that holds the buildspec, e.g. ${action.inputArtifacts[0]}`,
+    });
   }
   return problems;
 }

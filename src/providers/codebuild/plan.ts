@@ -10,7 +10,12 @@ import { resolveRunAs, type RunAs } from './run-as.js';
 import { checkRuntimes } from './runtimes.js';
 import { PHASE_NAMES, type BuildPlan, type PlannedPhase } from './script.js';
 
-export async function planBuild(buildspec: Buildspec, env: NodeJS.ProcessEnv, signal: AbortSignal, log: (text: string) => void): Promise<Omit<BuildPlan, 'retriesUsed'>> {
+export async function planBuild(
+  buildspec: Buildspec,
+  env: NodeJS.ProcessEnv,
+  signal: AbortSignal,
+  log: (text: string) => void,
+): Promise<Omit<BuildPlan, 'retriesUsed'>> {
   const users = new Map<string, RunAs>();
   const phases: PlannedPhase[] = [];
   for (const [index, key] of PHASES.entries()) {

@@ -32,7 +32,11 @@ export function readProject(action: Action, resources: Pipeline['resources']): P
   const environment = asObject(properties.Environment);
   const project: Project = {
     name,
-    origin: found ? `project ${name} (resource ${found.logicalId})` : wanted ? `project ${name} (not in the template: CodeBuild's defaults)` : `action ${action.name} (no ProjectName)`,
+    origin: found
+      ? `project ${name} (resource ${found.logicalId})`
+      : wanted
+        ? `project ${name} (not in the template: CodeBuild's defaults)`
+        : `action ${action.name} (no ProjectName)`,
     environmentVariables: environmentVariables(environment?.EnvironmentVariables).variables,
   };
   const buildSpec = text(asObject(properties.Source)?.BuildSpec);

@@ -22,7 +22,12 @@ interface Parsed {
   failures: Failure[];
 }
 
-export async function collectReports(specs: readonly ReportSpec[], sourceDir: string, mask: (text: string) => string, log: (text: string) => void): Promise<TestReport[]> {
+export async function collectReports(
+  specs: readonly ReportSpec[],
+  sourceDir: string,
+  mask: (text: string) => string,
+  log: (text: string) => void,
+): Promise<TestReport[]> {
   const reports: TestReport[] = [];
   for (const spec of specs) {
     if (spec.format !== 'JUNITXML' && spec.format !== 'CUCUMBERJSON') {
@@ -34,7 +39,13 @@ export async function collectReports(specs: readonly ReportSpec[], sourceDir: st
       log(`Warning: report group ${spec.group}: no files match ${spec.files.map((f) => f.pattern).join(', ')}`);
       continue;
     }
-    const report: TestReport = { name: spec.group, format: spec.format, totals: { total: 0, passed: 0, failed: 0, skipped: 0, errored: 0 }, durationMs: null, failures: [] };
+    const report: TestReport = {
+      name: spec.group,
+      format: spec.format,
+      totals: { total: 0, passed: 0, failed: 0, skipped: 0, errored: 0 },
+      durationMs: null,
+      failures: [],
+    };
     for (const file of files) {
       try {
         const text = await readFile(join(sourceDir, file), 'utf8');
@@ -47,7 +58,9 @@ export async function collectReports(specs: readonly ReportSpec[], sourceDir: st
       }
     }
     const { total, passed, failed, errored, skipped } = report.totals;
-    log(`Report ${spec.group}: ${total} test${total === 1 ? '' : 's'}, ${passed} passed, ${failed} failed, ${errored} errored, ${skipped} skipped (${files.length} file${files.length === 1 ? '' : 's'})`);
+    log(
+      `Report ${spec.group}: ${total} test${total === 1 ? '' : 's'}, ${passed} passed, ${failed} failed, ${errored} errored, ${skipped} skipped (${files.length} file${files.length === 1 ? '' : 's'})`,
+    );
     reports.push(report);
   }
   return reports;
@@ -56,7 +69,9 @@ export async function collectReports(specs: readonly ReportSpec[], sourceDir: st
 async function reportFiles(spec: ReportSpec, sourceDir: string): Promise<string[]> {
   const patterns = spec.files.map((file) => file.pattern).filter((pattern) => !pattern.startsWith('/') && !pattern.split('/').includes('..'));
   const bases = spec.baseDirectory
-    ? (await glob([spec.baseDirectory.pattern.replace(/\/+$/, '')], { cwd: sourceDir, onlyDirectories: true, expandDirectories: false })).map((dir) => dir.replace(/\/+$/, ''))
+    ? (await glob([spec.baseDirectory.pattern.replace(/\/+$/, '')], { cwd: sourceDir, onlyDirectories: true, expandDirectories: false })).map((dir) =>
+        dir.replace(/\/+$/, ''),
+      )
     : [''];
   const files: string[] = [];
   for (const base of bases) {
@@ -72,7 +87,14 @@ const ARRAYS = new Set(['testsuite', 'testcase', 'failure', 'error', 'skipped'])
 export function parseJunit(text: string): Parsed {
   const valid = XMLValidator.validate(text);
   if (valid !== true) throw new Error(`line ${valid.err.line}, column ${valid.err.col}: ${valid.err.msg}`);
-  const parser = new XMLParser({ ignoreAttributes: false, attributeNamePrefix: '', textNodeName: '#text', isArray: (name) => ARRAYS.has(name), parseAttributeValue: false, parseTagValue: false });
+  const parser = new XMLParser({
+    ignoreAttributes: false,
+    attributeNamePrefix: '',
+    textNodeName: '#text',
+    isArray: (name) => ARRAYS.has(name),
+    parseAttributeValue: false,
+    parseTagValue: false,
+  });
   const root = parser.parse(text) as XmlNode;
   const parsed: Parsed = { totals: { total: 0, passed: 0, failed: 0, skipped: 0, errored: 0 }, durationMs: null, failures: [] };
   // `<testsuites>` is read as a suite too: Node's junit reporter puts `<testcase>` right under it.
@@ -153,7 +175,12 @@ export function parseCucumber(text: string): Parsed {
       if (failed) {
         parsed.totals.failed += 1;
         const message = `${failed.name ?? 'a step'} failed${failed.result?.error_message ? `: ${failed.result.error_message}` : ''}`;
-        parsed.failures.push({ suite: feature.name ?? '', name: scenario.name ?? '', status: 'FAILED', message: message.length > MAX_MESSAGE ? `${message.slice(0, MAX_MESSAGE)}…` : message });
+        parsed.failures.push({
+          suite: feature.name ?? '',
+          name: scenario.name ?? '',
+          status: 'FAILED',
+          message: message.length > MAX_MESSAGE ? `${message.slice(0, MAX_MESSAGE)}…` : message,
+        });
       } else if (steps.length > 0 && steps.every((step) => step.result?.status === 'passed')) parsed.totals.passed += 1;
       else parsed.totals.skipped += 1;
     }

@@ -16,7 +16,9 @@ export async function resolveRunAs(user: string, env: NodeJS.ProcessEnv, signal:
   if (!exists) return { problem: `run-as user ${user} does not exist on this host: create it, or remove run-as` };
   if (me.uid === 0 && (await succeeds('runuser', ['-u', user, '--', 'true'], env, signal))) return { words: ['runuser', '-u', user, '--'] };
   if (await succeeds('sudo', ['-n', '-E', '-u', user, '--', 'true'], env, signal)) return { words: ['sudo', '-n', '-E', '-u', user, '--'] };
-  return { problem: `run-as ${user}: Meridian runs as ${me.username} and can switch users only with runuser (as root) or password-less sudo, and neither works here; remove run-as, or allow sudo -u ${user}` };
+  return {
+    problem: `run-as ${user}: Meridian runs as ${me.username} and can switch users only with runuser (as root) or password-less sudo, and neither works here; remove run-as, or allow sudo -u ${user}`,
+  };
 }
 
 async function succeeds(program: string, args: string[], env: NodeJS.ProcessEnv, signal: AbortSignal): Promise<boolean> {

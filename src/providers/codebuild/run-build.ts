@@ -38,7 +38,8 @@ export async function runBuild(parent: ActionContext): Promise<ActionResult> {
   try {
     return await build(ctx, { log, project, identity, signal: timeout.signal, scratch, mask: (text) => masker.mask(text) });
   } catch (error) {
-    if (error instanceof PhaseError) throw new MeridianError('ACTION_FAILED', error.message, { details: { buildId: identity.buildId, buildNumber: identity.buildNumber } });
+    if (error instanceof PhaseError)
+      throw new MeridianError('ACTION_FAILED', error.message, { details: { buildId: identity.buildId, buildNumber: identity.buildNumber } });
     throw error;
   } finally {
     timeout.dispose();
@@ -59,7 +60,8 @@ async function build(ctx: ActionContext, b: Build): Promise<ActionResult> {
   const { log, project, identity } = b;
   const { name: primaryName, dir: primaryDir } = await primarySource(ctx);
   log.line(`Running on Meridian (${hostname()}) as build ${identity.buildId}, #${identity.buildNumber} of ${project.origin}`);
-  if (project.image !== undefined) log.line(`Image ${project.image} named by the project was not used: there is no container engine here, the build runs on this host with bash`);
+  if (project.image !== undefined)
+    log.line(`Image ${project.image} named by the project was not used: there is no container engine here, the build runs on this host with bash`);
   const notExportable = new Set<string>();
 
   const overrides = await failing(log, 'PROVISIONING', async () => {
@@ -71,11 +73,20 @@ async function build(ctx: ActionContext, b: Build): Promise<ActionResult> {
 
   const { buildspec, env, plan } = await failing(log, 'DOWNLOAD_SOURCE', async () => {
     log.line(`CODEBUILD_SRC_DIR=${primaryDir}`);
-    const spec = await loadBuildspec({ action: configString(ctx.action, 'BuildSpec'), project: project.buildSpec, origin: project.origin }, primaryDir, primaryName);
+    const spec = await loadBuildspec(
+      { action: configString(ctx.action, 'BuildSpec'), project: project.buildSpec, origin: project.origin },
+      primaryDir,
+      primaryName,
+    );
     log.line(`Buildspec ${spec.file}, version ${spec.version}${spec.version === '0.1' ? ': each command runs in its own shell' : ''}`);
     for (const note of spec.notApplicable) log.line(`Not applicable on this host: ${note}`);
     const fromBuildspec = await resolveBuildspecVariables(ctx, spec, notExportable);
-    const environment: NodeJS.ProcessEnv = { ...hostEnvironment(ctx), ...fromBuildspec, ...overrides, ...builtInVariables(ctx, primaryDir, primaryName, identity, project.image) };
+    const environment: NodeJS.ProcessEnv = {
+      ...hostEnvironment(ctx),
+      ...fromBuildspec,
+      ...overrides,
+      ...builtInVariables(ctx, primaryDir, primaryName, identity, project.image),
+    };
     const planned = await planBuild(spec, environment, b.signal, (text) => log.line(text));
     log.line(`Phases found in YAML: ${Object.keys(spec.phases).length}`);
     await cacheStep(ctx, b, spec, primaryDir, 'restore');
@@ -92,7 +103,8 @@ async function build(ctx: ActionContext, b: Build): Promise<ActionResult> {
   if (outcome.built && !outcome.aborted) {
     try {
       await log.phase('UPLOAD_ARTIFACTS', async () => {
-        if (buildspec.artifacts && ctx.action.outputArtifacts.length === 0) log.line('The action has no output artifacts: the buildspec artifacts are not uploaded');
+        if (buildspec.artifacts && ctx.action.outputArtifacts.length === 0)
+          log.line('The action has no output artifacts: the buildspec artifacts are not uploaded');
         if (outputProblem !== undefined) throw new PhaseError('CLIENT_ERROR', outputProblem);
         for (const [index, { artifact, spec, what }] of outputs.entries()) {
           const name = outcome.artifactNames[index];
@@ -112,7 +124,9 @@ async function build(ctx: ActionContext, b: Build): Promise<ActionResult> {
 
   if (!outcome.succeeded || failures.length > 0) {
     const message = failures.length > 0 ? failures.join('; ') : 'the build failed';
-    throw new MeridianError('ACTION_FAILED', b.mask(message), { details: { buildId: identity.buildId, buildNumber: identity.buildNumber, phases: outcome.phases, reports } });
+    throw new MeridianError('ACTION_FAILED', b.mask(message), {
+      details: { buildId: identity.buildId, buildNumber: identity.buildNumber, phases: outcome.phases, reports },
+    });
   }
   const result: ActionResult = {
     summary: `build ${identity.projectName} #${identity.buildNumber} succeeded${copied.length > 0 ? `; artifacts ${copied.join(', ')}` : ''}${reportSummary(reports)}`,
@@ -138,7 +152,10 @@ async function runAttempts(ctx: ActionContext, b: Build, plan: BuildPlan, env: N
         await copyTree(join(pristine, String(i)), folder, b.signal);
       }
     }
-    const outcome = await runPhases({ ...plan, retriesUsed }, { cwd: primaryDir, env, signal: b.signal, onOutput: (text) => ctx.log.write(text), scratch: b.scratch });
+    const outcome = await runPhases(
+      { ...plan, retriesUsed },
+      { cwd: primaryDir, env, signal: b.signal, onOutput: (text) => ctx.log.write(text), scratch: b.scratch },
+    );
     if (!outcome.retry) return outcome;
   }
 }
@@ -148,7 +165,11 @@ function outputSpecs(ctx: ActionContext, buildspec: Buildspec): { outputs: Array
   const names = ctx.action.outputArtifacts;
   if (names.length === 0) return { outputs: [] };
   const artifacts = buildspec.artifacts;
-  if (!artifacts) return { outputs: [], problem: `${buildspec.file}: the action has output artifact ${names.join(', ')} but the buildspec has no \`artifacts\`; add artifacts: files: ['**/*']` };
+  if (!artifacts)
+    return {
+      outputs: [],
+      problem: `${buildspec.file}: the action has output artifact ${names.join(', ')} but the buildspec has no \`artifacts\`; add artifacts: files: ['**/*']`,
+    };
   if (names.length === 1) return { outputs: [{ artifact: names[0]!, spec: artifacts, what: `artifacts (output ${names[0]!})` }] };
   const outputs: Array<{ artifact: string; spec: ArtifactSpec; what: string }> = [];
   const missing = names.filter((artifact) => {
@@ -158,11 +179,19 @@ function outputSpecs(ctx: ActionContext, buildspec: Buildspec): { outputs: Array
   });
   if (missing.length === 0) return { outputs };
   const known = Object.keys(artifacts.secondary);
-  return { outputs, problem: `${buildspec.file}: output artifact ${missing.join(', ')} has no secondary-artifacts entry of that name; with several outputs each needs one (found: ${known.join(', ') || 'none'})` };
+  return {
+    outputs,
+    problem: `${buildspec.file}: output artifact ${missing.join(', ')} has no secondary-artifacts entry of that name; with several outputs each needs one (found: ${known.join(', ') || 'none'})`,
+  };
 }
 
 /** Exported variables as they were when POST_BUILD ended; AWS_ names and stored values are never exported [CB-SPEC]. */
-function exportedVariables(buildspec: Buildspec, outcome: PhasesOutcome, notExportable: Set<string>, log: (text: string) => void): Record<string, string> | undefined {
+function exportedVariables(
+  buildspec: Buildspec,
+  outcome: PhasesOutcome,
+  notExportable: Set<string>,
+  log: (text: string) => void,
+): Record<string, string> | undefined {
   const names = buildspec.env.exportedVariables;
   if (names.length === 0) return undefined;
   const out: Record<string, string> = {};
@@ -202,7 +231,10 @@ async function primarySource(ctx: ActionContext): Promise<{ name: string; dir: s
   const name = wanted ?? first;
   const dir = name === undefined ? undefined : ctx.inputs.get(name);
   if (name !== undefined && dir === undefined) {
-    throw new MeridianError('ACTION_FAILED', `PrimarySource ${name} is not an input artifact of ${ctx.action.name}; use one of ${[...ctx.inputs.keys()].join(', ')}`);
+    throw new MeridianError(
+      'ACTION_FAILED',
+      `PrimarySource ${name} is not an input artifact of ${ctx.action.name}; use one of ${[...ctx.inputs.keys()].join(', ')}`,
+    );
   }
   if (name !== undefined && dir !== undefined) return { name, dir };
   const empty = join(ctx.workDir, 'src');
@@ -229,7 +261,10 @@ function withProjectTimeout(signal: AbortSignal, minutes: number | undefined): {
   const onAbort = (): void => controller.abort(signal.reason);
   if (signal.aborted) onAbort();
   else signal.addEventListener('abort', onAbort, { once: true });
-  const timer = setTimeout(() => controller.abort(new MeridianError('TIMEOUT', `the build ran past the project's TimeoutInMinutes (${minutes}) and was stopped`)), minutes * 60_000);
+  const timer = setTimeout(
+    () => controller.abort(new MeridianError('TIMEOUT', `the build ran past the project's TimeoutInMinutes (${minutes}) and was stopped`)),
+    minutes * 60_000,
+  );
   return {
     signal: controller.signal,
     dispose: () => {

@@ -57,12 +57,20 @@ export async function runPhases(plan: BuildPlan, options: PhasesOptions): Promis
   for (let shells = 0; shells <= commandCount + 1; shells++) {
     await writeFile(script, renderBuildScript(plan, files, start));
     await rm(files.status, { force: true });
-    const result = await runProcess('bash', ['--noprofile', '--norc', script], { cwd: options.cwd, env: options.env, signal: options.signal, onOutput: options.onOutput });
+    const result = await runProcess('bash', ['--noprofile', '--norc', script], {
+      cwd: options.cwd,
+      env: options.env,
+      signal: options.signal,
+      onOutput: options.onOutput,
+    });
     const status = (await readText(files.status)).trimEnd().split('\n').pop() ?? '';
     if (status.startsWith('end ')) return outcome(status, files);
     const [phase, section, index] = status.split(' ');
     if (phase === undefined || section === undefined || index === undefined) {
-      throw new MeridianError('ACTION_FAILED', `the build shell ended with exit code ${result.exitCode ?? result.signal} before its first command; check the buildspec's env and shell`);
+      throw new MeridianError(
+        'ACTION_FAILED',
+        `the build shell ended with exit code ${result.exitCode ?? result.signal} before its first command; check the buildspec's env and shell`,
+      );
     }
     const exitStatus = result.exitCode ?? 128 + (result.signal ? (constants.signals[result.signal] ?? 0) : 0);
     const inFinally = section === 'f';

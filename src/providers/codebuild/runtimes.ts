@@ -35,7 +35,11 @@ export interface RuntimeRequest {
 }
 
 /** One line per runtime found, or the first problem as `{ problem }`. */
-export async function checkRuntimes(requests: readonly RuntimeRequest[], env: NodeJS.ProcessEnv, signal: AbortSignal): Promise<{ found: string[] } | { problem: string }> {
+export async function checkRuntimes(
+  requests: readonly RuntimeRequest[],
+  env: NodeJS.ProcessEnv,
+  signal: AbortSignal,
+): Promise<{ found: string[] } | { problem: string }> {
   const found: string[] = [];
   for (const request of requests) {
     const runtime = RUNTIMES[request.runtime];
@@ -46,7 +50,9 @@ export async function checkRuntimes(requests: readonly RuntimeRequest[], env: No
     const wanted = expand(request.version, env);
     const installed = await installedVersion(runtime, env, signal);
     if (installed === undefined) {
-      return { problem: `${runtime.label} ${wanted} is required by runtime-versions (${request.runtime}: ${request.version}), but \`${runtime.program}\` is not installed on this host: install it, or remove ${request.runtime} from runtime-versions` };
+      return {
+        problem: `${runtime.label} ${wanted} is required by runtime-versions (${request.runtime}: ${request.version}), but \`${runtime.program}\` is not installed on this host: install it, or remove ${request.runtime} from runtime-versions`,
+      };
     }
     if (!satisfies(wanted, installed)) {
       return {
@@ -75,7 +81,10 @@ async function installedVersion(runtime: Runtime, env: NodeJS.ProcessEnv, signal
 }
 
 function satisfies(wanted: string, installed: string): boolean {
-  const request = wanted.trim().toLowerCase().replace(/^(corretto|openjdk)/, '');
+  const request = wanted
+    .trim()
+    .toLowerCase()
+    .replace(/^(corretto|openjdk)/, '');
   if (request === 'latest' || request === '') return true;
   const have = normalise(installed.split('.'));
   const want = request.split('.').filter((part) => part !== 'x' && part !== '*');

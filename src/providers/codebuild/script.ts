@@ -127,7 +127,9 @@ function renderPhase(plan: BuildPlan, phase: PlannedPhase, index: number, resume
   let firstFinally = 0;
   if (resume) {
     // The phase was entered by the shell that ended: no second `Entering phase`.
-    lines.push(`__mer_pf=0; __mer_ff=0; __mer_msg=; __mer_code=; __mer_log ${quote('The shell ended during a command; the build goes on in a new shell with the environment of the phase start')}`);
+    lines.push(
+      `__mer_pf=0; __mer_ff=0; __mer_msg=; __mer_code=; __mer_log ${quote('The shell ended during a command; the build goes on in a new shell with the environment of the phase start')}`,
+    );
     const list = resume.section === 'commands' ? phase.commands : phase.finally;
     const command = list[resume.index] ?? '';
     if (resume.earlierFailure !== undefined) lines.push(`__mer_pf=1; __mer_msg=${quote(resume.earlierFailure)}`);
@@ -140,7 +142,9 @@ function renderPhase(plan: BuildPlan, phase: PlannedPhase, index: number, resume
   } else {
     lines.push(`__mer_begin ${phase.name}`);
     if (phase.preFailure) {
-      lines.push(`__mer_pf=1; __mer_code=${quote(phase.preFailure.code)}; __mer_msg=${quote(phase.preFailure.message)}; builtin printf '%s' "$__mer_msg" >| "$__mer_f_msg"; __mer_log "$__mer_msg"`);
+      lines.push(
+        `__mer_pf=1; __mer_code=${quote(phase.preFailure.code)}; __mer_msg=${quote(phase.preFailure.message)}; builtin printf '%s' "$__mer_msg" >| "$__mer_f_msg"; __mer_log "$__mer_msg"`,
+      );
     }
   }
   phase.commands.forEach((command, i) => {
@@ -153,7 +157,16 @@ function renderPhase(plan: BuildPlan, phase: PlannedPhase, index: number, resume
   return lines;
 }
 
-function renderCommand(plan: BuildPlan, phase: PlannedPhase, index: number, section: 'c' | 'f', i: number, command: string, guard: string, end: string): string {
+function renderCommand(
+  plan: BuildPlan,
+  phase: PlannedPhase,
+  index: number,
+  section: 'c' | 'f',
+  i: number,
+  command: string,
+  guard: string,
+  end: string,
+): string {
   const quoted = quote(command);
   const shell = plan.shell === 'sh' ? ['sh', '-c'] : ['bash', '--noprofile', '--norc', '-c'];
   const run = phase.runAs || plan.separateShells ? [...(phase.runAs ?? []), ...shell].map(quote).join(' ') + ` ${quoted}` : `eval ${quoted}`;

@@ -33,11 +33,14 @@ function validate(action: Action): ConfigProblem[] {
   const problems: ConfigProblem[] = [];
   const commands = action.commands ?? [];
   if (commands.length === 0) problems.push({ field: 'commands', message: `${action.name} needs at least one command`, hint: 'add Commands: [ "npm test" ]' });
-  if (commands.length > MAX_COMMANDS) problems.push({ field: 'commands', message: `${action.name} has ${commands.length} commands; at most ${MAX_COMMANDS} are allowed` });
+  if (commands.length > MAX_COMMANDS)
+    problems.push({ field: 'commands', message: `${action.name} has ${commands.length} commands; at most ${MAX_COMMANDS} are allowed` });
   commands.forEach((command, index) => {
     const field = `commands[${index}]`;
-    if (command.length < 1 || command.length > MAX_COMMAND_LENGTH) problems.push({ field, message: `a command must be 1 to ${MAX_COMMAND_LENGTH} characters long` });
-    if (/[\r\n]/.test(command)) problems.push({ field, message: 'a command must be a single line', hint: 'split it into several commands, or join lines with &&' });
+    if (command.length < 1 || command.length > MAX_COMMAND_LENGTH)
+      problems.push({ field, message: `a command must be 1 to ${MAX_COMMAND_LENGTH} characters long` });
+    if (/[\r\n]/.test(command))
+      problems.push({ field, message: 'a command must be a single line', hint: 'split it into several commands, or join lines with &&' });
   });
   for (const name of action.outputVariables ?? []) {
     if (!NAME.test(name)) problems.push({ field: 'outputVariables', message: `${name} is not a valid variable name` });
@@ -111,9 +114,13 @@ function pickVariables(names: readonly string[], written: string): Record<string
   const values = parseVariables(written);
   const missing = names.filter((name) => !values.has(name));
   if (missing.length > 0) {
-    throw new MeridianError('ACTION_FAILED', `output variable${missing.length === 1 ? '' : 's'} ${missing.join(', ')} ${missing.length === 1 ? 'was' : 'were'} not set by the commands; export ${missing.length === 1 ? 'it' : 'them'} from a command`, {
-      details: { missing },
-    });
+    throw new MeridianError(
+      'ACTION_FAILED',
+      `output variable${missing.length === 1 ? '' : 's'} ${missing.join(', ')} ${missing.length === 1 ? 'was' : 'were'} not set by the commands; export ${missing.length === 1 ? 'it' : 'them'} from a command`,
+      {
+        details: { missing },
+      },
+    );
   }
   const picked = Object.fromEntries(names.map((name) => [name, values.get(name) ?? '']));
   const bytes = Object.entries(picked).reduce((sum, [name, value]) => sum + Buffer.byteLength(name) + Buffer.byteLength(value), 0);

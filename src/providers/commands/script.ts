@@ -30,7 +30,9 @@ export function renderScript(commands: readonly string[], outputVariables: reado
     );
   });
   lines.push(`builtin printf '%s' ${DONE} >| ${quote(paths.status)}`);
-  lines.push(`{ :; ${outputVariables.map((name) => `if [[ -v ${name} ]]; then builtin printf '%s=%s\\0' ${name} "\${${name}}"; fi; `).join('')}} >| ${quote(paths.variables)}`);
+  lines.push(
+    `{ :; ${outputVariables.map((name) => `if [[ -v ${name} ]]; then builtin printf '%s=%s\\0' ${name} "\${${name}}"; fi; `).join('')}} >| ${quote(paths.variables)}`,
+  );
   lines.push('builtin exit 0', '');
   return lines.join('\n');
 }

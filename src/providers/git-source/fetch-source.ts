@@ -57,7 +57,10 @@ export async function fetchSource(request: SourceRequest, outDir: string, scratc
 }
 
 async function fetchLocal(request: SourceRequest, path: string, outDir: string, scratchDir: string, signal: AbortSignal): Promise<FetchedSource> {
-  const exists = await stat(path).then((info) => info.isDirectory(), () => false);
+  const exists = await stat(path).then(
+    (info) => info.isDirectory(),
+    () => false,
+  );
   if (!exists) throw new MeridianError('SOURCE', `${path} does not exist or is not a folder; ${TO_LOCAL}`);
   const gitDir = await gitDirOf(path, signal);
   if (!gitDir) throw new MeridianError('SOURCE', `${path} is not a git repository; ${TO_LOCAL}`);

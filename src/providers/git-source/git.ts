@@ -81,7 +81,9 @@ export async function listBranches(gitDir: string, prefix: string, signal: Abort
 }
 
 export async function commitInfo(gitDir: string, commit: string, signal: AbortSignal): Promise<CommitInfo> {
-  const out = await git(['--git-dir', gitDir, '-c', 'log.showSignature=false', 'show', '--no-patch', '--format=%H%x00%an%x00%aI%x00%cI%x00%B', commit], { signal });
+  const out = await git(['--git-dir', gitDir, '-c', 'log.showSignature=false', 'show', '--no-patch', '--format=%H%x00%an%x00%aI%x00%cI%x00%B', commit], {
+    signal,
+  });
   const [commitId = '', authorName = '', authorDate = '', committerDate = '', ...message] = out.split('\0');
   return {
     commitId,
@@ -110,7 +112,10 @@ export async function exportTree(gitDir: string, commit: string, outDir: string,
 
 /** git's own diagnosis: its fatal/error lines when it printed some, else its last lines. */
 function diagnosis(text: string): string {
-  const lines = text.split('\n').map((line) => line.trim()).filter((line) => line !== '');
+  const lines = text
+    .split('\n')
+    .map((line) => line.trim())
+    .filter((line) => line !== '');
   const errors = lines.filter((line) => /^(fatal|error):/.test(line));
   return (errors.length > 0 ? errors.slice(-2) : lines.slice(-3)).join(' / ');
 }

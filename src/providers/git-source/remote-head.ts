@@ -16,7 +16,10 @@ export async function remoteHead(action: Action, override: { location?: string; 
   const ref = branch ? `refs/heads/${branch}` : 'HEAD';
   const result = await runGit(['ls-remote', '--', location, ref], { signal });
   if (result.exitCode !== 0) throw new MeridianError('SOURCE', `git ls-remote ${location} ${ref} failed: ${result.stderr.trim()}`);
-  const commit = result.stdout.split('\n').find((line) => line.endsWith(`\t${ref}`))?.split('\t')[0];
+  const commit = result.stdout
+    .split('\n')
+    .find((line) => line.endsWith(`\t${ref}`))
+    ?.split('\t')[0];
   if (!commit) throw new MeridianError('SOURCE', `${location} has no ${branch ? `branch ${branch}` : 'HEAD'}`);
   return commit;
 }

@@ -64,7 +64,8 @@ export function parseReleaseConfig(action: Action): ParsedConfig {
     problems.push({ field: 'releaseId', message: `releaseId \`${releaseId}\` cannot be a folder name`, hint: 'use letters, digits, dot, dash and underscore' });
   }
   const url = configString(action, 'url');
-  if (url !== undefined && !/^[a-z][a-z0-9+.-]*:\/\//i.test(url)) problems.push({ field: 'url', message: `url \`${url}\` is not a URL`, hint: 'e.g. url: http://127.0.0.1:8080' });
+  if (url !== undefined && !/^[a-z][a-z0-9+.-]*:\/\//i.test(url))
+    problems.push({ field: 'url', message: `url \`${url}\` is not a URL`, hint: 'e.g. url: http://127.0.0.1:8080' });
   const keep = wholeNumber(action.configuration.keep, 'keep', 5, 1, problems);
   const shared = parseShared(action.configuration.shared, problems);
   const hooks = parseHooks(action.configuration.hooks, problems);
@@ -152,7 +153,11 @@ function isRecord(value: ConfigValue | undefined): value is Record<string, Confi
 function parseShared(raw: ConfigValue | undefined, problems: ConfigProblem[]): string[] {
   const value = structured(raw);
   if (value === undefined || value === null) return [];
-  const items = Array.isArray(value) ? value.map((item) => (typeof item === 'object' ? '' : String(item))) : typeof value === 'object' ? [] : String(value).split(',');
+  const items = Array.isArray(value)
+    ? value.map((item) => (typeof item === 'object' ? '' : String(item)))
+    : typeof value === 'object'
+      ? []
+      : String(value).split(',');
   const paths = items.map((item) => item.trim().replace(/\/+$/, '')).filter((item) => item !== '');
   for (const path of paths) {
     if (path.startsWith('/') || path.split('/').includes('..')) {

@@ -13,7 +13,14 @@ export interface HealthResult {
   last: string;
 }
 
-export async function runHealthCheck(check: HealthCheck, target: ReleaseTarget, cwd: string, env: Record<string, string>, log: LogSink, signal: AbortSignal): Promise<HealthResult> {
+export async function runHealthCheck(
+  check: HealthCheck,
+  target: ReleaseTarget,
+  cwd: string,
+  env: Record<string, string>,
+  log: LogSink,
+  signal: AbortSignal,
+): Promise<HealthResult> {
   let last = 'not run';
   for (let attempt = 1; attempt <= check.retries; attempt++) {
     throwIfAborted(signal);
@@ -36,7 +43,8 @@ async function once(check: HealthCheck, target: ReleaseTarget, cwd: string, env:
     const response = await fetch(check.url, { signal, redirect: 'manual' });
     const body = await response.text();
     const snippet = body.slice(0, 200).replace(/\s+/g, ' ').trim();
-    if (response.status !== check.expectStatus) return { ok: false, last: `${check.url} answered ${response.status}, expected ${check.expectStatus}: ${snippet}` };
+    if (response.status !== check.expectStatus)
+      return { ok: false, last: `${check.url} answered ${response.status}, expected ${check.expectStatus}: ${snippet}` };
     if (check.bodyContains !== undefined && !body.includes(check.bodyContains)) {
       return { ok: false, last: `${check.url} answered ${response.status} without \`${check.bodyContains}\` in its body: ${snippet}` };
     }

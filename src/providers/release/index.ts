@@ -85,7 +85,11 @@ async function artifactFolder(ctx: ActionContext, config: ReleaseConfig): Promis
   const folder = name === undefined ? undefined : ctx.inputs.get(name);
   if (name === undefined || folder === undefined) {
     const known = [...ctx.inputs.keys()].join(', ') || 'none';
-    throw new MeridianError('ACTION_FAILED', `${ctx.action.region}: ${ctx.action.name} needs an input artifact to release (${config.artifact ?? 'none given'}; inputs: ${known}); add it to InputArtifacts or set artifact`, { fault: 'user' });
+    throw new MeridianError(
+      'ACTION_FAILED',
+      `${ctx.action.region}: ${ctx.action.name} needs an input artifact to release (${config.artifact ?? 'none given'}; inputs: ${known}); add it to InputArtifacts or set artifact`,
+      { fault: 'user' },
+    );
   }
   const source = config.path === undefined ? folder : join(folder, config.path);
   const info = await stat(source).catch(() => undefined);

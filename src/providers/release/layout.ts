@@ -77,7 +77,10 @@ export async function activateRelease(step: Step, id: string): Promise<string> {
   const { ctx, target } = step;
   const final = `${RELEASES}/${id}`;
   if (!(await target.exists(final))) {
-    throw new MeridianError('ACTION_FAILED', `${ctx.action.region}: release ${id} is not prepared on ${target.description}; run a prepare action of this execution first`);
+    throw new MeridianError(
+      'ACTION_FAILED',
+      `${ctx.action.region}: release ${id} is not prepared on ${target.description}; run a prepare action of this execution first`,
+    );
   }
   const previous = await currentRelease(target);
   if (previous === id) {
@@ -139,7 +142,9 @@ async function rollBack(step: Step, id: string, previous: string | undefined, fa
     await hook(step, 'activate', previous, id, signal);
   } catch (error) {
     const again = error instanceof Error ? error.message : String(error);
-    return new MeridianError('ACTION_FAILED', `${head}; rolled back to ${previous}, but its activate hook failed too (${again}): ${reason}`, { cause: failure });
+    return new MeridianError('ACTION_FAILED', `${head}; rolled back to ${previous}, but its activate hook failed too (${again}): ${reason}`, {
+      cause: failure,
+    });
   }
   return new MeridianError('ACTION_FAILED', `${head} and was rolled back to ${previous}: ${reason}`, { cause: failure });
 }
@@ -153,7 +158,13 @@ function hookEnv(target: ReleaseTarget, id: string, previous: string | undefined
   };
 }
 
-async function hook(step: Step, name: 'beforeActivate' | 'activate' | 'afterActivate', id: string, previous: string | undefined, signal = step.ctx.signal): Promise<void> {
+async function hook(
+  step: Step,
+  name: 'beforeActivate' | 'activate' | 'afterActivate',
+  id: string,
+  previous: string | undefined,
+  signal = step.ctx.signal,
+): Promise<void> {
   const { ctx, config, target } = step;
   const command = config.hooks[name];
   if (command === undefined) return;

@@ -19,7 +19,11 @@ export function makeLocalTarget(root: string, region: string): ReleaseTarget {
   return {
     description: root,
     root,
-    exists: (path) => lstat(at(path)).then(() => true, () => false),
+    exists: (path) =>
+      lstat(at(path)).then(
+        () => true,
+        () => false,
+      ),
     readText: (path) => readFile(at(path), 'utf8').catch(() => undefined),
     writeText: (path, text) =>
       guard(async () => {

@@ -27,11 +27,22 @@ export function sshError(exitCode: number | null, stderr: string, where: Where):
   if (/Host key verification failed|host key .* not known|REMOTE HOST IDENTIFICATION HAS CHANGED/i.test(stderr)) {
     const file = where.config.knownHosts ?? '~/.ssh/known_hosts';
     const scan = `ssh-keyscan${where.port === undefined ? '' : ` -p ${where.port}`} ${where.host} >> ${file}`;
-    return new MeridianError('ACTION_FAILED', `${head}: the host key of ${where.host} is not trusted (${said}); check it and add it with \`${scan}\`, or set strictHostKeyChecking: false to skip the check`, { details });
+    return new MeridianError(
+      'ACTION_FAILED',
+      `${head}: the host key of ${where.host} is not trusted (${said}); check it and add it with \`${scan}\`, or set strictHostKeyChecking: false to skip the check`,
+      { details },
+    );
   }
   if (/Permission denied|Too many authentication failures/i.test(stderr)) {
     const key = where.config.sshKey ?? 'your key';
-    return new MeridianError('ACTION_FAILED', `${head}: ${where.host} refused the key ${key} (${said}); add its public key to the user's ~/.ssh/authorized_keys there, or set sshKey`, { details });
+    return new MeridianError(
+      'ACTION_FAILED',
+      `${head}: ${where.host} refused the key ${key} (${said}); add its public key to the user's ~/.ssh/authorized_keys there, or set sshKey`,
+      { details },
+    );
   }
-  return new MeridianError('ACTION_FAILED', `${head}: cannot reach ${where.host} (${said}); check the host name, port and network, and that sshd runs there`, { details, retryable: true });
+  return new MeridianError('ACTION_FAILED', `${head}: cannot reach ${where.host} (${said}); check the host name, port and network, and that sshd runs there`, {
+    details,
+    retryable: true,
+  });
 }

@@ -61,7 +61,9 @@ export async function startMaster(sshArgs: readonly string[], signal: AbortSigna
   // 'close' comes after the last of stderr; 'error' alone when ssh cannot be started at all.
   const ended = new Promise<Error | undefined>((resolve) => {
     child.once('close', () => resolve(undefined));
-    child.once('error', (error) => resolve(new MeridianError('ACTION_FAILED', `cannot run ssh: ${error.message}; check that it is installed and on PATH`, { cause: error })));
+    child.once('error', (error) =>
+      resolve(new MeridianError('ACTION_FAILED', `cannot run ssh: ${error.message}; check that it is installed and on PATH`, { cause: error })),
+    );
   });
   const entry: Live | undefined = child.pid === undefined ? undefined : { pid: child.pid, dir };
   if (entry) track(entry);
@@ -98,7 +100,11 @@ export async function startMaster(sshArgs: readonly string[], signal: AbortSigna
  * socket appearing means the connection is authenticated and the master accepts sessions
  * (what `ssh -O check` would confirm, without another process).
  */
-function waitUntilListening(socket: string, ended: Promise<Error | undefined>, signal: AbortSignal): Promise<'listening' | 'aborted' | 'timeout' | Error | undefined> {
+function waitUntilListening(
+  socket: string,
+  ended: Promise<Error | undefined>,
+  signal: AbortSignal,
+): Promise<'listening' | 'aborted' | 'timeout' | Error | undefined> {
   return new Promise((resolve) => {
     let done = false;
     const finish = (outcome: 'listening' | 'aborted' | 'timeout' | Error | undefined): void => {
@@ -129,7 +135,11 @@ async function privateDir(): Promise<string> {
     return await mkdtemp(join(base, 'meridian-ssh-'));
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
-    throw new MeridianError('ACTION_FAILED', `cannot make a folder for the SSH connection's socket in ${base} (${message}); free space there or point TMPDIR elsewhere`, { cause: error });
+    throw new MeridianError(
+      'ACTION_FAILED',
+      `cannot make a folder for the SSH connection's socket in ${base} (${message}); free space there or point TMPDIR elsewhere`,
+      { cause: error },
+    );
   }
 }
 

@@ -68,7 +68,8 @@ export function makeSshTarget(options: SshTargetOptions): ReleaseTarget {
       const out = await script(`if [ -f ${at(path)} ]; then echo -n y; cat ${at(path)}; fi`);
       return out.startsWith('y') ? out.slice(1) : undefined;
     },
-    writeText: (path, text) => script(`mkdir -p "$(dirname ${at(path)})" && printf %s ${quote(text)} > ${at(path)}.tmp && mv -f ${at(path)}.tmp ${at(path)}`).then(() => undefined),
+    writeText: (path, text) =>
+      script(`mkdir -p "$(dirname ${at(path)})" && printf %s ${quote(text)} > ${at(path)}.tmp && mv -f ${at(path)}.tmp ${at(path)}`).then(() => undefined),
     readLink: async (path) => {
       const out = await script(`if [ -L ${at(path)} ]; then echo -n y; readlink ${at(path)}; fi`);
       return out.startsWith('y') ? out.slice(1).replace(/\n$/, '') : undefined;
@@ -102,7 +103,16 @@ export function makeSshTarget(options: SshTargetOptions): ReleaseTarget {
 
 function sshArguments(options: SshTargetOptions): string[] {
   const { config } = options;
-  const args = ['-o', 'BatchMode=yes', '-o', 'ConnectTimeout=10', '-o', 'LogLevel=ERROR', '-o', `StrictHostKeyChecking=${config.strictHostKeyChecking ? 'yes' : 'no'}`];
+  const args = [
+    '-o',
+    'BatchMode=yes',
+    '-o',
+    'ConnectTimeout=10',
+    '-o',
+    'LogLevel=ERROR',
+    '-o',
+    `StrictHostKeyChecking=${config.strictHostKeyChecking ? 'yes' : 'no'}`,
+  ];
   if (config.knownHosts !== undefined) args.push('-o', `UserKnownHostsFile=${config.knownHosts}`);
   else if (!config.strictHostKeyChecking) args.push('-o', 'UserKnownHostsFile=/dev/null');
   if (config.sshKey !== undefined) args.push('-i', config.sshKey, '-o', 'IdentitiesOnly=yes');

@@ -52,7 +52,8 @@ export function registerAgentArtifactRoutes(app: FastifyInstance, { core }: Serv
     const { execution, action } = await actionOf(job);
     const { name } = request.params;
     if (!action.outputArtifacts.includes(name)) throw new MeridianError('BAD_INPUT', `${action.name} has no output artifact ${name}`);
-    if (request.headers['content-type'] !== 'application/zip') throw new MeridianError('BAD_INPUT', 'send the output artifact as Content-Type: application/zip');
+    if (request.headers['content-type'] !== 'application/zip')
+      throw new MeridianError('BAD_INPUT', 'send the output artifact as Content-Type: application/zip');
     const tmp = path.join(core.stateDir, 'tmp');
     await mkdir(tmp, { recursive: true });
     const file = path.join(tmp, `${randomUUID()}.zip`);
@@ -63,7 +64,14 @@ export function registerAgentArtifactRoutes(app: FastifyInstance, { core }: Serv
         throw new MeridianError('ARTIFACT', `output ${name} arrived with SHA-256 ${received.digest}, not the ${claimed} the agent sent; send it again`);
       }
       const stored = await storeFor(execution.context.stores, job.region, options).putFile(file);
-      await core.store.recordArtifact(core.db, { executionId: job.executionId, name, digest: stored.digest, size: stored.size, region: job.region, producedBy: action.name });
+      await core.store.recordArtifact(core.db, {
+        executionId: job.executionId,
+        name,
+        digest: stored.digest,
+        size: stored.size,
+        region: job.region,
+        producedBy: action.name,
+      });
       return reply.code(201).send(stored);
     } finally {
       await rm(file, { force: true });

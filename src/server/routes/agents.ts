@@ -67,7 +67,13 @@ const claimNextFields = {
 const completeBody = z.object({ ...outcomeFields, ...claimNextFields }).strict();
 /** Outcomes of several jobs that ended while the agent's previous report was in flight. */
 const completeManyBody = z
-  .object({ reports: z.array(z.object({ jobId: z.string().min(1), ...outcomeFields }).strict()).min(1).max(1024), ...claimNextFields })
+  .object({
+    reports: z
+      .array(z.object({ jobId: z.string().min(1), ...outcomeFields }).strict())
+      .min(1)
+      .max(1024),
+    ...claimNextFields,
+  })
   .strict();
 
 type Outcome = Omit<z.infer<typeof completeBody>, 'claimNext' | 'labels'>;
@@ -108,7 +114,8 @@ export function registerAgentRoutes(context: ServerContext): FastifyPluginCallba
     app.post('/api/agents/jobs/claim', { config: { role: 'agent' } }, async (request, reply) => {
       const agent = agentOf(request);
       const body = parseBody(claimBody, request.body ?? {});
-      if (body.region !== agent.region) throw new ForbiddenError(`this agent was started for ${body.region}, but the token ${agent.name} is scoped to ${agent.region}`);
+      if (body.region !== agent.region)
+        throw new ForbiddenError(`this agent was started for ${body.region}, but the token ${agent.name} is scoped to ${agent.region}`);
       await handout.present(agent, { labels: body.labels, concurrency: body.concurrency });
       const gone = new AbortController();
       request.raw.on('close', () => gone.abort());
@@ -155,17 +162,29 @@ export function registerAgentRoutes(context: ServerContext): FastifyPluginCallba
       const job = await heldJob(core.store, agentOf(request), request.params.id);
       const action = await core.store.getAction(core.db, job);
       // Since the action started: a job handed on keeps its start (an answer given while the lost agent held it counts).
-      const answer = await core.store.findApproval(core.db, { executionId: job.executionId, stage: action.stage, action: action.name, since: action.startedAt ?? job.createdAt });
+      const answer = await core.store.findApproval(core.db, {
+        executionId: job.executionId,
+        stage: action.stage,
+        action: action.name,
+        since: action.startedAt ?? job.createdAt,
+      });
       return { answer: answer ? { status: answer.status, comment: answer.comment, by: answer.by } : null };
     });
 
     /** Records outcomes of jobs the agent holds: their logs' last lines first (followers stop reading when an action ends), then one transaction per execution. */
     const record = async (ended: Array<{ job: JobRecord; outcome: Outcome }>): Promise<void> => {
       for (const { job, outcome } of ended) if (outcome.log && outcome.log.length > 0) appendLog(await logFileOf(job), outcome.log);
-      await core.dispatch.reportManyHeld(ended.map(({ job, outcome: { log: _log, ...outcome } }) => ({ job, outcome: { ...outcome, reports: outcome.reports as TestReport[] | undefined } })));
+      await core.dispatch.reportManyHeld(
+        ended.map(({ job, outcome: { log: _log, ...outcome } }) => ({ job, outcome: { ...outcome, reports: outcome.reports as TestReport[] | undefined } })),
+      );
     };
     /** The freed slots' next jobs; the outcomes are recorded whatever happens here: a failed claim only means no next job. */
-    const claimNext = async (request: FastifyRequest, agent: AgentIdentity, max: number | undefined, labels: string[] | undefined): Promise<Partial<Handout>> => {
+    const claimNext = async (
+      request: FastifyRequest,
+      agent: AgentIdentity,
+      max: number | undefined,
+      labels: string[] | undefined,
+    ): Promise<Partial<Handout>> => {
       await handout.sawAgent(agent);
       if (!max || waiters.isClosed) return {};
       const specs = await handout.claim(agent, max, labels ?? []).catch((thrown: unknown) => {
@@ -175,31 +194,44 @@ export function registerAgentRoutes(context: ServerContext): FastifyPluginCallba
       return handout.answer(specs);
     };
 
-    app.post<{ Params: { id: string } }>('/api/agents/jobs/:id/complete', { config: { role: 'agent' } }, async (request): Promise<{ recorded: true } & Partial<Handout>> => {
-      const agent = agentOf(request);
-      const job = await heldJob(core.store, agent, request.params.id);
-      const { claimNext: max, labels, ...outcome } = parseBody(completeBody, request.body ?? {});
-      await record([{ job, outcome }]);
-      return { recorded: true, ...(await claimNext(request, agent, max, labels)) };
-    });
+    app.post<{ Params: { id: string } }>(
+      '/api/agents/jobs/:id/complete',
+      { config: { role: 'agent' } },
+      async (request): Promise<{ recorded: true } & Partial<Handout>> => {
+        const agent = agentOf(request);
+        const job = await heldJob(core.store, agent, request.params.id);
+        const { claimNext: max, labels, ...outcome } = parseBody(completeBody, request.body ?? {});
+        await record([{ job, outcome }]);
+        return { recorded: true, ...(await claimNext(request, agent, max, labels)) };
+      },
+    );
 
     // Several jobs' log tails in one body: more room than one job's report gets.
-    app.post('/api/agents/jobs/complete', { config: { role: 'agent' }, bodyLimit: BATCH_BODY_LIMIT }, async (request): Promise<{ results: CompleteResult[] } & Partial<Handout>> => {
-      const agent = agentOf(request);
-      const { reports, claimNext: max, labels } = parseBody(completeManyBody, request.body ?? {});
-      const held = await heldJobs(core.store, agent, reports.map((report) => report.jobId));
-      const ended: Array<{ job: JobRecord; outcome: Outcome }> = [];
-      const results: CompleteResult[] = reports.map(({ jobId, ...outcome }) => {
-        const job = held.get(jobId);
-        if (job === undefined || job instanceof Error) return { jobId, ...refusal(job ?? new MeridianError('NOT_FOUND', `no job ${jobId}`)) };
-        // A job named twice in one batch is recorded once; the second is as late as any report after the first.
-        if (ended.some((entry) => entry.job.id === jobId)) return { jobId, ...refusal(new MeridianError('CONFLICT', `job ${jobId} is reported twice in this request; its first outcome is recorded`)) };
-        ended.push({ job, outcome });
-        return { jobId, recorded: true };
-      });
-      await record(ended);
-      return { results, ...(await claimNext(request, agent, max, labels)) };
-    });
+    app.post(
+      '/api/agents/jobs/complete',
+      { config: { role: 'agent' }, bodyLimit: BATCH_BODY_LIMIT },
+      async (request): Promise<{ results: CompleteResult[] } & Partial<Handout>> => {
+        const agent = agentOf(request);
+        const { reports, claimNext: max, labels } = parseBody(completeManyBody, request.body ?? {});
+        const held = await heldJobs(
+          core.store,
+          agent,
+          reports.map((report) => report.jobId),
+        );
+        const ended: Array<{ job: JobRecord; outcome: Outcome }> = [];
+        const results: CompleteResult[] = reports.map(({ jobId, ...outcome }) => {
+          const job = held.get(jobId);
+          if (job === undefined || job instanceof Error) return { jobId, ...refusal(job ?? new MeridianError('NOT_FOUND', `no job ${jobId}`)) };
+          // A job named twice in one batch is recorded once; the second is as late as any report after the first.
+          if (ended.some((entry) => entry.job.id === jobId))
+            return { jobId, ...refusal(new MeridianError('CONFLICT', `job ${jobId} is reported twice in this request; its first outcome is recorded`)) };
+          ended.push({ job, outcome });
+          return { jobId, recorded: true };
+        });
+        await record(ended);
+        return { results, ...(await claimNext(request, agent, max, labels)) };
+      },
+    );
 
     app.get('/api/agents', { config: { role: 'viewer' } }, async () => {
       const running = await runningJobs(core.db);

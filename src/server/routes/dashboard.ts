@@ -15,7 +15,8 @@ import { registerMeRoute } from './me.js';
 import { registerPlanRoute } from './plan.js';
 import { registerReleaseRoutes } from './releases.js';
 
-const POLICY = "default-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; connect-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'";
+const POLICY =
+  "default-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; connect-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'";
 
 /** dist/web next to the bundle (dist/meridian.cjs), or from the sources (src/server/routes). */
 export function dashboardRoot(): string {
@@ -44,7 +45,8 @@ export function registerDashboard(context: ServerContext, root = dashboardRoot()
       },
     });
     app.get('/', (_request, reply) => {
-      if (!existsSync(`${root}index.html`)) return reply.code(503).type('text/plain; charset=utf-8').send('The dashboard is not built: run `npm run build` in the Meridian folder.\n');
+      if (!existsSync(`${root}index.html`))
+        return reply.code(503).type('text/plain; charset=utf-8').send('The dashboard is not built: run `npm run build` in the Meridian folder.\n');
       return reply.sendFile('index.html');
     });
   };

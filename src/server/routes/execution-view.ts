@@ -33,7 +33,12 @@ export function registerExecutionViewRoutes(app: FastifyInstance, { core }: Serv
     const id = await store.resolveExecutionId(db, request.params.id);
     reply.hijack();
     const out = reply.raw;
-    out.writeHead(200, { 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-cache', connection: 'keep-alive', 'x-accel-buffering': 'no' });
+    out.writeHead(200, {
+      'content-type': 'text/event-stream; charset=utf-8',
+      'cache-control': 'no-cache',
+      connection: 'keep-alive',
+      'x-accel-buffering': 'no',
+    });
     const send = (event: string, data: unknown): void => {
       out.write(`event: ${event}\ndata: ${JSON.stringify(data)}\n\n`);
     };

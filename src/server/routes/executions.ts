@@ -24,7 +24,14 @@ export function registerExecutionRoutes(app: FastifyInstance, { core }: ServerCo
     if (query.pipeline !== undefined) builder = builder.where('pipeline', '=', query.pipeline);
     if (query.status !== undefined) builder = builder.where('status', '=', query.status);
     const rows = await builder.limit(query.limit).offset(query.offset).execute();
-    return rows.map((row) => ({ executionId: row.id, pipeline: row.pipeline, status: row.status, startedAt: row.started_at, endedAt: row.ended_at, trigger: JSON.parse(row.trigger) as unknown }));
+    return rows.map((row) => ({
+      executionId: row.id,
+      pipeline: row.pipeline,
+      status: row.status,
+      startedAt: row.started_at,
+      endedAt: row.ended_at,
+      trigger: JSON.parse(row.trigger) as unknown,
+    }));
   });
 
   app.get<{ Params: { id: string } }>('/api/executions/:id', { config: { role: 'viewer' } }, async (request) => {

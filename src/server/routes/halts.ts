@@ -8,7 +8,12 @@ import type { ServerContext } from '../context.js';
 import { parseBody } from './parse-body.js';
 
 const region = z.string().trim().min(1).max(128);
-const reason = (what: string) => z.string().trim().min(1, { error: `say why ${what}` }).max(MAX_REASON);
+const reason = (what: string) =>
+  z
+    .string()
+    .trim()
+    .min(1, { error: `say why ${what}` })
+    .max(MAX_REASON);
 const haltBody = z.object({ region: region.optional(), reason: reason('deploys are halted') }).strict();
 const liftBody = z.object({ region: region.optional(), reason: reason('the halt is lifted') }).strict();
 
@@ -26,13 +31,16 @@ export function registerHaltRoutes(app: FastifyInstance, { core, catalog }: Serv
 
   app.post('/api/halts', { config: { role: 'operator' } }, async (request, reply) => {
     const body = parseBody(haltBody, request.body ?? {});
-    const knownRegions = catalog.list().flatMap((p) => [p.homeRegion, ...p.regions.map((r) => r.name), ...p.stages.flatMap((s) => s.actions.map((a) => a.region))]);
+    const knownRegions = catalog
+      .list()
+      .flatMap((p) => [p.homeRegion, ...p.regions.map((r) => r.name), ...p.stages.flatMap((s) => s.actions.map((a) => a.region))]);
     try {
       const done = await core.engine.halt({ region: body.region ?? null, by: request.principal?.name ?? 'unknown', reason: body.reason, knownRegions });
       return await reply.code(201).send({ ...done.halt, executions: done.executions });
     } catch (error) {
       // The halt that stands goes with the refusal, so a client can show who, when and why.
-      if (error instanceof MeridianError && error.code === 'CONFLICT') return reply.code(409).send({ ...errorBody(error.code, error.message), halt: error.details.halt });
+      if (error instanceof MeridianError && error.code === 'CONFLICT')
+        return reply.code(409).send({ ...errorBody(error.code, error.message), halt: error.details.halt });
       throw error;
     }
   });

@@ -13,7 +13,13 @@ export function registerHealthRoutes(app: FastifyInstance, context: ServerContex
       const byRegion: Record<string, number> = {};
       const agents = await liveAgents(core.db, liveSince(context));
       for (const agent of agents) byRegion[agent.region] = (byRegion[agent.region] ?? 0) + 1;
-      return { status: 'ok', database: 'ok', pipelines: catalog.list().length, executionsInProgress: running.length, agents: { total: agents.length, byRegion } };
+      return {
+        status: 'ok',
+        database: 'ok',
+        pipelines: catalog.list().length,
+        executionsInProgress: running.length,
+        agents: { total: agents.length, byRegion },
+      };
     } catch (error) {
       return reply.code(503).send({ status: 'unavailable', database: error instanceof Error ? error.message : String(error) });
     }

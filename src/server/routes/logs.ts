@@ -36,7 +36,12 @@ export function registerLogRoutes(app: FastifyInstance, { core }: ServerContext)
 
     reply.hijack();
     const out = reply.raw;
-    out.writeHead(200, { 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-cache', connection: 'keep-alive', 'x-accel-buffering': 'no' });
+    out.writeHead(200, {
+      'content-type': 'text/event-stream; charset=utf-8',
+      'cache-control': 'no-cache',
+      connection: 'keep-alive',
+      'x-accel-buffering': 'no',
+    });
     const send = (event: string, data: unknown): void => {
       out.write(`event: ${event}\ndata: ${JSON.stringify(data)}\n\n`);
     };
@@ -46,9 +51,10 @@ export function registerLogRoutes(app: FastifyInstance, { core }: ServerContext)
       const status = await followLogs(core, id, (line) => send('log', line), {
         signal: closed.signal,
         ...(only === undefined ? {} : { action: only }),
-        onChange: (wake) => engine.onEvent((event) => {
-          if (event.executionId === id) wake();
-        }),
+        onChange: (wake) =>
+          engine.onEvent((event) => {
+            if (event.executionId === id) wake();
+          }),
       });
       if (status !== undefined) send('end', { executionId: id, status });
     } finally {

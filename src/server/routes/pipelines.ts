@@ -17,7 +17,10 @@ const startBody = z
       .array(z.object({ actionName: z.string().min(1), revisionType: z.literal('COMMIT_ID'), revisionValue: z.string().regex(/^[0-9a-f]{4,64}$/i) }))
       .max(50)
       .optional(),
-    clientRequestToken: z.string().regex(/^[a-zA-Z0-9-]{1,128}$/).optional(),
+    clientRequestToken: z
+      .string()
+      .regex(/^[a-zA-Z0-9-]{1,128}$/)
+      .optional(),
     disruptive: z.boolean().optional(),
   })
   .strict();
@@ -45,19 +48,23 @@ export function registerPipelineRoutes(app: FastifyInstance, context: ServerCont
     return reply.send({ ...describePipeline(pipeline, catalog.fileOf(pipeline.name)), definition: pipeline });
   });
 
-  app.post<{ Params: { name: string; stage: string } }>('/api/pipelines/:name/stages/:stage/rollback', { config: { role: 'operator' } }, async (request, reply) => {
-    const pipeline = catalog.get(request.params.name);
-    const body = parseBody(rollbackBody, request.body ?? {});
-    const by = request.principal?.name ?? 'unknown';
-    const executionIds = await core.engine.rollbackStage({
-      pipeline: pipeline.name,
-      stage: request.params.stage,
-      by,
-      ...(body.targetPipelineExecutionId === undefined ? {} : { to: body.targetPipelineExecutionId }),
-      ...(body.regions === undefined ? {} : { regions: body.regions }),
-    });
-    return reply.code(202).send({ executionIds, by });
-  });
+  app.post<{ Params: { name: string; stage: string } }>(
+    '/api/pipelines/:name/stages/:stage/rollback',
+    { config: { role: 'operator' } },
+    async (request, reply) => {
+      const pipeline = catalog.get(request.params.name);
+      const body = parseBody(rollbackBody, request.body ?? {});
+      const by = request.principal?.name ?? 'unknown';
+      const executionIds = await core.engine.rollbackStage({
+        pipeline: pipeline.name,
+        stage: request.params.stage,
+        by,
+        ...(body.targetPipelineExecutionId === undefined ? {} : { to: body.targetPipelineExecutionId }),
+        ...(body.regions === undefined ? {} : { regions: body.regions }),
+      });
+      return reply.code(202).send({ executionIds, by });
+    },
+  );
 
   app.post<{ Params: { name: string } }>('/api/pipelines/:name/executions', { config: { role: 'operator' } }, async (request, reply) => {
     const pipeline = catalog.get(request.params.name);
@@ -71,7 +78,12 @@ export function registerPipelineRoutes(app: FastifyInstance, context: ServerCont
     }
     const token = body.clientRequestToken;
     if (token !== undefined) {
-      const earlier = await core.db.selectFrom('webhook_deliveries').select('execution_id').where('pipeline', '=', pipeline.name).where('delivery_id', '=', `client-request:${token}`).executeTakeFirst();
+      const earlier = await core.db
+        .selectFrom('webhook_deliveries')
+        .select('execution_id')
+        .where('pipeline', '=', pipeline.name)
+        .where('delivery_id', '=', `client-request:${token}`)
+        .executeTakeFirst();
       if (earlier?.execution_id) return reply.code(200).send({ executionId: earlier.execution_id, duplicate: true });
     }
     const by = request.principal?.name ?? 'unknown';
@@ -86,7 +98,16 @@ export function registerPipelineRoutes(app: FastifyInstance, context: ServerCont
         token === undefined
           ? undefined
           : async (tx, id) => {
-              await tx.insertInto('webhook_deliveries').values({ delivery_id: `client-request:${token}`, pipeline: pipeline.name, outcome: 'started', execution_id: id, received_at: core.clock.now().toISOString() }).execute();
+              await tx
+                .insertInto('webhook_deliveries')
+                .values({
+                  delivery_id: `client-request:${token}`,
+                  pipeline: pipeline.name,
+                  outcome: 'started',
+                  execution_id: id,
+                  received_at: core.clock.now().toISOString(),
+                })
+                .execute();
             },
     });
     core.agent.wake();
@@ -95,7 +116,11 @@ export function registerPipelineRoutes(app: FastifyInstance, context: ServerCont
 
   app.post<{ Params: { name: string } }>('/api/pipelines/:name/reload', { config: { role: 'admin' } }, async (request, reply) => {
     const [result] = await catalog.reload(request.params.name);
-    if (!result?.ok) return reply.code(400).send({ error: { code: 'DEFINITION_INVALID', message: `kept the running definition of ${request.params.name}: ${result?.problems.join('; ') ?? ''}` }, problems: result?.problems ?? [] });
+    if (!result?.ok)
+      return reply.code(400).send({
+        error: { code: 'DEFINITION_INVALID', message: `kept the running definition of ${request.params.name}: ${result?.problems.join('; ') ?? ''}` },
+        problems: result?.problems ?? [],
+      });
     return { reloaded: result.pipeline, file: result.file };
   });
 }
@@ -108,7 +133,10 @@ function describePipeline(pipeline: Pipeline, file: string) {
     executionMode: pipeline.executionMode,
     homeRegion: pipeline.homeRegion,
     regions: pipeline.regions.map((r) => ({ name: r.name, timezone: r.timezone })),
-    stages: pipeline.stages.map((s) => ({ name: s.name, actions: s.actions.map((a) => ({ name: a.name, region: a.region, runOrder: a.runOrder, type: `${a.type.category}/${a.type.owner}/${a.type.provider}` })) })),
+    stages: pipeline.stages.map((s) => ({
+      name: s.name,
+      actions: s.actions.map((a) => ({ name: a.name, region: a.region, runOrder: a.runOrder, type: `${a.type.category}/${a.type.owner}/${a.type.provider}` })),
+    })),
     webhooks: pipeline.webhooks.map((w) => ({ name: w.name, authentication: w.authentication, targetAction: w.targetAction })),
   };
 }

@@ -13,7 +13,8 @@ export function registerPlanRoute(app: FastifyInstance, { core, catalog }: Serve
   app.get<{ Params: { name: string }; Querystring: { at?: string } }>('/api/pipelines/:name/plan', { config: { role: 'viewer' } }, async (request) => {
     const pipeline = catalog.get(request.params.name);
     const at = request.query.at === undefined ? core.clock.now() : new Date(request.query.at);
-    if (Number.isNaN(at.getTime())) throw new MeridianError('BAD_INPUT', `at=${request.query.at ?? ''}: write an ISO 8601 instant such as 2026-03-29T01:30:00Z`);
+    if (Number.isNaN(at.getTime()))
+      throw new MeridianError('BAD_INPUT', `at=${request.query.at ?? ''}: write an ISO 8601 instant such as 2026-03-29T01:30:00Z`);
     const known = new Map<string, number>();
     for (const stage of pipeline.stages) {
       for (const action of stage.actions) {

@@ -14,5 +14,7 @@ export function registerTokenRoutes(app: FastifyInstance, { core }: ServerContex
     const body = parseBody(createBody, request.body ?? {});
     return reply.code(201).send(await tokens.create(body.name, body.role, core.clock.now().toISOString(), body.region ?? null));
   });
-  app.delete<{ Params: { id: string } }>('/api/tokens/:id', { config: { role: 'admin' } }, async (request) => tokens.revoke(request.params.id, core.clock.now().toISOString()));
+  app.delete<{ Params: { id: string } }>('/api/tokens/:id', { config: { role: 'admin' } }, async (request) =>
+    tokens.revoke(request.params.id, core.clock.now().toISOString()),
+  );
 }

@@ -33,7 +33,13 @@ export async function buildExecutionView(core: Pick<MeridianCore, 'store' | 'db'
   const waits = waitsFor({
     status: snapshot.execution.status,
     regions: pipeline.regions,
-    stages: stages.map((stage, stageIndex) => ({ name: stage.name, status: stage.status, order: orders[stageIndex] ?? 'stage', onLaneFailure: pipeline.stages[stageIndex]?.onLaneFailure, actions: stage.actions })),
+    stages: stages.map((stage, stageIndex) => ({
+      name: stage.name,
+      status: stage.status,
+      order: orders[stageIndex] ?? 'stage',
+      onLaneFailure: pipeline.stages[stageIndex]?.onLaneFailure,
+      actions: stage.actions,
+    })),
     rollout: pipeline.rollout ?? null,
     stageWait: wait,
   });
@@ -58,7 +64,12 @@ export async function buildExecutionView(core: Pick<MeridianCore, 'store' | 'db'
     ),
     sources: snapshot.actions
       .filter((a) => pipeline.stages[a.stageIndex]?.actions[a.actionIndex]?.type.category === 'Source')
-      .map((a) => ({ action: a.name, commitId: a.outputVariables.CommitId ?? null, branch: a.outputVariables.BranchName ?? null, message: a.outputVariables.CommitMessage ?? null })),
+      .map((a) => ({
+        action: a.name,
+        commitId: a.outputVariables.CommitId ?? null,
+        branch: a.outputVariables.BranchName ?? null,
+        message: a.outputVariables.CommitMessage ?? null,
+      })),
     regions: pipeline.regions.map((r) => ({ name: r.name, timezone: r.timezone })),
   };
 }

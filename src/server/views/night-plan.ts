@@ -69,7 +69,10 @@ export function nightPlan(pipeline: Pipeline, at: Date, durationOf: DurationOf):
       windows: (region.windows ?? []).map((w) => ({ effect: w.effect, schedule: w.schedule, ...(w.reason === undefined ? {} : { reason: w.reason }) })),
       openNow: windows.windows.length === 0 || (window !== null && Date.parse(window.opensAt) <= at.getTime()),
       window,
-      intervals: windows.windows.length === 0 ? [] : allowedIntervals(windows.windows, windows.zone, from, to).map((i) => ({ opensAt: i.opensAt.toISOString(), closesAt: i.closesAt.toISOString() })),
+      intervals:
+        windows.windows.length === 0
+          ? []
+          : allowedIntervals(windows.windows, windows.zone, from, to).map((i) => ({ opensAt: i.opensAt.toISOString(), closesAt: i.closesAt.toISOString() })),
       wave: planned?.wave ?? 1,
       expectedMs: planned?.expectedMs ?? 0,
       plannedStart: planned?.deploy?.startsAt ?? null,

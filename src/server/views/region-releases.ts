@@ -33,15 +33,20 @@ export async function regionReleases(db: Kysely<Database>, pipeline: Pipeline): 
     const changers = actions.filter((a) => isGatedByWindows(a) && (a.type.category === 'Deploy' || a.outputArtifacts.length === 0));
     const changing = new Set(changers.map((a) => a.name));
     const consumed = new Set(changers.flatMap((a) => a.inputArtifacts));
-    const rows = recent.length === 0 || changing.size === 0
-      ? []
-      : await db
-          .selectFrom('action_executions')
-          .select(['execution_id', 'name', 'status', 'ended_at', 'error'])
-          .where('execution_id', 'in', recent.map((r) => r.id))
-          .where('region', '=', region.name)
-          .where('name', 'in', [...changing])
-          .execute();
+    const rows =
+      recent.length === 0 || changing.size === 0
+        ? []
+        : await db
+            .selectFrom('action_executions')
+            .select(['execution_id', 'name', 'status', 'ended_at', 'error'])
+            .where(
+              'execution_id',
+              'in',
+              recent.map((r) => r.id),
+            )
+            .where('region', '=', region.name)
+            .where('name', 'in', [...changing])
+            .execute();
     const byExecution = groupBy(rows, (row) => row.execution_id);
     const newestFirst = [...byExecution.entries()].sort((a, b) => (order.get(a[0]) ?? 0) - (order.get(b[0]) ?? 0));
     const touched = newestFirst.find(([, list]) => list.some((row) => row.status !== 'Pending' && row.status !== 'Skipped'));
@@ -58,7 +63,12 @@ export async function regionReleases(db: Kysely<Database>, pipeline: Pipeline): 
 
 async function describeRelease(db: Kysely<Database>, executionId: string, rows: Row[], consumed: Set<string>): Promise<NonNullable<RegionRelease['release']>> {
   const artifacts = await db.selectFrom('artifacts').select(['name', 'digest']).where('execution_id', '=', executionId).execute();
-  const sources = await db.selectFrom('action_executions').select('output_variables').where('execution_id', '=', executionId).where('stage_index', '=', 0).execute();
+  const sources = await db
+    .selectFrom('action_executions')
+    .select('output_variables')
+    .where('execution_id', '=', executionId)
+    .where('stage_index', '=', 0)
+    .execute();
   const commitId = sources.map((s) => (JSON.parse(s.output_variables) as Record<string, string>).CommitId).find((c) => c !== undefined) ?? null;
   return {
     executionId,
@@ -77,13 +87,19 @@ function judgeHealth(touched: [string, Row[]] | undefined): RegionRelease['healt
     const message = failed.error === null ? failed.status : ((JSON.parse(failed.error) as { message?: string }).message ?? failed.status);
     return { state: 'failing', executionId, at, detail: `${failed.name}: ${message}` };
   }
-  if (rows.some((r) => r.status === 'InProgress' || r.status === 'Waiting' || r.status === 'Pending')) return { state: 'deploying', executionId, at: null, detail: null };
+  if (rows.some((r) => r.status === 'InProgress' || r.status === 'Waiting' || r.status === 'Pending'))
+    return { state: 'deploying', executionId, at: null, detail: null };
   if (rows.some((r) => r.status === 'Stopped')) return { state: 'stopped', executionId, at, detail: 'the last deployment was stopped' };
   return { state: 'healthy', executionId, at, detail: 'every deploy action succeeded, health checks included' };
 }
 
 function latest(values: Array<string | null>): string | null {
-  return values.filter((v): v is string => v !== null).sort().at(-1) ?? null;
+  return (
+    values
+      .filter((v): v is string => v !== null)
+      .sort()
+      .at(-1) ?? null
+  );
 }
 
 function groupBy<T>(items: T[], key: (item: T) => string): Map<string, T[]> {

@@ -28,7 +28,10 @@ export function registerGithubWebhook(context: ServerContext, metrics: ServerMet
       timeWindow: 60_000,
       errorResponseBuilder: (_request, limit) => {
         metrics.delivery('rate_limited');
-        return { statusCode: 429, ...errorBody('RATE_LIMITED', `more than ${limit.max} webhook requests a minute from this address; try again in ${Math.ceil(limit.ttl / 1000)} s`) };
+        return {
+          statusCode: 429,
+          ...errorBody('RATE_LIMITED', `more than ${limit.max} webhook requests a minute from this address; try again in ${Math.ceil(limit.ttl / 1000)} s`),
+        };
       },
     });
     // The signature covers the raw bytes: keep them, parse later.
@@ -51,7 +54,12 @@ export function registerGithubWebhook(context: ServerContext, metrics: ServerMet
       const name = request.params.pipeline;
       if (!catalog.has(name)) return answer(404, 'not_found', errorBody('NOT_FOUND', `no pipeline ${name} is served here`));
       const pipeline = catalog.get(name);
-      if (pipeline.webhooks.length === 0) return answer(404, 'not_found', errorBody('NOT_FOUND', `pipeline ${name} has no webhook; declare one (webhook: on its source, or an AWS::CodePipeline::Webhook)`));
+      if (pipeline.webhooks.length === 0)
+        return answer(
+          404,
+          'not_found',
+          errorBody('NOT_FOUND', `pipeline ${name} has no webhook; declare one (webhook: on its source, or an AWS::CodePipeline::Webhook)`),
+        );
 
       const rawBody = Buffer.isBuffer(request.body) ? request.body : Buffer.alloc(0);
       const signature = header(request, 'x-hub-signature-256');
@@ -66,22 +74,32 @@ export function registerGithubWebhook(context: ServerContext, metrics: ServerMet
 
       const event = header(request, 'x-github-event') ?? '';
       const payload = parseJson(rawBody, header(request, 'content-type') ?? '');
-      if (payload === undefined) return answer(400, 'malformed', errorBody('BAD_INPUT', 'the body is not JSON (application/json, or a form with payload=<json>)'));
+      if (payload === undefined)
+        return answer(400, 'malformed', errorBody('BAD_INPUT', 'the body is not JSON (application/json, or a form with payload=<json>)'));
       if (event === 'ping') return answer(200, 'ignored', { ignored: 'ping: the webhook reaches Meridian', zen: (payload as { zen?: unknown }).zen ?? null });
       if (event !== 'push') return answer(200, 'ignored', { ignored: `event ${event || '(no X-GitHub-Event header)'} is not a push` });
       const deliveryId = header(request, 'x-github-delivery');
-      if (deliveryId === undefined || deliveryId.length > 200) return answer(400, 'malformed', errorBody('BAD_INPUT', 'X-GitHub-Delivery is missing: every GitHub delivery has one'));
+      if (deliveryId === undefined || deliveryId.length > 200)
+        return answer(400, 'malformed', errorBody('BAD_INPUT', 'X-GitHub-Delivery is missing: every GitHub delivery has one'));
       const parsed = parsePush(payload);
       if (!parsed.ok) return answer(400, 'malformed', errorBody('BAD_INPUT', `push payload field ${parsed.field} ${parsed.message}`));
       const push = parsed.push;
 
-      const earlier = await core.db.selectFrom('webhook_deliveries').selectAll().where('pipeline', '=', name).where('delivery_id', '=', deliveryId).executeTakeFirst();
-      if (earlier) return answer(200, 'duplicate', { ignored: `delivery ${deliveryId} was received before (${earlier.outcome})`, executionId: earlier.execution_id });
+      const earlier = await core.db
+        .selectFrom('webhook_deliveries')
+        .selectAll()
+        .where('pipeline', '=', name)
+        .where('delivery_id', '=', deliveryId)
+        .executeTakeFirst();
+      if (earlier)
+        return answer(200, 'duplicate', { ignored: `delivery ${deliveryId} was received before (${earlier.outcome})`, executionId: earlier.execution_id });
 
       const chosen = choose(pipeline, trusted, push);
       if (!chosen.ok) {
         const recorded = await recordIgnored(context, name, deliveryId, chosen.reason);
-        return recorded ? answer(200, 'ignored', { ignored: chosen.reason }) : answer(200, 'duplicate', { ignored: `delivery ${deliveryId} was received before` });
+        return recorded
+          ? answer(200, 'ignored', { ignored: chosen.reason })
+          : answer(200, 'duplicate', { ignored: `delivery ${deliveryId} was received before` });
       }
 
       try {
@@ -94,7 +112,10 @@ export function registerGithubWebhook(context: ServerContext, metrics: ServerMet
           parameters: core.parameters,
           sourceOverrides: overrides,
           alsoInTransaction: async (tx, id) => {
-            await tx.insertInto('webhook_deliveries').values({ delivery_id: deliveryId, pipeline: name, outcome: 'started', execution_id: id, received_at: core.clock.now().toISOString() }).execute();
+            await tx
+              .insertInto('webhook_deliveries')
+              .values({ delivery_id: deliveryId, pipeline: name, outcome: 'started', execution_id: id, received_at: core.clock.now().toISOString() })
+              .execute();
           },
         });
         core.agent.wake();
@@ -141,7 +162,13 @@ async function recordIgnored(context: ServerContext, pipeline: string, deliveryI
   try {
     await context.core.db
       .insertInto('webhook_deliveries')
-      .values({ delivery_id: deliveryId, pipeline, outcome: `ignored: ${reason.slice(0, 500)}`, execution_id: null, received_at: context.core.clock.now().toISOString() })
+      .values({
+        delivery_id: deliveryId,
+        pipeline,
+        outcome: `ignored: ${reason.slice(0, 500)}`,
+        execution_id: null,
+        received_at: context.core.clock.now().toISOString(),
+      })
       .execute();
     return true;
   } catch (error) {

@@ -20,17 +20,31 @@ export async function resolveSecret(webhook: PipelineWebhook, core: Pick<Meridia
     if (secret.kind === 'parameter') return (await core.parameters.get(secret.name)).value;
     return await core.secrets.get(secret.reference);
   } catch (error) {
-    const where = secret.kind === 'parameter' ? `parameter ${secret.name} (meridian params put ${secret.name} ... --type SecureString)` : secret.kind === 'secret' ? `secret ${secret.reference} (meridian secrets put ...)` : 'the definition';
-    throw new MeridianError('INTERNAL', `the secret of webhook ${webhook.name} cannot be read from ${where}: ${error instanceof Error ? error.message : String(error)}`);
+    const where =
+      secret.kind === 'parameter'
+        ? `parameter ${secret.name} (meridian params put ${secret.name} ... --type SecureString)`
+        : secret.kind === 'secret'
+          ? `secret ${secret.reference} (meridian secrets put ...)`
+          : 'the definition';
+    throw new MeridianError(
+      'INTERNAL',
+      `the secret of webhook ${webhook.name} cannot be read from ${where}: ${error instanceof Error ? error.message : String(error)}`,
+    );
   }
 }
 
-export async function authenticate(webhook: PipelineWebhook, request: { rawBody: Buffer; signature: string | undefined; ip: string }, core: Pick<MeridianCore, 'parameters' | 'secrets'>): Promise<AuthVerdict> {
+export async function authenticate(
+  webhook: PipelineWebhook,
+  request: { rawBody: Buffer; signature: string | undefined; ip: string },
+  core: Pick<MeridianCore, 'parameters' | 'secrets'>,
+): Promise<AuthVerdict> {
   switch (webhook.authentication) {
     case 'UNAUTHENTICATED':
       return { ok: true };
     case 'IP':
-      return ipAllowed(webhook.allowedIpRange ?? '', request.ip) ? { ok: true } : { ok: false, reason: `${request.ip} is outside ${webhook.allowedIpRange ?? 'the allowed range'}` };
+      return ipAllowed(webhook.allowedIpRange ?? '', request.ip)
+        ? { ok: true }
+        : { ok: false, reason: `${request.ip} is outside ${webhook.allowedIpRange ?? 'the allowed range'}` };
     case 'GITHUB_HMAC': {
       if (request.signature === undefined) return { ok: false, reason: 'no X-Hub-Signature-256 header: give the GitHub webhook the shared secret' };
       if (!/^sha256=[0-9a-f]{64}$/.test(request.signature)) return { ok: false, reason: 'X-Hub-Signature-256 is not sha256=<64 hex digits>' };

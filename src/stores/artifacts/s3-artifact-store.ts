@@ -161,7 +161,9 @@ export class S3ArtifactStore implements ArtifactStore {
     const head = await (await source.client()).send(new HeadObjectCommand({ Bucket: source.bucket, Key: source.key(digest) })).catch(notFoundAsUndefined);
     if (head?.ETag !== known) return undefined;
     try {
-      await (await this.client()).send(
+      await (
+        await this.client()
+      ).send(
         new CopyObjectCommand({
           Bucket: this.bucket,
           Key: this.key(digest),

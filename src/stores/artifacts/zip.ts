@@ -23,9 +23,7 @@ const DIRECTORY = 0o040755;
 const MAX_LINK_TARGET = 4096;
 
 type ZipEntry =
-  | { kind: 'file'; name: string; source: string; executable: boolean }
-  | { kind: 'symlink'; name: string; target: string }
-  | { kind: 'dir'; name: string };
+  { kind: 'file'; name: string; source: string; executable: boolean } | { kind: 'symlink'; name: string; target: string } | { kind: 'dir'; name: string };
 
 export async function zipFolder(folder: string, outFile: string): Promise<void> {
   const root = path.resolve(folder);

@@ -35,7 +35,12 @@ interface Tail {
 }
 
 /** Resolves with the execution's final status, or undefined when the signal stopped it first. */
-export async function followLogs(deps: { store: StateStore; db: Kysely<Database>; stateDir: string }, executionId: string, onLine: (line: LogLine) => void, options: FollowOptions): Promise<ExecutionStatus | undefined> {
+export async function followLogs(
+  deps: { store: StateStore; db: Kysely<Database>; stateDir: string },
+  executionId: string,
+  onLine: (line: LogLine) => void,
+  options: FollowOptions,
+): Promise<ExecutionStatus | undefined> {
   const tails = new Map<string, Tail>();
   let wake: (() => void) | undefined;
   const unsubscribe = options.onChange?.(() => wake?.());

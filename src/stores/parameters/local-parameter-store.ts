@@ -15,14 +15,7 @@ import { decrypt, encrypt, type MasterKey } from '../secrets/crypto.js';
 import { parameterAlreadyExists, parameterNotFound, parameterVersionNotFound } from './parameter-errors.js';
 import { checkDescription, checkName, checkPath, checkType, checkValue, parseSelector } from './parameter-name.js';
 import { isUniqueViolation } from '../state/unique-violation.js';
-import type {
-  GetParameterOptions,
-  ListParametersOptions,
-  Parameter,
-  ParameterStore,
-  ParameterSummary,
-  PutParameterInput,
-} from './parameter-store.js';
+import type { GetParameterOptions, ListParametersOptions, Parameter, ParameterStore, ParameterSummary, PutParameterInput } from './parameter-store.js';
 
 /** SSM keeps the latest 100 versions of a parameter and drops older ones. */
 const KEPT_VERSIONS = 100;
@@ -58,7 +51,11 @@ export class LocalParameterStore implements ParameterStore {
         continue;
       }
       if (version === undefined) throw parameterAlreadyExists(name);
-      await this.db.deleteFrom('parameters').where('name', '=', name).where('version', '<=', version - KEPT_VERSIONS).execute();
+      await this.db
+        .deleteFrom('parameters')
+        .where('name', '=', name)
+        .where('version', '<=', version - KEPT_VERSIONS)
+        .execute();
       return { version };
     }
   }

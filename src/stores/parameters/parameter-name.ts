@@ -14,8 +14,7 @@ const MAX_DESCRIPTION = 1024;
 const EXAMPLE = 'for example /Environment/EU/SourceCodeStorage';
 
 export function checkName(name: string): void {
-  const bad = (why: string): MeridianError =>
-    new MeridianError('BAD_INPUT', `parameter name "${name}" is not valid: ${why}`, { details: { name } });
+  const bad = (why: string): MeridianError => new MeridianError('BAD_INPUT', `parameter name "${name}" is not valid: ${why}`, { details: { name } });
   if (name.length === 0 || name.length > MAX_NAME) throw bad(`it must be 1 to ${MAX_NAME} characters long`);
   if (!NAME_CHARS.test(name)) throw bad(`use only letters, digits and _ . - /, ${EXAMPLE}`);
   if (name.includes('/')) {

@@ -10,14 +10,7 @@ import { loadSsm } from '../../lib/aws-sdk.js';
 import { lazy } from '../../lib/lazy.js';
 import { parameterAlreadyExists, parameterNotFound, parameterVersionNotFound } from './parameter-errors.js';
 import { checkDescription, checkName, checkPath, checkType, checkValue, parseSelector } from './parameter-name.js';
-import type {
-  GetParameterOptions,
-  ListParametersOptions,
-  Parameter,
-  ParameterStore,
-  ParameterSummary,
-  PutParameterInput,
-} from './parameter-store.js';
+import type { GetParameterOptions, ListParametersOptions, Parameter, ParameterStore, ParameterSummary, PutParameterInput } from './parameter-store.js';
 
 export interface SsmParameterStoreOptions {
   region: string;
@@ -83,7 +76,9 @@ export class SsmParameterStore implements ParameterStore {
     const withDecryption = options.withDecryption ?? true;
     try {
       const { client, sdk } = await this.ssm();
-      const result = await client.send(new sdk.GetParameterCommand({ Name: version === undefined ? parsed.name : `${parsed.name}:${version}`, WithDecryption: withDecryption }));
+      const result = await client.send(
+        new sdk.GetParameterCommand({ Name: version === undefined ? parsed.name : `${parsed.name}:${version}`, WithDecryption: withDecryption }),
+      );
       // GetParameter returns no description (list and history have it); one call per get matters more.
       return toParameter(result.Parameter ?? {});
     } catch (error) {
@@ -102,7 +97,11 @@ export class SsmParameterStore implements ParameterStore {
       const { client, sdk } = await this.ssm();
       do {
         const result = await client.send(
-          new sdk.DescribeParametersCommand({ MaxResults: 50, ...(filters.length > 0 ? { ParameterFilters: filters } : {}), ...(token ? { NextToken: token } : {}) }),
+          new sdk.DescribeParametersCommand({
+            MaxResults: 50,
+            ...(filters.length > 0 ? { ParameterFilters: filters } : {}),
+            ...(token ? { NextToken: token } : {}),
+          }),
         );
         for (const item of result.Parameters ?? []) out.push(toSummary(item));
         token = result.NextToken;
@@ -121,7 +120,12 @@ export class SsmParameterStore implements ParameterStore {
       const { client, sdk } = await this.ssm();
       do {
         const result = await client.send(
-          new sdk.GetParameterHistoryCommand({ Name: name, WithDecryption: options.withDecryption ?? true, MaxResults: 50, ...(token ? { NextToken: token } : {}) }),
+          new sdk.GetParameterHistoryCommand({
+            Name: name,
+            WithDecryption: options.withDecryption ?? true,
+            MaxResults: 50,
+            ...(token ? { NextToken: token } : {}),
+          }),
         );
         for (const item of result.Parameters ?? []) out.push(toParameter({ ...item, Name: item.Name ?? name }));
         token = result.NextToken;
@@ -158,9 +162,13 @@ export class SsmParameterStore implements ParameterStore {
       case 'ParameterAlreadyExists':
         return parameterAlreadyExists(name);
       case 'ParameterMaxVersionLimitExceeded':
-        return new MeridianError('CONFLICT', `parameter ${name} has 100 versions and the oldest has a label, so SSM keeps them all; remove the label or delete old versions`, {
-          cause: error,
-        });
+        return new MeridianError(
+          'CONFLICT',
+          `parameter ${name} has 100 versions and the oldest has a label, so SSM keeps them all; remove the label or delete old versions`,
+          {
+            cause: error,
+          },
+        );
       case 'ValidationException':
         return new MeridianError('BAD_INPUT', `SSM in ${this.region} refused ${subject}: ${(error as Error).message}`, { cause: error });
       default:

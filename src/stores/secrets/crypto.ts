@@ -68,10 +68,7 @@ function checkPrivate(file: string): void {
   if (process.platform === 'win32') return;
   const mode = fs.statSync(file).mode & 0o777;
   if ((mode & 0o077) !== 0) {
-    throw new MeridianError(
-      'STATE_DIR',
-      `the master key ${file} can be read by other users (mode ${mode.toString(8)}); run \`chmod 600 ${file}\``,
-    );
+    throw new MeridianError('STATE_DIR', `the master key ${file} can be read by other users (mode ${mode.toString(8)}); run \`chmod 600 ${file}\``);
   }
 }
 

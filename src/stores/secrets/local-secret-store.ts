@@ -42,9 +42,7 @@ export class LocalSecretStore implements SecretStore {
         .insertInto('secrets')
         .values({ secret_id: secretId, version_id: versionId, stages: '[]', value: sealed, created_at: isoNow(this.clock) })
         .execute();
-      const others = (await trx.selectFrom('secrets').selectAll().where('secret_id', '=', secretId).execute()).filter(
-        (row) => row.version_id !== versionId,
-      );
+      const others = (await trx.selectFrom('secrets').selectAll().where('secret_id', '=', secretId).execute()).filter((row) => row.version_id !== versionId);
       const labels = others.map((row) => ({ row, stages: stagesOf(row) }));
       const holdsCurrent = labels.some((l) => l.stages.includes(CURRENT));
       // The first version of a secret is always current, as CreateSecret makes it.
@@ -86,9 +84,13 @@ export class LocalSecretStore implements SecretStore {
     let row: Row | undefined;
     if (ref.versionId !== undefined) {
       row = rows.find((r) => r.version_id === ref.versionId);
-      if (!row) throw new MeridianError('NOT_FOUND', `secret ${ref.secretId} has no version ${ref.versionId}; list its versions with \`meridian secrets list\``);
+      if (!row)
+        throw new MeridianError('NOT_FOUND', `secret ${ref.secretId} has no version ${ref.versionId}; list its versions with \`meridian secrets list\``);
       if (stage !== undefined && !stagesOf(row).includes(stage)) {
-        throw new MeridianError('NOT_FOUND', `version ${ref.versionId} of secret ${ref.secretId} is not labelled ${stage}; give the stage or the version id, not both`);
+        throw new MeridianError(
+          'NOT_FOUND',
+          `version ${ref.versionId} of secret ${ref.secretId} is not labelled ${stage}; give the stage or the version id, not both`,
+        );
       }
     } else {
       row = rows.find((r) => stagesOf(r).includes(stage ?? CURRENT));
@@ -105,7 +107,12 @@ export class LocalSecretStore implements SecretStore {
   }
 
   async list(): Promise<SecretSummary[]> {
-    const rows = await this.db.selectFrom('secrets').select(['secret_id', 'version_id', 'stages', 'created_at']).orderBy('secret_id').orderBy('created_at').execute();
+    const rows = await this.db
+      .selectFrom('secrets')
+      .select(['secret_id', 'version_id', 'stages', 'created_at'])
+      .orderBy('secret_id')
+      .orderBy('created_at')
+      .execute();
     const byId = new Map<string, SecretSummary>();
     for (const row of rows) {
       const entry = byId.get(row.secret_id) ?? { secretId: row.secret_id, lastChangedDate: row.created_at, versionsToStages: {} };

@@ -19,11 +19,7 @@ export interface SecretReference {
 
 export function checkSecretId(secretId: string): void {
   if (!SECRET_ID.test(secretId)) {
-    throw new MeridianError(
-      'BAD_INPUT',
-      `secret id "${secretId}" is not valid: use 1 to 512 letters, digits and / _ + = . @ -`,
-      { details: { secretId } },
-    );
+    throw new MeridianError('BAD_INPUT', `secret id "${secretId}" is not valid: use 1 to 512 letters, digits and / _ + = . @ -`, { details: { secretId } });
   }
 }
 
@@ -68,10 +64,7 @@ export function readJsonKey(secretId: string, text: string, jsonKey: string): st
   const record = parsed as Record<string, unknown>;
   if (!Object.hasOwn(record, jsonKey)) {
     const keys = Object.keys(record);
-    throw new MeridianError(
-      'NOT_FOUND',
-      `secret ${secretId} has no JSON key "${jsonKey}"; its keys are ${keys.length === 0 ? '(none)' : keys.join(', ')}`,
-    );
+    throw new MeridianError('NOT_FOUND', `secret ${secretId} has no JSON key "${jsonKey}"; its keys are ${keys.length === 0 ? '(none)' : keys.join(', ')}`);
   }
   const value = record[jsonKey];
   return typeof value === 'string' ? value : JSON.stringify(value);

@@ -20,8 +20,20 @@ export interface AgentRecord {
 export async function touchAgent(db: Db, agent: Omit<AgentRecord, 'startedAt' | 'lastSeenAt'>, at: string): Promise<void> {
   await db
     .insertInto('agents')
-    .values({ id: agent.id, name: agent.name, region: agent.region, labels: JSON.stringify(agent.labels), concurrency: agent.concurrency, started_at: at, last_seen_at: at })
-    .onConflict((oc) => oc.column('id').doUpdateSet({ name: agent.name, region: agent.region, labels: JSON.stringify(agent.labels), concurrency: agent.concurrency, last_seen_at: at }))
+    .values({
+      id: agent.id,
+      name: agent.name,
+      region: agent.region,
+      labels: JSON.stringify(agent.labels),
+      concurrency: agent.concurrency,
+      started_at: at,
+      last_seen_at: at,
+    })
+    .onConflict((oc) =>
+      oc
+        .column('id')
+        .doUpdateSet({ name: agent.name, region: agent.region, labels: JSON.stringify(agent.labels), concurrency: agent.concurrency, last_seen_at: at }),
+    )
     .execute();
 }
 
@@ -77,7 +89,16 @@ export async function runningJobs(db: Db): Promise<HeldJob[]> {
         .onRef('action_executions.stage_index', '=', 'jobs.stage_index')
         .onRef('action_executions.action_index', '=', 'jobs.action_index'),
     )
-    .select(['jobs.id', 'jobs.lease_owner', 'jobs.execution_id', 'jobs.region', 'jobs.attempt', 'jobs.lease_expires_at', 'action_executions.stage', 'action_executions.name'])
+    .select([
+      'jobs.id',
+      'jobs.lease_owner',
+      'jobs.execution_id',
+      'jobs.region',
+      'jobs.attempt',
+      'jobs.lease_expires_at',
+      'action_executions.stage',
+      'action_executions.name',
+    ])
     .where('jobs.status', '=', 'running')
     .orderBy('jobs.created_at')
     .execute();

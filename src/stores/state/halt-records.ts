@@ -74,7 +74,16 @@ export function haltOf(halts: readonly Halt[], region: string): Halt | undefined
   return halts.find((h) => h.region === region) ?? halts.find((h) => h.region === null);
 }
 
-function toHalt(row: { id: string; scope: string; by: string; reason: string; at: string; lifted_by: string | null; lifted_reason: string | null; lifted_at: string | null }): Halt {
+function toHalt(row: {
+  id: string;
+  scope: string;
+  by: string;
+  reason: string;
+  at: string;
+  lifted_by: string | null;
+  lifted_reason: string | null;
+  lifted_at: string | null;
+}): Halt {
   return {
     id: row.id,
     region: row.scope === EVERYWHERE ? null : row.scope,

@@ -10,6 +10,7 @@ import { openSqlite } from './sqlite/open-sqlite.js';
 
 export async function openStateDb(stateDir: string, dbUrl: string | undefined): Promise<Kysely<Database>> {
   if (dbUrl === undefined || dbUrl === '' || dbUrl.startsWith('sqlite:')) return openSqlite(stateDir);
-  if (!isPostgresUrl(dbUrl)) throw new MeridianError('BAD_INPUT', `--db ${redactUrl(dbUrl)}: write postgres://user@host:5432/database, or leave it out for SQLite in the state dir`);
+  if (!isPostgresUrl(dbUrl))
+    throw new MeridianError('BAD_INPUT', `--db ${redactUrl(dbUrl)}: write postgres://user@host:5432/database, or leave it out for SQLite in the state dir`);
   return openPostgres(dbUrl);
 }

@@ -60,7 +60,12 @@ export async function goodRunsOfStage(db: Db, key: { pipeline: string; stage: st
   }
   const candidates = order.filter((id) => !bad.has(id));
   if (candidates.length === 0) return [];
-  const undone = await db.selectFrom('rollbacks').select(['execution_id', 'regions']).where('stage', '=', key.stage).where('execution_id', 'in', candidates).execute();
+  const undone = await db
+    .selectFrom('rollbacks')
+    .select(['execution_id', 'regions'])
+    .where('stage', '=', key.stage)
+    .where('execution_id', 'in', candidates)
+    .execute();
   for (const row of undone) if ((JSON.parse(row.regions) as string[]).includes(key.region)) bad.add(row.execution_id);
   return candidates.filter((id) => !bad.has(id));
 }

@@ -90,7 +90,10 @@ export class StateStore {
   ): Promise<void> {
     const { id, pipeline, at } = input;
     if (this.postgres) await sql`select pg_advisory_xact_lock(hashtext('meridian:execution-seq'))`.execute(tx);
-    const last = await tx.selectFrom('executions').select((eb) => eb.fn.max('seq').as('seq')).executeTakeFirst();
+    const last = await tx
+      .selectFrom('executions')
+      .select((eb) => eb.fn.max('seq').as('seq'))
+      .executeTakeFirst();
     await tx
       .insertInto('executions')
       .values({
@@ -140,7 +143,10 @@ export class StateStore {
     );
     // SQLite limits bound variables per statement; insert in slices.
     for (let i = 0; i < actionRows.length; i += 50) {
-      await tx.insertInto('action_executions').values(actionRows.slice(i, i + 50)).execute();
+      await tx
+        .insertInto('action_executions')
+        .values(actionRows.slice(i, i + 50))
+        .execute();
     }
   }
 
@@ -148,7 +154,12 @@ export class StateStore {
     // The definition and context never change: once parsed, leave their (large) text in the database.
     const parsed = this.parsed.get(id);
     const row = parsed
-      ? await db.selectFrom('executions').select(LIGHT_EXECUTION_COLUMNS).where('id', '=', id).executeTakeFirst().then((r) => r && { ...r, definition: '', context: '' })
+      ? await db
+          .selectFrom('executions')
+          .select(LIGHT_EXECUTION_COLUMNS)
+          .where('id', '=', id)
+          .executeTakeFirst()
+          .then((r) => r && { ...r, definition: '', context: '' })
       : await db.selectFrom('executions').selectAll().where('id', '=', id).executeTakeFirst();
     if (!row) {
       throw new MeridianError('NOT_FOUND', `execution ${id} does not exist; list executions with \`meridian executions\``);
@@ -192,12 +203,7 @@ export class StateStore {
 
   async snapshot(db: Db, id: string): Promise<ExecutionSnapshot> {
     const execution = await this.getExecution(db, id);
-    const stages = await db
-      .selectFrom('stage_executions')
-      .selectAll()
-      .where('execution_id', '=', id)
-      .orderBy('stage_index')
-      .execute();
+    const stages = await db.selectFrom('stage_executions').selectAll().where('execution_id', '=', id).orderBy('stage_index').execute();
     const actions = await db
       .selectFrom('action_executions')
       .selectAll()
@@ -221,7 +227,14 @@ export class StateStore {
     const rows = await db
       .selectFrom('executions')
       .innerJoin('stage_executions', 'stage_executions.execution_id', 'executions.id')
-      .select(['executions.id', 'executions.seq', 'executions.status', 'executions.owner', 'stage_executions.stage_index', 'stage_executions.status as stage_status'])
+      .select([
+        'executions.id',
+        'executions.seq',
+        'executions.status',
+        'executions.owner',
+        'stage_executions.stage_index',
+        'stage_executions.status as stage_status',
+      ])
       .where('executions.pipeline', '=', pipeline)
       .where('executions.status', 'in', ['InProgress', 'Stopping'])
       .orderBy('executions.seq')
@@ -275,12 +288,7 @@ export class StateStore {
     const patch: { status: string; started_at?: string; ended_at: string | null } = { status, ended_at: null };
     if (status === 'InProgress') patch.started_at = at;
     else if (status !== 'Pending' && status !== 'Stopping') patch.ended_at = at;
-    await db
-      .updateTable('stage_executions')
-      .set(patch)
-      .where('execution_id', '=', id)
-      .where('stage_index', '=', stageIndex)
-      .execute();
+    await db.updateTable('stage_executions').set(patch).where('execution_id', '=', id).where('stage_index', '=', stageIndex).execute();
   }
 
   async updateAction(
@@ -317,7 +325,14 @@ export class StateStore {
    * number. `keepStart`: the attempt goes on with the run already under way (a job handed on
    * after its agent was lost), so the action keeps the time it started.
    */
-  async startAttempts(db: Db, executionId: string, stageIndex: number, starts: Array<{ actionIndex: number; attempt: number }>, at: string, keepStart = false): Promise<void> {
+  async startAttempts(
+    db: Db,
+    executionId: string,
+    stageIndex: number,
+    starts: Array<{ actionIndex: number; attempt: number }>,
+    at: string,
+    keepStart = false,
+  ): Promise<void> {
     const byAttempt = new Map<number, number[]>();
     for (const { actionIndex, attempt } of starts) byAttempt.set(attempt, [...(byAttempt.get(attempt) ?? []), actionIndex]);
     for (const [attempt, actionIndexes] of byAttempt) {
@@ -339,7 +354,11 @@ export class StateStore {
   async endActions(
     db: Db,
     executionId: string,
-    ends: Array<{ stageIndex: number; actionIndex: number; end: Pick<ActionRecord, 'status' | 'endedAt' | 'outputVariables' | 'error'> & { reports: TestReport[] | null } }>,
+    ends: Array<{
+      stageIndex: number;
+      actionIndex: number;
+      end: Pick<ActionRecord, 'status' | 'endedAt' | 'outputVariables' | 'error'> & { reports: TestReport[] | null };
+    }>,
   ): Promise<ActionRecord[]> {
     const alike = new Map<string, { stageIndex: number; set: EndedColumns; actionIndexes: number[] }>();
     for (const { stageIndex, actionIndex, end } of ends) {
@@ -420,17 +439,15 @@ export class StateStore {
       data: event.data ? JSON.stringify(event.data) : null,
     }));
     // One multi-row insert numbers its rows in order (events.id); SQLite limits bound variables per statement.
-    for (let i = 0; i < rows.length; i += 100) await db.insertInto('events').values(rows.slice(i, i + 100)).execute();
+    for (let i = 0; i < rows.length; i += 100)
+      await db
+        .insertInto('events')
+        .values(rows.slice(i, i + 100))
+        .execute();
   }
 
   async events(db: Db, executionId: string, afterId = 0): Promise<EventRecord[]> {
-    const rows = await db
-      .selectFrom('events')
-      .selectAll()
-      .where('execution_id', '=', executionId)
-      .where('id', '>', afterId)
-      .orderBy('id')
-      .execute();
+    const rows = await db.selectFrom('events').selectAll().where('execution_id', '=', executionId).where('id', '>', afterId).orderBy('id').execute();
     return rows.map((row) => ({
       id: row.id,
       executionId: row.execution_id,
@@ -461,13 +478,21 @@ export class StateStore {
       created_at: job.createdAt,
     }));
     // SQLite limits bound variables per statement; insert in slices.
-    for (let i = 0; i < rows.length; i += 50) await db.insertInto('jobs').values(rows.slice(i, i + 50)).execute();
+    for (let i = 0; i < rows.length; i += 50)
+      await db
+        .insertInto('jobs')
+        .values(rows.slice(i, i + 50))
+        .execute();
     const labels: Array<{ job_id: string; label: string }> = [];
     for (const job of jobs) {
       const asked = (await this.definition(db, job.executionId)).stages[job.stageIndex]?.actions[job.actionIndex]?.agentLabels ?? [];
       for (const label of asked) labels.push({ job_id: job.id, label });
     }
-    for (let i = 0; i < labels.length; i += 200) await db.insertInto('job_labels').values(labels.slice(i, i + 200)).execute();
+    for (let i = 0; i < labels.length; i += 200)
+      await db
+        .insertInto('job_labels')
+        .values(labels.slice(i, i + 200))
+        .execute();
     // Other servers on the same database hear of it on commit (postgres/job-notifications);
     // once per transaction and region is enough (PostgreSQL folds the repeats anyway).
     if (!this.postgres) return;
@@ -499,18 +524,29 @@ export class StateStore {
     const leaseUntil = options.leaseUntil ?? null;
     const rows = await this.db
       // MATERIALIZED: the picked rows are chosen (and locked) once, never re-evaluated per row updated.
-      .with((cte) => cte('picked').materialized(), (db) => {
-        let query = db.selectFrom('jobs').select('id as picked_id').where('status', '=', 'queued').orderBy('created_at').orderBy('id').limit(max);
-        if (options.regions) query = query.where('region', 'in', options.regions);
-        if (options.exceptRegions && options.exceptRegions.length > 0) query = query.where('region', 'not in', options.exceptRegions);
-        if (options.executionIds) query = query.where('execution_id', 'in', options.executionIds);
-        // Only jobs that ask for no label the claimer lacks.
-        const labels = options.labels ?? [];
-        query = query.where((eb) =>
-          eb.not(eb.exists(eb.selectFrom('job_labels').select('job_labels.label').whereRef('job_labels.job_id', '=', 'jobs.id').$if(labels.length > 0, (q) => q.where('job_labels.label', 'not in', labels)))),
-        );
-        return this.postgres ? query.forUpdate().skipLocked() : query;
-      })
+      .with(
+        (cte) => cte('picked').materialized(),
+        (db) => {
+          let query = db.selectFrom('jobs').select('id as picked_id').where('status', '=', 'queued').orderBy('created_at').orderBy('id').limit(max);
+          if (options.regions) query = query.where('region', 'in', options.regions);
+          if (options.exceptRegions && options.exceptRegions.length > 0) query = query.where('region', 'not in', options.exceptRegions);
+          if (options.executionIds) query = query.where('execution_id', 'in', options.executionIds);
+          // Only jobs that ask for no label the claimer lacks.
+          const labels = options.labels ?? [];
+          query = query.where((eb) =>
+            eb.not(
+              eb.exists(
+                eb
+                  .selectFrom('job_labels')
+                  .select('job_labels.label')
+                  .whereRef('job_labels.job_id', '=', 'jobs.id')
+                  .$if(labels.length > 0, (q) => q.where('job_labels.label', 'not in', labels)),
+              ),
+            ),
+          );
+          return this.postgres ? query.forUpdate().skipLocked() : query;
+        },
+      )
       .updateTable('jobs')
       .from('picked')
       .set({ status: 'running', lease_owner: owner, lease_expires_at: leaseUntil })
@@ -591,11 +627,7 @@ export class StateStore {
   // Artifacts and approvals.
 
   async recordArtifact(db: Db, artifact: ArtifactRecord): Promise<void> {
-    await db
-      .deleteFrom('artifacts')
-      .where('execution_id', '=', artifact.executionId)
-      .where('name', '=', artifact.name)
-      .execute();
+    await db.deleteFrom('artifacts').where('execution_id', '=', artifact.executionId).where('name', '=', artifact.name).execute();
     await db
       .insertInto('artifacts')
       .values({

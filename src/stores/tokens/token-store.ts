@@ -36,13 +36,17 @@ export class TokenStore {
   /** Makes a token; the returned `token` is the only copy there will ever be. An agent token needs its region. */
   async create(name: string, role: Role, at: string, region: string | null = null): Promise<TokenInfo & { token: string }> {
     if (name.trim() === '') throw new MeridianError('BAD_INPUT', 'a token needs a name, e.g. --name ci-bot');
-    if (role === 'agent' && (region === null || region.trim() === '')) throw new MeridianError('BAD_INPUT', 'an agent token is scoped to one region: pass --region, e.g. --region eu-west-1');
+    if (role === 'agent' && (region === null || region.trim() === ''))
+      throw new MeridianError('BAD_INPUT', 'an agent token is scoped to one region: pass --region, e.g. --region eu-west-1');
     if (role !== 'agent' && region !== null) throw new MeridianError('BAD_INPUT', `only agent tokens have a region; a ${role} token reaches every region`);
     const existing = await this.db.selectFrom('tokens').select('id').where('name', '=', name).where('revoked_at', 'is', null).executeTakeFirst();
     if (existing) throw new MeridianError('CONFLICT', `a token named ${name} exists; revoke it first or pick another name`);
     const token = `mrd_${randomBytes(32).toString('base64url')}`;
     const id = randomUUID();
-    await this.db.insertInto('tokens').values({ id, name, role, hash: hashToken(token), created_at: at, revoked_at: null, region }).execute();
+    await this.db
+      .insertInto('tokens')
+      .values({ id, name, role, hash: hashToken(token), created_at: at, revoked_at: null, region })
+      .execute();
     return { id, name, role, createdAt: at, revokedAt: null, region, token };
   }
 

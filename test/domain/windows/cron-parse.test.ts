@@ -70,7 +70,13 @@ describe('parseCron refuses malformed input, with a column and a hint', () => {
   });
 
   it('a value out of range, pointing at it', () => {
-    expect(theProblem('0 0 25 ? * MON *', parseCron)).toMatchObject({ offset: 4, length: 2, at: '25', message: 'hours 25 is out of range 0-23', hint: 'hours take 0-23 with , - * /' });
+    expect(theProblem('0 0 25 ? * MON *', parseCron)).toMatchObject({
+      offset: 4,
+      length: 2,
+      at: '25',
+      message: 'hours 25 is out of range 0-23',
+      hint: 'hours take 0-23 with , - * /',
+    });
     expect(theProblem('0 60 1 ? * MON *', parseCron).at).toBe('60');
     expect(theProblem('0 0 1 32 * ? *', parseCron).at).toBe('32');
     expect(theProblem('0 0 1 ? 13 MON *', parseCron).at).toBe('13');
@@ -78,7 +84,10 @@ describe('parseCron refuses malformed input, with a column and a hint', () => {
   });
 
   it('day-of-week 0, with the Quartz numbering in the message', () => {
-    expect(theProblem('0 0 1 ? * 0-4 *', parseCron)).toMatchObject({ at: '0', message: 'day-of-week 0 is out of range 1-7; Quartz counts 1 = SUN ... 7 = SAT' });
+    expect(theProblem('0 0 1 ? * 0-4 *', parseCron)).toMatchObject({
+      at: '0',
+      message: 'day-of-week 0 is out of range 1-7; Quartz counts 1 = SUN ... 7 = SAT',
+    });
   });
 
   it('an unknown name', () => {
@@ -98,7 +107,11 @@ describe('parseCron refuses malformed input, with a column and a hint', () => {
   });
 
   it('`?` outside the day fields', () => {
-    expect(theProblem('0 ? 1 ? * MON *', parseCron)).toMatchObject({ offset: 2, message: '`?` is only allowed in day-of-month and day-of-week', hint: 'write * for every minute' });
+    expect(theProblem('0 ? 1 ? * MON *', parseCron)).toMatchObject({
+      offset: 2,
+      message: '`?` is only allowed in day-of-month and day-of-week',
+      hint: 'write * for every minute',
+    });
   });
 
   it('specials in the wrong field or combined with lists', () => {

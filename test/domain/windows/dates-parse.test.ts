@@ -4,7 +4,8 @@ import { at, deny, iso, must, spans, theProblem, zone } from './helpers.js';
 
 const bounds = (text: string): [string, string] => {
   const { from, to } = must(parseDates(text));
-  const show = (b: DatesSchedule['from']): string => (b.kind === 'local' ? `local ${new Date(b.wallMs).toISOString()}` : `instant ${new Date(b.ms).toISOString()}`);
+  const show = (b: DatesSchedule['from']): string =>
+    b.kind === 'local' ? `local ${new Date(b.wallMs).toISOString()}` : `instant ${new Date(b.ms).toISOString()}`;
   return [show(from), show(to)];
 };
 
@@ -65,7 +66,11 @@ describe('parseDates refuses malformed input, with a column and a hint', () => {
   });
 
   it('text that is not a date', () => {
-    expect(theProblem('2026-12-20 to next monday', parseDates)).toMatchObject({ offset: 14, at: 'next monday', hint: expect.stringContaining('YYYY-MM-DD HH:MM') as string });
+    expect(theProblem('2026-12-20 to next monday', parseDates)).toMatchObject({
+      offset: 14,
+      at: 'next monday',
+      hint: expect.stringContaining('YYYY-MM-DD HH:MM') as string,
+    });
     expect(theProblem('2026/12/20', parseDates)).toMatchObject({ offset: 0, at: '2026/12/20', message: '`2026/12/20` is not a date and time' });
     expect(theProblem('2026-12-20 to ', parseDates).message).toBe('a date is missing');
   });

@@ -47,9 +47,15 @@ const both = (friendly: string, cron: string): Array<[string, string]> => [
 describe('spring forward: the window keeps its real, shorter length', () => {
   // `from` is a UTC instant before local midnight of the transition night.
   it.each([
-    ...both('daily 01:00-05:00', '0 0 1-4 ? * * *').map(([s, text]) => [s, text, 'America/New_York', '2026-03-08T04:00:00Z', '2026-03-08T06:00:00Z', '2026-03-08T09:00:00Z', 3] as const),
-    ...both('daily 00:00-05:00', '0 0 0-4 ? * * *').map(([s, text]) => [s, text, 'Europe/Dublin', '2026-03-28T23:00:00Z', '2026-03-29T00:00:00Z', '2026-03-29T04:00:00Z', 4] as const),
-    ...both('daily 01:00-05:00', '0 0 1-4 ? * * *').map(([s, text]) => [s, text, 'Australia/Sydney', '2026-10-03T13:00:00Z', '2026-10-03T15:00:00Z', '2026-10-03T18:00:00Z', 3] as const),
+    ...both('daily 01:00-05:00', '0 0 1-4 ? * * *').map(
+      ([s, text]) => [s, text, 'America/New_York', '2026-03-08T04:00:00Z', '2026-03-08T06:00:00Z', '2026-03-08T09:00:00Z', 3] as const,
+    ),
+    ...both('daily 00:00-05:00', '0 0 0-4 ? * * *').map(
+      ([s, text]) => [s, text, 'Europe/Dublin', '2026-03-28T23:00:00Z', '2026-03-29T00:00:00Z', '2026-03-29T04:00:00Z', 4] as const,
+    ),
+    ...both('daily 01:00-05:00', '0 0 1-4 ? * * *').map(
+      ([s, text]) => [s, text, 'Australia/Sydney', '2026-10-03T13:00:00Z', '2026-10-03T15:00:00Z', '2026-10-03T18:00:00Z', 3] as const,
+    ),
   ])('%s `%s` in %s', (_syntax, text, zoneName, from, opens, closes, hours) => {
     expect(nightOf(allow(text), zoneName, from)).toEqual({ opens, closes, hours });
   });
@@ -57,9 +63,15 @@ describe('spring forward: the window keeps its real, shorter length', () => {
 
 describe('fall back: the window keeps its real, longer length', () => {
   it.each([
-    ...both('daily 01:00-05:00', '0 0 1-4 ? * * *').map(([s, text]) => [s, text, 'America/New_York', '2026-11-01T04:00:00Z', '2026-11-01T05:00:00Z', '2026-11-01T10:00:00Z', 5] as const),
-    ...both('daily 00:00-05:00', '0 0 0-4 ? * * *').map(([s, text]) => [s, text, 'Europe/Dublin', '2026-10-24T22:00:00Z', '2026-10-24T23:00:00Z', '2026-10-25T05:00:00Z', 6] as const),
-    ...both('daily 01:00-05:00', '0 0 1-4 ? * * *').map(([s, text]) => [s, text, 'Australia/Sydney', '2026-04-04T12:00:00Z', '2026-04-04T14:00:00Z', '2026-04-04T19:00:00Z', 5] as const),
+    ...both('daily 01:00-05:00', '0 0 1-4 ? * * *').map(
+      ([s, text]) => [s, text, 'America/New_York', '2026-11-01T04:00:00Z', '2026-11-01T05:00:00Z', '2026-11-01T10:00:00Z', 5] as const,
+    ),
+    ...both('daily 00:00-05:00', '0 0 0-4 ? * * *').map(
+      ([s, text]) => [s, text, 'Europe/Dublin', '2026-10-24T22:00:00Z', '2026-10-24T23:00:00Z', '2026-10-25T05:00:00Z', 6] as const,
+    ),
+    ...both('daily 01:00-05:00', '0 0 1-4 ? * * *').map(
+      ([s, text]) => [s, text, 'Australia/Sydney', '2026-04-04T12:00:00Z', '2026-04-04T14:00:00Z', '2026-04-04T19:00:00Z', 5] as const,
+    ),
   ])('%s `%s` in %s', (_syntax, text, zoneName, from, opens, closes, hours) => {
     expect(nightOf(allow(text), zoneName, from)).toEqual({ opens, closes, hours });
   });
@@ -68,11 +80,17 @@ describe('fall back: the window keeps its real, longer length', () => {
 describe('a window that starts in the skipped hour opens at the first valid instant after it', () => {
   it.each([
     // New York skips 02:00-03:00 EST; 03:00 EDT is 07:00Z.
-    ...both('Sun 02:00-04:00', '0 0 2-3 ? * SUN *').map(([s, text]) => [s, text, 'America/New_York', '2026-03-08T04:00:00Z', '2026-03-08T07:00:00Z', '2026-03-08T08:00:00Z', 1] as const),
+    ...both('Sun 02:00-04:00', '0 0 2-3 ? * SUN *').map(
+      ([s, text]) => [s, text, 'America/New_York', '2026-03-08T04:00:00Z', '2026-03-08T07:00:00Z', '2026-03-08T08:00:00Z', 1] as const,
+    ),
     // Dublin skips 01:00-02:00 GMT; 02:00 IST is 01:00Z.
-    ...both('Sun 01:00-03:00', '0 0 1-2 ? * SUN *').map(([s, text]) => [s, text, 'Europe/Dublin', '2026-03-28T23:00:00Z', '2026-03-29T01:00:00Z', '2026-03-29T02:00:00Z', 1] as const),
+    ...both('Sun 01:00-03:00', '0 0 1-2 ? * SUN *').map(
+      ([s, text]) => [s, text, 'Europe/Dublin', '2026-03-28T23:00:00Z', '2026-03-29T01:00:00Z', '2026-03-29T02:00:00Z', 1] as const,
+    ),
     // Sydney skips 02:00-03:00 AEST; 03:00 AEDT is 16:00Z the day before.
-    ...both('Sun 02:00-04:00', '0 0 2-3 ? * SUN *').map(([s, text]) => [s, text, 'Australia/Sydney', '2026-10-03T13:00:00Z', '2026-10-03T16:00:00Z', '2026-10-03T17:00:00Z', 1] as const),
+    ...both('Sun 02:00-04:00', '0 0 2-3 ? * SUN *').map(
+      ([s, text]) => [s, text, 'Australia/Sydney', '2026-10-03T13:00:00Z', '2026-10-03T16:00:00Z', '2026-10-03T17:00:00Z', 1] as const,
+    ),
     // Starting inside the gap rather than at its edge.
     ['friendly', 'Sun 02:30-04:00', 'America/New_York', '2026-03-08T04:00:00Z', '2026-03-08T07:00:00Z', '2026-03-08T08:00:00Z', 1] as const,
     ['friendly', 'Sun 01:15-03:00', 'Europe/Dublin', '2026-03-28T23:00:00Z', '2026-03-29T01:00:00Z', '2026-03-29T02:00:00Z', 1] as const,
@@ -84,9 +102,9 @@ describe('a window that starts in the skipped hour opens at the first valid inst
 
   it('a cron minute range inside the skipped hour allows nothing that night', () => {
     // Minutes 30-59 of hours 2 and 3: 02:30-03:00 (skipped) and 03:30-04:00.
-    expect(spans(allowedIntervals([allow('0 30-59 2-3 ? * SUN *')], zone('America/New_York'), at('2026-03-08T04:00:00Z'), at('2026-03-09T04:00:00Z')))).toEqual([
-      '2026-03-08T07:30:00Z - 2026-03-08T08:00:00Z',
-    ]);
+    expect(spans(allowedIntervals([allow('0 30-59 2-3 ? * SUN *')], zone('America/New_York'), at('2026-03-08T04:00:00Z'), at('2026-03-09T04:00:00Z')))).toEqual(
+      ['2026-03-08T07:30:00Z - 2026-03-08T08:00:00Z'],
+    );
   });
 
   it('a window wholly inside the skipped hour does not happen that night', () => {
@@ -101,11 +119,17 @@ describe('a window that starts in the skipped hour opens at the first valid inst
 describe('a window that starts in the repeated hour opens at its first occurrence', () => {
   it.each([
     // New York repeats 01:00-02:00: first pass EDT (05:00Z-06:00Z), second EST (06:00Z-07:00Z).
-    ...both('Sun 01:30-02:00', '0 30-59 1 ? * SUN *').map(([s, text]) => [s, text, 'America/New_York', '2026-11-01T04:00:00Z', '2026-11-01T05:30:00Z', '2026-11-01T07:00:00Z', 1.5] as const),
+    ...both('Sun 01:30-02:00', '0 30-59 1 ? * SUN *').map(
+      ([s, text]) => [s, text, 'America/New_York', '2026-11-01T04:00:00Z', '2026-11-01T05:30:00Z', '2026-11-01T07:00:00Z', 1.5] as const,
+    ),
     // Dublin repeats 01:00-02:00: first pass IST (00:00Z-01:00Z).
-    ...both('Sun 01:00-03:00', '0 0 1-2 ? * SUN *').map(([s, text]) => [s, text, 'Europe/Dublin', '2026-10-24T22:00:00Z', '2026-10-25T00:00:00Z', '2026-10-25T03:00:00Z', 3] as const),
+    ...both('Sun 01:00-03:00', '0 0 1-2 ? * SUN *').map(
+      ([s, text]) => [s, text, 'Europe/Dublin', '2026-10-24T22:00:00Z', '2026-10-25T00:00:00Z', '2026-10-25T03:00:00Z', 3] as const,
+    ),
     // Sydney repeats 02:00-03:00: first pass AEDT (15:00Z-16:00Z the day before).
-    ...both('Sun 02:30-03:00', '0 30-59 2 ? * SUN *').map(([s, text]) => [s, text, 'Australia/Sydney', '2026-04-04T12:00:00Z', '2026-04-04T15:30:00Z', '2026-04-04T17:00:00Z', 1.5] as const),
+    ...both('Sun 02:30-03:00', '0 30-59 2 ? * SUN *').map(
+      ([s, text]) => [s, text, 'Australia/Sydney', '2026-04-04T12:00:00Z', '2026-04-04T15:30:00Z', '2026-04-04T17:00:00Z', 1.5] as const,
+    ),
   ])('%s `%s` in %s', (_syntax, text, zoneName, from, opens, closes, hours) => {
     expect(nightOf(allow(text), zoneName, from)).toEqual({ opens, closes, hours });
   });
@@ -115,7 +139,10 @@ describe('a window that starts in the repeated hour opens at its first occurrenc
     const night = [at('2026-11-01T03:00:00Z'), at('2026-11-01T12:00:00Z')] as const;
     expect(spans(allowedIntervals([allow('Sun 00:00-01:30')], ny, ...night))).toEqual(['2026-11-01T04:00:00Z - 2026-11-01T05:30:00Z']);
     // The freeze covers both passes of 01:00-01:30 and the half hour between them.
-    expect(spans(allowedIntervals([deny('Sun 00:00-01:30')], ny, ...night))).toEqual(['2026-11-01T03:00:00Z - 2026-11-01T04:00:00Z', '2026-11-01T06:30:00Z - 2026-11-01T12:00:00Z']);
+    expect(spans(allowedIntervals([deny('Sun 00:00-01:30')], ny, ...night))).toEqual([
+      '2026-11-01T03:00:00Z - 2026-11-01T04:00:00Z',
+      '2026-11-01T06:30:00Z - 2026-11-01T12:00:00Z',
+    ]);
   });
 });
 

@@ -88,11 +88,15 @@ describe('cross-midnight ranges', () => {
   });
 
   it('is one interval of four hours', () => {
-    expect(spans(allowedIntervals(windows, UTC, at('2026-01-12T00:00:00Z'), at('2026-01-19T00:00:00Z')))).toEqual(['2026-01-16T22:00:00Z - 2026-01-17T02:00:00Z']);
+    expect(spans(allowedIntervals(windows, UTC, at('2026-01-12T00:00:00Z'), at('2026-01-19T00:00:00Z')))).toEqual([
+      '2026-01-16T22:00:00Z - 2026-01-17T02:00:00Z',
+    ]);
   });
 
   it('a Sunday night range crosses into the next week', () => {
-    expect(spans(allowedIntervals([allow('Sun 23:00-01:00')], UTC, at('2026-01-18T00:00:00Z'), at('2026-01-20T00:00:00Z')))).toEqual(['2026-01-18T23:00:00Z - 2026-01-19T01:00:00Z']);
+    expect(spans(allowedIntervals([allow('Sun 23:00-01:00')], UTC, at('2026-01-18T00:00:00Z'), at('2026-01-20T00:00:00Z')))).toEqual([
+      '2026-01-18T23:00:00Z - 2026-01-19T01:00:00Z',
+    ]);
   });
 });
 
@@ -101,7 +105,10 @@ describe('deny wins over allow', () => {
 
   it('closes an allowed instant and names the deny window and its reason', () => {
     const state = windowStateAt(windows, dublin, at('2026-12-25T12:00:00Z'));
-    expect(state).toMatchObject({ open: false, closure: { kind: 'deny', reason: 'year-end freeze', message: 'deny window 2026-12-20 00:00 to 2027-01-04 00:00: year-end freeze' } });
+    expect(state).toMatchObject({
+      open: false,
+      closure: { kind: 'deny', reason: 'year-end freeze', message: 'deny window 2026-12-20 00:00 to 2027-01-04 00:00: year-end freeze' },
+    });
     if (state.open) return;
     expect(iso(state.opensAt)).toBe('2027-01-04T00:00:00Z');
   });
@@ -139,7 +146,9 @@ describe('deny wins over allow', () => {
   });
 
   it('a deny window without a reason still says which window', () => {
-    expect(windowStateAt([deny('daily 00:00-24:00')], UTC, at('2026-01-17T12:00:00Z'))).toMatchObject({ closure: { message: 'deny window daily 00:00-24:00', reason: null } });
+    expect(windowStateAt([deny('daily 00:00-24:00')], UTC, at('2026-01-17T12:00:00Z'))).toMatchObject({
+      closure: { message: 'deny window daily 00:00-24:00', reason: null },
+    });
   });
 });
 
@@ -157,6 +166,8 @@ describe('allowedIntervals', () => {
   it('is the whole range with no windows, and merges across days', () => {
     expect(spans(allowedIntervals([], UTC, at('2026-01-01T00:00:00Z'), at('2026-01-03T00:00:00Z')))).toEqual(['2026-01-01T00:00:00Z - 2026-01-03T00:00:00Z']);
     const nights = [allow('daily 00:00-24:00')];
-    expect(spans(allowedIntervals(nights, UTC, at('2026-01-01T00:00:00Z'), at('2026-01-20T00:00:00Z')))).toEqual(['2026-01-01T00:00:00Z - 2026-01-20T00:00:00Z']);
+    expect(spans(allowedIntervals(nights, UTC, at('2026-01-01T00:00:00Z'), at('2026-01-20T00:00:00Z')))).toEqual([
+      '2026-01-01T00:00:00Z - 2026-01-20T00:00:00Z',
+    ]);
   });
 });

@@ -4,9 +4,12 @@ import { instantOf, offsetAt } from '../../../src/domain/windows/zone.js';
 import { HOUR, must, theProblem } from './helpers.js';
 
 describe('parseTimeZone accepts', () => {
-  it.each(['Europe/Dublin', 'America/New_York', 'Australia/Sydney', 'America/Argentina/Buenos_Aires', 'Asia/Kolkata', 'US/Eastern'])('IANA %s, keeping the name as written', (name) => {
-    expect(must(parseTimeZone(name))).toEqual({ kind: 'iana', name });
-  });
+  it.each(['Europe/Dublin', 'America/New_York', 'Australia/Sydney', 'America/Argentina/Buenos_Aires', 'Asia/Kolkata', 'US/Eastern'])(
+    'IANA %s, keeping the name as written',
+    (name) => {
+      expect(must(parseTimeZone(name))).toEqual({ kind: 'iana', name });
+    },
+  );
 
   it('fixes the case of an IANA name', () => {
     expect(must(parseTimeZone('europe/dublin'))).toEqual({ kind: 'iana', name: 'Europe/Dublin' });
@@ -58,7 +61,10 @@ describe('parseTimeZone refuses', () => {
   });
 
   it('an abbreviation of one zone that has daylight time, with the one zone to write', () => {
-    expect(theProblem('AKST', parseTimeZone)).toMatchObject({ message: '`AKST` is an abbreviation, not a time zone', hint: 'write America/Anchorage (Alaska time)' });
+    expect(theProblem('AKST', parseTimeZone)).toMatchObject({
+      message: '`AKST` is an abbreviation, not a time zone',
+      hint: 'write America/Anchorage (Alaska time)',
+    });
     expect(theProblem('NZST', parseTimeZone).hint).toBe('write Pacific/Auckland (New Zealand time)');
     expect(theProblem('gmt', parseTimeZone).hint).toContain('UTC');
   });

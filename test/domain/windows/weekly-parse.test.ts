@@ -44,7 +44,12 @@ describe('parseWeekly reads', () => {
 
 describe('parseWeekly refuses malformed input, with a column and a hint', () => {
   it('an unknown day', () => {
-    expect(theProblem('Mon-Fir 01:00-05:00', parseWeekly)).toMatchObject({ offset: 4, at: 'Fir', message: '`Fir` is not a day', hint: expect.stringContaining('Mon Tue Wed') as string });
+    expect(theProblem('Mon-Fir 01:00-05:00', parseWeekly)).toMatchObject({
+      offset: 4,
+      at: 'Fir',
+      message: '`Fir` is not a day',
+      hint: expect.stringContaining('Mon Tue Wed') as string,
+    });
   });
 
   it('times out of range', () => {
@@ -63,8 +68,17 @@ describe('parseWeekly refuses malformed input, with a column and a hint', () => 
   });
 
   it('a range without days, without an end, or without a time', () => {
-    expect(theProblem('01:00-05:00', parseWeekly)).toMatchObject({ offset: 0, message: 'a range starts with its days', hint: 'write for example daily 01:00-05:00 or Mon-Fri 01:00-05:00' });
-    expect(theProblem('Mon 01:00', parseWeekly)).toMatchObject({ offset: 4, at: '01:00', message: 'a range needs an end time', hint: 'write a start and an end, e.g. 01:00-05:00' });
+    expect(theProblem('01:00-05:00', parseWeekly)).toMatchObject({
+      offset: 0,
+      message: 'a range starts with its days',
+      hint: 'write for example daily 01:00-05:00 or Mon-Fri 01:00-05:00',
+    });
+    expect(theProblem('Mon 01:00', parseWeekly)).toMatchObject({
+      offset: 4,
+      at: '01:00',
+      message: 'a range needs an end time',
+      hint: 'write a start and an end, e.g. 01:00-05:00',
+    });
     expect(theProblem('Mon-Fri', parseWeekly)).toMatchObject({ message: 'expected a start time, found the end of the text' });
     expect(theProblem('Mon-Fri 01:00-05:00,', parseWeekly).message).toBe('expected days and a time range');
   });

@@ -149,6 +149,9 @@ function dispatch(stacks: RegionStacks, request: QueryRequest): string {
       return members('Summaries', [...stack.changeSets.values()], (changeSet) => changeSetSummaryXml(stack, changeSet));
     }
     default:
-      throw new QueryError('InvalidAction', `The action ${request.action} is not valid for this endpoint (Meridian's test endpoint covers a subset; see test/helpers/aws/README.md)`);
+      throw new QueryError(
+        'InvalidAction',
+        `The action ${request.action} is not valid for this endpoint (Meridian's test endpoint covers a subset; see test/helpers/aws/README.md)`,
+      );
   }
 }

@@ -163,7 +163,10 @@ export class RegionStacks {
   executeChangeSet(stackName: string, name: string): void {
     const { stack, changeSet } = this.changeSet(stackName, name);
     if (changeSet.executionStatus !== 'AVAILABLE') {
-      throw new QueryError('InvalidChangeSetStatus', `ChangeSet [${changeSet.id}] cannot be executed in its current execution status of [${changeSet.executionStatus}]`);
+      throw new QueryError(
+        'InvalidChangeSetStatus',
+        `ChangeSet [${changeSet.id}] cannot be executed in its current execution status of [${changeSet.executionStatus}]`,
+      );
     }
     // Executing a change set deletes every change set of the stack.
     stack.changeSets.clear();
@@ -181,7 +184,13 @@ export class RegionStacks {
       for (const [id, resource] of template.resources) {
         this.event(stack, id, resource.type, 'CREATE_IN_PROGRESS');
         if (resource.failOnCreate) failed.push(id);
-        this.event(stack, id, resource.type, resource.failOnCreate ? 'CREATE_FAILED' : 'CREATE_COMPLETE', resource.failOnCreate ? 'Resource creation failed: FailOnCreate is true' : undefined);
+        this.event(
+          stack,
+          id,
+          resource.type,
+          resource.failOnCreate ? 'CREATE_FAILED' : 'CREATE_COMPLETE',
+          resource.failOnCreate ? 'Resource creation failed: FailOnCreate is true' : undefined,
+        );
       }
       this.later(() => {
         if (failed.length === 0) {
@@ -205,7 +214,13 @@ export class RegionStacks {
       for (const change of changes) {
         const verb = change.action === 'Add' ? 'CREATE' : change.action === 'Modify' ? 'UPDATE' : 'DELETE';
         const fails = failed.includes(change);
-        this.event(stack, change.logicalId, change.resourceType, fails ? 'CREATE_FAILED' : `${verb}_COMPLETE`, fails ? 'Resource creation failed: FailOnCreate is true' : undefined);
+        this.event(
+          stack,
+          change.logicalId,
+          change.resourceType,
+          fails ? 'CREATE_FAILED' : `${verb}_COMPLETE`,
+          fails ? 'Resource creation failed: FailOnCreate is true' : undefined,
+        );
       }
       this.later(() => {
         if (failed.length === 0) {

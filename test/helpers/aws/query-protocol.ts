@@ -30,7 +30,8 @@ export class QueryRequest {
 
   required(name: string): string {
     const value = this.form.get(name);
-    if (value === null || value === '') throw new QueryError('ValidationError', `1 validation error detected: Value null at '${name}' failed to satisfy constraint: Member must not be null`);
+    if (value === null || value === '')
+      throw new QueryError('ValidationError', `1 validation error detected: Value null at '${name}' failed to satisfy constraint: Member must not be null`);
     return value;
   }
 

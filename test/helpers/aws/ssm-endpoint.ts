@@ -44,10 +44,12 @@ export async function startSsmEndpoint(): Promise<SsmEndpoint> {
     PutParameter: (body) => {
       const name = requireName(body['Name']);
       const value = str(body['Value']);
-      if (value === undefined || value === '') throw new SsmError('ValidationException', "1 validation error detected: Value at 'value' failed to satisfy constraint");
+      if (value === undefined || value === '')
+        throw new SsmError('ValidationException', "1 validation error detected: Value at 'value' failed to satisfy constraint");
       const history = parameters.get(name) ?? [];
       const latest = history.at(-1);
-      if (latest && body['Overwrite'] !== true) throw new SsmError('ParameterAlreadyExists', 'The parameter already exists. To overwrite this value, set the overwrite option in the request to true.');
+      if (latest && body['Overwrite'] !== true)
+        throw new SsmError('ParameterAlreadyExists', 'The parameter already exists. To overwrite this value, set the overwrite option in the request to true.');
       const type = str(body['Type']) ?? latest?.Type;
       if (type === undefined) throw new SsmError('ValidationException', 'A parameter type is required when you create a parameter.');
       if (!['String', 'StringList', 'SecureString'].includes(type)) throw new SsmError('ValidationException', `Type ${type} is not valid`);
@@ -111,7 +113,11 @@ export async function startSsmEndpoint(): Promise<SsmEndpoint> {
     if (colon === -1) return history.at(-1)!;
     const wanted = Number(selector.slice(colon + 1));
     const found = history.find((version) => version.Version === wanted);
-    if (!found) throw new SsmError('ParameterVersionNotFound', `Systems Manager could not find version ${selector.slice(colon + 1)} of ${name}. Verify the version and try again.`);
+    if (!found)
+      throw new SsmError(
+        'ParameterVersionNotFound',
+        `Systems Manager could not find version ${selector.slice(colon + 1)} of ${name}. Verify the version and try again.`,
+      );
     return found;
   }
 
@@ -166,7 +172,11 @@ function str(value: unknown): string | undefined {
 function requireName(value: unknown): string {
   const name = str(value);
   if (name === undefined || name === '') throw new SsmError('ValidationException', 'Parameter name must not be empty.');
-  if (name.includes('/') && !name.startsWith('/')) throw new SsmError('ValidationException', 'Parameter name: can\'t be prefixed with "ssm" (case-insensitive). If formed as a path, it must be fully qualified with a leading "/".');
+  if (name.includes('/') && !name.startsWith('/'))
+    throw new SsmError(
+      'ValidationException',
+      'Parameter name: can\'t be prefixed with "ssm" (case-insensitive). If formed as a path, it must be fully qualified with a leading "/".',
+    );
   return name;
 }
 
@@ -176,9 +186,17 @@ function notFound(): SsmError {
 
 /** A SecureString without WithDecryption comes back as an opaque base64 blob, as KMS ciphertext does. */
 function output(version: Version, withDecryption: boolean): Body {
-  const value = version.Type === 'SecureString' && !withDecryption ? `AQICAH${Buffer.from(`kms:${version.Name}:${version.Version}:${version.Value}`).reverse().toString('base64')}` : version.Value;
+  const value =
+    version.Type === 'SecureString' && !withDecryption
+      ? `AQICAH${Buffer.from(`kms:${version.Name}:${version.Version}:${version.Value}`).reverse().toString('base64')}`
+      : version.Value;
   const { Description: _description, ...rest } = version;
-  return { ...rest, Value: value, ARN: `arn:aws:ssm:us-east-1:123456789012:parameter${version.Name.startsWith('/') ? '' : '/'}${version.Name}`, DataType: 'text' };
+  return {
+    ...rest,
+    Value: value,
+    ARN: `arn:aws:ssm:us-east-1:123456789012:parameter${version.Name.startsWith('/') ? '' : '/'}${version.Name}`,
+    DataType: 'text',
+  };
 }
 
 /** SSM's NextToken pagination: MaxResults per page (with a per-operation default and cap). */

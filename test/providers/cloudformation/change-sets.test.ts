@@ -35,7 +35,9 @@ describe('CloudFormation CHANGE_SET_REPLACE and CHANGE_SET_EXECUTE (reference §
     // Does not modify the stack.
     expect(stackStatus(endpoint(), 'cs-existing')).toBe('CREATE_COMPLETE');
     await runAction({ configuration: execute });
-    const stack = endpoint().stacks(REGION).find((item) => item.name === 'cs-existing');
+    const stack = endpoint()
+      .stacks(REGION)
+      .find((item) => item.name === 'cs-existing');
     expect(stack).toMatchObject({ status: 'UPDATE_COMPLETE', outputs: { Environment: 'two' }, changeSets: [] });
   });
 

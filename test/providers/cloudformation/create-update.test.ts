@@ -8,7 +8,10 @@ const endpoint = useEndpoint();
 describe('CloudFormation CREATE_UPDATE (reference §2.2)', () => {
   it('creates a missing stack, streams its events and returns its Outputs as variables', async () => {
     const src = await artifact({ 'infra/template.yaml': TEMPLATE });
-    const { test, result } = await runAction({ configuration: { ActionMode: 'CREATE_UPDATE', StackName: 'fresh', TemplatePath: 'src::infra/template.yaml' }, inputs: { src } });
+    const { test, result } = await runAction({
+      configuration: { ActionMode: 'CREATE_UPDATE', StackName: 'fresh', TemplatePath: 'src::infra/template.yaml' },
+      inputs: { src },
+    });
     expect(stackStatus(endpoint(), 'fresh')).toBe('CREATE_COMPLETE');
     expect(result.outputVariables).toEqual({ Environment: 'dev', Fixed: 'constant' });
     const log = test.log();
@@ -47,7 +50,10 @@ describe('CloudFormation CREATE_UPDATE (reference §2.2)', () => {
   it('fails on a ROLLBACK_COMPLETE stack without replacing it, naming the stack, region and fix', async () => {
     await rolledBackStack(endpoint(), 'rolled-back');
     const src = await artifact({ 't.yaml': TEMPLATE });
-    const { message } = await runFailing({ configuration: { ActionMode: 'CREATE_UPDATE', StackName: 'rolled-back', TemplatePath: 'src::t.yaml' }, inputs: { src } });
+    const { message } = await runFailing({
+      configuration: { ActionMode: 'CREATE_UPDATE', StackName: 'rolled-back', TemplatePath: 'src::t.yaml' },
+      inputs: { src },
+    });
     expect(message).toContain(`stack rolled-back in ${REGION}`);
     expect(message).toContain('ROLLBACK_COMPLETE');
     expect(stackStatus(endpoint(), 'rolled-back')).toBe('ROLLBACK_COMPLETE');
@@ -55,7 +61,10 @@ describe('CloudFormation CREATE_UPDATE (reference §2.2)', () => {
 
   it('names the first failed resource when the create rolls back (CodePipeline error detail)', async () => {
     const src = await artifact({ 'bad.yaml': TEMPLATE.replace('QueueName: !Sub "q-${Env}"', 'FailOnCreate: true') });
-    const { message, log } = await runFailing({ configuration: { ActionMode: 'CREATE_UPDATE', StackName: 'fails', TemplatePath: 'src::bad.yaml' }, inputs: { src } });
+    const { message, log } = await runFailing({
+      configuration: { ActionMode: 'CREATE_UPDATE', StackName: 'fails', TemplatePath: 'src::bad.yaml' },
+      inputs: { src },
+    });
     expect(message).toContain('first failed resource: Queue (AWS::SQS::Queue) CREATE_FAILED');
     expect(log).toContain('ROLLBACK_COMPLETE');
   });

@@ -14,16 +14,23 @@ describe('CloudFormation REPLACE_ON_FAILURE (reference §2.2)', () => {
     const src = await artifact({ 't.yaml': TEMPLATE });
     const configuration = { ActionMode: 'REPLACE_ON_FAILURE', StackName: 'rof-existing', TemplatePath: 'src::t.yaml' };
     await runAction({ configuration, inputs: { src } });
-    const id = endpoint().stacks('eu-west-1').find((stack) => stack.name === 'rof-existing')?.id;
+    const id = endpoint()
+      .stacks('eu-west-1')
+      .find((stack) => stack.name === 'rof-existing')?.id;
     await runAction({ configuration: { ...configuration, ParameterOverrides: '{"Env":"qa"}' }, inputs: { src } });
-    const stack = endpoint().stacks('eu-west-1').find((item) => item.name === 'rof-existing');
+    const stack = endpoint()
+      .stacks('eu-west-1')
+      .find((item) => item.name === 'rof-existing');
     expect(stack).toMatchObject({ id, status: 'UPDATE_COMPLETE', outputs: { Environment: 'qa', Fixed: 'constant' } });
   });
 
   it('deletes a ROLLBACK_COMPLETE stack (a failed state) and creates it again', async () => {
     await rolledBackStack(endpoint(), 'rof-rolled-back');
     const src = await artifact({ 't.yaml': TEMPLATE });
-    const { test } = await runAction({ configuration: { ActionMode: 'REPLACE_ON_FAILURE', StackName: 'rof-rolled-back', TemplatePath: 'src::t.yaml' }, inputs: { src } });
+    const { test } = await runAction({
+      configuration: { ActionMode: 'REPLACE_ON_FAILURE', StackName: 'rof-rolled-back', TemplatePath: 'src::t.yaml' },
+      inputs: { src },
+    });
     expect(test.log()).toContain('is in ROLLBACK_COMPLETE; deleting it');
     expect(test.log()).toContain('DELETE_COMPLETE');
     expect(stackStatus(endpoint(), 'rof-rolled-back')).toBe('CREATE_COMPLETE');

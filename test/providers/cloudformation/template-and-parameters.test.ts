@@ -13,9 +13,13 @@ Resources:
 `;
 
 describe('CloudFormation templates and parameters (reference §2.1, §2.3, §6)', () => {
-  it('rejects the seed\'s lost parameter name with Template format error and its line, before any API call', async () => {
+  it("rejects the seed's lost parameter name with Template format error and its line, before any API call", async () => {
     const src = await artifact({ 'infra/template.yaml': LOST_PARAMETER_NAME });
-    const { message } = await runFailing({ region: 'ap-southeast-2', configuration: { ActionMode: 'CREATE_UPDATE', StackName: 'lost', TemplatePath: 'src::infra/template.yaml' }, inputs: { src } });
+    const { message } = await runFailing({
+      region: 'ap-southeast-2',
+      configuration: { ActionMode: 'CREATE_UPDATE', StackName: 'lost', TemplatePath: 'src::infra/template.yaml' },
+      inputs: { src },
+    });
     expect(message).toMatch(/^src::infra\/template\.yaml:3:3: Template format error: /);
     expect(message).toContain('parameter Type');
     expect(message).toContain('stack lost in ap-southeast-2');
@@ -24,16 +28,27 @@ describe('CloudFormation templates and parameters (reference §2.1, §2.3, §6)'
 
   it('rejects YAML syntax errors and a missing Resources with their location', async () => {
     const src = await artifact({ 'broken.yaml': 'Resources:\n  Queue: [unclosed\n', 'empty.yaml': 'Outputs: {}\n' });
-    const broken = await runFailing({ region: 'ap-southeast-2', configuration: { ActionMode: 'CREATE_UPDATE', StackName: 'broken', TemplatePath: 'src::broken.yaml' }, inputs: { src } });
+    const broken = await runFailing({
+      region: 'ap-southeast-2',
+      configuration: { ActionMode: 'CREATE_UPDATE', StackName: 'broken', TemplatePath: 'src::broken.yaml' },
+      inputs: { src },
+    });
     expect(broken.message).toMatch(/^src::broken\.yaml:\d+:\d+: Template format error: /);
-    const empty = await runFailing({ region: 'ap-southeast-2', configuration: { ActionMode: 'CHANGE_SET_REPLACE', StackName: 'empty', ChangeSetName: 'cs', TemplatePath: 'src::empty.yaml' }, inputs: { src } });
+    const empty = await runFailing({
+      region: 'ap-southeast-2',
+      configuration: { ActionMode: 'CHANGE_SET_REPLACE', StackName: 'empty', ChangeSetName: 'cs', TemplatePath: 'src::empty.yaml' },
+      inputs: { src },
+    });
     expect(empty.message).toContain('Template format error: At least one Resources member must be defined.');
     expect(endpoint().requests.filter((request) => request.region === 'ap-southeast-2')).toEqual([]);
   });
 
   it('fails clearly when the template is missing from the artifact, naming the artifact, path and region', async () => {
     const src = await artifact({ 'other.yaml': TEMPLATE });
-    const { message } = await runFailing({ configuration: { ActionMode: 'CREATE_UPDATE', StackName: 'missing', TemplatePath: 'src::infra/template.yaml' }, inputs: { src } });
+    const { message } = await runFailing({
+      configuration: { ActionMode: 'CREATE_UPDATE', StackName: 'missing', TemplatePath: 'src::infra/template.yaml' },
+      inputs: { src },
+    });
     expect(message).toContain('infra/template.yaml is not in artifact src');
     expect(message).toContain('eu-west-1');
   });
@@ -54,7 +69,11 @@ describe('CloudFormation templates and parameters (reference §2.1, §2.3, §6)'
       inputs: { src, previous },
     });
     expect(result.outputVariables).toMatchObject({ Environment: 'from-previous-stack' });
-    expect(endpoint().stacks('eu-west-1').find((stack) => stack.name === 'get-param')?.parameters).toEqual({ Env: 'from-previous-stack' });
+    expect(
+      endpoint()
+        .stacks('eu-west-1')
+        .find((stack) => stack.name === 'get-param')?.parameters,
+    ).toEqual({ Env: 'from-previous-stack' });
   });
 
   it('rejects overrides of parameters the template does not declare, before any API call', async () => {

@@ -29,7 +29,18 @@ describe('codebuild: artifacts (CB-SPEC artifacts)', () => {
   it("'**/*' takes everything, keeping paths", async () => {
     const run = await runBuildspec(artifacts("  files: ['**/*']\n"), { files: SOURCE, outputs: ['out'] });
     succeeded(run);
-    expect(await tree(run.test.outputs.get('out'))).toEqual(['README.md', 'build-eu/eu.zip', 'build-us/us.zip', 'buildspec.yml', 'dist/app.js', 'dist/app.js.map', 'dist/lib/deep/more.js', 'dist/lib/util.js', 'docs/a/index.html', 'docs/b/index.html']);
+    expect(await tree(run.test.outputs.get('out'))).toEqual([
+      'README.md',
+      'build-eu/eu.zip',
+      'build-us/us.zip',
+      'buildspec.yml',
+      'dist/app.js',
+      'dist/app.js.map',
+      'dist/lib/deep/more.js',
+      'dist/lib/util.js',
+      'docs/a/index.html',
+      'docs/b/index.html',
+    ]);
   });
 
   it("'dir/*' takes direct children only; 'dir/**/*' everything under dir", async () => {
@@ -40,7 +51,10 @@ describe('codebuild: artifacts (CB-SPEC artifacts)', () => {
   });
 
   it('base-directory leaves the matched folder itself out; exclude-paths is relative to it', async () => {
-    const run = await runBuildspec(artifacts("  base-directory: dist\n  files: ['**/*']\n  exclude-paths: ['**/*.map', 'lib/deep/**/*']\n"), { files: SOURCE, outputs: ['out'] });
+    const run = await runBuildspec(artifacts("  base-directory: dist\n  files: ['**/*']\n  exclude-paths: ['**/*.map', 'lib/deep/**/*']\n"), {
+      files: SOURCE,
+      outputs: ['out'],
+    });
     succeeded(run);
     expect(await tree(run.test.outputs.get('out'))).toEqual(['app.js', 'lib/util.js']);
   });
@@ -66,7 +80,9 @@ describe('codebuild: artifacts (CB-SPEC artifacts)', () => {
 
   it('no matching artifact paths found fails the build', async () => {
     const run = await runBuildspec(artifacts("  files: ['target/*.jar']\n"), { files: SOURCE, outputs: ['out'] });
-    expect(failed(run).message).toContain('UPLOAD_ARTIFACTS failed: buildspec.yml:6:11: no matching artifact paths found for artifacts (output out) (files: target/*.jar)');
+    expect(failed(run).message).toContain(
+      'UPLOAD_ARTIFACTS failed: buildspec.yml:6:11: no matching artifact paths found for artifacts (output out) (files: target/*.jar)',
+    );
   });
 
   it('secondary-artifacts fill the output artifacts of the same name', async () => {
@@ -88,12 +104,16 @@ describe('codebuild: artifacts (CB-SPEC artifacts)', () => {
   });
 
   it('several outputs without a secondary artifact of that name fail, naming the missing one', async () => {
-    const run = await runBuildspec(artifacts("  files: ['**/*']\n  secondary-artifacts:\n    web:\n      files: ['dist/*']\n"), { files: SOURCE, outputs: ['web', 'other'] });
+    const run = await runBuildspec(artifacts("  files: ['**/*']\n  secondary-artifacts:\n    web:\n      files: ['dist/*']\n"), {
+      files: SOURCE,
+      outputs: ['web', 'other'],
+    });
     expect(failed(run).message).toContain('output artifact other has no secondary-artifacts entry of that name');
   });
 
   it('enable-symlinks keeps links as links; without it the file is copied', async () => {
-    const spec = (enable: string): string => `version: 0.2\nphases:\n  build:\n    commands:\n      - ln -s dist/app.js link.js\nartifacts:\n  files: ['link.js']\n  enable-symlinks: ${enable}\n`;
+    const spec = (enable: string): string =>
+      `version: 0.2\nphases:\n  build:\n    commands:\n      - ln -s dist/app.js link.js\nartifacts:\n  files: ['link.js']\n  enable-symlinks: ${enable}\n`;
     const kept = await runBuildspec(spec('yes'), { files: SOURCE, outputs: ['out'] });
     succeeded(kept);
     expect(await readlink(`${kept.test.outputs.get('out')!}/link.js`)).toBe('dist/app.js');
@@ -102,7 +122,10 @@ describe('codebuild: artifacts (CB-SPEC artifacts)', () => {
   });
 
   it('name uses shell expansion with the environment at the end of the build', async () => {
-    const run = await runBuildspec(`version: 0.2\nphases:\n  build:\n    commands: [export STAMP=42]\nartifacts:\n  files: [README.md]\n  name: bundle-$AWS_REGION-$STAMP-$(echo x)\n`, { files: SOURCE, outputs: ['out'] });
+    const run = await runBuildspec(
+      `version: 0.2\nphases:\n  build:\n    commands: [export STAMP=42]\nartifacts:\n  files: [README.md]\n  name: bundle-$AWS_REGION-$STAMP-$(echo x)\n`,
+      { files: SOURCE, outputs: ['out'] },
+    );
     succeeded(run);
     expect(run.log).toContain('Artifact out: name bundle-eu-west-1-42-x');
   });

@@ -53,7 +53,10 @@ describe('codebuild: cache (CB-SPEC cache)', () => {
 
   it('a failed build does not save the cache', async () => {
     const cache = await sharedCache();
-    const run = await runBuildspec(CACHED, { configuration: { ProjectName: 'p', EnvironmentVariables: '[{"name":"FAIL_BUILD","value":"1"}]' }, prepare: cache.use });
+    const run = await runBuildspec(CACHED, {
+      configuration: { ProjectName: 'p', EnvironmentVariables: '[{"name":"FAIL_BUILD","value":"1"}]' },
+      prepare: cache.use,
+    });
     failed(run);
     expect(run.log).not.toContain('Saved cache');
     const next = await runBuildspec(CACHED, { configuration: { ProjectName: 'p' }, prepare: cache.use });
@@ -112,9 +115,19 @@ reports:
       { parameters: [{ name: '/db/password', type: 'SecureString', value: 'hunter2-secret', version: 1 }] },
     );
     const [report] = succeeded(run).reports ?? [];
-    expect(report).toMatchObject({ name: 'unit-tests', format: 'JUNITXML', totals: { total: 6, passed: 2, failed: 2, errored: 1, skipped: 1 }, durationMs: 1500 });
+    expect(report).toMatchObject({
+      name: 'unit-tests',
+      format: 'JUNITXML',
+      totals: { total: 6, passed: 2, failed: 2, errored: 1, skipped: 1 },
+      durationMs: 1500,
+    });
     expect(report!.failures).toEqual([
-      { suite: 'pricing', name: 'rounds & truncates', status: 'FAILED', message: 'expected 10 to be 11\nAssertionError: expected 10 to be 11\n    at pricing.test.js:12:5' },
+      {
+        suite: 'pricing',
+        name: 'rounds & truncates',
+        status: 'FAILED',
+        message: 'expected 10 to be 11\nAssertionError: expected 10 to be 11\n    at pricing.test.js:12:5',
+      },
       { suite: 'pricing', name: 'talks to the database', status: 'ERROR', message: 'connect ECONNREFUSED with password ****' },
       { suite: 'orders', name: 'cancels', status: 'FAILED', message: 'cancel failed: <timeout>' },
     ]);
@@ -123,15 +136,26 @@ reports:
 
   it('reads a Cucumber JSON report: one test per scenario', async () => {
     const reports = await withReports();
-    const run = await runBuildspec(`version: 0.2\nphases:\n  build:\n    commands:\n      - cp ${reports}/cucumber.json .\nreports:\n  features:\n    files: [cucumber.json]\n    file-format: CUCUMBERJSON\n`);
+    const run = await runBuildspec(
+      `version: 0.2\nphases:\n  build:\n    commands:\n      - cp ${reports}/cucumber.json .\nreports:\n  features:\n    files: [cucumber.json]\n    file-format: CUCUMBERJSON\n`,
+    );
     const [report] = succeeded(run).reports ?? [];
-    expect(report).toMatchObject({ name: 'features', format: 'CUCUMBERJSON', totals: { total: 3, passed: 1, failed: 1, errored: 0, skipped: 1 }, durationMs: 10 });
-    expect(report!.failures).toEqual([{ suite: 'Checkout', name: 'pays by voucher', status: 'FAILED', message: 'the voucher is accepted failed: expected accepted, got expired' }]);
+    expect(report).toMatchObject({
+      name: 'features',
+      format: 'CUCUMBERJSON',
+      totals: { total: 3, passed: 1, failed: 1, errored: 0, skipped: 1 },
+      durationMs: 10,
+    });
+    expect(report!.failures).toEqual([
+      { suite: 'Checkout', name: 'pays by voucher', status: 'FAILED', message: 'the voucher is accepted failed: expected accepted, got expired' },
+    ]);
   });
 
   it('a failing test command fails the build, and its reports are still read (CB-PH: reports after BUILD)', async () => {
     const reports = await withReports({ 'broken.xml': '<testsuite><testcase' });
-    const run = await runBuildspec(`version: 0.2\nphases:\n  build:\n    commands:\n      - cp ${reports}/junit.xml ${reports}/broken.xml .\n      - exit 1\nreports:\n  unit:\n    files: ['*.xml']\n  other:\n    files: ['*.trx']\n    file-format: VISUALSTUDIOTRX\n`);
+    const run = await runBuildspec(
+      `version: 0.2\nphases:\n  build:\n    commands:\n      - cp ${reports}/junit.xml ${reports}/broken.xml .\n      - exit 1\nreports:\n  unit:\n    files: ['*.xml']\n  other:\n    files: ['*.trx']\n    file-format: VISUALSTUDIOTRX\n`,
+    );
     const error = failed(run);
     expect((error.details.reports as Array<{ totals: { total: number } }>)[0]!.totals.total).toBe(6);
     expect(run.log).toMatch(/Warning: report group unit: broken\.xml could not be read as JUNITXML: line \d+, column \d+/);

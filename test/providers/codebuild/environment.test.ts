@@ -35,7 +35,13 @@ phases:
       - echo "$LEVEL $FROM_BUILDSPEC $FROM_PROJECT $FROM_ACTION $LITERAL"
 `,
       {
-        configuration: { ProjectName: 'service-x-build', EnvironmentVariables: JSON.stringify([{ name: 'LEVEL', value: 'action', type: 'PLAINTEXT' }, { name: 'FROM_ACTION', value: 'a' }]) },
+        configuration: {
+          ProjectName: 'service-x-build',
+          EnvironmentVariables: JSON.stringify([
+            { name: 'LEVEL', value: 'action', type: 'PLAINTEXT' },
+            { name: 'FROM_ACTION', value: 'a' },
+          ]),
+        },
         parameters: [{ name: '/db/password', type: 'SecureString', value: 'hunter2-secret', version: 1 }],
         prepare: (test) => void (test.ctx.resources = PROJECT),
       },
@@ -115,7 +121,10 @@ phases:
     commands:
       - echo "$BUCKET ${'${#TOKEN}'}"
 `,
-      { parameters: [{ name: '/Environment/EU/SourceCodeStorage', type: 'String', value: 'eu-bucket', version: 1 }], secrets: { 'prod/api:token': 's3cr3t-token' } },
+      {
+        parameters: [{ name: '/Environment/EU/SourceCodeStorage', type: 'String', value: 'eu-bucket', version: 1 }],
+        secrets: { 'prod/api:token': 's3cr3t-token' },
+      },
     );
     succeeded(run);
     expect(output(run.log)).toEqual(['eu-bucket 12']);
@@ -152,21 +161,32 @@ phases:
   });
 
   it('puts meridian first on PATH and gives the state dir and stores to builds and Commands actions', async () => {
-    const run = await runBuildspec('version: 0.2\nphases:\n  build:\n    commands:\n      - \'echo "$PATH" | cut -d: -f1\'\n      - echo "$MERIDIAN_STATE_DIR"\n      - echo "$MERIDIAN_ARTIFACT_STORES"\n', {
-      prepare: (test) => void (test.ctx.artifactStores = { 'eu-west-1': '/stores/eu' }),
-    });
+    const run = await runBuildspec(
+      'version: 0.2\nphases:\n  build:\n    commands:\n      - \'echo "$PATH" | cut -d: -f1\'\n      - echo "$MERIDIAN_STATE_DIR"\n      - echo "$MERIDIAN_ARTIFACT_STORES"\n',
+      {
+        prepare: (test) => void (test.ctx.artifactStores = { 'eu-west-1': '/stores/eu' }),
+      },
+    );
     succeeded(run);
     expect(output(run.log)).toEqual([run.test.ctx.toolPath, run.test.ctx.stateDir, '{"eu-west-1":"/stores/eu"}']);
 
-    const commands = await makeTestContext({ type: 'Compute/AWS/Commands', commands: ['echo "$PATH" | cut -d: -f1', 'echo "$MERIDIAN_STATE_DIR"', 'echo "$MERIDIAN_ARTIFACT_STORES"'] });
+    const commands = await makeTestContext({
+      type: 'Compute/AWS/Commands',
+      commands: ['echo "$PATH" | cut -d: -f1', 'echo "$MERIDIAN_STATE_DIR"', 'echo "$MERIDIAN_ARTIFACT_STORES"'],
+    });
     commands.ctx.artifactStores = { 'us-east-1': '/stores/us' };
     await commandsProvider.run(commands.ctx);
-    const lines = commands.log().split('\n').filter((line) => !line.startsWith('[Meridian]'));
+    const lines = commands
+      .log()
+      .split('\n')
+      .filter((line) => !line.startsWith('[Meridian]'));
     expect(lines).toEqual([commands.ctx.toolPath, commands.ctx.stateDir, '{"us-east-1":"/stores/us"}', '']);
   });
 
   it('refuses action variables named CODEBUILD_* before anything runs (CB-SPEC env)', async () => {
-    const run = await runBuildspec('version: 0.2\nphases:\n  build:\n    commands: [echo never]\n', { configuration: { EnvironmentVariables: JSON.stringify([{ name: 'CODEBUILD_X', value: '1' }]) } });
+    const run = await runBuildspec('version: 0.2\nphases:\n  build:\n    commands: [echo never]\n', {
+      configuration: { EnvironmentVariables: JSON.stringify([{ name: 'CODEBUILD_X', value: '1' }]) },
+    });
     expect(failed(run).message).toBe('PROVISIONING failed: environment variable CODEBUILD_X: names starting with CODEBUILD_ are reserved; rename it');
     expect(output(run.log)).toEqual([]);
   });

@@ -17,7 +17,9 @@ describe('JUnit XML shapes', () => {
   });
 
   it('still reads the classic <testsuites><testsuite> nesting', () => {
-    const parsed = parseJunit('<testsuites><testsuite name="s"><testcase name="a"/><testcase name="b"><error message="boom"/></testcase></testsuite></testsuites>');
+    const parsed = parseJunit(
+      '<testsuites><testsuite name="s"><testcase name="a"/><testcase name="b"><error message="boom"/></testcase></testsuite></testsuites>',
+    );
     expect(parsed.totals).toEqual({ total: 2, passed: 1, failed: 0, skipped: 0, errored: 1 });
   });
 });

@@ -5,7 +5,9 @@ import { failed, output, runBuildspec, succeeded } from './build.js';
 /** install runs `installCommand` with `onFailure`; every later phase echoes its name. */
 function spec(onFailure: string, installCommand = 'exit 3', phase = 'install'): string {
   const body = (name: string): string =>
-    name === phase ? `  ${name}:\n    on-failure: ${onFailure}\n    commands:\n      - echo ${name}\n      - ${installCommand}\n` : `  ${name}:\n    commands:\n      - echo ${name}\n`;
+    name === phase
+      ? `  ${name}:\n    on-failure: ${onFailure}\n    commands:\n      - echo ${name}\n      - ${installCommand}\n`
+      : `  ${name}:\n    commands:\n      - echo ${name}\n`;
   return `version: 0.2\nphases:\n${['install', 'pre_build', 'build', 'post_build'].map(body).join('')}`;
 }
 

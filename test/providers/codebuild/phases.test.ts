@@ -3,7 +3,8 @@ import { failed, output, runBuildspec, succeeded } from './build.js';
 
 /** A buildspec whose phases echo their names; `fail` makes that phase's command fail. */
 function phases(fail?: string, extra: Record<string, string> = {}): string {
-  const phase = (name: string): string => `  ${name}:\n${extra[name] ?? ''}    commands:\n      - echo ${name} succeeding=$CODEBUILD_BUILD_SUCCEEDING\n${fail === name ? '      - exit 7\n      - echo never\n' : ''}`;
+  const phase = (name: string): string =>
+    `  ${name}:\n${extra[name] ?? ''}    commands:\n      - echo ${name} succeeding=$CODEBUILD_BUILD_SUCCEEDING\n${fail === name ? '      - exit 7\n      - echo never\n' : ''}`;
   return `version: 0.2\nphases:\n${['install', 'pre_build', 'build', 'post_build'].map(phase).join('')}artifacts:\n  files: ['**/*']\n`;
 }
 

@@ -17,7 +17,12 @@ export async function makeArtifact(version: string, files: Record<string, string
 }
 
 export async function releaseContext(configuration: Record<string, ConfigValue>, artifact: string | undefined, executionId = 'exec-1'): Promise<TestContext> {
-  const test = await makeTestContext({ type: RELEASE_TYPE, region: 'eu-west-1', configuration, inputs: artifact === undefined ? {} : { BuildOutput: artifact } });
+  const test = await makeTestContext({
+    type: RELEASE_TYPE,
+    region: 'eu-west-1',
+    configuration,
+    inputs: artifact === undefined ? {} : { BuildOutput: artifact },
+  });
   test.ctx.executionId = executionId;
   return test;
 }

@@ -29,7 +29,10 @@ describe('release provider on a local folder', () => {
     expect(prepare.log()).toContain('Uploading');
 
     // The activate action knows the release only through what its execution prepared.
-    const activate = await releaseContext({ target: root, mode: 'activate', hooks: { activate: 'echo "started $RELEASE_ID in $PWD" > ../../started' } }, undefined);
+    const activate = await releaseContext(
+      { target: root, mode: 'activate', hooks: { activate: 'echo "started $RELEASE_ID in $PWD" > ../../started' } },
+      undefined,
+    );
     const result = await releaseProvider.run(activate.ctx);
     expect(result.summary).toContain('v1');
     expect(await readlink(join(root, 'current'))).toBe('releases/v1');
@@ -77,10 +80,18 @@ describe('release provider on a local folder', () => {
     const hooks = { activate: 'echo "$RELEASE_ID" >> ../../activations' };
     await deploy(root, 'good', 'v1', { hooks });
     const test = await releaseContext(
-      { target: root, releaseId: 'v2', hooks, healthCheck: { command: 'grep -q good index.html || { echo unhealthy; exit 3; }', retries: 2, intervalSeconds: 0 } },
+      {
+        target: root,
+        releaseId: 'v2',
+        hooks,
+        healthCheck: { command: 'grep -q good index.html || { echo unhealthy; exit 3; }', retries: 2, intervalSeconds: 0 },
+      },
       await makeArtifact('bad'),
     );
-    const error = await releaseProvider.run(test.ctx).then(() => undefined, (e: unknown) => e);
+    const error = await releaseProvider.run(test.ctx).then(
+      () => undefined,
+      (e: unknown) => e,
+    );
     expect(error).toBeInstanceOf(MeridianError);
     expect((error as Error).message).toMatch(/eu-west-1: release v2 failed on .* rolled back to v1: .*exited with 3: unhealthy/);
     expect(await served(root)).toBe('good');
@@ -175,18 +186,23 @@ describe('release provider on a local folder', () => {
   });
 
   // A real full disk: a 1 MiB tmpfs as the target. Mounting needs root, which CI has.
-  it.skipIf(process.getuid?.() !== 0)('a full disk on the target fails with the region, the target and the fix, and leaves the live release alone', async () => {
-    const root = await makeTempDir();
-    execFileSync('mount', ['-t', 'tmpfs', '-o', 'size=1m', 'meridian-full-disk', root]);
-    onTestFinished(() => {
-      execFileSync('umount', [root]);
-    });
-    await deploy(root, 'one', 'v1');
-    const test = await releaseContext({ target: root, releaseId: 'v2' }, await makeArtifact('two', { 'big.bin': 'x'.repeat(2 * 1024 * 1024) }));
-    await expect(releaseProvider.run(test.ctx)).rejects.toThrow(new RegExp(`^eu-west-1: the disk of target ${root} is full .*; free space there or lower keep$`));
-    expect(await served(root)).toBe('one');
-    expect((await readdir(join(root, 'releases'))).sort()).toEqual(['v1']);
-  });
+  it.skipIf(process.getuid?.() !== 0)(
+    'a full disk on the target fails with the region, the target and the fix, and leaves the live release alone',
+    async () => {
+      const root = await makeTempDir();
+      execFileSync('mount', ['-t', 'tmpfs', '-o', 'size=1m', 'meridian-full-disk', root]);
+      onTestFinished(() => {
+        execFileSync('umount', [root]);
+      });
+      await deploy(root, 'one', 'v1');
+      const test = await releaseContext({ target: root, releaseId: 'v2' }, await makeArtifact('two', { 'big.bin': 'x'.repeat(2 * 1024 * 1024) }));
+      await expect(releaseProvider.run(test.ctx)).rejects.toThrow(
+        new RegExp(`^eu-west-1: the disk of target ${root} is full .*; free space there or lower keep$`),
+      );
+      expect(await served(root)).toBe('one');
+      expect((await readdir(join(root, 'releases'))).sort()).toEqual(['v1']);
+    },
+  );
 
   it('reports an invalid mode, a missing target and bad hooks from validate', () => {
     const problems = releaseProvider.validate?.(makeAction({ type: RELEASE_TYPE, configuration: { mode: 'switch', hooks: { restart: 'x' } } })) ?? [];

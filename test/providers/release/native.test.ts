@@ -8,7 +8,18 @@ describe('the release action in native YAML', () => {
     const resolved = resolveUses('release');
     expect(resolved).toEqual({ type: { category: 'Deploy', owner: 'Meridian', provider: 'Release', version: '1' } });
     if (!('type' in resolved)) return;
-    const given = { target: 'ssh://deploy@host/srv/app', mode: 'prepare', releaseId: 'r1', keep: 3, shared: ['logs'], hooks: { activate: 'x' }, healthCheck: { url: 'http://h/' }, sshKey: '/k', knownHosts: '/kh', strictHostKeyChecking: true };
+    const given = {
+      target: 'ssh://deploy@host/srv/app',
+      mode: 'prepare',
+      releaseId: 'r1',
+      keep: 3,
+      shared: ['logs'],
+      hooks: { activate: 'x' },
+      healthCheck: { url: 'http://h/' },
+      sshKey: '/k',
+      knownHosts: '/kh',
+      strictHostKeyChecking: true,
+    };
     expect(mapConfiguration(resolved.type, given).configuration).toEqual(given);
   });
 

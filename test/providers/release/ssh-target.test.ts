@@ -44,7 +44,9 @@ describe.skipIf(!sshdAvailable)('release provider over SSH to a real sshd', () =
     expect((await readdir(join(root, 'releases'))).sort()).toEqual(['v2']);
 
     const bad = await releaseContext({ ...base, releaseId: 'v3', hooks, healthCheck }, await makeArtifact('bad 3'), 'exec-3');
-    await expect(releaseProvider.run(bad.ctx)).rejects.toThrow(/eu-west-1: release v3 failed on ssh:\/\/.* rolled back to v2: .*grep -q good index.html. exited with 1/);
+    await expect(releaseProvider.run(bad.ctx)).rejects.toThrow(
+      /eu-west-1: release v3 failed on ssh:\/\/.* rolled back to v2: .*grep -q good index.html. exited with 1/,
+    );
     expect(await readlink(join(root, 'current'))).toBe('releases/v2');
     expect(await readFile(join(root, 'activations'), 'utf8')).toBe(
       `activated v1 prev=\nactivated v2 prev=${root}/releases/v1\nactivated v3 prev=${root}/releases/v2\nactivated v2 prev=${root}/releases/v3\n`,
@@ -108,11 +110,16 @@ describe.skipIf(!sshdAvailable)('release provider over SSH to a real sshd', () =
     const empty = join(await makeTempDir(), 'known_hosts');
     await writeFile(empty, '');
     const strict = await releaseContext({ target: target(root), sshKey: sshd.userKey, knownHosts: empty, releaseId: 'v1' }, await makeArtifact('one'));
-    await expect(releaseProvider.run(strict.ctx)).rejects.toThrow(/eu-west-1: release target ssh:\/\/.*: the host key of 127\.0\.0\.1 is not trusted .*ssh-keyscan -p \d+ 127\.0\.0\.1/);
+    await expect(releaseProvider.run(strict.ctx)).rejects.toThrow(
+      /eu-west-1: release target ssh:\/\/.*: the host key of 127\.0\.0\.1 is not trusted .*ssh-keyscan -p \d+ 127\.0\.0\.1/,
+    );
     await expect(readdir(join(root, 'releases'))).rejects.toThrow();
 
     // With the opt-out the connection gets through, up to the missing release.
-    const optOut = await releaseContext({ target: target(root), sshKey: sshd.userKey, knownHosts: empty, strictHostKeyChecking: 'false', mode: 'activate', releaseId: 'v9' }, undefined);
+    const optOut = await releaseContext(
+      { target: target(root), sshKey: sshd.userKey, knownHosts: empty, strictHostKeyChecking: 'false', mode: 'activate', releaseId: 'v9' },
+      undefined,
+    );
     await expect(releaseProvider.run(optOut.ctx)).rejects.toThrow(/release v9 is not prepared on ssh:/);
     expect(optOut.log()).toContain('Warning: strictHostKeyChecking is false');
   });
@@ -120,27 +127,40 @@ describe.skipIf(!sshdAvailable)('release provider over SSH to a real sshd', () =
   it('names the region, target and fix when the key is refused', async () => {
     const root = await makeTempDir();
     const test = await releaseContext({ target: target(root), sshKey: sshd.strangerKey, knownHosts: sshd.knownHosts }, await makeArtifact('one'));
-    await expect(releaseProvider.run(test.ctx)).rejects.toThrow(/eu-west-1: release target ssh:\/\/.*: 127\.0\.0\.1 refused the key .*stranger_key .*authorized_keys/);
+    await expect(releaseProvider.run(test.ctx)).rejects.toThrow(
+      /eu-west-1: release target ssh:\/\/.*: 127\.0\.0\.1 refused the key .*stranger_key .*authorized_keys/,
+    );
     expect(sshProcesses(sshd.port)).toEqual([]);
   });
 
   // A real full disk on the target host: a 1 MiB tmpfs (mounting needs root, which CI has).
-  it.skipIf(process.getuid?.() !== 0)('names the region, target and fix when the target disk is full, and leaves the live release alone', { timeout: 60_000 }, async () => {
-    const root = await makeTempDir();
-    execFileSync('mount', ['-t', 'tmpfs', '-o', 'size=1m,mode=1777', 'meridian-full-disk', root]);
-    onTestFinished(() => {
-      execFileSync('umount', [root]);
-    });
-    const base = { target: target(root), sshKey: sshd.userKey, knownHosts: sshd.knownHosts };
-    await releaseProvider.run((await releaseContext({ ...base, releaseId: 'v1' }, await makeArtifact('one'))).ctx);
-    const full = await releaseContext({ ...base, releaseId: 'v2' }, await makeArtifact('two', { 'big.bin': 'x'.repeat(2 * 1024 * 1024) }), 'exec-2');
-    await expect(releaseProvider.run(full.ctx)).rejects.toThrow(/^eu-west-1: release target ssh:\/\/.*: the disk is full .*; free space on 127\.0\.0\.1 or lower keep$/);
-    expect(await readFile(join(root, 'current', 'index.html'), 'utf8')).toBe('one');
-    expect(await readdir(join(root, 'releases'))).toEqual(['v1']);
-  });
+  it.skipIf(process.getuid?.() !== 0)(
+    'names the region, target and fix when the target disk is full, and leaves the live release alone',
+    { timeout: 60_000 },
+    async () => {
+      const root = await makeTempDir();
+      execFileSync('mount', ['-t', 'tmpfs', '-o', 'size=1m,mode=1777', 'meridian-full-disk', root]);
+      onTestFinished(() => {
+        execFileSync('umount', [root]);
+      });
+      const base = { target: target(root), sshKey: sshd.userKey, knownHosts: sshd.knownHosts };
+      await releaseProvider.run((await releaseContext({ ...base, releaseId: 'v1' }, await makeArtifact('one'))).ctx);
+      const full = await releaseContext({ ...base, releaseId: 'v2' }, await makeArtifact('two', { 'big.bin': 'x'.repeat(2 * 1024 * 1024) }), 'exec-2');
+      await expect(releaseProvider.run(full.ctx)).rejects.toThrow(
+        /^eu-west-1: release target ssh:\/\/.*: the disk is full .*; free space on 127\.0\.0\.1 or lower keep$/,
+      );
+      expect(await readFile(join(root, 'current', 'index.html'), 'utf8')).toBe('one');
+      expect(await readdir(join(root, 'releases'))).toEqual(['v1']);
+    },
+  );
 
   it('names the region, target and fix when the host is unreachable', async () => {
-    const test = await releaseContext({ target: `ssh://nobody@127.0.0.1:1/srv/app`, sshKey: sshd.userKey, knownHosts: sshd.knownHosts }, await makeArtifact('one'));
-    await expect(releaseProvider.run(test.ctx)).rejects.toThrow(/eu-west-1: release target ssh:\/\/nobody@127\.0\.0\.1:1\/srv\/app: cannot reach 127\.0\.0\.1 .*sshd runs there/);
+    const test = await releaseContext(
+      { target: `ssh://nobody@127.0.0.1:1/srv/app`, sshKey: sshd.userKey, knownHosts: sshd.knownHosts },
+      await makeArtifact('one'),
+    );
+    await expect(releaseProvider.run(test.ctx)).rejects.toThrow(
+      /eu-west-1: release target ssh:\/\/nobody@127\.0\.0\.1:1\/srv\/app: cannot reach 127\.0\.0\.1 .*sshd runs there/,
+    );
   });
 });

@@ -31,7 +31,12 @@ export function applyChange(view: ExecutionView, change: Change): ExecutionView 
       if (stage.name !== change.stage) return stage;
       if (change.action === null) {
         if (!change.type.startsWith('stage-')) return stage;
-        return { ...stage, status: status as StageStatus, startedAt: status === 'InProgress' ? change.at : stage.startedAt, endedAt: ENDED.has(status) ? change.at : null };
+        return {
+          ...stage,
+          status: status as StageStatus,
+          startedAt: status === 'InProgress' ? change.at : stage.startedAt,
+          endedAt: ENDED.has(status) ? change.at : null,
+        };
       }
       return {
         ...stage,

@@ -11,7 +11,17 @@ export type { ActionError, ActionStatus, ExecutionStatus, StageStatus, Trigger }
 export type { PlanWindow } from '../../../src/domain/plan-windows.js';
 export type { LanePlan, LanePlanStep } from '../../../src/domain/lane-plan.js';
 export type { NightPlan, NightRegion } from '../../../src/server/views/night-plan.js';
-export type { ActionView, ArtifactView, ExecutionView, RegionHealth, RegionRelease, StageOrder, StageView, WaitKind, WaitsFor } from '../../../src/server/views/view-types.js';
+export type {
+  ActionView,
+  ArtifactView,
+  ExecutionView,
+  RegionHealth,
+  RegionRelease,
+  StageOrder,
+  StageView,
+  WaitKind,
+  WaitsFor,
+} from '../../../src/server/views/view-types.js';
 export type { EventRecord } from '../../../src/domain/records.js';
 
 export type Role = 'viewer' | 'operator' | 'admin';

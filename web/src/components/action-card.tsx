@@ -26,7 +26,11 @@ export function ActionCard({
   const me = useMeContext();
   const provider = action.provider.split('/').at(-1) ?? action.provider;
   return (
-    <article className={`action-card action-card--${action.status}${selected ? ' action-card--selected' : ''}`} data-testid={`action-${action.name}`} aria-label={`${action.name}: ${action.status}`}>
+    <article
+      className={`action-card action-card--${action.status}${selected ? ' action-card--selected' : ''}`}
+      data-testid={`action-${action.name}`}
+      aria-label={`${action.name}: ${action.status}`}
+    >
       <header>
         <h4 className="mono">{action.name}</h4>
         <StatusBadge status={action.status} testId={`action-status-${action.name}`} />
@@ -63,7 +67,11 @@ function WaitReason({ action, timezone, now }: { action: ActionView; timezone: s
   return (
     <p className={`small ${action.status === 'Waiting' ? 'wait' : 'muted'}`} data-testid={`wait-${action.name}`}>
       <span data-testid={`waits-for-${action.name}`} data-kind={waits?.kind ?? ''}>
-        {waits !== null ? `${waits.kind === 'approval' ? 'Waiting for approval: ' : 'Waits for '}${waits.text}` : action.waitingFor === 'approval' ? 'Waiting for approval' : (action.waitingReason ?? 'Waiting')}
+        {waits !== null
+          ? `${waits.kind === 'approval' ? 'Waiting for approval: ' : 'Waits for '}${waits.text}`
+          : action.waitingFor === 'approval'
+            ? 'Waiting for approval'
+            : (action.waitingReason ?? 'Waiting')}
       </span>
       {opening !== null ? (
         <span className="wait__detail">

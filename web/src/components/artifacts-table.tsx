@@ -35,7 +35,11 @@ export function ArtifactsTable({ execution }: { execution: ExecutionView }) {
                     {regions.map((region) => {
                       const state = artifact.heldIn.includes(region) ? 'held' : artifact.unchecked.includes(region) ? 'unchecked' : 'missing';
                       return (
-                        <li key={region} className={`chip chip--${state}`} title={`${region}: ${state === 'held' ? 'in its store' : state === 'unchecked' ? 'an S3 store, not checked from here' : 'not in its store'}`}>
+                        <li
+                          key={region}
+                          className={`chip chip--${state}`}
+                          title={`${region}: ${state === 'held' ? 'in its store' : state === 'unchecked' ? 'an S3 store, not checked from here' : 'not in its store'}`}
+                        >
                           {state === 'held' ? '✓' : state === 'unchecked' ? '?' : '–'} {region}
                         </li>
                       );

@@ -16,7 +16,10 @@ export function ExecutionHeader({ execution, now, live }: { execution: Execution
     <header className="execution-header">
       <div className="execution-header__title">
         <h1>
-          <a href={href({ page: 'executions', pipeline: execution.pipeline, status: null })}>{execution.pipeline}</a> <span className="mono muted" title={execution.executionId}>{shortId(execution.executionId)}</span>
+          <a href={href({ page: 'executions', pipeline: execution.pipeline, status: null })}>{execution.pipeline}</a>{' '}
+          <span className="mono muted" title={execution.executionId}>
+            {shortId(execution.executionId)}
+          </span>
         </h1>
         <StatusBadge status={execution.status} testId="execution-status" />
         <span className={`live ${live ? 'live--on' : ''}`} title={live ? 'live updates connected' : 'live updates reconnecting'}>
@@ -66,7 +69,13 @@ function Controls({ execution }: { execution: ExecutionView }) {
     <div className="controls">
       {running && (
         <form className="inline-form row-form" onSubmit={(e) => e.preventDefault()} aria-label="Stop this execution">
-          <input aria-label="Reason for stopping" placeholder="reason for stopping" value={reason} onChange={(e) => setReason(e.target.value)} maxLength={200} />
+          <input
+            aria-label="Reason for stopping"
+            placeholder="reason for stopping"
+            value={reason}
+            onChange={(e) => setReason(e.target.value)}
+            maxLength={200}
+          />
           <button type="button" onClick={() => stop.mutate(false)} disabled={stop.isPending}>
             Stop
           </button>

@@ -32,15 +32,22 @@ function FailedAction({ executionId, action }: { executionId: string; action: Ac
     queryFn: () => apiText(`executions/${encode(executionId)}/actions/${encode(action.name)}/log?attempt=${action.attempts}`),
   });
   let style = {};
-  const lines = (tail.data ?? '').replace(/\n$/, '').split('\n').slice(-TAIL).map((line) => {
-    const parsed = parseAnsi(line, style);
-    style = parsed.end;
-    return parsed.segments;
-  });
+  const lines = (tail.data ?? '')
+    .replace(/\n$/, '')
+    .split('\n')
+    .slice(-TAIL)
+    .map((line) => {
+      const parsed = parseAnsi(line, style);
+      style = parsed.end;
+      return parsed.segments;
+    });
   return (
     <div className="failed-action">
       <h3>
-        <span className="mono">{action.name}</span> <span className="muted small">({action.region}, attempt {action.attempts})</span>
+        <span className="mono">{action.name}</span>{' '}
+        <span className="muted small">
+          ({action.region}, attempt {action.attempts})
+        </span>
       </h3>
       {action.error && (
         <p>
@@ -48,11 +55,13 @@ function FailedAction({ executionId, action }: { executionId: string; action: Ac
         </p>
       )}
       <pre className="log-tail" aria-label={`Last lines of the log of ${action.name}`}>
-        {tail.isLoading ? 'loading the log…' : lines.map((segments, index) => (
-          <div key={index}>
-            <AnsiLine segments={segments} highlight="" />
-          </div>
-        ))}
+        {tail.isLoading
+          ? 'loading the log…'
+          : lines.map((segments, index) => (
+              <div key={index}>
+                <AnsiLine segments={segments} highlight="" />
+              </div>
+            ))}
       </pre>
       <a href={href({ page: 'execution', id: executionId, action: action.name })}>Whole log</a>
     </div>

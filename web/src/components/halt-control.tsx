@@ -81,8 +81,8 @@ function HaltForm({ close }: { close: () => void }) {
         </>
       ) : (
         <p data-testid="halt-confirmation">
-          Halt deploys to <strong>{scopeOf(chosen)}</strong>? No deploy step (Deploy, Invoke, Compute) will start there until the halt is lifted. Steps already running finish; source, build, test
-          and approval steps go on. Reason: {reason.trim()}
+          Halt deploys to <strong>{scopeOf(chosen)}</strong>? No deploy step (Deploy, Invoke, Compute) will start there until the halt is lifted. Steps already
+          running finish; source, build, test and approval steps go on. Reason: {reason.trim()}
         </p>
       )}
       <div className="buttons">

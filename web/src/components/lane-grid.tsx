@@ -87,7 +87,12 @@ export function LaneGrid({
         const holder = own.find((a) => a.status === 'Waiting' && a.waitingFor === 'window');
         const done = own.filter((a) => a.status === 'Succeeded' || a.status === 'Skipped').length;
         return [
-          <div key={`lane-${lane}`} className="lanes__lane" style={{ gridRow: l + 2, gridColumn: 1, '--order': l * 1000 } as CSSProperties} data-testid={`lane-${stage.name}-${lane}`}>
+          <div
+            key={`lane-${lane}`}
+            className="lanes__lane"
+            style={{ gridRow: l + 2, gridColumn: 1, '--order': l * 1000 } as CSSProperties}
+            data-testid={`lane-${stage.name}-${lane}`}
+          >
             <strong>{lane}</strong>
             <span className="small muted">{zone(lane)}</span>
             <span className="small muted" data-testid={`lane-progress-${stage.name}-${lane}`}>
@@ -96,10 +101,20 @@ export function LaneGrid({
           </div>,
           ...columns.map((column, c) =>
             column.wide ? null : (
-              <div key={`${lane}-${column.runOrder}`} className="lanes__cell" style={{ gridRow: l + 2, gridColumn: c + 2, '--order': l * 1000 + column.runOrder } as CSSProperties}>
+              <div
+                key={`${lane}-${column.runOrder}`}
+                className="lanes__cell"
+                style={{ gridRow: l + 2, gridColumn: c + 2, '--order': l * 1000 + column.runOrder } as CSSProperties}
+              >
                 {own
                   .filter((a) => a.runOrder === column.runOrder)
-                  .map((action) => card(action, holder, remaining.map((a) => a.name)))}
+                  .map((action) =>
+                    card(
+                      action,
+                      holder,
+                      remaining.map((a) => a.name),
+                    ),
+                  )}
               </div>
             ),
           ),

@@ -37,8 +37,9 @@ export function OverrideForm({ executionId, scope }: { executionId: string; scop
     >
       {laneSteps !== null && laneSteps.length > 0 && (
         <p className="small" data-testid={`override-lane-${region}`}>
-          Lets the {region} lane go now: {laneSteps.length === 1 ? 'its remaining step' : `all its ${laneSteps.length} remaining steps`} (<span className="mono">{laneSteps.join(', ')}</span>) start
-          outside the window, each once the one before it succeeded. Other regions keep their windows.
+          Lets the {region} lane go now: {laneSteps.length === 1 ? 'its remaining step' : `all its ${laneSteps.length} remaining steps`} (
+          <span className="mono">{laneSteps.join(', ')}</span>) start outside the window, each once the one before it succeeded. Other regions keep their
+          windows.
         </p>
       )}
       <label htmlFor={id} className="small">

@@ -21,7 +21,9 @@ export function RecentExecutions({ pipeline, limit = 5 }: { pipeline: string; li
             {shortId(execution.executionId)}
           </a>
           <RollbackTag trigger={execution.trigger} />
-          <span className="muted small grow ellipsis" title={execution.trigger.detail ?? ''}>{execution.trigger.detail ?? execution.trigger.type}</span>
+          <span className="muted small grow ellipsis" title={execution.trigger.detail ?? ''}>
+            {execution.trigger.detail ?? execution.trigger.type}
+          </span>
           <time className="small" title={formatInstant(execution.startedAt)}>
             {relativeTime(execution.startedAt, now)}
           </time>

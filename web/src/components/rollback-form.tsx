@@ -73,7 +73,11 @@ function RollbackForm({ execution, stage, regions, toThis }: { execution: Execut
           <legend className="small">Regions</legend>
           {regions.map((region) => (
             <label key={region} className="check small">
-              <input type="checkbox" checked={chosen.includes(region)} onChange={(e) => setChosen(e.target.checked ? regions.filter((r) => r === region || chosen.includes(r)) : chosen.filter((r) => r !== region))} />
+              <input
+                type="checkbox"
+                checked={chosen.includes(region)}
+                onChange={(e) => setChosen(e.target.checked ? regions.filter((r) => r === region || chosen.includes(r)) : chosen.filter((r) => r !== region))}
+              />
               {region}
             </label>
           ))}
@@ -92,7 +96,9 @@ function RollbackForm({ execution, stage, regions, toThis }: { execution: Execut
           {rollback.error.message}
         </p>
       )}
-      {rollback.error instanceof ApiError && rollback.error.status === 409 && !toThis && <p className="muted small">To go back to a particular execution, open it and choose Roll back to this execution.</p>}
+      {rollback.error instanceof ApiError && rollback.error.status === 409 && !toThis && (
+        <p className="muted small">To go back to a particular execution, open it and choose Roll back to this execution.</p>
+      )}
       {started.length > 1 && (
         <p className="small" role="status">
           Rollback executions started:{' '}

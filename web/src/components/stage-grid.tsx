@@ -13,7 +13,17 @@ import { LaneGrid } from './lane-grid';
 import { isDeployStage, RollbackControl } from './rollback-form';
 import { StatusBadge } from './status-badge';
 
-export function StageGrid({ execution, stage, now, selectedAction }: { execution: ExecutionView; stage: StageView; now: number; selectedAction: string | null }) {
+export function StageGrid({
+  execution,
+  stage,
+  now,
+  selectedAction,
+}: {
+  execution: ExecutionView;
+  stage: StageView;
+  now: number;
+  selectedAction: string | null;
+}) {
   const me = useMeContext();
   const waves = [...new Set(stage.actions.map((a) => a.runOrder))].sort((a, b) => a - b);
   const declared = execution.regions.map((r) => r.name);

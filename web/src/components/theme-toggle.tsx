@@ -24,7 +24,13 @@ export function ThemeToggle() {
     applyStoredTheme();
   }, [theme]);
   return (
-    <button type="button" className="quiet" onClick={() => setTheme(NEXT[theme])} aria-label={`Theme: ${theme}. Switch to ${NEXT[theme]}`} title="Light, dark or system theme">
+    <button
+      type="button"
+      className="quiet"
+      onClick={() => setTheme(NEXT[theme])}
+      aria-label={`Theme: ${theme}. Switch to ${NEXT[theme]}`}
+      title="Light, dark or system theme"
+    >
       Theme: {theme}
     </button>
   );

@@ -45,20 +45,32 @@ function formatter(kind: 'instant' | 'clock' | 'day', timeZone: string | undefin
 
 /** `2026-03-29 14:05:09` in the browser's zone, or in `timeZone`. */
 export function formatInstant(iso: string, timeZone?: string): string {
-  const parts = Object.fromEntries(formatter('instant', timeZone).formatToParts(new Date(iso)).map((p) => [p.type, p.value]));
+  const parts = Object.fromEntries(
+    formatter('instant', timeZone)
+      .formatToParts(new Date(iso))
+      .map((p) => [p.type, p.value]),
+  );
   return `${parts.year}-${parts.month}-${parts.day} ${parts.hour === '24' ? '00' : parts.hour}:${parts.minute}:${parts.second}`;
 }
 
 /** `14:05` and the weekday in a time zone. */
 export function localClock(at: Date, timeZone: string): { time: string; day: string; hour: number } {
-  const parts = Object.fromEntries(formatter('clock', timeZone).formatToParts(at).map((p) => [p.type, p.value]));
+  const parts = Object.fromEntries(
+    formatter('clock', timeZone)
+      .formatToParts(at)
+      .map((p) => [p.type, p.value]),
+  );
   const hour = Number(parts.hour) % 24;
   return { time: `${String(hour).padStart(2, '0')}:${parts.minute ?? '00'}`, day: parts.weekday ?? '', hour };
 }
 
 /** `Mon 07 Dec 01:00` in a time zone: a day and a time, for instants that may fall on another day. */
 export function localDateTime(iso: string, timeZone: string): string {
-  const parts = Object.fromEntries(formatter('day', timeZone).formatToParts(new Date(iso)).map((p) => [p.type, p.value]));
+  const parts = Object.fromEntries(
+    formatter('day', timeZone)
+      .formatToParts(new Date(iso))
+      .map((p) => [p.type, p.value]),
+  );
   return `${parts.weekday ?? ''} ${parts.day ?? ''} ${parts.month ?? ''} ${parts.hour ?? ''}:${parts.minute ?? ''}`;
 }
 

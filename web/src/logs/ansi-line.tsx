@@ -17,8 +17,8 @@ export function AnsiLine({ segments, highlight }: { segments: AnsiSegment[]; hig
 function toCss(style: AnsiStyle): CSSProperties | undefined {
   if (Object.keys(style).length === 0) return undefined;
   const css: CSSProperties = {};
-  const fg = style.inverse ? style.bg ?? 'var(--log-bg)' : style.fg;
-  const bg = style.inverse ? style.fg ?? 'var(--log-fg)' : style.bg;
+  const fg = style.inverse ? (style.bg ?? 'var(--log-bg)') : style.fg;
+  const bg = style.inverse ? (style.fg ?? 'var(--log-fg)') : style.bg;
   if (fg !== undefined) css.color = fg;
   if (bg !== undefined) css.backgroundColor = bg;
   if (style.bold) css.fontWeight = 700;

@@ -25,7 +25,12 @@ export interface AnsiSegment {
 const ESCAPE = /\u001b\[([0-9;?]*)([@-~])|\u001b\][^\u0007\u001b]*(?:\u0007|\u001b\\)|\u001b[@-Z\\-_]/g;
 
 export function parseAnsi(line: string, start: AnsiStyle = {}): { segments: AnsiSegment[]; end: AnsiStyle } {
-  const text = line.includes('\r') ? (line.split('\r').filter((part) => part !== '').at(-1) ?? '') : line;
+  const text = line.includes('\r')
+    ? (line
+        .split('\r')
+        .filter((part) => part !== '')
+        .at(-1) ?? '')
+    : line;
   const segments: AnsiSegment[] = [];
   let style: AnsiStyle = { ...start };
   let last = 0;
@@ -41,7 +46,9 @@ export function parseAnsi(line: string, start: AnsiStyle = {}): { segments: Ansi
 
 /** The line without any escape sequence (for search and download). */
 export function stripAnsi(line: string): string {
-  return parseAnsi(line).segments.map((s) => s.text).join('');
+  return parseAnsi(line)
+    .segments.map((s) => s.text)
+    .join('');
 }
 
 function applySgr(current: AnsiStyle, params: string): AnsiStyle {

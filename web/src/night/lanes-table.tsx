@@ -57,11 +57,14 @@ export function LanesTable({ lanes, now }: { lanes: readonly LanePlan[]; now: nu
                             (step.note ?? '—')
                           ) : (
                             <>
-                              <time dateTime={step.startsAt}>{localSpan(step.startsAt, step.endsAt, lane.timezone)}</time> <span className="muted">({relativeTime(step.startsAt, now)})</span>
+                              <time dateTime={step.startsAt}>{localSpan(step.startsAt, step.endsAt, lane.timezone)}</time>{' '}
+                              <span className="muted">({relativeTime(step.startsAt, now)})</span>
                             </>
                           )}
                         </td>
-                        <td className="small">{step.window === null ? 'no window: always open' : localSpan(step.window.opensAt, step.window.closesAt, lane.timezone)}</td>
+                        <td className="small">
+                          {step.window === null ? 'no window: always open' : localSpan(step.window.opensAt, step.window.closesAt, lane.timezone)}
+                        </td>
                       </tr>
                     )),
                   )}

@@ -72,7 +72,11 @@ function Row({ region, steps, from, to, at }: { region: NightRegion; steps: Plac
             {steps.length === 0 && region.plannedEnd !== null && Date.parse(region.plannedEnd) > Date.parse(region.plannedStart) && (
               <div className="timeline__deploy" style={span(Date.parse(region.plannedStart), Math.min(to, Date.parse(region.plannedEnd)))} />
             )}
-            <div className="timeline__start" style={{ left: at(Math.max(from, Date.parse(region.plannedStart))) }} title={`planned deploy start ${formatInstant(region.plannedStart, region.timezone)} ${region.timezone}`} />
+            <div
+              className="timeline__start"
+              style={{ left: at(Math.max(from, Date.parse(region.plannedStart))) }}
+              title={`planned deploy start ${formatInstant(region.plannedStart, region.timezone)} ${region.timezone}`}
+            />
           </>
         )}
       </div>

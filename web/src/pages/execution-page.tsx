@@ -37,7 +37,9 @@ export function ExecutionPage({ id, action }: { id: string; action: string | nul
         </p>
       )}
       <FailurePanel execution={execution} />
-      {action !== null && <LogPane key={action} executionId={execution.executionId} action={action} closeHref={href({ page: 'execution', id, action: null })} />}
+      {action !== null && (
+        <LogPane key={action} executionId={execution.executionId} action={action} closeHref={href({ page: 'execution', id, action: null })} />
+      )}
       <div className="stages">
         {execution.stages.map((stage) => (
           <StageGrid key={stage.name} execution={execution} stage={stage} now={now} selectedAction={action} />

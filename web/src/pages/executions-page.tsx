@@ -67,13 +67,21 @@ export function ExecutionsPage({ pipeline, status }: { pipeline: string | null; 
             const execution = rows[item.index];
             if (!execution) return null;
             return (
-              <div key={execution.executionId} role="listitem" className="list-item" style={{ transform: `translateY(${item.start}px)`, height: ROW_HEIGHT }} data-index={item.index}>
+              <div
+                key={execution.executionId}
+                role="listitem"
+                className="list-item"
+                style={{ transform: `translateY(${item.start}px)`, height: ROW_HEIGHT }}
+                data-index={item.index}
+              >
                 <a className="list-row" href={href({ page: 'execution', id: execution.executionId, action: null })}>
                   <StatusBadge status={execution.status} />
                   <span className="mono">{shortId(execution.executionId)}</span>
                   <span>{execution.pipeline}</span>
                   <RollbackTag trigger={execution.trigger} />
-                  <span className="muted small grow ellipsis" title={execution.trigger.detail ?? ''}>{execution.trigger.detail ?? execution.trigger.type}</span>
+                  <span className="muted small grow ellipsis" title={execution.trigger.detail ?? ''}>
+                    {execution.trigger.detail ?? execution.trigger.type}
+                  </span>
                   <time className="small" title={formatInstant(execution.startedAt)}>
                     {relativeTime(execution.startedAt, now)}
                   </time>

@@ -28,14 +28,17 @@ export function NightPage({ pipeline }: { pipeline: string }) {
         <h2 id="timeline-title">Next 48 hours</h2>
         <Timeline plan={data} now={now} />
         <p className="legend small muted">
-          <span className="legend__window" /> window open · <span className="legend__night" /> night (20:00–07:00 local) · <span className="legend__start" /> planned deploy start ·{' '}
-          <span className="legend__step" /> a lane step, expected · <span className="legend__now" /> now
+          <span className="legend__window" /> window open · <span className="legend__night" /> night (20:00–07:00 local) · <span className="legend__start" />{' '}
+          planned deploy start · <span className="legend__step" /> a lane step, expected · <span className="legend__now" /> now
         </p>
       </section>
       {(data.lanes ?? []).some((lane) => lane.region !== null) && (
         <section className="card" aria-labelledby="lanes-title">
           <h2 id="lanes-title">Lanes</h2>
-          <p className="small muted">What an execution that windows hold would do if it started now: each region&apos;s steps, when each is expected to start and end, and in which window.</p>
+          <p className="small muted">
+            What an execution that windows hold would do if it started now: each region&apos;s steps, when each is expected to start and end, and in which
+            window.
+          </p>
           <LanesTable lanes={data.lanes} now={now} />
         </section>
       )}
@@ -59,7 +62,11 @@ export function NightPage({ pipeline }: { pipeline: string }) {
                     <strong>{region.name}</strong>
                     <div className="small muted">{region.timezone}</div>
                   </td>
-                  <td className="small">{region.windows.length === 0 ? 'none: always open' : region.windows.map((w) => `${w.effect} ${w.schedule}${w.reason ? ` (${w.reason})` : ''}`).join('; ')}</td>
+                  <td className="small">
+                    {region.windows.length === 0
+                      ? 'none: always open'
+                      : region.windows.map((w) => `${w.effect} ${w.schedule}${w.reason ? ` (${w.reason})` : ''}`).join('; ')}
+                  </td>
                   <td className="small">
                     {region.window === null
                       ? '—'

@@ -17,7 +17,13 @@ export function SignIn({ reason }: { reason: string | null }) {
       await api<Me>('me', { token });
       setToken(token);
     } catch (error) {
-      setProblem(error instanceof ApiError && error.status === 401 ? 'That token is not known to this server, or it was revoked.' : error instanceof Error ? error.message : String(error));
+      setProblem(
+        error instanceof ApiError && error.status === 401
+          ? 'That token is not known to this server, or it was revoked.'
+          : error instanceof Error
+            ? error.message
+            : String(error),
+      );
     } finally {
       setBusy(false);
     }
@@ -45,7 +51,8 @@ export function SignIn({ reason }: { reason: string | null }) {
           </p>
         )}
         <p className="small muted">
-          An admin sets <code>MERIDIAN_TOKEN</code> when starting <code>meridian serve</code>; others are made with <code>meridian tokens create --role viewer|operator|admin --name NAME</code>.
+          An admin sets <code>MERIDIAN_TOKEN</code> when starting <code>meridian serve</code>; others are made with{' '}
+          <code>meridian tokens create --role viewer|operator|admin --name NAME</code>.
         </p>
       </form>
     </main>

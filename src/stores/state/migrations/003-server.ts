@@ -5,9 +5,14 @@ import { sql } from 'kysely';
 // tokens (only their hashes), webhook deliveries (deduplication), and the last commit each
 // polled source was seen at.
 export async function up(db: Kysely<unknown>): Promise<void> {
-  await db.schema.alterTable('executions').addColumn('seq', 'integer', (c) => c.notNull().defaultTo(0)).execute();
+  await db.schema
+    .alterTable('executions')
+    .addColumn('seq', 'integer', (c) => c.notNull().defaultTo(0))
+    .execute();
   // Executions made before this migration get their order from when they started.
-  await sql`update executions set seq = (select count(*) from executions e2 where e2.started_at < executions.started_at or (e2.started_at = executions.started_at and e2.id <= executions.id))`.execute(db);
+  await sql`update executions set seq = (select count(*) from executions e2 where e2.started_at < executions.started_at or (e2.started_at = executions.started_at and e2.id <= executions.id))`.execute(
+    db,
+  );
   await db.schema.createIndex('executions_pipeline_seq').on('executions').columns(['pipeline', 'seq']).execute();
 
   await db.schema

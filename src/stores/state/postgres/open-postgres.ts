@@ -39,7 +39,11 @@ export function redactUrl(url: string): string {
 
 export async function openPostgres(url: string, options: PostgresOptions = {}): Promise<Kysely<Database>> {
   const pg = await loadPg();
-  const pool = new pg.Pool({ connectionString: url, max: options.poolSize ?? 10, idle_in_transaction_session_timeout: options.idleInTransactionMs ?? IDLE_IN_TRANSACTION_MS });
+  const pool = new pg.Pool({
+    connectionString: url,
+    max: options.poolSize ?? 10,
+    idle_in_transaction_session_timeout: options.idleInTransactionMs ?? IDLE_IN_TRANSACTION_MS,
+  });
   // A session PostgreSQL ends (that timeout, an administrator, a replica deposing a stalled
   // leader) errors on its client: in use, the query or transaction under way fails with it;
   // idle, the pool drops it. Neither may crash the process.
@@ -50,7 +54,11 @@ export async function openPostgres(url: string, options: PostgresOptions = {}): 
     await sql`select 1`.execute(db);
   } catch (cause) {
     await db.destroy();
-    throw new MeridianError('STATE_DIR', `cannot connect to ${redactUrl(url)}: ${(cause as Error).message}; check the URL, that PostgreSQL runs there, and the user's rights`, { cause });
+    throw new MeridianError(
+      'STATE_DIR',
+      `cannot connect to ${redactUrl(url)}: ${(cause as Error).message}; check the URL, that PostgreSQL runs there, and the user's rights`,
+      { cause },
+    );
   }
   if (options.skipSchemaCheck) return db;
   try {
@@ -67,7 +75,10 @@ async function checkSchema(db: Kysely<Database>, url: string, migrate: boolean):
   const applied = await appliedMigrations(db);
   const unknown = applied.filter((name) => !known.has(name));
   if (unknown.length > 0) {
-    throw new MeridianError('STATE_DIR', `${redactUrl(url)} has a newer schema (migrations ${unknown.join(', ')}) than this Meridian knows; upgrade Meridian before pointing it at this database`);
+    throw new MeridianError(
+      'STATE_DIR',
+      `${redactUrl(url)} has a newer schema (migrations ${unknown.join(', ')}) than this Meridian knows; upgrade Meridian before pointing it at this database`,
+    );
   }
   const pending = [...known].filter((name) => !applied.includes(name));
   if (pending.length === 0) return;

@@ -16,11 +16,9 @@ export async function openSqlite(stateDir: string): Promise<Kysely<Database>> {
     fs.mkdirSync(stateDir, { recursive: true });
     fs.accessSync(stateDir, fs.constants.R_OK | fs.constants.W_OK);
   } catch (cause) {
-    throw new MeridianError(
-      'STATE_DIR',
-      `cannot use state dir ${stateDir}: ${(cause as Error).message}. Pass --state-dir with a folder you can write to.`,
-      { cause },
-    );
+    throw new MeridianError('STATE_DIR', `cannot use state dir ${stateDir}: ${(cause as Error).message}. Pass --state-dir with a folder you can write to.`, {
+      cause,
+    });
   }
   let sqlite: SqliteDatabase.Database;
   try {
