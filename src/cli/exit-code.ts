@@ -1,6 +1,6 @@
 import { assertNever, type ErrorCode } from '../domain/errors.js';
 
-/** 0 succeeded, 1 the execution failed, 2 bad input (DESIGN.md). */
+/** 0 succeeded, 1 the execution failed, 2 bad input (README.md). */
 export function exitCodeFor(code: ErrorCode): 1 | 2 {
   switch (code) {
     case 'DEFINITION_INVALID':

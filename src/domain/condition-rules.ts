@@ -1,5 +1,5 @@
 /**
- * Evaluating the rules of a stage condition (reference §1.12) that need no I/O:
+ * Evaluating the rules of a stage condition (docs/aws-behaviour.md §1.12) that need no I/O:
  * VariableCheck (EQ, NE, CONTAINS, MATCHES on a resolved `#{Namespace.Variable}`) and
  * DeploymentWindow (the instant is inside the cron window, in the rule's TimeZone). Commands
  * rules run shell commands; the engine gets their outcome from a runner.

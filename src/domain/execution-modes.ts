@@ -1,5 +1,5 @@
 /**
- * May an execution enter a stage now? CodePipeline's execution modes (reference §1.5), as a
+ * May an execution enter a stage now? CodePipeline's execution modes (docs/aws-behaviour.md §1.5), as a
  * pure function of where the pipeline's unfinished executions stand:
  * - SUPERSEDED: a stage holds one execution at a time; an execution that reaches a locked
  *   stage waits in front of it, and a more recent one arriving there supersedes it (only

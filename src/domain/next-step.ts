@@ -1,7 +1,7 @@
 /**
  * What an execution does next, as a pure function of its current state. The engine applies
  * one step, persists it, and asks again until the answer is `wait` (something is running) or
- * `done`. Rules (CodePipeline, reference §1.4): stages run in order; in a stage, every action
+ * `done`. Rules (CodePipeline, docs/aws-behaviour.md §1.4): stages run in order; in a stage, every action
  * of the lowest pending runOrder starts together; a later runOrder starts only when every
  * earlier one succeeded; after a failure, running actions finish and nothing else starts (an
  * action held for its window or a halt has not started: it is let go). A stage in region

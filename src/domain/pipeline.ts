@@ -4,7 +4,7 @@
  * execution can keep the exact pipeline it started with.
  *
  * Terminology: a Pipeline has Stages; a Stage has Actions; an Action runs in one Region
- * through one Provider. See DESIGN.md "Concepts".
+ * through one Provider. See the glossary of docs/architecture.md.
  */
 
 /** Where something was written in a definition file (1-based line and column). */

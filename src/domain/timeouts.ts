@@ -2,7 +2,7 @@ import type { Action } from './pipeline.js';
 
 /**
  * How long an action may run when its definition says nothing: CodePipeline's per-provider
- * action timeouts (reference §1.14): manual approval 7 days, CodeBuild 8 hours,
+ * action timeouts (docs/aws-behaviour.md §1.14): manual approval 7 days, CodeBuild 8 hours,
  * CloudFormation 3 days, everything else 1 hour.
  */
 export function timeoutMinutes(action: Action): number {

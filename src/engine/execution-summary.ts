@@ -1,7 +1,7 @@
 import type { ExecutionSummary } from '../domain/execution.js';
 import type { ExecutionSnapshot } from '../domain/records.js';
 
-/** The execution summary of DESIGN.md, the shape `run --json` and the API print. */
+/** The execution summary (docs/server.md), the shape `run --json` and the API print. */
 export function toSummary(snapshot: ExecutionSnapshot): ExecutionSummary {
   const { execution } = snapshot;
   return {

@@ -1,5 +1,5 @@
 /**
- * V2 stage conditions at run time (reference §1.12). Before a stage is entered its
+ * V2 stage conditions at run time (docs/aws-behaviour.md §1.12). Before a stage is entered its
  * BeforeEntry conditions are evaluated: a condition that is not met engages its result
  * (FAIL: the stage fails; SKIP: the stage and its actions are Skipped; WAIT, Meridian's: the
  * stage waits until its DeploymentWindow rules pass). When a stage would succeed, a met

@@ -1,5 +1,5 @@
 /**
- * The HTTP side of `meridian serve` (Fastify): the API of DESIGN.md under `/api` (bearer
+ * The HTTP side of `meridian serve` (Fastify): the API of docs/server.md under `/api` (bearer
  * tokens, roles per route), GitHub webhooks, health and metrics. Errors are JSON
  * `{ error: { code, message } }` with the status their code implies.
  */

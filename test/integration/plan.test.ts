@@ -6,7 +6,7 @@ import { tempDir } from '../helpers/temp.js';
 import { LEDGER_EXPORTS } from '../definition/helpers.js';
 
 describe('meridian plan and schema', () => {
-  it('plan --json prints the expanded pipeline in the shape DESIGN.md fixes', async () => {
+  it('plan --json prints the expanded pipeline in its documented shape (docs/windows.md)', async () => {
     const result = await runCli(['plan', '-f', 'examples/service-x/meridian.yaml', '--at', '2026-11-27T10:00:00Z', '--json']);
     expect(result.stderr).toBe('');
     expect(result.code).toBe(0);

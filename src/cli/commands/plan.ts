@@ -18,7 +18,7 @@ import type { RegisterCommand } from './index.js';
 import { loadForInspection } from './validate.js';
 
 /**
- * `meridian plan --json`, the shape DESIGN.md fixes: each `window` is null (no window applies)
+ * `meridian plan --json`, the shape docs/windows.md describes: each `window` is null (no window applies)
  * or the first allowed interval that ends after `at`, the same instants the engine judges by.
  * `windowPolicy`, `timeline` (the follow-the-night estimate, per region), `lanes` (each lane's
  * steps as an execution that windows hold runs them: domain/lane-plan.ts, the instants the

@@ -4,7 +4,7 @@
  * character, TimeZone default UTC), VariableCheck (EQ, NE, CONTAINS, MATCHES), Commands.
  * CloudWatchAlarm and LambdaInvoke have no local substitute and are refused.
  *
- * Results (reference §1.12): BeforeEntry FAIL or SKIP, and Meridian's WAIT (the stage waits
+ * Results (docs/aws-behaviour.md §1.12): BeforeEntry FAIL or SKIP, and Meridian's WAIT (the stage waits
  * until every DeploymentWindow rule of the condition passes, instead of failing);
  * OnSuccess ROLLBACK or FAIL; OnFailure ROLLBACK or RETRY. SKIP needs a VariableCheck rule.
  * ROLLBACK rolls the stage back to its last good run (engine/rollback.ts); as in CodePipeline

@@ -1,7 +1,7 @@
 /**
  * How a cron becomes a window: the part of a matching day it allows.
  *
- * A cron names instants; a window needs intervals. The reading (reference §1.12): a time field
+ * A cron names instants; a window needs intervals. The reading (docs/aws-behaviour.md §1.12): a time field
  * fixed to 0 at a finer granularity than the finest non-trivial field is ignored, and each
  * matching unit of that finest field is allowed whole. So `0 0 9-17 ? * MON-FRI *` is hours
  * 9 to 17, each whole: 09:00-18:00. `0 30 9 ...` is the minute 09:30-09:31. When seconds,

@@ -1,6 +1,6 @@
 /**
  * CHANGE_SET_REPLACE and CHANGE_SET_EXECUTE: the seed's prepare-everywhere-then-switch
- * pattern. A change set "without changes" is a success in both (reference §2.2, inferred
+ * pattern. A change set "without changes" is a success in both (docs/aws-behaviour.md §2.2, inferred
  * from CodePipeline always needing a change set, even an empty one).
  */
 import type { DescribeChangeSetCommandOutput, Stack } from '@aws-sdk/client-cloudformation';

@@ -1,6 +1,6 @@
 /**
  * CodePipeline's CloudFormation deploy action (`Deploy/AWS/CloudFormation`): every
- * ActionMode with the behaviour reference §2 documents, against the action's region with
+ * ActionMode with the behaviour docs/aws-behaviour.md §2 documents, against the action's region with
  * the AWS SDK's standard credential chain. The template is checked locally before any API
  * call, so a template CloudFormation would reject fails with its line.
  */

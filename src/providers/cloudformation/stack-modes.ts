@@ -1,6 +1,6 @@
 /**
  * CREATE_UPDATE, REPLACE_ON_FAILURE and DELETE_ONLY: direct stack operations, waited for
- * with the stack's events in the log (reference §2.2).
+ * with the stack's events in the log (docs/aws-behaviour.md §2.2).
  */
 import type { Stack } from '@aws-sdk/client-cloudformation';
 import { call, describeStack, isAwsError, stackFailure, type StackSession } from './session.js';
@@ -8,7 +8,7 @@ import { StackEventStream } from './stack-events.js';
 import { stackRequestFields, type StackDeployment } from './stack-request.js';
 import { waitForStack } from './wait.js';
 
-/** States REPLACE_ON_FAILURE deletes and re-creates (both guides' lists together, reference §2.2). */
+/** States REPLACE_ON_FAILURE deletes and re-creates (both guides' lists together, docs/aws-behaviour.md §2.2). */
 const FAILED_STATES = ['ROLLBACK_COMPLETE', 'ROLLBACK_FAILED', 'CREATE_FAILED', 'DELETE_FAILED', 'UPDATE_ROLLBACK_FAILED'];
 
 export async function createOrUpdate(session: StackSession, deployment: StackDeployment, replaceOnFailure: boolean): Promise<Stack> {

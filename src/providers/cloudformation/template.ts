@@ -3,7 +3,7 @@
  * that a broken template fails with its file, line and column instead of a remote
  * `ValidationError` without a location. Only what CloudFormation is known to reject is
  * checked: YAML/JSON syntax, a missing `Resources`, and `Parameters` entries that are not
- * objects with a `Type` (the seed's lost parameter name, reference §6).
+ * objects with a `Type` (the seed's lost parameter name, docs/aws-behaviour.md §6).
  */
 import { LineCounter, isMap, isScalar, parseDocument, type Node } from 'yaml';
 import { intrinsicTags } from '../../lib/yaml/intrinsic-tags.js';

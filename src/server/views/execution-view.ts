@@ -1,6 +1,6 @@
 /**
  * What the dashboard's execution page shows, in one object: the execution summary of
- * DESIGN.md (a superset of it, so a client of the summary can read this too) with, per
+ * docs/server.md (a superset of it, so a client of the summary can read this too) with, per
  * action, its provider, its region lane and what it waits for (domain/waits-for.ts); per
  * stage, whether it runs in region lanes for this execution; why the execution waits in front
  * of a stage; its artifacts with the regions whose stores hold them; and the source revisions

@@ -1,5 +1,5 @@
 /**
- * The parts of a GitHub `push` delivery Meridian reads (reference §5.1). A payload without
+ * The parts of a GitHub `push` delivery Meridian reads (docs/aws-behaviour.md §5.1). A payload without
  * them is refused with the field named, before anything is stored.
  */
 import { z } from 'zod';

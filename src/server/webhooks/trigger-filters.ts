@@ -1,5 +1,5 @@
 /**
- * V2 trigger push filters (reference §1.11): filters are OR-ed; inside one, every criterion
+ * V2 trigger push filters (docs/aws-behaviour.md §1.11): filters are OR-ed; inside one, every criterion
  * given must match. A criterion matches when a value is included (no includes: anything) and
  * not excluded (an exclude wins over an include). Patterns follow CodePipeline's globs:
  * `*` stays inside a path component, `**` crosses them, `?`, `[...]`, `{a,b}`, `\` escapes.

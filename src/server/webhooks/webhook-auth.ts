@@ -1,5 +1,5 @@
 /**
- * Is a delivery from who the webhook says may send it (reference §5.2)? GITHUB_HMAC: the
+ * Is a delivery from who the webhook says may send it (docs/aws-behaviour.md §5.2)? GITHUB_HMAC: the
  * `X-Hub-Signature-256` HMAC of the raw body with the webhook's secret, checked with
  * `@octokit/webhooks-methods` (constant time). IP: the sender's address inside
  * `AllowedIPRange`. UNAUTHENTICATED: anyone.

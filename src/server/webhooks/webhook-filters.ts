@@ -1,5 +1,5 @@
 /**
- * `AWS::CodePipeline::Webhook` filters (reference §5.2): every `JsonPath` must select a value
+ * `AWS::CodePipeline::Webhook` filters (docs/aws-behaviour.md §5.2): every `JsonPath` must select a value
  * equal to its `MatchEquals`, where `{Key}` is the target action's configuration value `Key`
  * (e.g. `refs/heads/{Branch}`). A filter without MatchEquals needs the path to exist.
  */

@@ -1,4 +1,4 @@
-/** How a cron becomes a window: the reading of reference §1.12, cases on the hour and off it. */
+/** How a cron becomes a window: the reading of docs/aws-behaviour.md §1.12, cases on the hour and off it. */
 import { describe, expect, it } from 'vitest';
 import { UTC, allowedIntervals, isOpen, parseCron } from '../../../src/domain/windows/index.js';
 import { allow, at, must, spans } from './helpers.js';

@@ -10,7 +10,7 @@ function modes(stack: string): { replace: Record<string, string>; execute: Recor
   };
 }
 
-describe('CloudFormation CHANGE_SET_REPLACE and CHANGE_SET_EXECUTE (reference §2.2)', () => {
+describe('CloudFormation CHANGE_SET_REPLACE and CHANGE_SET_EXECUTE (docs/aws-behaviour.md §2.2)', () => {
   it('prepares a CREATE change set for a new stack without creating it, then executing creates it', async () => {
     const src = await artifact({ 't.yaml': TEMPLATE });
     const { replace, execute } = modes('cs-fresh');

@@ -5,7 +5,7 @@ import { artifact, REGION, rolledBackStack, runAction, runFailing, stackStatus, 
 
 const endpoint = useEndpoint();
 
-describe('CloudFormation CREATE_UPDATE (reference §2.2)', () => {
+describe('CloudFormation CREATE_UPDATE (docs/aws-behaviour.md §2.2)', () => {
   it('creates a missing stack, streams its events and returns its Outputs as variables', async () => {
     const src = await artifact({ 'infra/template.yaml': TEMPLATE });
     const { test, result } = await runAction({
@@ -37,7 +37,7 @@ describe('CloudFormation CREATE_UPDATE (reference §2.2)', () => {
     expect(JSON.parse(await readFile(join(folder, 'outputs.json'), 'utf8'))).toEqual({ Environment: 'prod', Fixed: 'constant' });
   });
 
-  it('treats "No updates are to be performed" as success (inferred, reference §2.2)', async () => {
+  it('treats "No updates are to be performed" as success (inferred, docs/aws-behaviour.md §2.2)', async () => {
     const src = await artifact({ 't.yaml': TEMPLATE });
     const configuration = { ActionMode: 'CREATE_UPDATE', StackName: 'unchanged', TemplatePath: 'src::t.yaml' };
     await runAction({ configuration, inputs: { src } });

@@ -3,7 +3,7 @@ import { artifact, rolledBackStack, runAction, stackStatus, TEMPLATE, useEndpoin
 
 const endpoint = useEndpoint();
 
-describe('CloudFormation REPLACE_ON_FAILURE (reference §2.2)', () => {
+describe('CloudFormation REPLACE_ON_FAILURE (docs/aws-behaviour.md §2.2)', () => {
   it('creates a missing stack', async () => {
     const src = await artifact({ 't.yaml': TEMPLATE });
     await runAction({ configuration: { ActionMode: 'REPLACE_ON_FAILURE', StackName: 'rof-fresh', TemplatePath: 'src::t.yaml' }, inputs: { src } });
@@ -37,14 +37,14 @@ describe('CloudFormation REPLACE_ON_FAILURE (reference §2.2)', () => {
   });
 });
 
-describe('CloudFormation DELETE_ONLY (reference §2.2)', () => {
+describe('CloudFormation DELETE_ONLY (docs/aws-behaviour.md §2.2)', () => {
   it('deletes an existing stack and waits for DELETE_COMPLETE', async () => {
     const src = await artifact({ 't.yaml': TEMPLATE });
     await runAction({ configuration: { ActionMode: 'CREATE_UPDATE', StackName: 'to-delete', TemplatePath: 'src::t.yaml' }, inputs: { src } });
     const { test, result } = await runAction({ configuration: { ActionMode: 'DELETE_ONLY', StackName: 'to-delete' } });
     expect(test.log()).toMatch(/to-delete {2}AWS::CloudFormation::Stack {2}DELETE_COMPLETE/);
     expect(stackStatus(endpoint(), 'to-delete')).toBeUndefined();
-    // Output variables are not produced by DELETE_ONLY (reference §2.3).
+    // Output variables are not produced by DELETE_ONLY (docs/aws-behaviour.md §2.3).
     expect(result.outputVariables).toBeUndefined();
   });
 

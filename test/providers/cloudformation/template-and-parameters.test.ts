@@ -12,7 +12,7 @@ Resources:
     Type: AWS::SQS::Queue
 `;
 
-describe('CloudFormation templates and parameters (reference §2.1, §2.3, §6)', () => {
+describe('CloudFormation templates and parameters (docs/aws-behaviour.md §2.1, §2.3, §6)', () => {
   it("rejects the seed's lost parameter name with Template format error and its line, before any API call", async () => {
     const src = await artifact({ 'infra/template.yaml': LOST_PARAMETER_NAME });
     const { message } = await runFailing({
