@@ -8,7 +8,8 @@ import { TERMINAL_EXECUTION } from '../domain/execution.js';
 import { toSummary } from '../engine/execution-summary.js';
 import { formatDuration } from '../engine/engine.js';
 import type { CliIO } from './io.js';
-import { openLocalMeridian, type LocalMeridian } from './local-meridian.js';
+import type { Meridian } from '../meridian.js';
+import { openMeridian } from './open-meridian.js';
 import { showProgress } from './progress/progress-view.js';
 
 /**
@@ -19,10 +20,10 @@ import { showProgress } from './progress/progress-view.js';
 export async function driveLocally(
   stateDir: string,
   io: CliIO,
-  start: (meridian: LocalMeridian, follow: (ids: string[]) => void) => Promise<string[]>,
+  start: (meridian: Meridian, follow: (ids: string[]) => void) => Promise<string[]>,
   options: { json: boolean; setExit: (code: number) => void },
 ): Promise<void> {
-  const meridian = await openLocalMeridian(stateDir, { followOnly: true });
+  const meridian = await openMeridian(stateDir, { followOnly: true });
   const follow = (named: string[]): void => {
     for (const id of named) meridian.followed.add(id);
   };
@@ -43,7 +44,7 @@ export async function driveLocally(
 }
 
 export async function driveAndReport(
-  meridian: LocalMeridian,
+  meridian: Meridian,
   io: CliIO,
   start: () => Promise<string[]>,
   options: { json: boolean; setExit: (code: number) => void },
@@ -99,6 +100,6 @@ export async function driveAndReport(
   options.setExit(allSucceeded && allEnded ? 0 : 1);
 }
 
-function stateDirFlag(meridian: LocalMeridian): string {
+function stateDirFlag(meridian: Meridian): string {
   return meridian.stateDir === `${process.cwd()}/.meridian` ? '' : ` --state-dir ${meridian.stateDir}`;
 }

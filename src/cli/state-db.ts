@@ -1,16 +1,16 @@
 import type { Kysely } from 'kysely';
 import { loadMasterKey, type MasterKey } from '../stores/secrets/crypto.js';
 import type { Database } from '../stores/state/schema.js';
-import { openSqlite } from '../stores/state/sqlite/open-sqlite.js';
-import { masterKeyFromEnv } from './environment.js';
+import { openStateDb } from '../stores/state/open-state-db.js';
+import { dbUrlFromEnv, masterKeyFromEnv } from './environment.js';
 import type { CliIO } from './io.js';
 
 /**
  * Opens the state database for a command that only reads or writes stores (params, secrets,
- * exports) and closes it however `fn` ends. Lighter than openLocalMeridian: no engine, no agent.
+ * exports) — SQLite in the state dir, or `MERIDIAN_DB` — and closes it however `fn` ends. Lighter than openMeridian: no engine, no agent.
  */
 export async function withStateDb<T>(stateDir: string, fn: (db: Kysely<Database>) => Promise<T>): Promise<T> {
-  const db = await openSqlite(stateDir);
+  const db = await openStateDb(stateDir, dbUrlFromEnv());
   try {
     return await fn(db);
   } finally {

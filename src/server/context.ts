@@ -1,35 +1,10 @@
 /**
- * What the server works with: one Meridian's stores, engine and agent (the CLI's
- * LocalMeridian fits), the loaded pipelines, and its own settings.
+ * What the server works with: one Meridian (the composition root, src/meridian.ts), the
+ * loaded pipelines, and its own settings.
  */
-import type { Kysely } from 'kysely';
-import type { EmbeddedAgent } from '../agent/embedded-agent.js';
-import type { JobDispatch } from '../engine/dispatch/job-dispatch.js';
-import type { Engine } from '../engine/engine.js';
-import type { Clock } from '../lib/clock.js';
-import type { ProviderRegistry } from '../providers/registry.js';
-import type { ParameterStore } from '../stores/parameters/parameter-store.js';
-import type { LocalSecretStore } from '../stores/secrets/local-secret-store.js';
-import type { Database } from '../stores/state/schema.js';
+import type { Meridian } from '../meridian.js';
 import type { SourceOverride } from '../domain/records.js';
-import type { StateStore } from '../stores/state/state-store.js';
 import type { PipelineCatalog } from './pipeline-catalog.js';
-
-export interface MeridianCore {
-  stateDir: string;
-  db: Kysely<Database>;
-  store: StateStore;
-  engine: Engine;
-  agent: EmbeddedAgent;
-  dispatch: JobDispatch;
-  registry: ProviderRegistry;
-  parameters: ParameterStore;
-  secrets: LocalSecretStore;
-  owner: string;
-  clock: Clock;
-  /** Jobs queued by another server on the same database, by region (PostgreSQL's LISTEN/NOTIFY). */
-  onJobsNotified?: (fn: (region: string) => void) => () => void;
-}
 
 export interface ServerSettings {
   /** `MERIDIAN_TOKEN`: an admin token that is not stored anywhere. */
@@ -54,7 +29,7 @@ export interface AgentSettings {
 }
 
 export interface ServerContext {
-  core: MeridianCore;
+  core: Meridian;
   catalog: PipelineCatalog;
   settings: ServerSettings;
 }

@@ -13,7 +13,7 @@ import type { JobSpec } from '../domain/jobs/job-spec.js';
 import { coerceError } from '../lib/coerce-error.js';
 import { agentSeen, touchAgent } from '../stores/state/agent-records.js';
 import type { JobRecord } from '../domain/records.js';
-import type { MeridianCore } from './context.js';
+import type { Meridian } from '../meridian.js';
 import type { AgentIdentity } from './residency.js';
 
 export interface Handout {
@@ -31,7 +31,7 @@ export class JobHandout {
   /** Agent id -> when this server last wrote it down as seen. */
   private readonly seen = new Map<string, number>();
 
-  constructor(private readonly core: MeridianCore) {}
+  constructor(private readonly core: Meridian) {}
 
   /** Agent id -> how it last presented itself to this server. */
   private readonly presented = new Map<string, string>();

@@ -5,7 +5,7 @@
  * notification), then tries again.
  */
 import type { Engine } from '../engine/engine.js';
-import type { MeridianCore } from './context.js';
+import type { Meridian } from '../meridian.js';
 
 interface Waiter {
   region: string;
@@ -18,7 +18,7 @@ export class JobWaiters {
 
   private readonly unsubscribe: Array<() => void> = [];
 
-  constructor(engine: Engine, notified?: MeridianCore['onJobsNotified']) {
+  constructor(engine: Engine, notified?: Meridian['onJobsNotified']) {
     this.unsubscribe.push(
       engine.onEvent((event) => {
         if (event.type !== 'action-started' && event.type !== 'action-requeued') return;

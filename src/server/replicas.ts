@@ -10,7 +10,7 @@
  */
 import type pg from 'pg';
 import { loadPg } from '../stores/state/postgres/load-pg.js';
-import type { MeridianCore } from './context.js';
+import type { Meridian } from '../meridian.js';
 
 /** By default, a replica that has not said it is alive for this long is gone. */
 export const REPLICA_STALE_MS = 15_000;
@@ -24,7 +24,7 @@ export class Replicas {
   private leading = false;
 
   constructor(
-    private readonly core: MeridianCore,
+    private readonly core: Meridian,
     private readonly url: string,
     private readonly onError: (error: Error) => void,
     private readonly staleMs = REPLICA_STALE_MS,

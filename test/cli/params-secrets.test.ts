@@ -2,7 +2,12 @@ import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { masterKeyFor } from '../../src/cli/state-db.js';
+import { ExportsStore } from '../../src/stores/exports/exports-store.js';
+import { LocalParameterStore } from '../../src/stores/parameters/local-parameter-store.js';
+import { openPostgres } from '../../src/stores/state/postgres/open-postgres.js';
 import { runCli, type CliResult } from '../helpers/cli.js';
+import { freshDatabase, hasPostgres } from '../helpers/postgres.js';
 import { tempDir } from '../helpers/temp.js';
 
 /** The master key comes from the state dir unless a test sets MERIDIAN_MASTER_KEY. */
@@ -175,5 +180,24 @@ describe('meridian exports', () => {
         { Name: 'service-x-Bucket', Value: 'bucket-2' },
       ],
     });
+  });
+});
+
+describe('params, secrets and exports with MERIDIAN_DB', () => {
+  it.skipIf(!hasPostgres)('write to the PostgreSQL database the server reads, not to a SQLite file in the state dir', async () => {
+    const stateDir = tempDir();
+    const env = { ...NO_KEY, MERIDIAN_DB: await freshDatabase('params') };
+    expect(json(await meridian(stateDir, ['params', 'put', '/Shared/Bucket', 'shared-bucket'], env))).toEqual({ Version: 1, Tier: 'Standard' });
+    await meridian(stateDir, ['exports', 'set', 'SharedExport', 'value-1'], env);
+    expect(fs.existsSync(path.join(stateDir, 'state.db'))).toBe(false);
+
+    const db = await openPostgres(env.MERIDIAN_DB);
+    try {
+      const meridianOnPostgres = new LocalParameterStore(db, masterKeyFor(stateDir));
+      expect((await meridianOnPostgres.get('/Shared/Bucket')).value).toBe('shared-bucket');
+      expect(await new ExportsStore(db).list()).toEqual([{ name: 'SharedExport', value: 'value-1' }]);
+    } finally {
+      await db.destroy();
+    }
   });
 });

@@ -6,7 +6,8 @@
 import path from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openLocalMeridian, type LocalMeridian } from '../../src/cli/local-meridian.js';
+import type { Meridian } from '../../src/meridian.js';
+import { openMeridian } from '../../src/cli/open-meridian.js';
 import { loadForRun } from '../../src/cli/load.js';
 import { PipelineCatalog } from '../../src/server/pipeline-catalog.js';
 import { AGENT_TOKEN_CACHE_MS } from '../../src/server/auth.js';
@@ -19,7 +20,7 @@ import { tempDir, writeFiles } from '../helpers/temp.js';
 const ADMIN = 'admin-from-env';
 
 describe('API tokens and roles', () => {
-  let meridian: LocalMeridian;
+  let meridian: Meridian;
   let app: FastifyInstance;
   let routes: RouteInfo[];
   let base: string;
@@ -45,7 +46,7 @@ describe('API tokens and roles', () => {
     expect(agent.code, agent.stderr).toBe(0);
     expect(agent.stderr).toContain('(agent in eu-west-1,');
     tokens.agent = agent.stdout.trim();
-    meridian = await openLocalMeridian(stateDir);
+    meridian = await openMeridian(stateDir);
     const catalog = new PipelineCatalog([path.join(dir, 'p.yaml')], (file) => loadForRun(meridian, file, undefined));
     await catalog.loadAll();
     const built = await buildServer({

@@ -7,7 +7,7 @@ import path from 'node:path';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadForRun } from '../../src/cli/load.js';
-import { openLocalMeridian } from '../../src/cli/local-meridian.js';
+import { openMeridian } from '../../src/cli/open-meridian.js';
 import { launchBrowser, signIn } from '../helpers/browser.js';
 import { makeRepo } from '../helpers/git-repo.js';
 import { startServe, ADMIN_TOKEN, type Served } from '../helpers/serve.js';
@@ -79,7 +79,7 @@ describe('an execution list of 5,000 executions', () => {
 
 /** Writes COUNT finished executions, a minute apart, through the state store in one transaction. */
 async function seed(file: string, stateDir: string): Promise<void> {
-  const meridian = await openLocalMeridian(stateDir);
+  const meridian = await openMeridian(stateDir);
   try {
     const pipeline = await loadForRun(meridian, file, undefined);
     const start = Date.parse('2026-01-01T00:00:00.000Z');

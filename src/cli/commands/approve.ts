@@ -1,6 +1,6 @@
 import os from 'node:os';
 import type { Command } from 'commander';
-import { openLocalMeridian } from '../local-meridian.js';
+import { openMeridian } from '../open-meridian.js';
 import { SERVER_FLAGS, SERVER_HELP, ServerClient } from '../server-client.js';
 import { resolveStateDir, STATE_DIR_FLAGS, STATE_DIR_HELP } from '../state-dir.js';
 import type { CliIO } from '../io.js';
@@ -40,7 +40,7 @@ function registerAnswer(program: Command, name: 'approve' | 'reject', io: CliIO)
         io.out(`${action} ${status.toLowerCase()} in execution ${answered.executionId} by ${answered.by}.\n`);
         return;
       }
-      const meridian = await openLocalMeridian(resolveStateDir(options.stateDir));
+      const meridian = await openMeridian(resolveStateDir(options.stateDir));
       try {
         const id = await meridian.store.resolveExecutionId(meridian.db, execution);
         const answer: { status: typeof status; comment: string | null; by: string; stage?: string } = {

@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { openLocalMeridian } from '../local-meridian.js';
+import { openMeridian } from '../open-meridian.js';
 import { SERVER_FLAGS, SERVER_HELP, ServerClient } from '../server-client.js';
 import { resolveStateDir, STATE_DIR_FLAGS, STATE_DIR_HELP } from '../state-dir.js';
 import type { RegisterCommand } from './index.js';
@@ -32,7 +32,7 @@ export const registerExecutions: RegisterCommand = (program: Command, io) => {
         else for (const r of rows) io.out(`${r.executionId}  ${r.pipeline.padEnd(20)} ${r.status.padEnd(11)} ${r.startedAt}\n`);
         return;
       }
-      const meridian = await openLocalMeridian(resolveStateDir(options.stateDir));
+      const meridian = await openMeridian(resolveStateDir(options.stateDir));
       try {
         const filter: { pipeline?: string; limit: number } = { limit: Number(options.limit) };
         if (options.pipeline !== undefined) filter.pipeline = options.pipeline;

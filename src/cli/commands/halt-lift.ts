@@ -1,6 +1,6 @@
 import os from 'node:os';
 import type { Command } from 'commander';
-import { openLocalMeridian } from '../local-meridian.js';
+import { openMeridian } from '../open-meridian.js';
 import { SERVER_FLAGS, SERVER_HELP, ServerClient } from '../server-client.js';
 import { resolveStateDir, STATE_DIR_FLAGS, STATE_DIR_HELP } from '../state-dir.js';
 import { describeLifted, type HaltAnswer } from './halt-text.js';
@@ -34,7 +34,7 @@ export const registerUnhalt: RegisterCommand = (program: Command, io) => {
         io.out(describeLifted(await server.request<HaltAnswer>('POST', '/api/halts/lift', { ...(region === null ? {} : { region }), reason: options.reason })));
         return;
       }
-      const meridian = await openLocalMeridian(resolveStateDir(options.stateDir));
+      const meridian = await openMeridian(resolveStateDir(options.stateDir));
       try {
         const done = await meridian.engine.liftHalt({ region, by: options.by ?? os.userInfo().username, reason: options.reason });
         io.out(describeLifted({ ...done.halt, executions: done.executions }));

@@ -1,8 +1,8 @@
 import os from 'node:os';
 import type { Command } from 'commander';
 import { MeridianError } from '../../domain/errors.js';
-import type { LocalMeridian } from '../local-meridian.js';
-import { openLocalMeridian } from '../local-meridian.js';
+import type { Meridian } from '../../meridian.js';
+import { openMeridian } from '../open-meridian.js';
 import { SERVER_FLAGS, SERVER_HELP, ServerClient } from '../server-client.js';
 import { resolveStateDir, STATE_DIR_FLAGS, STATE_DIR_HELP } from '../state-dir.js';
 import { describeHalted, type HaltAnswer } from './halt-text.js';
@@ -50,7 +50,7 @@ async function halt(options: HaltOptions, warn: (text: string) => void): Promise
   const region = options.region ?? null;
   const server = ServerClient.from(options.server);
   if (server) return server.request<HaltAnswer>('POST', '/api/halts', { ...(region === null ? {} : { region }), reason: options.reason });
-  const meridian = await openLocalMeridian(resolveStateDir(options.stateDir));
+  const meridian = await openMeridian(resolveStateDir(options.stateDir));
   try {
     if (region !== null) await warnIfUnknown(meridian, region, warn);
     const done = await meridian.engine.halt({ region, by: options.by ?? os.userInfo().username, reason: options.reason });
@@ -60,7 +60,7 @@ async function halt(options: HaltOptions, warn: (text: string) => void): Promise
   }
 }
 
-async function warnIfUnknown(meridian: LocalMeridian, region: string, warn: (text: string) => void): Promise<void> {
+async function warnIfUnknown(meridian: Meridian, region: string, warn: (text: string) => void): Promise<void> {
   const known = new Set<string>();
   for (const execution of await meridian.store.listExecutions(meridian.db, { limit: RECENT })) {
     for (const r of execution.definition.regions) known.add(r.name);

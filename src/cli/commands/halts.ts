@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import { activeHalts, haltHistory, type Halt } from '../../stores/state/halt-records.js';
-import { openLocalMeridian } from '../local-meridian.js';
+import { openMeridian } from '../open-meridian.js';
 import { SERVER_FLAGS, SERVER_HELP, ServerClient } from '../server-client.js';
 import { resolveStateDir, STATE_DIR_FLAGS, STATE_DIR_HELP } from '../state-dir.js';
 import { haltTable } from './halt-text.js';
@@ -25,7 +25,7 @@ export const registerHalts: RegisterCommand = (program: Command, io) => {
 async function read(history: boolean, options: { stateDir?: string; server?: string }): Promise<Halt[]> {
   const server = ServerClient.from(options.server);
   if (server) return server.request<Halt[]>('GET', `/api/halts${history ? '?all=1' : ''}`);
-  const meridian = await openLocalMeridian(resolveStateDir(options.stateDir));
+  const meridian = await openMeridian(resolveStateDir(options.stateDir));
   try {
     return history ? await haltHistory(meridian.db) : await activeHalts(meridian.db);
   } finally {

@@ -4,7 +4,7 @@ import { actionLogPath } from '../../stores/logs/action-log.js';
 import { followLogs, type LogLine } from '../../stores/logs/follow-logs.js';
 import { MeridianError } from '../../domain/errors.js';
 import type { CliIO } from '../io.js';
-import { openLocalMeridian } from '../local-meridian.js';
+import { openMeridian } from '../open-meridian.js';
 import { SERVER_FLAGS, SERVER_HELP, ServerClient } from '../server-client.js';
 import { resolveStateDir, STATE_DIR_FLAGS, STATE_DIR_HELP } from '../state-dir.js';
 import type { RegisterCommand } from './index.js';
@@ -31,7 +31,7 @@ export const registerLogs: RegisterCommand = (program: Command, io, setExit) => 
         return;
       }
       const stateDir = resolveStateDir(options.stateDir);
-      const meridian = await openLocalMeridian(stateDir);
+      const meridian = await openMeridian(stateDir);
       try {
         const id = await meridian.store.resolveExecutionId(meridian.db, execution);
         const snapshot = await meridian.store.snapshot(meridian.db, id);

@@ -5,7 +5,8 @@
  */
 import { Option, type Command } from 'commander';
 import type { ParameterStore } from '../../stores/parameters/parameter-store.js';
-import { chooseParameterStore } from '../parameter-store-choice.js';
+import { chooseParameterStore } from '../../stores/parameters/parameter-store-choice.js';
+import { parameterStoreFromEnv, ssmEndpointFromEnv } from '../environment.js';
 import { PARAMETER_TYPES, type Parameter, type ParameterSummary, type ParameterType } from '../../stores/parameters/parameter-store.js';
 import type { CliIO } from '../io.js';
 import { masterKeyFor, printJson, withStateDb } from '../state-db.js';
@@ -18,7 +19,9 @@ interface StateOptions {
 
 async function withParameters<T>(options: StateOptions, fn: (store: ParameterStore) => Promise<T>): Promise<T> {
   const stateDir = resolveStateDir(options.stateDir);
-  return withStateDb(stateDir, (db) => fn(chooseParameterStore(db, () => masterKeyFor(stateDir))));
+  return withStateDb(stateDir, (db) =>
+    fn(chooseParameterStore(db, () => masterKeyFor(stateDir), { store: parameterStoreFromEnv(), ssmEndpoint: ssmEndpointFromEnv() })),
+  );
 }
 
 export const registerParams: RegisterCommand = (program: Command, io: CliIO) => {

@@ -12,7 +12,7 @@ import { storeLocations } from '../../stores/artifacts/store-locations.js';
 import { artifactLines } from '../plan-artifacts.js';
 import { chart48h, timelineTable } from '../plan-chart.js';
 import { laneLines } from '../plan-lanes.js';
-import { openLocalMeridian } from '../local-meridian.js';
+import { openMeridian } from '../open-meridian.js';
 import { resolveStateDir, STATE_DIR_FLAGS, STATE_DIR_HELP } from '../state-dir.js';
 import type { RegisterCommand } from './index.js';
 import { loadForInspection } from './validate.js';
@@ -69,7 +69,7 @@ async function durations(pipeline: Pipeline, stateDirOption: string | undefined)
   const declared = (stage: string, action: string): number | undefined =>
     pipeline.stages.find((s) => s.name === stage)?.actions.find((a) => a.name === action)?.expectedDurationMs;
   if (fs.existsSync(path.join(stateDir, 'state.db'))) {
-    const meridian = await openLocalMeridian(stateDir);
+    const meridian = await openMeridian(stateDir);
     try {
       for (const stage of pipeline.stages) {
         for (const action of stage.actions) {

@@ -6,7 +6,7 @@ import { scaledClock, type Clock } from '../../lib/clock.js';
 import { isOwnerAlive } from '../../lib/process-owner.js';
 import { driveAndReport } from '../drive.js';
 import { loadForRun } from '../load.js';
-import { openLocalMeridian } from '../local-meridian.js';
+import { openMeridian } from '../open-meridian.js';
 import { collect, parsePairs } from '../options.js';
 import { AGENT_LABELS_HELP, parseAgentLabels } from '../remote-agent-options.js';
 import { parseSourceOverrides } from '../source-overrides.js';
@@ -86,7 +86,7 @@ export const registerRun: RegisterCommand = (program: Command, io, setExit) => {
       const stateDir = resolveStateDir(options.stateDir);
       const clock = runClock(options.clockStart, options.clockSpeed, options.clockSkip === true);
       const agentLabels = parseAgentLabels(options.agentLabels, '--agent-labels');
-      const meridian = await openLocalMeridian(stateDir, {
+      const meridian = await openMeridian(stateDir, {
         concurrency: Number(options.concurrency),
         followOnly: true,
         agentLabels,

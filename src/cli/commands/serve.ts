@@ -12,7 +12,7 @@ import { triggerWarnings } from '../../definition/trigger-warnings.js';
 import { burstWriter, type CliIO } from '../io.js';
 import { printWarnings } from '../print-warnings.js';
 import { loadForRun } from '../load.js';
-import { openLocalMeridian } from '../local-meridian.js';
+import { openMeridian } from '../open-meridian.js';
 import { collect } from '../options.js';
 import { plainLine } from '../progress/plain-progress.js';
 import { AGENT_LABELS_HELP, REMOTE_REGIONS_HELP, remoteAgentSettings, type RemoteAgentFlags } from '../remote-agent-options.js';
@@ -68,7 +68,7 @@ export const registerServe: RegisterCommand = (program: Command, io) => {
       const remote = remoteAgentSettings(options);
       const port = wholeNumber(options.port, '--port');
       const stateDir = resolveStateDir(options.stateDir);
-      const meridian = await openLocalMeridian(stateDir, {
+      const meridian = await openMeridian(stateDir, {
         concurrency: wholeNumber(options.concurrency, '--concurrency'),
         leaseMs: remote.leaseMs,
         exceptRegions: remote.exceptRegions,

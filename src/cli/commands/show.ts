@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import { toSummary } from '../../engine/execution-summary.js';
-import { openLocalMeridian } from '../local-meridian.js';
+import { openMeridian } from '../open-meridian.js';
 import { SERVER_FLAGS, SERVER_HELP, ServerClient } from '../server-client.js';
 import type { ExecutionSummary } from '../../domain/execution.js';
 import type { EventRecord } from '../../domain/records.js';
@@ -37,7 +37,7 @@ export const registerShow: RegisterCommand = (program: Command, io) => {
         }
         return;
       }
-      const meridian = await openLocalMeridian(resolveStateDir(options.stateDir));
+      const meridian = await openMeridian(resolveStateDir(options.stateDir));
       try {
         const id = await meridian.store.resolveExecutionId(meridian.db, execution);
         const snapshot = await meridian.store.snapshot(meridian.db, id);

@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import { isOwnerAlive } from '../../lib/process-owner.js';
 import { driveAndReport } from '../drive.js';
-import { openLocalMeridian } from '../local-meridian.js';
+import { openMeridian } from '../open-meridian.js';
 import { SERVER_FLAGS, SERVER_HELP, ServerClient } from '../server-client.js';
 import { resolveStateDir, STATE_DIR_FLAGS, STATE_DIR_HELP } from '../state-dir.js';
 import type { RegisterCommand } from './index.js';
@@ -25,7 +25,7 @@ export const registerStop: RegisterCommand = (program: Command, io, setExit) => 
         );
         return;
       }
-      const meridian = await openLocalMeridian(resolveStateDir(options.stateDir), { followOnly: true });
+      const meridian = await openMeridian(resolveStateDir(options.stateDir), { followOnly: true });
       try {
         const id = await meridian.store.resolveExecutionId(meridian.db, execution);
         await meridian.engine.requestStop(id, options.abandon === true, options.reason);

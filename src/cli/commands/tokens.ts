@@ -1,14 +1,14 @@
 import type { Command } from 'commander';
 import { MeridianError } from '../../domain/errors.js';
 import { isRole, ROLES, TokenStore } from '../../stores/tokens/token-store.js';
-import { openLocalMeridian } from '../local-meridian.js';
+import { openMeridian } from '../open-meridian.js';
 import { resolveStateDir, STATE_DIR_FLAGS, STATE_DIR_HELP } from '../state-dir.js';
 import type { RegisterCommand } from './index.js';
 
 export const registerTokens: RegisterCommand = (program: Command, io) => {
   const tokens = program.command('tokens').description('API tokens for `meridian serve` (only their hashes are stored)');
   const withStore = async <T>(stateDir: string | undefined, work: (store: TokenStore, now: string) => Promise<T>): Promise<T> => {
-    const meridian = await openLocalMeridian(resolveStateDir(stateDir));
+    const meridian = await openMeridian(resolveStateDir(stateDir));
     try {
       return await work(new TokenStore(meridian.db), meridian.clock.now().toISOString());
     } finally {

@@ -12,7 +12,7 @@ import type { Pipeline } from '../../domain/pipeline.js';
 import { registerBuiltinProviders } from '../../providers/builtin.js';
 import { ProviderRegistry } from '../../providers/registry.js';
 import { providerChecks } from '../load.js';
-import { openLocalMeridian } from '../local-meridian.js';
+import { openMeridian } from '../open-meridian.js';
 import { resolveStateDir, STATE_DIR_FLAGS, STATE_DIR_HELP } from '../state-dir.js';
 import type { RegisterCommand } from './index.js';
 
@@ -25,7 +25,7 @@ async function inspectionOptions(pipelineName: string | undefined, stateDirOptio
   const stateDir = resolveStateDir(stateDirOption);
   let exports: Record<string, string> = {};
   if (fs.existsSync(path.join(stateDir, 'state.db'))) {
-    const meridian = await openLocalMeridian(stateDir);
+    const meridian = await openMeridian(stateDir);
     try {
       exports = await meridian.exports.all();
     } finally {

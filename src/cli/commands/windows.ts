@@ -1,6 +1,6 @@
 import os from 'node:os';
 import type { Command } from 'commander';
-import { openLocalMeridian } from '../local-meridian.js';
+import { openMeridian } from '../open-meridian.js';
 import { SERVER_FLAGS, SERVER_HELP, ServerClient } from '../server-client.js';
 import { resolveStateDir, STATE_DIR_FLAGS, STATE_DIR_HELP } from '../state-dir.js';
 import type { RegisterCommand } from './index.js';
@@ -33,7 +33,7 @@ export const registerWindows: RegisterCommand = (program: Command, io) => {
         io.out(describe(done.executionId, region, done.by, done.actions));
         return;
       }
-      const meridian = await openLocalMeridian(resolveStateDir(options.stateDir));
+      const meridian = await openMeridian(resolveStateDir(options.stateDir));
       try {
         const id = await meridian.store.resolveExecutionId(meridian.db, execution);
         const by = options.by ?? os.userInfo().username;

@@ -6,7 +6,7 @@ import { createLogUpdate } from 'log-update';
 import { actionLogPath, tailLog } from '../../stores/logs/action-log.js';
 import type { EngineEvent } from '../../engine/engine-events.js';
 import type { CliIO } from '../io.js';
-import type { LocalMeridian } from '../local-meridian.js';
+import type { Meridian } from '../../meridian.js';
 import { renderTree } from './live-tree.js';
 import { plainLine } from './plain-progress.js';
 
@@ -17,13 +17,13 @@ export interface ProgressView {
 
 const TAIL_LINES = 10;
 
-export function showProgress(meridian: LocalMeridian, io: CliIO, executionIds: () => string[], json: boolean): ProgressView {
+export function showProgress(meridian: Meridian, io: CliIO, executionIds: () => string[], json: boolean): ProgressView {
   if (json) return { finish: () => Promise.resolve() };
   if (!io.isTTY) return plainView(meridian, io);
   return treeView(meridian, io, executionIds);
 }
 
-function plainView(meridian: LocalMeridian, io: CliIO): ProgressView {
+function plainView(meridian: Meridian, io: CliIO): ProgressView {
   const unsubscribe = meridian.engine.onEvent((event: EngineEvent) => {
     io.out(plainLine(event));
     if (event.type === 'action-finished' && event.data?.status === 'Failed' && event.stage && event.action) {
@@ -41,7 +41,7 @@ function plainView(meridian: LocalMeridian, io: CliIO): ProgressView {
   };
 }
 
-function treeView(meridian: LocalMeridian, io: CliIO, executionIds: () => string[]): ProgressView {
+function treeView(meridian: Meridian, io: CliIO, executionIds: () => string[]): ProgressView {
   const update = createLogUpdate(process.stdout, { showCursor: false });
   let drawing = Promise.resolve();
   const draw = (): Promise<void> => {

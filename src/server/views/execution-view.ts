@@ -13,11 +13,11 @@ import { waitsFor, type WaitsFor } from '../../domain/waits-for.js';
 import { toSummary } from '../../engine/execution-summary.js';
 import { stageOrder } from '../../engine/window-waits.js';
 import type { ExecutionSnapshot } from '../../domain/records.js';
-import type { MeridianCore } from '../context.js';
+import type { Meridian } from '../../meridian.js';
 import { artifactHolders } from './artifact-holders.js';
 import type { ActionView, ExecutionView } from './view-types.js';
 
-export async function buildExecutionView(core: Pick<MeridianCore, 'store' | 'db'>, executionId: string): Promise<ExecutionView> {
+export async function buildExecutionView(core: Pick<Meridian, 'store' | 'db'>, executionId: string): Promise<ExecutionView> {
   const snapshot = await core.store.snapshot(core.db, executionId);
   const summary = toSummary(snapshot);
   const pipeline = snapshot.execution.definition;
@@ -105,7 +105,7 @@ function viewAction(
 }
 
 /** The last `stage-waiting` event, while the stage it names has not started. */
-async function stageWait(core: Pick<MeridianCore, 'db'>, snapshot: ExecutionSnapshot): Promise<ExecutionView['stageWait']> {
+async function stageWait(core: Pick<Meridian, 'db'>, snapshot: ExecutionSnapshot): Promise<ExecutionView['stageWait']> {
   if (snapshot.execution.status !== 'InProgress') return null;
   const row = await core.db
     .selectFrom('events')

@@ -8,11 +8,11 @@ import { BlockList, isIPv4 } from 'node:net';
 import { verify } from '@octokit/webhooks-methods';
 import { MeridianError } from '../../domain/errors.js';
 import type { PipelineWebhook } from '../../domain/pipeline.js';
-import type { MeridianCore } from '../context.js';
+import type { Meridian } from '../../meridian.js';
 
 export type AuthVerdict = { ok: true } | { ok: false; reason: string };
 
-export async function resolveSecret(webhook: PipelineWebhook, core: Pick<MeridianCore, 'parameters' | 'secrets'>): Promise<string> {
+export async function resolveSecret(webhook: PipelineWebhook, core: Pick<Meridian, 'parameters' | 'secrets'>): Promise<string> {
   const secret = webhook.secret;
   if (!secret) throw new MeridianError('INTERNAL', `webhook ${webhook.name} uses GITHUB_HMAC but has no secret; set its SecretToken`);
   try {
@@ -36,7 +36,7 @@ export async function resolveSecret(webhook: PipelineWebhook, core: Pick<Meridia
 export async function authenticate(
   webhook: PipelineWebhook,
   request: { rawBody: Buffer; signature: string | undefined; ip: string },
-  core: Pick<MeridianCore, 'parameters' | 'secrets'>,
+  core: Pick<Meridian, 'parameters' | 'secrets'>,
 ): Promise<AuthVerdict> {
   switch (webhook.authentication) {
     case 'UNAUTHENTICATED':
