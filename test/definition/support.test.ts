@@ -1,8 +1,10 @@
+import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { STATUS_WORDS, SUPPORT } from '../../src/definition/support.js';
 import { registerBuiltinProviders } from '../../src/providers/builtin.js';
 import { ProviderRegistry } from '../../src/providers/registry.js';
+import { REPO_ROOT } from '../helpers/cli.js';
 import { problemAt, problemsOf, tempDefinition } from './helpers.js';
 
 const registered = registerBuiltinProviders(new ProviderRegistry()).types();
@@ -61,11 +63,10 @@ ${others.join('\n')}
     });
   });
 
-  it('is the table in the guide and in docs/formats.md', () => {
-    for (const file of ['../../docs/moving-from-codepipeline.md', '../../docs/formats.md']) {
-      const text = readFileSync(new URL(file, import.meta.url), 'utf8');
-      for (const entry of SUPPORT)
-        expect(text, `${file}: ${entry.type}`).toContain(`| \`${entry.type}\` | ${STATUS_WORDS[entry.status]} | ${entry.note.replaceAll('|', '\\|')}`);
-    }
+  it('is the table of docs/codepipeline-support.md, as scripts/support-table.mjs writes it now', () => {
+    const generated = execFileSync(process.execPath, ['scripts/support-table.mjs', '--stdout'], { cwd: REPO_ROOT, encoding: 'utf8' });
+    const page = readFileSync(`${REPO_ROOT}docs/codepipeline-support.md`, 'utf8');
+    expect(page, 'docs/codepipeline-support.md is stale: run `node scripts/support-table.mjs` and commit the page').toBe(generated);
+    for (const entry of SUPPORT) expect(page).toContain(`| \`${entry.type}\` | ${STATUS_WORDS[entry.status]} | ${entry.note.replaceAll('|', '\\|')}`);
   });
 });
