@@ -5,6 +5,7 @@
  * the job itself runs through executeJob, as on a remote agent.
  */
 import type { HeldJob, JobSource } from '../domain/jobs/job-source.js';
+import { MeridianError } from '../domain/errors.js';
 import { coerceError } from '../lib/coerce-error.js';
 import type { ProviderRegistry } from '../providers/registry.js';
 import { executeJob } from './execute-job.js';
@@ -99,7 +100,12 @@ export class EmbeddedAgent {
   private renewLeases(): void {
     void (async () => {
       for (const [key, { job, controller }] of this.running) {
-        if (await this.deps.source.renew(job.spec.job.id)) continue;
+        const lease = await this.deps.source.renew(job.spec.job.id);
+        if (lease === 'held') continue;
+        if (lease === 'abandoned') {
+          controller.abort(new MeridianError('INTERRUPTED', 'abandoned by a stop request'));
+          continue;
+        }
         this.lost.add(key);
         controller.abort(new Error(`the lease on ${job.spec.job.id} was lost`));
       }
@@ -112,7 +118,10 @@ export class EmbeddedAgent {
     this.running.set(key, { job, controller });
     this.heartbeat ??= setInterval(() => this.renewLeases(), this.deps.source.heartbeatMs);
     executeJob(job.host, this.deps.registry, job.spec, controller.signal)
-      .then((outcome) => (this.stopped || this.lost.has(key) ? undefined : this.deps.source.report(key, outcome)))
+      .then(async (outcome) => {
+        if (this.stopped || this.lost.has(key)) await this.deps.source.release(key);
+        else await this.deps.source.report(key, outcome);
+      })
       .catch((thrown) => this.options.onError(coerceError(thrown)))
       .finally(() => {
         this.running.delete(key);

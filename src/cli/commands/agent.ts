@@ -2,6 +2,7 @@ import path from 'node:path';
 import type { Command } from 'commander';
 import { AgentClient } from '../../agent/agent-client.js';
 import { RemoteAgent } from '../../agent/remote-agent.js';
+import { RemoteJobSource } from '../../agent/remote-job-source.js';
 import { MeridianError } from '../../domain/errors.js';
 import { makeOwnerId } from '../../lib/process-owner.js';
 import { registerBuiltinProviders } from '../../providers/builtin.js';
@@ -47,15 +48,10 @@ export const registerAgent: RegisterCommand = (program: Command, io) => {
       const id = makeOwnerId();
       const say = burstWriter((text) => io.out(text));
       const client = new AgentClient(options.server.replace(/\/+$/, ''), token, id);
-      const agent = new RemoteAgent(client, {
-        region: options.region,
-        concurrency,
-        labels,
-        root: path.resolve(options.workDir),
-        registry: registerBuiltinProviders(new ProviderRegistry()),
-        say: (line) => say(`${new Date().toISOString()} ${line}\n`),
-        onError: (error) => io.err(`${new Date().toISOString()} error: ${error.message}\n`),
-      });
+      const onError = (error: Error): void => io.err(`${new Date().toISOString()} error: ${error.message}\n`);
+      const source = new RemoteJobSource(client, { region: options.region, labels, concurrency, root: path.resolve(options.workDir), onError });
+      const registry = registerBuiltinProviders(new ProviderRegistry());
+      const agent = new RemoteAgent({ source, registry }, { concurrency, say: (line) => say(`${new Date().toISOString()} ${line}\n`), onError });
       say(
         `Meridian agent ${id} for ${options.region} polling ${client.url} (concurrency ${concurrency}${labels.length > 0 ? `, labels ${labels.join(',')}` : ''})\n`,
       );

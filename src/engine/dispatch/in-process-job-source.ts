@@ -3,7 +3,7 @@
  * the server's agent routes use for remote agents, prepares each job's spec from the state
  * store (variables resolved, inputs by digest), and hosts it against this process's stores.
  */
-import type { HeldJob, JobSource } from '../../domain/jobs/job-source.js';
+import type { HeldJob, JobSource, LeaseState, ReportAnswer } from '../../domain/jobs/job-source.js';
 import type { JobOutcome } from '../../domain/jobs/job-outcome.js';
 import { InProcessJobHost, type InProcessJobHostDeps } from './in-process-job-host.js';
 import type { JobDispatch, JobFilter } from './job-dispatch.js';
@@ -49,11 +49,17 @@ export class InProcessJobSource implements JobSource {
     );
   }
 
-  renew(jobId: string): Promise<boolean> {
-    return this.deps.dispatch.renew(jobId, this.options.owner);
+  /** Never 'abandoned': in-process the engine aborts an abandoned execution's jobs itself (EmbeddedAgent.abandon). */
+  async renew(jobId: string): Promise<LeaseState> {
+    return (await this.deps.dispatch.renew(jobId, this.options.owner)) ? 'held' : 'lost';
   }
 
-  report(jobId: string, outcome: JobOutcome): Promise<boolean> {
-    return this.deps.dispatch.report(jobId, this.options.owner, outcome);
+  /** Claims no next job: the agent claims again when a slot frees. */
+  async report(jobId: string, outcome: JobOutcome): Promise<ReportAnswer> {
+    const recorded = await this.deps.dispatch.report(jobId, this.options.owner, outcome);
+    return recorded ? { recorded, next: [] } : { recorded, why: 'the lease was lost before it ended', next: [] };
   }
+
+  /** Nothing to give back: the job stays `running` under this process's lease until it runs out or the process resumes it. */
+  async release(): Promise<void> {}
 }
