@@ -22,8 +22,8 @@ export interface ClaimedJob {
   heartbeatMs: number;
 }
 
-/** What the server hands out: the specs of the jobs claimed, and their lease. */
-interface Handout {
+/** What the server dispatched: the specs of the jobs claimed, and their lease (server/remote-dispatch.ts). */
+interface DispatchedJobs {
   specs?: JobSpec[];
   leaseMs: number;
   heartbeatMs: number;
@@ -61,7 +61,7 @@ export class AgentClient {
       await response.body.dump();
       return [];
     }
-    return claimed((await response.body.json()) as Handout);
+    return claimed((await response.body.json()) as DispatchedJobs);
   }
 
   async heartbeat(jobId: string): Promise<{ abandon: boolean }> {
@@ -124,7 +124,7 @@ export class AgentClient {
   async complete(jobId: string, outcome: JobOutcome, extra: { log?: string[]; claimNext?: number; labels?: string[] } = {}): Promise<ClaimedJob[]> {
     const next = extra.claimNext ? { claimNext: extra.claimNext, labels: extra.labels ?? [] } : {};
     const body = { ...outcome, ...(extra.log && extra.log.length > 0 ? { log: extra.log } : {}), ...next };
-    return claimed((await (await this.fetch('POST', `${job(jobId)}/complete`, { json: body })).body.json()) as Partial<Handout>);
+    return claimed((await (await this.fetch('POST', `${job(jobId)}/complete`, { json: body })).body.json()) as Partial<DispatchedJobs>);
   }
 
   /** One request; a response that is not 2xx is thrown as a MeridianError (its body read for the server's message). */
@@ -139,7 +139,7 @@ export class AgentClient {
   ): Promise<{ results: Map<string, { recorded: true } | { status: number; message: string }>; next: ClaimedJob[] }> {
     const next = extra.claimNext ? { claimNext: extra.claimNext, labels: extra.labels ?? [] } : {};
     const body = { reports: reports.map(({ jobId, outcome, log }) => ({ jobId, ...outcome, ...(log.length > 0 ? { log } : {}) })), ...next };
-    const answer = (await (await this.fetch('POST', '/api/agents/jobs/complete', { json: body })).body.json()) as Partial<Handout> & {
+    const answer = (await (await this.fetch('POST', '/api/agents/jobs/complete', { json: body })).body.json()) as Partial<DispatchedJobs> & {
       results: Array<{ jobId: string; recorded?: true; status?: number; error?: { message: string } }>;
     };
     const results = new Map<string, { recorded: true } | { status: number; message: string }>();
@@ -190,8 +190,8 @@ export function statusOf(error: unknown): number | undefined {
   return typeof status === 'number' ? status : undefined;
 }
 
-function claimed(handout: Partial<Handout>): ClaimedJob[] {
-  const { specs = [], leaseMs = 0, heartbeatMs = 0 } = handout;
+function claimed(dispatched: Partial<DispatchedJobs>): ClaimedJob[] {
+  const { specs = [], leaseMs = 0, heartbeatMs = 0 } = dispatched;
   return specs.map((spec) => ({ spec, leaseMs, heartbeatMs }));
 }
 

@@ -97,7 +97,7 @@ export class RemoteAgent {
     });
   }
 
-  /** Runs a job, then the next one the source handed out with its report, in the same slot. */
+  /** Runs a job, then the next one the source dispatched with its report, in the same slot. */
   private start(job: HeldJob): void {
     void this.runJob(job).then((next) => {
       for (const held of next) this.start(held);

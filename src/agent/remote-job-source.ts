@@ -32,7 +32,7 @@ const REPORT_PATIENCE_MS = 120_000;
 const LOST = 'the server handed it on before it ended';
 
 export class RemoteJobSource implements JobSource {
-  /** The server says how often to renew, with every job it hands out. */
+  /** The server says how often to renew, with every job it dispatches. */
   heartbeatMs = 10_000;
   private readonly shippers = new Map<string, LogShipper>();
   private readonly outcomes: OutcomeBatch;
@@ -44,7 +44,7 @@ export class RemoteJobSource implements JobSource {
     this.outcomes = new OutcomeBatch((reports, claimNext) => client.completeMany(reports, { claimNext, labels: options.labels }));
   }
 
-  /** Long-polls until the server hands out jobs or `signal` fires; a server that cannot be reached is asked again with a backoff. */
+  /** Long-polls until the server dispatches jobs or `signal` fires; a server that cannot be reached is asked again with a backoff. */
   async claim(max: number, signal?: AbortSignal): Promise<HeldJob[]> {
     const { region, labels, concurrency } = this.options;
     for (let failures = 0; ; failures++) {
@@ -74,7 +74,7 @@ export class RemoteJobSource implements JobSource {
   /**
    * Reports with the log's last lines, batched with other outcomes. When that request fails,
    * the report goes again on its own, retried while the server cannot be reached, and asks
-   * for no next job: it may have been recorded already, and a job handed out in an answer
+   * for no next job: it may have been recorded already, and a job dispatched in an answer
    * that never arrived would wait for its lease.
    */
   async report(jobId: string, outcome: JobOutcome, options: { claimNext?: boolean } = {}): Promise<ReportAnswer> {

@@ -20,7 +20,7 @@ export interface JobFilter {
 }
 
 export class JobDispatch {
-  /** When this process started handing out leases (wall clock, ms). */
+  /** When this process started granting leases (wall clock, ms). */
   readonly startedAt = Date.now();
   private readonly reports: ReportQueue;
 

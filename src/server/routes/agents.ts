@@ -27,7 +27,7 @@ import { liveAgents, runningJobs } from '../../stores/state/agent-records.js';
 import type { JobRecord } from '../../domain/records.js';
 import { agentSettings, liveSince } from '../agent-settings.js';
 import type { ServerContext } from '../context.js';
-import { appendLog, JobHandout, type Handout } from '../job-handout.js';
+import { appendLog, RemoteDispatch, type DispatchedJobs } from '../remote-dispatch.js';
 import { JobWaiters } from '../job-waiters.js';
 import { agentOf, ForbiddenError, heldJob, heldJobs, type AgentIdentity } from '../residency.js';
 import { registerAgentArtifactRoutes } from './agent-artifacts.js';
@@ -95,7 +95,7 @@ export function registerAgentRoutes(context: ServerContext): FastifyPluginCallba
     const { core } = context;
     const settings = agentSettings(context);
     const waiters = new JobWaiters(core.engine, core.onJobsNotified);
-    const handout = new JobHandout(core);
+    const remote = new RemoteDispatch(core);
     /** Claims being answered: a closing server lets them answer 204 before it drops connections. */
     let claiming = 0;
     app.addHook('preClose', async () => {
@@ -116,7 +116,7 @@ export function registerAgentRoutes(context: ServerContext): FastifyPluginCallba
       const body = parseBody(claimBody, request.body ?? {});
       if (body.region !== agent.region)
         throw new ForbiddenError(`this agent was started for ${body.region}, but the token ${agent.name} is scoped to ${agent.region}`);
-      await handout.present(agent, { labels: body.labels, concurrency: body.concurrency });
+      await remote.present(agent, { labels: body.labels, concurrency: body.concurrency });
       const gone = new AbortController();
       request.raw.on('close', () => gone.abort());
       const deadline = Date.now() + Math.min(body.waitMs ?? settings.pollMs, settings.pollMs);
@@ -124,8 +124,8 @@ export function registerAgentRoutes(context: ServerContext): FastifyPluginCallba
       try {
         for (;;) {
           if (gone.signal.aborted || waiters.isClosed) return reply.code(204).send();
-          const specs = await handout.claim(agent, body.max, body.labels);
-          if (specs.length > 0) return handout.answer(specs);
+          const specs = await remote.claim(agent, body.max, body.labels);
+          if (specs.length > 0) return remote.answer(specs);
           const left = deadline - Date.now();
           if (left <= 0) return reply.code(204).send();
           await waiters.wait(agent.region, Math.min(left, 1000), gone.signal);
@@ -139,7 +139,7 @@ export function registerAgentRoutes(context: ServerContext): FastifyPluginCallba
       const agent = agentOf(request);
       const job = await heldJob(core.store, agent, request.params.id);
       if (!(await core.dispatch.renew(job.id, agent.id))) throw new MeridianError('CONFLICT', `agent ${agent.id} no longer holds job ${job.id}; drop it`);
-      await handout.sawAgent(agent);
+      await remote.sawAgent(agent);
       const execution = await core.store.getExecution(core.db, job.executionId);
       return { leaseExpiresAt: core.dispatch.leaseUntil(), abandon: execution.status === 'Stopping' && execution.stopMode === 'abandon' };
     });
@@ -184,20 +184,20 @@ export function registerAgentRoutes(context: ServerContext): FastifyPluginCallba
       agent: AgentIdentity,
       max: number | undefined,
       labels: string[] | undefined,
-    ): Promise<Partial<Handout>> => {
-      await handout.sawAgent(agent);
+    ): Promise<Partial<DispatchedJobs>> => {
+      await remote.sawAgent(agent);
       if (!max || waiters.isClosed) return {};
-      const specs = await handout.claim(agent, max, labels ?? []).catch((thrown: unknown) => {
+      const specs = await remote.claim(agent, max, labels ?? []).catch((thrown: unknown) => {
         request.log.error(coerceError(thrown));
         return [];
       });
-      return handout.answer(specs);
+      return remote.answer(specs);
     };
 
     app.post<{ Params: { id: string } }>(
       '/api/agents/jobs/:id/complete',
       { config: { role: 'agent' } },
-      async (request): Promise<{ recorded: true } & Partial<Handout>> => {
+      async (request): Promise<{ recorded: true } & Partial<DispatchedJobs>> => {
         const agent = agentOf(request);
         const job = await heldJob(core.store, agent, request.params.id);
         const { claimNext: max, labels, ...outcome } = parseBody(completeBody, request.body ?? {});
@@ -210,7 +210,7 @@ export function registerAgentRoutes(context: ServerContext): FastifyPluginCallba
     app.post(
       '/api/agents/jobs/complete',
       { config: { role: 'agent' }, bodyLimit: BATCH_BODY_LIMIT },
-      async (request): Promise<{ results: CompleteResult[] } & Partial<Handout>> => {
+      async (request): Promise<{ results: CompleteResult[] } & Partial<DispatchedJobs>> => {
         const agent = agentOf(request);
         const { reports, claimNext: max, labels } = parseBody(completeManyBody, request.body ?? {});
         const held = await heldJobs(
