@@ -12,7 +12,7 @@ import type { LanePlan } from '../../src/domain/lane-plan.js';
 import type { Pipeline } from '../../src/domain/pipeline.js';
 import { loadDefinition } from '../../src/definition/load-definition.js';
 import { Engine } from '../../src/engine/engine.js';
-import { nightPlan } from '../../src/server/views/night-plan.js';
+import { planView } from '../../src/server/views/plan-view.js';
 import { openSqlite } from '../../src/stores/state/sqlite/open-sqlite.js';
 import { StateStore } from '../../src/stores/state/state-store.js';
 import { runCli } from '../helpers/cli.js';
@@ -167,7 +167,7 @@ describe('plan --json lanes and the engine', () => {
     ]);
     expect(await drive(pipeline, dir, at)).toEqual(planned(plan.lanes));
     // The dashboard's plan carries the same lanes.
-    expect(nightPlan(pipeline, new Date(at), expectedOf(pipeline)).lanes).toEqual(plan.lanes);
+    expect(planView(pipeline, new Date(at), expectedOf(pipeline)).lanes).toEqual(plan.lanes);
   });
 
   it('a stage-wide approval holds every lane, and the engine agrees', async () => {

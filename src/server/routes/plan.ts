@@ -2,11 +2,11 @@ import type { FastifyInstance } from 'fastify';
 import { MeridianError } from '../../domain/errors.js';
 import { medianDuration } from '../../stores/state/window-records.js';
 import type { ServerContext } from '../context.js';
-import { nightPlan } from '../views/night-plan.js';
+import { planView } from '../views/plan-view.js';
 
 /**
  * `GET /api/pipelines/{name}/plan?at=ISO`: follow the night as of `at` (default now), the
- * same estimate and the same `lanes` as `meridian plan --json` (views/night-plan.ts). Expected durations: declared, else
+ * same estimate and the same `lanes` as `meridian plan --json` (views/plan-view.ts). Expected durations: declared, else
  * the median of the action's last successful runs in this server's store.
  */
 export function registerPlanRoute(app: FastifyInstance, { core, catalog }: ServerContext): void {
@@ -22,6 +22,6 @@ export function registerPlanRoute(app: FastifyInstance, { core, catalog }: Serve
         if (ms !== undefined) known.set(`${stage.name}/${action.name}`, ms);
       }
     }
-    return nightPlan(pipeline, at, (stage, action) => known.get(`${stage}/${action}`) ?? 0);
+    return planView(pipeline, at, (stage, action) => known.get(`${stage}/${action}`) ?? 0);
   });
 }

@@ -1,7 +1,7 @@
 /** The dashboard's reads, as TanStack Query hooks: one key per API resource. */
 import { useInfiniteQuery, useQuery, useQueryClient } from '@tanstack/react-query';
 import { api, encode } from './client';
-import type { ExecutionListItem, ExecutionView, Me, NightPlan, PipelineInfo, RegionRelease } from './types';
+import type { ExecutionListItem, ExecutionView, Me, PlanView, PipelineInfo, RegionRelease } from './types';
 
 export const PAGE_SIZE = 200;
 
@@ -67,10 +67,10 @@ export function useExecutionView(executionId: string) {
   });
 }
 
-export function useNightPlan(pipeline: string) {
+export function usePlanView(pipeline: string) {
   return useQuery({
     queryKey: ['plan', pipeline],
-    queryFn: () => api<NightPlan>(`pipelines/${encode(pipeline)}/plan?at=${encodeURIComponent(new Date().toISOString())}`),
+    queryFn: () => api<PlanView>(`pipelines/${encode(pipeline)}/plan?at=${encodeURIComponent(new Date().toISOString())}`),
     refetchInterval: 60_000,
   });
 }

@@ -1,7 +1,7 @@
 /**
  * The JSON the API answers with, as the dashboard reads it (docs/server.md). The server's own
  * declarations are imported, type-only, from files that import nothing but the domain model
- * (src/server/views/view-types.ts, night-plan.ts, the state store's records), so Vite bundles
+ * (src/server/views/view-types.ts, plan-view.ts, the state store's records), so Vite bundles
  * none of the server and the browser build needs no Node types. What is left here the server
  * answers with inline objects (routes/me.ts, pipelines.ts, executions.ts, logs.ts).
  */
@@ -10,7 +10,7 @@ import type { ExecutionStatus, Trigger } from '../../../src/domain/execution.js'
 export type { ActionError, ActionStatus, ExecutionStatus, StageStatus, Trigger } from '../../../src/domain/execution.js';
 export type { PlanWindow } from '../../../src/domain/plan-windows.js';
 export type { LanePlan, LanePlanStep } from '../../../src/domain/lane-plan.js';
-export type { NightPlan, NightRegion } from '../../../src/server/views/night-plan.js';
+export type { PlanView, PlanRegion } from '../../../src/server/views/plan-view.js';
 export type {
   ActionView,
   ArtifactView,

@@ -6,7 +6,7 @@
  * own. Positions are percentages of the span, so the chart fits any width.
  */
 import type { CSSProperties } from 'react';
-import type { LanePlan, LanePlanStep, NightPlan, NightRegion } from '../api/types';
+import type { LanePlan, LanePlanStep, PlanView, PlanRegion } from '../api/types';
 import { formatInstant, localClock, localSpan } from '../lib/format';
 
 /** A step of a lane, with its stage and zone. */
@@ -17,7 +17,7 @@ interface PlacedStep extends LanePlanStep {
 
 const HOUR = 3_600_000;
 
-export function Timeline({ plan, now }: { plan: NightPlan; now: number }) {
+export function Timeline({ plan, now }: { plan: PlanView; now: number }) {
   const from = Date.parse(plan.from);
   const to = Date.parse(plan.to);
   const at = (instant: number): string => `${(((instant - from) / (to - from)) * 100).toFixed(3)}%`;
@@ -46,7 +46,7 @@ export function Timeline({ plan, now }: { plan: NightPlan; now: number }) {
   );
 }
 
-function Row({ region, steps, from, to, at }: { region: NightRegion; steps: PlacedStep[]; from: number; to: number; at: (instant: number) => string }) {
+function Row({ region, steps, from, to, at }: { region: PlanRegion; steps: PlacedStep[]; from: number; to: number; at: (instant: number) => string }) {
   const nights = nightSpans(region.timezone, from, to);
   const width = (a: number, b: number): string => `${(((b - a) / (to - from)) * 100).toFixed(3)}%`;
   const span = (a: number, b: number): CSSProperties => ({ left: at(a), width: width(a, b) });

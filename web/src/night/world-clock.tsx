@@ -1,8 +1,8 @@
 /** Each region's local time, day or night there, and whether its window is open. */
-import type { NightRegion } from '../api/types';
+import type { PlanRegion } from '../api/types';
 import { formatInstant, localClock, relativeTime } from '../lib/format';
 
-export function WorldClock({ regions, now }: { regions: NightRegion[]; now: number }) {
+export function WorldClock({ regions, now }: { regions: PlanRegion[]; now: number }) {
   return (
     <ul className="clocks" aria-label="Local time in each region">
       {regions.map((region) => {
@@ -27,7 +27,7 @@ export function WorldClock({ regions, now }: { regions: NightRegion[]; now: numb
   );
 }
 
-function WindowState({ region, now }: { region: NightRegion; now: number }) {
+function WindowState({ region, now }: { region: PlanRegion; now: number }) {
   if (region.windows.length === 0) return <>always open (no windows)</>;
   if (region.window === null) return <>no window within a year</>;
   if (region.openNow) return <>window open until {formatInstant(region.window.closesAt, region.timezone).slice(11, 16)}</>;

@@ -3,7 +3,7 @@
  * planned start of its deploy and its lane's steps, and every lane step by step — the same
  * data as `meridian plan`.
  */
-import { useNightPlan } from '../api/queries';
+import { usePlanView } from '../api/queries';
 import { WorldClock } from '../night/world-clock';
 import { LanesTable } from '../night/lanes-table';
 import { Timeline } from '../night/timeline';
@@ -11,7 +11,7 @@ import { formatDuration, formatInstant, relativeTime } from '../lib/format';
 import { useNow } from '../lib/use-now';
 
 export function NightPage({ pipeline }: { pipeline: string }) {
-  const plan = useNightPlan(pipeline);
+  const plan = usePlanView(pipeline);
   const now = useNow(1000);
   if (plan.error) return <p className="problem">{plan.error.message}</p>;
   if (!plan.data) return <p className="muted">Loading the plan…</p>;

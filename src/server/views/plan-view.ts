@@ -1,5 +1,5 @@
 /**
- * Follow the night, as `meridian plan` computes it (domain/plan-windows.ts: the engine's own
+ * The plan of a deploy, as `meridian plan` computes it (domain/plan-windows.ts: the engine's own
  * window functions): per region its next window (the first allowed interval that ends after
  * `at`), when its deploy would start and end (its steps in the lane plan, domain/lane-plan.ts:
  * lanes, rollout waves, bake, expected durations and the fit check, as the engine runs them),
@@ -17,7 +17,7 @@ const HOUR = 3_600_000;
 export const SPAN = { beforeMs: 4 * HOUR, afterMs: 44 * HOUR };
 
 /** One region of `GET /api/pipelines/{name}/plan`; the dashboard imports this type (web/src/api/types.ts). */
-export interface NightRegion {
+export interface PlanRegion {
   name: string;
   timezone: string;
   /** The window texts as declared; empty when the region is always open. */
@@ -38,7 +38,7 @@ export interface NightRegion {
   note: string | null;
 }
 
-export interface NightPlan {
+export interface PlanView {
   pipeline: string;
   at: string;
   from: string;
@@ -46,7 +46,7 @@ export interface NightPlan {
   windowsConfigured: boolean;
   /** `disruptive-only`: windows hold only disruptive executions; `always` (or absent): every one. */
   policy: string;
-  regions: NightRegion[];
+  regions: PlanRegion[];
   /**
    * Each lane of each stage with its steps, as an execution that windows hold runs them: the
    * `lanes` of `meridian plan --json` (domain/lane-plan.ts), the instants the engine uses.
@@ -54,12 +54,12 @@ export interface NightPlan {
   lanes: LanePlan[];
 }
 
-export function nightPlan(pipeline: Pipeline, at: Date, durationOf: DurationOf): NightPlan {
+export function planView(pipeline: Pipeline, at: Date, durationOf: DurationOf): PlanView {
   const from = new Date(at.getTime() - SPAN.beforeMs);
   const to = new Date(at.getTime() + SPAN.afterMs);
   const { lanes } = planLanes(pipeline, at, durationOf);
   const timeline = new Map(followTheNight(pipeline, at, durationOf, lanes).map((entry) => [entry.region, entry]));
-  const regions = pipeline.regions.map((region): NightRegion => {
+  const regions = pipeline.regions.map((region): PlanRegion => {
     const windows = windowsOfRegion(pipeline, region.name);
     const window = planWindow(windows, at);
     const planned = timeline.get(region.name);
