@@ -1,4 +1,4 @@
-// Re-makes the dashboard screenshots in docs/screenshots/ (shown in the README): a real
+// Re-makes the dashboard screenshots in docs/screenshots/ (shown in docs/dashboard.md): a real
 // `meridian serve` with a three-region pipeline whose regions deploy at night, one execution
 // released everywhere, a second one rolled back (the rollback execution is shot), a disruptive
 // one in region lanes waiting for the regions' windows (one lane let go by an override), then

@@ -66,7 +66,7 @@ ${others.join('\n')}
   it('is the table of docs/codepipeline-support.md, as scripts/support-table.mjs writes it now', () => {
     const generated = execFileSync(process.execPath, ['scripts/support-table.mjs', '--stdout'], { cwd: REPO_ROOT, encoding: 'utf8' });
     const page = readFileSync(`${REPO_ROOT}docs/codepipeline-support.md`, 'utf8');
-    expect(page, 'docs/codepipeline-support.md is stale: run `node scripts/support-table.mjs` and commit the page').toBe(generated);
+    expect(page, 'docs/codepipeline-support.md is stale: run `npm run docs` and commit the page').toBe(generated);
     for (const entry of SUPPORT) expect(page).toContain(`| \`${entry.type}\` | ${STATUS_WORDS[entry.status]} | ${entry.note.replaceAll('|', '\\|')}`);
   });
 });
