@@ -1,7 +1,8 @@
 /**
  * The HTTP side of `meridian serve` (Fastify): the API of docs/server.md under `/api` (bearer
  * tokens, roles per route), GitHub webhooks, health and metrics. Errors are JSON
- * `{ error: { code, message } }` with the status their code implies.
+ * `{ error: { code, message } }` with the status their code implies; a query parameter
+ * given twice on an `/api` route is a 400.
  */
 import Fastify, { type FastifyInstance } from 'fastify';
 import { TokenStore } from '../stores/tokens/token-store.js';
@@ -9,6 +10,7 @@ import { errorBody, makeAuthenticator } from './auth.js';
 import type { ServerContext } from './context.js';
 import { makeErrorHandler } from './error-handler.js';
 import { ServerMetrics } from './metrics.js';
+import { refuseRepeatedQuery } from './query-params.js';
 import { registerAgentRoutes } from './routes/agents.js';
 import { registerDashboard } from './routes/dashboard.js';
 import { registerExecutionRoutes } from './routes/executions.js';
@@ -43,6 +45,7 @@ export async function buildServer(context: ServerContext): Promise<BuiltServer> 
     for (const method of methods) if (method !== 'HEAD') routes.push({ method, url: route.url, role: route.config?.role });
   });
   app.addHook('onRequest', makeAuthenticator(new TokenStore(context.core.db), context.settings.adminToken));
+  app.addHook('preValidation', refuseRepeatedQuery);
 
   app.setErrorHandler(makeErrorHandler());
   app.setNotFoundHandler((request, reply) => reply.code(404).send(errorBody('NOT_FOUND', `no route ${request.method} ${request.url.split('?')[0] ?? ''}`)));
