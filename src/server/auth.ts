@@ -3,7 +3,9 @@
  * (`config: { role }`); the token's role must rank at least as high. `MERIDIAN_TOKEN` is an
  * admin token kept only in the server's environment; the others live, hashed, in the store.
  * The agent role stands apart: agent routes take only agent tokens (each scoped to one
- * region, which the routes check), and an agent token opens no other route.
+ * region, which the routes check), and an agent token opens no other route. Only the live
+ * streams (`config: LIVE_STREAM`) take the token as `?token=`, since EventSource cannot
+ * send headers; anywhere else a URL with a token is refused, as it ends up in logs.
  */
 import { timingSafeEqual } from 'node:crypto';
 import type { FastifyReply, FastifyRequest } from 'fastify';
@@ -27,11 +29,16 @@ declare module 'fastify' {
   interface FastifyContextConfig {
     /** The least role a route needs; routes without one are public (health, metrics, webhooks). */
     role?: Role;
+    /** A live stream a browser's EventSource opens: it may take the token as `?token=`. */
+    queryToken?: boolean;
   }
   interface FastifyRequest {
     principal?: Principal;
   }
 }
+
+/** The route config of a live stream that a browser's EventSource opens: a viewer's, token in `?token=` allowed. */
+export const LIVE_STREAM = { role: 'viewer', queryToken: true } as const;
 
 /**
  * How long an agent token, once found, is trusted without looking it up again: agents call
@@ -63,6 +70,13 @@ export function makeAuthenticator(tokens: TokenStore, adminToken: string | undef
     const match = /^Bearer\s+(\S+)$/i.exec(header);
     // EventSource cannot send headers: the dashboard's live streams pass the token as ?token=.
     const fromQuery = (request.query as Record<string, unknown> | undefined)?.['token'];
+    if (fromQuery !== undefined && request.routeOptions.config.queryToken !== true) {
+      await reply
+        .code(401)
+        .header('www-authenticate', 'Bearer')
+        .send(errorBody('UNAUTHORIZED', 'this route does not take ?token= (URLs end up in logs): send Authorization: Bearer <token> instead'));
+      return;
+    }
     const token = match?.[1] ?? (typeof fromQuery === 'string' ? fromQuery : undefined);
     if (token === undefined) {
       await reply

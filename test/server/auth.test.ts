@@ -122,6 +122,53 @@ describe('API tokens and roles', () => {
     }
   });
 
+  it('takes ?token= only on the live streams a browser EventSource opens; every other route refuses it (401)', async () => {
+    const streams = ['GET /api/executions/:id/stream', 'GET /api/executions/:id/logs'];
+    const withQueryToken = async (route: RouteInfo, token: string, header?: string): Promise<{ status: number; message: string }> => {
+      const url = `${base}${route.url.replace(':name', 'demo').replace(':id', 'no-such-execution').replace(':action', 'b').replace(':pipeline', 'demo')}`;
+      const headers: Record<string, string> = { 'content-type': 'application/json' };
+      if (header !== undefined) headers.authorization = `Bearer ${header}`;
+      const response = await fetch(`${url}?token=${encodeURIComponent(token)}`, {
+        method: route.method,
+        headers,
+        body: route.method === 'GET' || route.method === 'DELETE' ? undefined : '{}',
+      });
+      const text = await response.text();
+      return { status: response.status, message: text.startsWith('{') ? ((JSON.parse(text) as { error?: { message: string } }).error?.message ?? '') : '' };
+    };
+    const withRoles = routes.filter((r) => r.role !== undefined);
+    expect(withRoles.filter((r) => streams.includes(`${r.method} ${r.url}`)).length).toBe(streams.length);
+    for (const route of withRoles) {
+      const name = `${route.method} ${route.url}`;
+      const token = route.role === 'agent' ? tokens.agent! : ADMIN;
+      if (streams.includes(name)) {
+        // The stream's execution does not exist: past the token, it is 404.
+        expect((await withQueryToken(route, tokens.viewer!)).status, name).toBe(404);
+        continue;
+      }
+      const refused = await withQueryToken(route, token);
+      expect(refused.status, name).toBe(401);
+      expect(refused.message, name).toContain('send Authorization: Bearer');
+      // Not even beside a good header: the URL with the token is what leaks.
+      expect((await withQueryToken(route, token, token)).status, name).toBe(401);
+    }
+  });
+
+  it('refuses a token name with CR, LF or another control character (400), and makes no token', async () => {
+    for (const name of ['ops\r\nINFO approved by admin', 'ops\nbot', 'ops\u0000bot', 'ops\u2029bot']) {
+      const response = await fetch(`${base}/api/tokens`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${ADMIN}`, 'content-type': 'application/json' },
+        body: JSON.stringify({ name, role: 'operator' }),
+      });
+      expect(response.status, JSON.stringify(name)).toBe(400);
+      expect(((await response.json()) as { error: { message: string } }).error.message).toContain(
+        'a token name is one line of printable text, without control characters',
+      );
+    }
+    expect((await new TokenStore(meridian.db).list()).map((t) => t.name)).toEqual(['viewer-token', 'operator-token', 'admin-token', 'agent-token']);
+  });
+
   it('a revoked token stops working, and only hashes are stored', async () => {
     const viewerRoute = routes.find((r) => r.url === '/api/pipelines' && r.method === 'GET')!;
     expect(await call(viewerRoute, tokens.viewer)).toBe(200);

@@ -12,9 +12,10 @@
  * the next one, so a burst of transitions costs one read. With several servers on one
  * PostgreSQL database, what another server commits reaches this one's streams by a poll
  * for new events every second (there is no `change` for those, only `events` and `view`).
- * `?token=` is accepted because EventSource sends no headers.
+ * `?token=` is accepted (here and on the logs stream only) because EventSource sends no headers.
  */
 import type { FastifyInstance } from 'fastify';
+import { LIVE_STREAM } from '../auth.js';
 import type { ServerContext } from '../context.js';
 import { buildExecutionView } from '../views/execution-view.js';
 
@@ -29,7 +30,7 @@ export function registerExecutionViewRoutes(app: FastifyInstance, { core }: Serv
     return buildExecutionView(core, id);
   });
 
-  app.get<{ Params: { id: string } }>('/api/executions/:id/stream', { config: { role: 'viewer' } }, async (request, reply) => {
+  app.get<{ Params: { id: string } }>('/api/executions/:id/stream', { config: LIVE_STREAM }, async (request, reply) => {
     const id = await store.resolveExecutionId(db, request.params.id);
     reply.hijack();
     const out = reply.raw;

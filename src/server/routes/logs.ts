@@ -2,13 +2,15 @@
  * Action logs over HTTP. `GET /api/executions/{id}/logs` is a Server-Sent Events stream:
  * every line logged so far (the backlog), then new lines as they are written, one `log`
  * event per line (`?action=NAME` for one action), and an `end` event once the execution has
- * ended and every log is drained. `GET .../actions/{action}/log` is one attempt's log as text.
+ * ended and every log is drained. A browser's EventSource opens it, so it takes `?token=`.
+ * `GET .../actions/{action}/log` is one attempt's log as text.
  */
 import { readFile } from 'node:fs/promises';
 import type { FastifyInstance } from 'fastify';
 import { actionLogPath } from '../../stores/logs/action-log.js';
 import { followLogs } from '../../stores/logs/follow-logs.js';
 import { MeridianError } from '../../domain/errors.js';
+import { LIVE_STREAM } from '../auth.js';
 import type { ServerContext } from '../context.js';
 
 export function registerLogRoutes(app: FastifyInstance, { core }: ServerContext): void {
@@ -28,7 +30,7 @@ export function registerLogRoutes(app: FastifyInstance, { core }: ServerContext)
     },
   );
 
-  app.get<{ Params: { id: string }; Querystring: { action?: string } }>('/api/executions/:id/logs', { config: { role: 'viewer' } }, async (request, reply) => {
+  app.get<{ Params: { id: string }; Querystring: { action?: string } }>('/api/executions/:id/logs', { config: LIVE_STREAM }, async (request, reply) => {
     const id = await store.resolveExecutionId(db, request.params.id);
     const only = request.query.action;
     const first = await store.snapshot(db, id);

@@ -22,6 +22,9 @@ export interface TokenInfo {
   region: string | null;
 }
 
+/** C0 and C1 controls, DEL, and the Unicode line and paragraph separators. */
+const CONTROL_CHARACTER = /[\p{Cc}\u2028\u2029]/u;
+
 export function hashToken(token: string): string {
   return createHash('sha256').update(token).digest('hex');
 }
@@ -36,6 +39,9 @@ export class TokenStore {
   /** Makes a token; the returned `token` is the only copy there will ever be. An agent token needs its region. */
   async create(name: string, role: Role, at: string, region: string | null = null): Promise<TokenInfo & { token: string }> {
     if (name.trim() === '') throw new MeridianError('BAD_INPUT', 'a token needs a name, e.g. --name ci-bot');
+    // The name goes into logs and events as who did what: a line break in it would forge lines.
+    if (CONTROL_CHARACTER.test(name))
+      throw new MeridianError('BAD_INPUT', 'a token name is one line of printable text, without control characters (CR, LF, tab...): e.g. --name ci-bot');
     if (role === 'agent' && (region === null || region.trim() === ''))
       throw new MeridianError('BAD_INPUT', 'an agent token is scoped to one region: pass --region, e.g. --region eu-west-1');
     if (role !== 'agent' && region !== null) throw new MeridianError('BAD_INPUT', `only agent tokens have a region; a ${role} token reaches every region`);
