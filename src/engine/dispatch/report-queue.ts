@@ -1,6 +1,6 @@
 /**
  * Records job outcomes one transaction at a time per execution, each taking every outcome of
- * that execution reported meanwhile. Recording an outcome locks its execution (engine.ts
+ * that execution reported meanwhile. Recording an outcome locks its execution (execution-writes.ts
  * `write`), so outcomes of one execution are recorded one after the other anyway; recorded
  * one by one, each waited for the lock while holding a database connection, and a stage of
  * fifty parallel actions held the pool. Grouped, the lock is taken once per group.
