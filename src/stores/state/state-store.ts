@@ -194,7 +194,13 @@ export class StateStore {
     const exact = await db.selectFrom('executions').select('id').where('id', '=', idOrPrefix).executeTakeFirst();
     if (exact) return exact.id;
     if (idOrPrefix.length >= 6) {
-      const rows = await db.selectFrom('executions').select('id').where('id', 'like', `${idOrPrefix}%`).limit(2).execute();
+      // A literal prefix: with LIKE, `%` and `_` in it would be wildcards.
+      const rows = await db
+        .selectFrom('executions')
+        .select('id')
+        .where((eb) => eb(eb.fn<string>('substr', ['id', eb.lit(1), eb.lit(idOrPrefix.length)]), '=', idOrPrefix))
+        .limit(2)
+        .execute();
       if (rows.length === 1 && rows[0]) return rows[0].id;
       if (rows.length > 1) throw new MeridianError('BAD_INPUT', `${idOrPrefix} matches several executions; give more characters`);
     }
