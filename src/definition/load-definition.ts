@@ -23,7 +23,7 @@ import type { ActionConfigCheck } from './rules/action-config.js';
 import { runRules, type RuleOptions } from './rules/index.js';
 import { PipelineLocator } from './trace.js';
 import { isPlainObject } from './values.js';
-import { parseYaml, type ParsedYaml } from '../lib/yaml/parse-yaml.js';
+import { parseYaml, toData, type ParsedYaml } from '../lib/yaml/parse-yaml.js';
 
 export interface LoadOptions {
   /** Which pipeline of a template holding several (`--pipeline NAME`): its Name or logical id. */
@@ -58,7 +58,7 @@ export async function listPipelines(file: string): Promise<string[]> {
   const parsed = parseChecked(text, file);
   const context = makeContext(file, {});
   const root = parsed.doc.contents;
-  const data: unknown = parsed.doc.toJS();
+  const data: unknown = toData(parsed.doc);
   const format = detectFormat(data, parsed);
   if (format === 'codepipeline-template' && isMap(root)) {
     const { names, problems } = templatePipelineNames(root, parsed.locator, context);
@@ -78,7 +78,7 @@ export function compileDefinition(text: string, file: string, options: LoadOptio
 function compileLocated(text: string, file: string, options: LoadOptions): LocatedPipeline {
   const parsed = parseChecked(text, file);
   const context = makeContext(file, options);
-  const data: unknown = parsed.doc.toJS();
+  const data: unknown = toData(parsed.doc);
   const format = detectFormat(data, parsed);
   const root = parsed.doc.contents;
   let result: CompileResult;

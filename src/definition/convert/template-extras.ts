@@ -6,7 +6,7 @@
  */
 import { isScalar } from 'yaml';
 import { isPlainObject } from '../values.js';
-import { parseYaml } from '../../lib/yaml/parse-yaml.js';
+import { parseYaml, toData } from '../../lib/yaml/parse-yaml.js';
 import type { RegionValues } from './region-templates.js';
 
 export interface TemplateExtras {
@@ -21,7 +21,7 @@ export interface TemplateExtras {
 export function templateExtras(text: string, file: string, pipelineName: string): TemplateExtras {
   const extras: TemplateExtras = { regionValues: {}, regionWindows: {}, notes: [] };
   const { doc } = parseYaml(text, file);
-  const data: unknown = doc.toJS();
+  const data: unknown = toData(doc);
   if (!isPlainObject(data)) return extras;
   if (isPlainObject(data.Resources)) {
     const resources = data.Resources;

@@ -16,6 +16,7 @@ import {
   type TemplateParameter,
 } from '../../domain/pipeline.js';
 import { SHORT_FORMS } from '../../lib/yaml/intrinsic-tags.js';
+import { toData } from '../../lib/yaml/parse-yaml.js';
 import type { CompileResult, LoadContext } from '../compile-result.js';
 import { problem } from '../../lib/problems.js';
 import { didYouMean, listWords } from '../../lib/suggest.js';
@@ -32,7 +33,7 @@ import { zodProblems } from './zod-problems.js';
 
 export function compileNative(doc: Document, locator: Locator, context: LoadContext): CompileResult {
   const problems = intrinsicTagProblems(doc, locator);
-  const data: unknown = doc.toJS();
+  const data: unknown = toData(doc);
   const parsed = nativeSchema.safeParse(data);
   if (!parsed.success) return { problems: [...problems, ...zodProblems(parsed.error.issues, nativeSchema, data, locator)], blocking: true };
   const definition = parsed.data;

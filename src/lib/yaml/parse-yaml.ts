@@ -1,12 +1,15 @@
 /**
  * Parses a definition file (YAML or JSON: JSON is YAML) into a Document that keeps every
- * node's position, and turns syntax errors into Problems at their line and column.
+ * node's position, and turns syntax errors into Problems at their line and column. Files
+ * that nest too deeply or whose aliases expand too far (limits.ts) are problems too, at
+ * the collection or alias that goes over the limit, before anything recurses or expands.
  */
-import { LineCounter, parseDocument, type Document, type YAMLError } from 'yaml';
+import { Composer, Document, LineCounter, Parser, YAMLParseError, type CST, type Node, type YAMLError } from 'yaml';
 import type { Problem } from '../../domain/errors.js';
 import { intrinsicTags, SHORT_FORMS } from './intrinsic-tags.js';
 import { problem } from '../problems.js';
 import { listWords } from '../suggest.js';
+import { aliasExcess, MAX_ALIAS_VALUES, MAX_ALIASES, MAX_NESTING, tooDeepOffset, type AliasExcess } from './limits.js';
 import { Locator } from './locator.js';
 
 export interface ParsedYaml {
@@ -21,7 +24,19 @@ export interface ParsedYaml {
 
 export function parseYaml(text: string, file: string): ParsedYaml {
   const lineCounter = new LineCounter();
-  const doc = parseDocument(text, { lineCounter, customTags: intrinsicTags, prettyErrors: true, uniqueKeys: true });
+  const tokens = Array.from(new Parser(lineCounter.addNewLine).parse(text));
+  const deep = tooDeepOffset(tokens);
+  if (deep !== undefined) {
+    const locator = new Locator(file, text, lineCounter);
+    return { doc: new Document(null), locator, text, syntaxProblems: [tooDeepProblem(locator, deep)], warnings: [] };
+  }
+  const doc = compose(tokens, text);
+  const excess = doc.errors.length === 0 ? aliasExcess(doc) : undefined;
+  if (excess) {
+    // Nothing may expand this document, not even a caller that reads it despite the problem.
+    const locator = new Locator(file, text, lineCounter);
+    return { doc: new Document(null), locator, text, syntaxProblems: [aliasProblem(locator, excess)], warnings: [] };
+  }
   const locator = new Locator(file, text, lineCounter, doc.errors.length === 0 ? doc : undefined);
   const syntaxProblems: Problem[] = [];
   const seenLines = new Set<number>();
@@ -34,6 +49,62 @@ export function parseYaml(text: string, file: string): ParsedYaml {
   }
   const warnings = doc.warnings.map((warning) => toProblem(warning, locator));
   return { doc, locator, text, syntaxProblems, warnings };
+}
+
+/**
+ * The plain data of a parsed document. parseYaml has measured its aliases, so the yaml
+ * library's own guess at alias abuse (which refuses an anchor used more than 100 times)
+ * is turned off.
+ */
+export function toData(doc: Document): unknown {
+  return doc.toJS({ maxAliasCount: -1 }) as unknown;
+}
+
+/** As `parseDocument`, from tokens already parsed; errors keep their offsets (toProblem places them). */
+function compose(tokens: CST.Token[], text: string): Document {
+  const composer = new Composer({ customTags: intrinsicTags, uniqueKeys: true });
+  let doc: Document | undefined;
+  for (const next of composer.compose(tokens, true, text.length)) {
+    if (!doc) doc = next;
+    else {
+      doc.errors.push(
+        new YAMLParseError(
+          next.range.slice(0, 2) as [number, number],
+          'MULTIPLE_DOCS',
+          'Source contains multiple documents; please use YAML.parseAllDocuments()',
+        ),
+      );
+      break;
+    }
+  }
+  // compose(..., true) always yields a document, an empty one for an empty file.
+  return doc ?? new Document(null);
+}
+
+function tooDeepProblem(locator: Locator, offset: number): Problem {
+  return problem(
+    locator.ofOffset(offset),
+    `this value is nested more than ${MAX_NESTING} levels deep; Meridian reads at most ${MAX_NESTING} levels of mappings and lists`,
+    'a definition needs a few levels: close the brackets (or reduce the indentation) that open here, or keep deep data in a file an action reads',
+  );
+}
+
+function aliasProblem(locator: Locator, excess: AliasExcess): Problem {
+  const at = locator.ofNode(excess.alias);
+  const name = `*${(excess.alias as Node & { source: string }).source}`;
+  const hint = 'write the values out instead of aliases of aliases, or give each anchor a small block that a few aliases repeat';
+  switch (excess.kind) {
+    case 'aliases':
+      return problem(at, `alias ${name} is one alias too many: a file may hold at most ${MAX_ALIASES.toLocaleString('en-US')} aliases`, hint);
+    case 'values':
+      return problem(
+        at,
+        `alias ${name} makes the aliases of this file stand for more than ${MAX_ALIAS_VALUES.toLocaleString('en-US')} values once expanded (each alias repeats its anchor's whole content)`,
+        hint,
+      );
+    case 'nesting':
+      return problem(at, `alias ${name} nests its anchor's content ${excess.depth} levels deep; Meridian reads at most ${MAX_NESTING} levels`, hint);
+  }
 }
 
 function toProblem(error: YAMLError, locator: Locator): Problem {
