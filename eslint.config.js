@@ -60,6 +60,29 @@ export default tseslint.config(
     },
   },
   {
+    // Every SQL statement is behind a store (docs/architecture.md): no query building, and no
+    // `sql` template from Kysely, outside src/stores.
+    files: ['src/**/*.ts'],
+    ignores: ['src/stores/**'],
+    rules: {
+      'no-restricted-syntax': [
+        'error',
+        {
+          selector: 'CallExpression[callee.property.name=/^(selectFrom|selectNoFrom|insertInto|updateTable|deleteFrom|replaceInto|mergeInto)$/]',
+          message: 'SQL runs in src/stores: add a function or method to a store there (e.g. src/stores/state/*-records.ts) and call it.',
+        },
+        {
+          selector: "ImportDeclaration[source.value='kysely'] > ImportSpecifier[imported.name='sql']",
+          message: "`sql` from 'kysely' is for src/stores only: put the statement in a store there and call it.",
+        },
+        {
+          selector: "ExportNamedDeclaration[source.value='kysely'] > ExportSpecifier[local.name='sql']",
+          message: "`sql` from 'kysely' is for src/stores only: put the statement in a store there and call it.",
+        },
+      ],
+    },
+  },
+  {
     files: ['src/domain/**/*.ts'],
     rules: { 'no-restricted-imports': ['error', { patterns: ['node:*'] }] },
   },

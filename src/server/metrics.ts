@@ -4,6 +4,7 @@
  * events), webhook deliveries by outcome, and agents and their queues (agent-metrics.ts).
  */
 import { Counter, Gauge, Histogram, Registry } from 'prom-client';
+import { executionCountsByStatus } from '../stores/state/execution-records.js';
 import { registerAgentMetrics } from './agent-metrics.js';
 import type { ServerContext } from './context.js';
 
@@ -23,13 +24,9 @@ export class ServerMetrics {
       labelNames: ['status'],
       registers: [this.registry],
       async collect() {
-        const rows = await core.db
-          .selectFrom('executions')
-          .select(['status', (eb) => eb.fn.countAll<number>().as('count')])
-          .groupBy('status')
-          .execute();
+        const rows = await executionCountsByStatus(core.db);
         this.reset();
-        for (const row of rows) this.set({ status: row.status }, Number(row.count));
+        for (const row of rows) this.set({ status: row.status }, row.count);
       },
     });
     const durations = new Histogram({

@@ -9,7 +9,9 @@
  * that connection (pg_terminate_backend) and leads; the stalled one learns it when it wakes.
  */
 import type pg from 'pg';
+import { advisoryLockHolders, endSession, tryAdvisoryLock } from '../stores/state/postgres/leader-session.js';
 import { loadPg } from '../stores/state/postgres/load-pg.js';
+import { heartbeats, pruneReplicas, recordHeartbeat, removeReplica } from '../stores/state/replica-records.js';
 import type { Meridian } from '../meridian.js';
 
 /** By default, a replica that has not said it is alive for this long is gone. */
@@ -39,14 +41,10 @@ export class Replicas {
     const { db, owner } = this.core;
     // Wall time, not the engine's clock: a fast-forwarded demo clock must not age replicas.
     const now = new Date().toISOString();
-    await db
-      .insertInto('replicas')
-      .values({ owner, started_at: now, heartbeat_at: now })
-      .onConflict((oc) => oc.column('owner').doUpdateSet({ heartbeat_at: now }))
-      .execute();
-    const rows = await db.selectFrom('replicas').selectAll().execute();
+    await recordHeartbeat(db, owner, now);
+    const rows = await heartbeats(db);
     this.seen.clear();
-    for (const row of rows) this.seen.set(row.owner, Date.parse(row.heartbeat_at));
+    for (const row of rows) this.seen.set(row.owner, Date.parse(row.heartbeatAt));
     if (!this.leading) await this.tryToLead();
   }
 
@@ -65,49 +63,27 @@ export class Replicas {
    * stalled writes its row again on its next tick.
    */
   async pruneGone(): Promise<number> {
-    const { db } = this.core;
     const staleBefore = new Date(Date.now() - this.staleMs).toISOString();
-    const pruned = await db
-      .deleteFrom('replicas')
-      .where('heartbeat_at', '<', staleBefore)
-      .where('owner', '<>', this.core.owner)
-      .where((eb) =>
-        eb.not(
-          eb.exists(
-            eb
-              .selectFrom('executions')
-              .select('executions.id')
-              .whereRef('executions.owner', '=', 'replicas.owner')
-              .where('executions.status', 'in', ['InProgress', 'Stopping']),
-          ),
-        ),
-      )
-      .executeTakeFirst();
-    return Number(pruned.numDeletedRows);
+    return pruneReplicas(this.core.db, staleBefore, this.core.owner);
   }
 
   async close(): Promise<void> {
     this.leading = false;
     await this.leaderClient?.end().catch(() => undefined);
     this.leaderClient = undefined;
-    await this.core.db.deleteFrom('replicas').where('owner', '=', this.core.owner).execute();
+    await removeReplica(this.core.db, this.core.owner);
   }
 
   /** Ends the session of a leader whose heartbeat is stale; true when one was ended. */
   private async deposeStalledLeader(client: pg.Client): Promise<boolean> {
     // Only a replica gone silent can be a stalled leader: most ticks ask nothing more.
     if (![...this.seen.keys()].some((owner) => !this.isAlive(owner))) return false;
-    const holders = await client.query<{ pid: number; name: string }>(
-      `select a.pid, a.application_name as name from pg_locks l join pg_stat_activity a on a.pid = l.pid
-        where l.locktype = 'advisory' and l.granted and l.database = (select oid from pg_database where datname = current_database())
-          and a.application_name like $1`,
-      [`${APPLICATION_PREFIX}%`],
-    );
+    const holders = await advisoryLockHolders(client, APPLICATION_PREFIX);
     let deposed = false;
-    for (const holder of holders.rows) {
+    for (const holder of holders) {
       const owner = [...this.seen.keys()].find((o) => `${APPLICATION_PREFIX}${o}`.slice(0, 63) === holder.name);
       if (owner === undefined || this.isAlive(owner)) continue;
-      await client.query('select pg_terminate_backend($1)', [holder.pid]);
+      await endSession(client, holder.pid);
       deposed = true;
     }
     return deposed;
@@ -128,11 +104,9 @@ export class Replicas {
         await client.connect();
         this.leaderClient = client;
       }
-      const result = await this.leaderClient.query<{ locked: boolean }>('select pg_try_advisory_lock(hashtext($1)) as locked', [LEADER_KEY]);
-      this.leading = result.rows[0]?.locked === true;
+      this.leading = await tryAdvisoryLock(this.leaderClient, LEADER_KEY);
       if (!this.leading && (await this.deposeStalledLeader(this.leaderClient))) {
-        const again = await this.leaderClient.query<{ locked: boolean }>('select pg_try_advisory_lock(hashtext($1)) as locked', [LEADER_KEY]);
-        this.leading = again.rows[0]?.locked === true;
+        this.leading = await tryAdvisoryLock(this.leaderClient, LEADER_KEY);
       }
     } catch (error) {
       this.leading = false;

@@ -8,6 +8,7 @@ import type { Pipeline, SourcePoll } from '../domain/pipeline.js';
 import { startExecution } from '../engine/start-execution.js';
 import { coerceError } from '../lib/coerce-error.js';
 import { remoteHead } from '../providers/git-source/remote-head.js';
+import { polledRevision, recordFirstPoll, recordPoll } from '../stores/state/source-poll-records.js';
 import type { ServerContext } from './context.js';
 
 const LS_REMOTE_TIMEOUT_MS = 30_000;
@@ -45,23 +46,14 @@ export class SourcePoller {
     const signal = AbortSignal.any([this.controller.signal, AbortSignal.timeout(LS_REMOTE_TIMEOUT_MS)]);
     const head = await remoteHead(action, override, signal);
     const at = core.clock.now().toISOString();
-    const seen = await core.db
-      .selectFrom('source_polls')
-      .select('revision')
-      .where('pipeline', '=', pipeline.name)
-      .where('source_action', '=', action.name)
-      .executeTakeFirst();
-    if (seen?.revision === head) {
-      await core.db
-        .updateTable('source_polls')
-        .set({ checked_at: at })
-        .where('pipeline', '=', pipeline.name)
-        .where('source_action', '=', action.name)
-        .execute();
+    const source = { pipeline: pipeline.name, sourceAction: action.name };
+    const seen = await polledRevision(core.db, source);
+    if (seen === head) {
+      await recordPoll(core.db, source, { at });
       return;
     }
-    if (!seen) {
-      await core.db.insertInto('source_polls').values({ pipeline: pipeline.name, source_action: action.name, revision: head, checked_at: at }).execute();
+    if (seen === undefined) {
+      await recordFirstPoll(core.db, source, head, at);
       return;
     }
     await startExecution(core.engine, pipeline, {
@@ -73,12 +65,7 @@ export class SourcePoller {
         [action.name]: { location: override.location ?? '', revision: head, ...(override.branch ? { branch: override.branch } : {}) },
       },
       alsoInTransaction: async (tx) => {
-        await tx
-          .updateTable('source_polls')
-          .set({ revision: head, checked_at: at })
-          .where('pipeline', '=', pipeline.name)
-          .where('source_action', '=', action.name)
-          .execute();
+        await recordPoll(tx, source, { revision: head, at });
       },
     });
     core.agent.wake();

@@ -20,17 +20,14 @@ export function registerExecutionRoutes(app: FastifyInstance, { core }: ServerCo
 
   app.get('/api/executions', { config: { role: 'viewer' } }, async (request) => {
     const query = parseBody(listQuery, request.query);
-    let builder = db.selectFrom('executions').select(['id', 'pipeline', 'status', 'started_at', 'ended_at', 'trigger']).orderBy('seq', 'desc');
-    if (query.pipeline !== undefined) builder = builder.where('pipeline', '=', query.pipeline);
-    if (query.status !== undefined) builder = builder.where('status', '=', query.status);
-    const rows = await builder.limit(query.limit).offset(query.offset).execute();
-    return rows.map((row) => ({
-      executionId: row.id,
-      pipeline: row.pipeline,
-      status: row.status,
-      startedAt: row.started_at,
-      endedAt: row.ended_at,
-      trigger: JSON.parse(row.trigger) as unknown,
+    const heads = await store.listExecutionHeads(db, query);
+    return heads.map((head) => ({
+      executionId: head.id,
+      pipeline: head.pipeline,
+      status: head.status,
+      startedAt: head.startedAt,
+      endedAt: head.endedAt,
+      trigger: head.trigger,
     }));
   });
 

@@ -4,6 +4,7 @@ import { MeridianError } from '../../domain/errors.js';
 import type { Pipeline } from '../../domain/pipeline.js';
 import { startExecution } from '../../engine/start-execution.js';
 import type { SourceOverride } from '../../domain/records.js';
+import { findDelivery, recordDelivery } from '../../stores/state/delivery-records.js';
 import type { ServerContext } from '../context.js';
 import { parseBody } from './parse-body.js';
 
@@ -78,13 +79,8 @@ export function registerPipelineRoutes(app: FastifyInstance, context: ServerCont
     }
     const token = body.clientRequestToken;
     if (token !== undefined) {
-      const earlier = await core.db
-        .selectFrom('webhook_deliveries')
-        .select('execution_id')
-        .where('pipeline', '=', pipeline.name)
-        .where('delivery_id', '=', `client-request:${token}`)
-        .executeTakeFirst();
-      if (earlier?.execution_id) return reply.code(200).send({ executionId: earlier.execution_id, duplicate: true });
+      const earlier = await findDelivery(core.db, pipeline.name, `client-request:${token}`);
+      if (earlier?.executionId) return reply.code(200).send({ executionId: earlier.executionId, duplicate: true });
     }
     const by = request.principal?.name ?? 'unknown';
     const executionId = await startExecution(core.engine, pipeline, {
@@ -98,16 +94,13 @@ export function registerPipelineRoutes(app: FastifyInstance, context: ServerCont
         token === undefined
           ? undefined
           : async (tx, id) => {
-              await tx
-                .insertInto('webhook_deliveries')
-                .values({
-                  delivery_id: `client-request:${token}`,
-                  pipeline: pipeline.name,
-                  outcome: 'started',
-                  execution_id: id,
-                  received_at: core.clock.now().toISOString(),
-                })
-                .execute();
+              await recordDelivery(tx, {
+                deliveryId: `client-request:${token}`,
+                pipeline: pipeline.name,
+                outcome: 'started',
+                executionId: id,
+                receivedAt: core.clock.now().toISOString(),
+              });
             },
     });
     core.agent.wake();

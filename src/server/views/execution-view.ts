@@ -14,6 +14,7 @@ import { toSummary } from '../../engine/execution-summary.js';
 import { stageOrder } from '../../engine/window-waits.js';
 import type { ExecutionSnapshot } from '../../domain/records.js';
 import type { Meridian } from '../../meridian.js';
+import { lastEvent } from '../../stores/state/event-records.js';
 import { artifactHolders } from './artifact-holders.js';
 import type { ActionView, ExecutionView } from './view-types.js';
 
@@ -107,16 +108,9 @@ function viewAction(
 /** The last `stage-waiting` event, while the stage it names has not started. */
 async function stageWait(core: Pick<Meridian, 'db'>, snapshot: ExecutionSnapshot): Promise<ExecutionView['stageWait']> {
   if (snapshot.execution.status !== 'InProgress') return null;
-  const row = await core.db
-    .selectFrom('events')
-    .select(['stage', 'description', 'data'])
-    .where('execution_id', '=', snapshot.execution.id)
-    .where('type', '=', 'stage-waiting')
-    .orderBy('id', 'desc')
-    .limit(1)
-    .executeTakeFirst();
+  const row = await lastEvent(core.db, snapshot.execution.id, 'stage-waiting');
   const stage = snapshot.stages.find((s) => s.name === row?.stage);
   if (!row || !stage || stage.status !== 'Pending') return null;
-  const data = (row.data === null ? {} : JSON.parse(row.data)) as { reason?: string; lockedBy?: string | null };
+  const data = (row.data ?? {}) as { reason?: string; lockedBy?: string | null };
   return { stage: stage.name, reason: data.reason ?? row.description, lockedBy: data.lockedBy ?? null };
 }

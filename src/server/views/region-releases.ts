@@ -7,26 +7,22 @@
  * windows gate it (Deploy, Invoke, Compute: domain/region-windows) and it produces no
  * artifact: a Commands action with outputs builds something, it does not deploy it.
  */
-import type { Kysely } from 'kysely';
 import type { Pipeline } from '../../domain/pipeline.js';
 import { isGatedByWindows } from '../../domain/region-windows.js';
-import type { Database } from '../../stores/state/schema.js';
+import { regionActionOutcomes, stageOutputVariables } from '../../stores/state/action-records.js';
+import { artifacts as artifactsOf } from '../../stores/state/artifact-records.js';
+import type { Db } from '../../stores/state/db.js';
+import { recentExecutionIds } from '../../stores/state/execution-records.js';
 import type { RegionRelease } from './view-types.js';
 
 /** How many of the newest executions are searched for a region's live release. */
 const SEARCH = 200;
 
-interface Row {
-  execution_id: string;
-  name: string;
-  status: string;
-  ended_at: string | null;
-  error: string | null;
-}
+type Row = Awaited<ReturnType<typeof regionActionOutcomes>>[number];
 
-export async function regionReleases(db: Kysely<Database>, pipeline: Pipeline): Promise<RegionRelease[]> {
-  const recent = await db.selectFrom('executions').select(['id', 'seq']).where('pipeline', '=', pipeline.name).orderBy('seq', 'desc').limit(SEARCH).execute();
-  const order = new Map(recent.map((row, index) => [row.id, index]));
+export async function regionReleases(db: Db, pipeline: Pipeline): Promise<RegionRelease[]> {
+  const recent = await recentExecutionIds(db, pipeline.name, SEARCH);
+  const order = new Map(recent.map((id, index) => [id, index]));
   const result: RegionRelease[] = [];
   for (const region of pipeline.regions) {
     const actions = pipeline.stages.flatMap((stage) => stage.actions).filter((a) => a.region === region.name);
@@ -34,20 +30,8 @@ export async function regionReleases(db: Kysely<Database>, pipeline: Pipeline): 
     const changing = new Set(changers.map((a) => a.name));
     const consumed = new Set(changers.flatMap((a) => a.inputArtifacts));
     const rows =
-      recent.length === 0 || changing.size === 0
-        ? []
-        : await db
-            .selectFrom('action_executions')
-            .select(['execution_id', 'name', 'status', 'ended_at', 'error'])
-            .where(
-              'execution_id',
-              'in',
-              recent.map((r) => r.id),
-            )
-            .where('region', '=', region.name)
-            .where('name', 'in', [...changing])
-            .execute();
-    const byExecution = groupBy(rows, (row) => row.execution_id);
+      recent.length === 0 || changing.size === 0 ? [] : await regionActionOutcomes(db, { executionIds: recent, region: region.name, actions: [...changing] });
+    const byExecution = groupBy(rows, (row) => row.executionId);
     const newestFirst = [...byExecution.entries()].sort((a, b) => (order.get(a[0]) ?? 0) - (order.get(b[0]) ?? 0));
     const touched = newestFirst.find(([, list]) => list.some((row) => row.status !== 'Pending' && row.status !== 'Skipped'));
     const live = newestFirst.find(([, list]) => list.length > 0 && list.every((row) => row.status === 'Succeeded'));
@@ -61,18 +45,13 @@ export async function regionReleases(db: Kysely<Database>, pipeline: Pipeline): 
   return result;
 }
 
-async function describeRelease(db: Kysely<Database>, executionId: string, rows: Row[], consumed: Set<string>): Promise<NonNullable<RegionRelease['release']>> {
-  const artifacts = await db.selectFrom('artifacts').select(['name', 'digest']).where('execution_id', '=', executionId).execute();
-  const sources = await db
-    .selectFrom('action_executions')
-    .select('output_variables')
-    .where('execution_id', '=', executionId)
-    .where('stage_index', '=', 0)
-    .execute();
-  const commitId = sources.map((s) => (JSON.parse(s.output_variables) as Record<string, string>).CommitId).find((c) => c !== undefined) ?? null;
+async function describeRelease(db: Db, executionId: string, rows: Row[], consumed: Set<string>): Promise<NonNullable<RegionRelease['release']>> {
+  const artifacts = await artifactsOf(db, executionId);
+  const sources = await stageOutputVariables(db, executionId, 0);
+  const commitId = sources.map((outputs) => outputs.CommitId).find((c) => c !== undefined) ?? null;
   return {
     executionId,
-    at: latest(rows.map((r) => r.ended_at)),
+    at: latest(rows.map((r) => r.endedAt)),
     commitId,
     artifacts: artifacts.filter((a) => consumed.has(a.name)).map((a) => ({ name: a.name, digest: a.digest })),
   };
@@ -81,10 +60,10 @@ async function describeRelease(db: Kysely<Database>, executionId: string, rows: 
 function judgeHealth(touched: [string, Row[]] | undefined): RegionRelease['health'] {
   if (!touched) return { state: 'unknown', executionId: null, at: null, detail: 'nothing was deployed to this region yet' };
   const [executionId, rows] = touched;
-  const at = latest(rows.map((r) => r.ended_at));
+  const at = latest(rows.map((r) => r.endedAt));
   const failed = rows.find((r) => r.status === 'Failed' || r.status === 'Abandoned');
   if (failed) {
-    const message = failed.error === null ? failed.status : ((JSON.parse(failed.error) as { message?: string }).message ?? failed.status);
+    const message = failed.error === null ? failed.status : ((failed.error as { message?: string }).message ?? failed.status);
     return { state: 'failing', executionId, at, detail: `${failed.name}: ${message}` };
   }
   if (rows.some((r) => r.status === 'InProgress' || r.status === 'Waiting' || r.status === 'Pending'))

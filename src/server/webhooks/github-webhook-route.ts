@@ -18,6 +18,7 @@ import { parsePush, type GithubPush } from './github-push.js';
 import { matchTrigger } from './trigger-filters.js';
 import { authenticate } from './webhook-auth.js';
 import { matchWebhookFilters } from './webhook-filters.js';
+import { findDelivery, recordDelivery } from '../../stores/state/delivery-records.js';
 import { isUniqueViolation } from '../../stores/state/unique-violation.js';
 
 export function registerGithubWebhook(context: ServerContext, metrics: ServerMetrics) {
@@ -85,14 +86,9 @@ export function registerGithubWebhook(context: ServerContext, metrics: ServerMet
       if (!parsed.ok) return answer(400, 'malformed', errorBody('BAD_INPUT', `push payload field ${parsed.field} ${parsed.message}`));
       const push = parsed.push;
 
-      const earlier = await core.db
-        .selectFrom('webhook_deliveries')
-        .selectAll()
-        .where('pipeline', '=', name)
-        .where('delivery_id', '=', deliveryId)
-        .executeTakeFirst();
+      const earlier = await findDelivery(core.db, name, deliveryId);
       if (earlier)
-        return answer(200, 'duplicate', { ignored: `delivery ${deliveryId} was received before (${earlier.outcome})`, executionId: earlier.execution_id });
+        return answer(200, 'duplicate', { ignored: `delivery ${deliveryId} was received before (${earlier.outcome})`, executionId: earlier.executionId });
 
       const chosen = choose(pipeline, trusted, push);
       if (!chosen.ok) {
@@ -112,10 +108,7 @@ export function registerGithubWebhook(context: ServerContext, metrics: ServerMet
           parameters: core.parameters,
           sourceOverrides: overrides,
           alsoInTransaction: async (tx, id) => {
-            await tx
-              .insertInto('webhook_deliveries')
-              .values({ delivery_id: deliveryId, pipeline: name, outcome: 'started', execution_id: id, received_at: core.clock.now().toISOString() })
-              .execute();
+            await recordDelivery(tx, { deliveryId, pipeline: name, outcome: 'started', executionId: id, receivedAt: core.clock.now().toISOString() });
           },
         });
         core.agent.wake();
@@ -160,16 +153,13 @@ function choose(pipeline: Pipeline, trusted: readonly PipelineWebhook[], push: G
 
 async function recordIgnored(context: ServerContext, pipeline: string, deliveryId: string, reason: string): Promise<boolean> {
   try {
-    await context.core.db
-      .insertInto('webhook_deliveries')
-      .values({
-        delivery_id: deliveryId,
-        pipeline,
-        outcome: `ignored: ${reason.slice(0, 500)}`,
-        execution_id: null,
-        received_at: context.core.clock.now().toISOString(),
-      })
-      .execute();
+    await recordDelivery(context.core.db, {
+      deliveryId,
+      pipeline,
+      outcome: `ignored: ${reason.slice(0, 500)}`,
+      executionId: null,
+      receivedAt: context.core.clock.now().toISOString(),
+    });
     return true;
   } catch (error) {
     if (isUniqueViolation(error)) return false;

@@ -2,12 +2,12 @@
  * Stage and action rows of executions: written with the execution, then each status change,
  * attempt and end, and the reads the engine and the views make of them.
  */
-import type { StageStatus } from '../../domain/execution.js';
+import type { ActionError, StageStatus } from '../../domain/execution.js';
 import type { Pipeline } from '../../domain/pipeline.js';
 import type { ActionRecord, StageRecord } from '../../domain/records.js';
 import type { TestReport } from '../../domain/test-report.js';
 import type { Db } from './db.js';
-import { toAction, toStage } from './row-mappers.js';
+import { parseJson, toAction, toStage } from './row-mappers.js';
 
 /** What an action's end writes. */
 type EndedColumns = { status: string; ended_at: string | null; waiting_reason: null; output_variables: string; error: string | null; reports: string | null };
@@ -199,4 +199,36 @@ export async function getAction(db: Db, key: ActionKey): Promise<ActionRecord> {
     .where('action_index', '=', key.actionIndex)
     .executeTakeFirstOrThrow();
   return toAction(row);
+}
+
+/** How the named actions of one region went in each of these executions (the releases view). */
+export async function regionActionOutcomes(
+  db: Db,
+  key: { executionIds: string[]; region: string; actions: string[] },
+): Promise<Array<{ executionId: string; name: string; status: string; endedAt: string | null; error: ActionError | null }>> {
+  const rows = await db
+    .selectFrom('action_executions')
+    .select(['execution_id', 'name', 'status', 'ended_at', 'error'])
+    .where('execution_id', 'in', key.executionIds)
+    .where('region', '=', key.region)
+    .where('name', 'in', key.actions)
+    .execute();
+  return rows.map((row) => ({
+    executionId: row.execution_id,
+    name: row.name,
+    status: row.status,
+    endedAt: row.ended_at,
+    error: parseJson<ActionError>(row.error),
+  }));
+}
+
+/** The output variables of each action of one stage of an execution. */
+export async function stageOutputVariables(db: Db, executionId: string, stageIndex: number): Promise<Array<Record<string, string>>> {
+  const rows = await db
+    .selectFrom('action_executions')
+    .select('output_variables')
+    .where('execution_id', '=', executionId)
+    .where('stage_index', '=', stageIndex)
+    .execute();
+  return rows.map((row) => JSON.parse(row.output_variables) as Record<string, string>);
 }

@@ -34,3 +34,16 @@ export async function events(db: Db, executionId: string, afterId: number): Prom
   const rows = await db.selectFrom('events').selectAll().where('execution_id', '=', executionId).where('id', '>', afterId).orderBy('id').execute();
   return rows.map(toEvent);
 }
+
+/** The newest event of this type of an execution. */
+export async function lastEvent(db: Db, executionId: string, type: string): Promise<Pick<EventRecord, 'stage' | 'description' | 'data'> | undefined> {
+  const row = await db
+    .selectFrom('events')
+    .select(['stage', 'description', 'data'])
+    .where('execution_id', '=', executionId)
+    .where('type', '=', type)
+    .orderBy('id', 'desc')
+    .limit(1)
+    .executeTakeFirst();
+  return row && { stage: row.stage, description: row.description, data: row.data === null ? null : (JSON.parse(row.data) as Record<string, unknown>) };
+}

@@ -11,14 +11,18 @@ import type { Pipeline } from '../../domain/pipeline.js';
 import type { ExecutionContext } from '../../domain/records.js';
 import { insertStagesAndActions } from './action-records.js';
 import type { Db } from './db.js';
-import type { Row } from './row-mappers.js';
+import { toExecutionHead, type ExecutionHead, type Row } from './row-mappers.js';
 
 /** Which executions a list holds, newest first. */
 export interface ExecutionFilter {
   pipeline?: string;
-  limit?: number;
+  /** Only executions of this status. */
+  status?: string;
   /** Only InProgress and Stopping ones. */
   unfinished?: boolean;
+  limit?: number;
+  /** Skip this many (with a limit). */
+  offset?: number;
 }
 
 /** Every column but the definition and the context, which never change and are parsed once. */
@@ -95,13 +99,41 @@ export async function resolveExecutionId(db: Db, idOrPrefix: string): Promise<st
   throw new MeridianError('NOT_FOUND', `execution ${idOrPrefix} does not exist; list executions with \`meridian executions\``);
 }
 
-/** Executions, newest first. */
-export async function executionRows(db: Db, filter: ExecutionFilter): Promise<Array<Row<'executions'>>> {
-  let query = db.selectFrom('executions').selectAll().orderBy('seq', 'desc');
+/** The one query behind every list of executions: the filter, newest first. */
+function executionList(db: Db, filter: ExecutionFilter) {
+  let query = db.selectFrom('executions').orderBy('seq', 'desc');
   if (filter.pipeline !== undefined) query = query.where('pipeline', '=', filter.pipeline);
+  if (filter.status !== undefined) query = query.where('status', '=', filter.status);
   if (filter.unfinished) query = query.where('status', 'in', ['InProgress', 'Stopping']);
   if (filter.limit !== undefined) query = query.limit(filter.limit);
-  return query.execute();
+  if (filter.offset !== undefined) query = query.offset(filter.offset);
+  return query;
+}
+
+/** Executions with every column (the engine's and the CLI's lists). */
+export async function executionRows(db: Db, filter: ExecutionFilter): Promise<Array<Row<'executions'>>> {
+  return executionList(db, filter).selectAll().execute();
+}
+
+/** Executions without their definition and context (the API's and the dashboard's list). */
+export async function executionHeads(db: Db, filter: ExecutionFilter): Promise<ExecutionHead[]> {
+  return (await executionList(db, filter).select(LIGHT_EXECUTION_COLUMNS).execute()).map(toExecutionHead);
+}
+
+/** The ids of a pipeline's newest executions, newest first. */
+export async function recentExecutionIds(db: Db, pipeline: string, limit: number): Promise<string[]> {
+  const rows = await db.selectFrom('executions').select(['id', 'seq']).where('pipeline', '=', pipeline).orderBy('seq', 'desc').limit(limit).execute();
+  return rows.map((row) => row.id);
+}
+
+/** How many executions there are of each status. */
+export async function executionCountsByStatus(db: Db): Promise<Array<{ status: string; count: number }>> {
+  const rows = await db
+    .selectFrom('executions')
+    .select(['status', (eb) => eb.fn.countAll<number>().as('count')])
+    .groupBy('status')
+    .execute();
+  return rows.map((row) => ({ status: row.status, count: Number(row.count) }));
 }
 
 /** The unfinished executions of a pipeline, oldest first, with their stage statuses. */

@@ -18,18 +18,24 @@ import type { Database } from './schema.js';
 
 export type Row<T extends keyof Database> = Selectable<Database[T]>;
 
+/** An execution without its (large) definition and context. */
+export type ExecutionHead = Omit<ExecutionRecord, 'definition' | 'context'>;
+
 export function parseJson<T>(text: string | null): T | null {
   return text === null ? null : (JSON.parse(text) as T);
 }
 
 export function toExecution(row: Row<'executions'>, parsed: { definition: Pipeline; context: ExecutionContext }): ExecutionRecord {
+  const { id, pipeline, status, trigger, ...rest } = toExecutionHead(row);
+  return { id, pipeline, status, trigger, definition: parsed.definition, context: parsed.context, ...rest };
+}
+
+export function toExecutionHead(row: Omit<Row<'executions'>, 'definition' | 'context'>): ExecutionHead {
   return {
     id: row.id,
     pipeline: row.pipeline,
     status: row.status as ExecutionStatus,
     trigger: JSON.parse(row.trigger) as Trigger,
-    definition: parsed.definition,
-    context: parsed.context,
     startedAt: row.started_at,
     endedAt: row.ended_at,
     owner: row.owner,

@@ -36,13 +36,14 @@ import type { ExecutionFilter } from './execution-records.js';
 import * as jobs from './job-records.js';
 import type { ClaimOptions, NewJob } from './job-records.js';
 import { isPostgres } from './migrations/dialect.js';
-import { toExecution, type Row } from './row-mappers.js';
+import { toExecution, type ExecutionHead, type Row } from './row-mappers.js';
 import type { Database } from './schema.js';
 
 export type { Db } from './db.js';
 export type { NewEvent } from './event-records.js';
 export type { ClaimOptions, NewJob } from './job-records.js';
 export type { ExecutionFilter } from './execution-records.js';
+export type { ExecutionHead } from './row-mappers.js';
 
 export class StateStore {
   /** An execution's definition and context never change once written: parse them once. */
@@ -126,6 +127,11 @@ export class StateStore {
 
   async listExecutions(db: Db, filter: ExecutionFilter = {}): Promise<ExecutionRecord[]> {
     return (await executions.executionRows(db, filter)).map((row) => this.toExecution(row));
+  }
+
+  /** The same list as `listExecutions`, without each execution's definition and context. */
+  listExecutionHeads(db: Db, filter: ExecutionFilter = {}): Promise<ExecutionHead[]> {
+    return executions.executionHeads(db, filter);
   }
 
   /** The unfinished executions of a pipeline, oldest first, with their stage statuses. */
