@@ -96,11 +96,18 @@ export function compileTemplate(root: YAMLMap, locator: Locator, context: LoadCo
     const resolved = RESOLVED_KEYS.has(key) ? resolver.value(value) : resolver.lenient(value);
     if (resolved !== NO_VALUE) declaration[key] = resolved;
   }
+  const home = metadataHomeRegion(root, chosen.node);
+  if (home?.name === '') {
+    problems.push(
+      problem(locator.ofNode(home.node), '`HomeRegion` is empty', 'write the region the pipeline lives in, e.g. `HomeRegion: eu-west-1`, or leave it out'),
+    );
+    return { problems, blocking: true };
+  }
   const reader = new DeclarationReader(locator, 'pascal');
   const compiled = compileDeclaration(reader, declaration, locator.has(propertiesPath) ? propertiesPath : ['Resources', chosen.id], {
     knownKeys: PIPELINE_KEYS,
     defaultName: chosen.id,
-    homeRegion: metadataHomeRegion(root, chosen.node),
+    homeRegion: home,
   });
 
   problems.push(...applyRegionMetadata(chosen.node, compiled.regions, locator));

@@ -94,11 +94,15 @@ export function property(resource: ResourceInfo, key: string): Node | null | und
  * `Metadata: { Meridian: { HomeRegion: eu-west-1 } }` on the pipeline resource or on the
  * template says where the pipeline lives; the resource's wins.
  */
-export function metadataHomeRegion(root: YAMLMap, resourceNode: Node | null | undefined): { name: string; where: string } | undefined {
-  const fromResource = plainString(mapGet(mapGet(mapGet(resourceNode, 'Metadata'), 'Meridian'), 'HomeRegion'));
-  if (fromResource !== undefined) return { name: fromResource, where: "set by the resource's Metadata.Meridian.HomeRegion" };
-  const fromTemplate = plainString(mapGet(mapGet(mapGet(root, 'Metadata'), 'Meridian'), 'HomeRegion'));
-  if (fromTemplate !== undefined) return { name: fromTemplate, where: "set by the template's Metadata.Meridian.HomeRegion" };
+export function metadataHomeRegion(root: YAMLMap, resourceNode: Node | null | undefined): { name: string; where: string; node: Node } | undefined {
+  const fromResource = mapGet(mapGet(mapGet(resourceNode, 'Metadata'), 'Meridian'), 'HomeRegion');
+  const resourceName = plainString(fromResource);
+  if (fromResource && resourceName !== undefined)
+    return { name: resourceName, where: "set by the resource's Metadata.Meridian.HomeRegion", node: fromResource };
+  const fromTemplate = mapGet(mapGet(mapGet(root, 'Metadata'), 'Meridian'), 'HomeRegion');
+  const templateName = plainString(fromTemplate);
+  if (fromTemplate && templateName !== undefined)
+    return { name: templateName, where: "set by the template's Metadata.Meridian.HomeRegion", node: fromTemplate };
   return undefined;
 }
 

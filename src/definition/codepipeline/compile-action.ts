@@ -62,7 +62,7 @@ export function readAction(r: DeclarationReader, value: unknown, path: Path, hom
   const runOrder = r.get(declaration, 'RunOrder');
   if (runOrder !== undefined) action.runOrder = r.number(runOrder, field('RunOrder', 'runOrder'), 'RunOrder') ?? 1;
   const region = r.get(declaration, 'Region');
-  if (region !== undefined) action.region = r.string(region, field('Region', 'region'), 'Region') ?? homeRegion;
+  if (region !== undefined) action.region = r.regionName(region, field('Region', 'region'), `the \`${r.key('Region')}\` of action ${name}`) ?? homeRegion;
   else action.homeByDefault = true;
   const namespace = r.get(declaration, 'Namespace');
   if (namespace !== undefined) action.namespace = r.string(namespace, field('Namespace', 'namespace'), 'Namespace');

@@ -179,13 +179,14 @@ function readStores(
       const entry = r.map(item, itemPath, `each item of \`${multiKey}\``);
       if (!entry) return;
       r.checkKeys(entry, itemPath, ['Region', 'ArtifactStore'], `an \`${multiKey}\` entry`);
-      const region = r.string(r.required(entry, 'Region', itemPath, `an \`${multiKey}\` entry`), [...itemPath, 'Region'], 'Region');
+      const region = r.regionName(r.required(entry, 'Region', itemPath, `an \`${multiKey}\` entry`), [...itemPath, 'Region'], 'the `Region` of this entry');
       const store = r.required(entry, 'ArtifactStore', itemPath, `an \`${multiKey}\` entry`);
       if (region !== undefined) entries.push({ region, store, storePath: [...itemPath, 'ArtifactStore'], regionPath: [...itemPath, 'Region'] });
     });
   } else {
     const map = r.map(multi, multiPath, `\`${multiKey}\``) ?? {};
     for (const [region, store] of Object.entries(map)) {
+      if (r.regionName(region, [...multiPath, region], `a region of \`${multiKey}\``, r.locator.keyAt([...multiPath, region])) === undefined) continue;
       entries.push({ region, store, storePath: [...multiPath, region], regionPath: [...multiPath, region] });
     }
   }

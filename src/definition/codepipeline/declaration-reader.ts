@@ -82,6 +82,13 @@ export class DeclarationReader {
     return this.report(this.at(path), `${what} must be a string`);
   }
 
+  /** A region name: a string that is not empty (an empty one would name no region). */
+  regionName(value: unknown, path: Path, what: string, at = this.at(path)): string | undefined {
+    const text = this.string(value, path, what);
+    if (text !== '') return text;
+    return this.report(at, `${what} is empty`, 'write the name of an AWS region, e.g. eu-west-1');
+  }
+
   required(object: Record<string, unknown>, pascal: string, path: Path, what: string): unknown {
     const value = this.get(object, pascal);
     if (value === undefined || value === null) {

@@ -25,6 +25,7 @@ import type { Locator } from '../../lib/yaml/locator.js';
 import { SHORT_NAMES } from './action-types.js';
 import { compileActionStarts } from './action-starts.js';
 import { expandStage } from './expand-stage.js';
+import { emptyRegionProblems } from './region-names.js';
 import { applyExpectedDurations, compileRollout } from './rollout.js';
 import { nativeSchema, type NativeDefinition } from './schema.js';
 import { compileSourceStarts, NATIVE_TRIGGER_PROVIDER, type SourceStarts, type StartsContext, type StartSubject } from './source-triggers.js';
@@ -37,6 +38,9 @@ export function compileNative(doc: Document, locator: Locator, context: LoadCont
   const parsed = nativeSchema.safeParse(data);
   if (!parsed.success) return { problems: [...problems, ...zodProblems(parsed.error.issues, nativeSchema, data, locator)], blocking: true };
   const definition = parsed.data;
+  // An empty region name would be reported again by every check that looks regions up: stop at it.
+  const emptyRegions = emptyRegionProblems(definition, locator);
+  if (emptyRegions.length > 0) return { problems: [...problems, ...emptyRegions], blocking: true };
   const trace: PipelineTrace = { at: locator.at([]), fields: { name: locator.at(['pipeline']), stages: locator.keyAt(['stages']) }, stages: [] };
 
   const baseDir = path.dirname(context.absoluteFile);
