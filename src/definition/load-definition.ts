@@ -21,6 +21,7 @@ import { compileNative } from './native/compile-native.js';
 import { definitionError, problem } from '../lib/problems.js';
 import type { ActionConfigCheck } from './rules/action-config.js';
 import { runRules, type RuleOptions } from './rules/index.js';
+import { prototypeKeyProblems } from './prototype-keys.js';
 import { PipelineLocator } from './trace.js';
 import { isPlainObject } from './values.js';
 import { parseYaml, toData, type ParsedYaml } from '../lib/yaml/parse-yaml.js';
@@ -115,9 +116,14 @@ function detectFormat(data: unknown, parsed: ParsedYaml): DefinitionFormat {
 
 function parseChecked(text: string, file: string): ParsedYaml {
   const parsed = parseYaml(text, file);
-  if (parsed.syntaxProblems.length === 0) return parsed;
-  const problems = looksLikeTemplate(text) ? brokenTemplateProblems(text, parsed.locator, parsed.syntaxProblems) : parsed.syntaxProblems;
-  throw definitionError(file, problems);
+  if (parsed.syntaxProblems.length > 0) {
+    const problems = looksLikeTemplate(text) ? brokenTemplateProblems(text, parsed.locator, parsed.syntaxProblems) : parsed.syntaxProblems;
+    throw definitionError(file, problems);
+  }
+  // Before anything reads the document into objects, where `__proto__` would vanish.
+  const reserved = prototypeKeyProblems(parsed.doc, parsed.locator);
+  if (reserved.length > 0) throw definitionError(file, [...parsed.warnings, ...reserved]);
+  return parsed;
 }
 
 function makeContext(file: string, options: LoadOptions): LoadContext {
