@@ -44,6 +44,8 @@ export function readSections(root: YAMLMap, locator: Locator): TemplateSections 
       );
     }
   }
+  const transform = transformProblem(root, locator);
+  if (transform) problems.push(transform);
   const resources = new Map<string, ResourceInfo>();
   const section = mapGet(root, 'Resources');
   if (!isMap(section)) {
@@ -84,6 +86,24 @@ export function readSections(root: YAMLMap, locator: Locator): TemplateSections 
     problems.push(problem(locator.ofNode(section), `this template has no ${PIPELINE_TYPE} resource`, `add a resource with \`Type: ${PIPELINE_TYPE}\``));
   }
   return { root, resources, pipelines, problems };
+}
+
+/**
+ * A top-level `Transform` asks CloudFormation to rewrite the template (SAM, language
+ * extensions, a macro) before it is read; Meridian does not run transforms, and reading the
+ * template as written would run a different pipeline than CloudFormation would create.
+ */
+function transformProblem(root: YAMLMap, locator: Locator): Problem | undefined {
+  const entry = mapEntries(root).find((e) => e.key === 'Transform');
+  if (!entry) return undefined;
+  const items = isSeq(entry.value) ? (entry.value.items as Node[]) : [entry.value];
+  const names = items.map((item) => plainString(item) ?? plainString(mapGet(item, 'Name'))).filter((name) => name !== undefined);
+  const what = names.length > 0 ? `\`Transform: ${names.join(', ')}\`` : '`Transform`';
+  return problem(
+    locator.ofNode(entry.keyNode),
+    `${what} asks CloudFormation to rewrite this template first; Meridian does not run transforms, so it would read a different pipeline`,
+    'give Meridian the template after the transform (create a change set, then `aws cloudformation get-template --change-set-name NAME --stack-name STACK --template-stage Processed`), or remove `Transform` when the pipeline does not need it',
+  );
 }
 
 export function property(resource: ResourceInfo, key: string): Node | null | undefined {
