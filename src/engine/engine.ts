@@ -25,7 +25,7 @@ import { answerApproval, type ApprovalAnswer } from './approval-answers.js';
 import type { EngineCore } from './engine-core.js';
 import type { EngineListener } from './engine-events.js';
 import { ExecutionAdvance } from './execution-advance.js';
-import { releaseOwnership, takeOwnership } from './execution-ownership.js';
+import { adopt } from './execution-ownership.js';
 import { beginExecution, failExecutionAtStart } from './execution-starts.js';
 import { abandonOrphans, requestStop } from './execution-stops.js';
 import { ExecutionWrites } from './execution-writes.js';
@@ -201,15 +201,11 @@ export class Engine {
   }
 
   /**
-   * Makes this process the execution's driver. With `from`, only while the execution is still
+   * Makes this process the execution's owner. With `from`, only while the execution is still
    * owned by `from` (false otherwise): of several servers adopting at once, one does.
    */
-  async takeOwnership(executionId: string, from?: string | null): Promise<boolean> {
-    return takeOwnership(this.core, executionId, from);
-  }
-
-  async releaseOwnership(executionId: string): Promise<void> {
-    await releaseOwnership(this.core, executionId);
+  async adopt(executionId: string, from?: string | null): Promise<boolean> {
+    return adopt(this.core, executionId, from);
   }
 
   /** Stop and wait (running actions finish) or stop and abandon (running actions are abandoned). */

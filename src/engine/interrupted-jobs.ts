@@ -5,7 +5,7 @@
  * safe to repeat, else it fails, to be retried by an operator.
  */
 import type { ActionRecord, JobRecord } from '../domain/records.js';
-import { takeBackJob } from '../stores/state/takeover-records.js';
+import { reclaimJob } from '../stores/state/adoption-records.js';
 import type { Db } from '../stores/state/state-store.js';
 import type { EngineCore } from './engine-core.js';
 import type { Recorder } from './execution-writes.js';
@@ -22,7 +22,7 @@ export class InterruptedJobs {
   async recoverJob(job: JobRecord, repeatable: boolean): Promise<boolean> {
     const { store, clock, write } = this.deps.core;
     const recovered = await write(job.executionId, async (tx, record) => {
-      if (!(await takeBackJob(tx, job))) return false;
+      if (!(await reclaimJob(tx, job))) return false;
       const action = await store.getAction(tx, keyOf(job));
       await this.runAgainOrFail(tx, job, action, repeatable, clock.now().toISOString(), record, {
         requeued: 'was interrupted',

@@ -218,7 +218,7 @@ describe('region lanes', () => {
     await first.close();
 
     const second = await open(stateDir, clock);
-    await second.engine.takeOwnership(id);
+    await second.engine.adopt(id);
     await second.engine.advance(id);
     await drive(second, clock, id, {}, running);
     expect((await second.store.snapshot(second.store.db, id)).execution.status).toBe('Succeeded');

@@ -218,7 +218,7 @@ describe.each(BACKENDS)('a rollback on $name', (backend) => {
     expect([rollback.status, rollback.owner]).toEqual(['InProgress', `test-host:${process.pid}:rollbacks`]);
     expect((await h.store.jobs(h.db, back!.id, 'queued')).length).toBe(3);
     const other = new Engine({ store: new StateStore(await h.reopen()), clock, owner: `test-host:${process.pid}:other`, ruleCommands: runRuleCommands });
-    await other.takeOwnership(back!.id);
+    await other.adopt(back!.id);
     for (let round = 0; round < 5; round += 1) {
       for (const job of await other.store.jobs(other.store.db, back!.id, 'queued')) await other.completeJob(job, { status: 'Succeeded' });
     }

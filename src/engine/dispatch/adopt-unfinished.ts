@@ -44,7 +44,7 @@ export async function adoptUnfinished(meridian: AdoptDeps, execution: string | u
   const adopted: string[] = [];
   for (const record of candidates) {
     // Another server may be adopting it too: only one of them takes it.
-    if (record.owner !== meridian.owner && !(await engine.takeOwnership(record.id, record.owner))) continue;
+    if (record.owner !== meridian.owner && !(await engine.adopt(record.id, record.owner))) continue;
     adopted.push(record.id);
     for (const job of await store.jobs(db, record.id, 'running')) {
       if (!holderGone(job, meridian.owner, alive, now)) continue;
