@@ -8,6 +8,7 @@
 import { MeridianError } from '../../domain/errors.js';
 import type { Action, ConfigValue, Pipeline } from '../../domain/pipeline.js';
 import { timeoutMinutes } from '../../domain/timeouts.js';
+import { crossRegionCommandProblem } from '../../domain/cross-region-values.js';
 import { resolveAction, resolveValue, type VariableScope } from '../../domain/variables.js';
 import type { ExecutionRecord, ExecutionSnapshot, JobRecord } from '../../domain/records.js';
 import type { JobSpec } from '../../domain/jobs/job-spec.js';
@@ -122,6 +123,11 @@ async function specFrom(store: StateStore, job: JobRecord, snapshot: SpecSource)
       code: 'ACTION_FAILED',
       message: `unresolved variable${resolution.missing.length > 1 ? 's' : ''} ${names}: declare the namespace on an action that runs earlier, or pass the variable when starting the execution`,
     };
+    return spec;
+  }
+  const crossing = crossRegionCommandProblem(execution.definition, declared, job.region, scope);
+  if (crossing !== undefined) {
+    spec.problem = { code: 'ACTION_FAILED', message: crossing };
     return spec;
   }
   spec.action = resolution.value;
