@@ -1,6 +1,9 @@
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
+import { MeridianError } from '../../domain/errors.js';
+import type { ApprovalRecord } from '../../domain/records.js';
 import { toSummary } from '../../engine/execution-summary.js';
+import { errorBody } from '../auth.js';
 import type { ServerContext } from '../context.js';
 import { parseBody } from './parse-body.js';
 
@@ -60,13 +63,20 @@ export function registerExecutionRoutes(app: FastifyInstance, { core }: ServerCo
     return { executionId: id, stage, retryMode: body.retryMode ?? 'FAILED_ACTIONS' };
   });
 
-  app.post<{ Params: { id: string; action: string } }>('/api/executions/:id/approvals/:action', { config: { role: 'operator' } }, async (request) => {
+  // The first answer stands: a later one is 409 with the one that stands (status, by, at) beside the message.
+  app.post<{ Params: { id: string; action: string } }>('/api/executions/:id/approvals/:action', { config: { role: 'operator' } }, async (request, reply) => {
     const id = await store.resolveExecutionId(db, request.params.id);
     const body = parseBody(approvalBody, request.body ?? {});
     const by = request.principal?.name ?? 'unknown';
     const answer: Parameters<typeof engine.answerApproval>[2] = { status: body.status, comment: body.comment ?? null, by };
     if (body.stage !== undefined) answer.stage = body.stage;
-    await engine.answerApproval(id, request.params.action, answer);
+    try {
+      await engine.answerApproval(id, request.params.action, answer);
+    } catch (error) {
+      if (!(error instanceof MeridianError) || error.code !== 'CONFLICT' || error.details.answer === undefined) throw error;
+      const { status, by: answeredBy, at, comment } = error.details.answer as ApprovalRecord;
+      return reply.code(409).send({ ...errorBody('CONFLICT', error.message), answer: { status, by: answeredBy, at, comment } });
+    }
     return { executionId: id, action: request.params.action, status: body.status, by };
   });
 }

@@ -95,6 +95,8 @@ export interface ApprovalsTable {
   comment: string | null;
   by: string | null;
   at: string;
+  /** The start of the wait the answer ends (the action's start): one answer per wait. Nullable in SQL only because migration 010 added it (and filled it in). */
+  waited_since: string | null;
 }
 
 export interface ParametersTable {

@@ -27,6 +27,7 @@ import type {
 import * as actions from './action-records.js';
 import type { ActionEnd, ActionKey, ActionPatch } from './action-records.js';
 import * as approvals from './approval-records.js';
+import type { ApprovalRecording } from './approval-records.js';
 import * as artifacts from './artifact-records.js';
 import type { Db } from './db.js';
 import * as events from './event-records.js';
@@ -288,11 +289,12 @@ export class StateStore {
     return artifacts.artifacts(db, executionId);
   }
 
-  async recordApproval(db: Db, approval: ApprovalRecord): Promise<void> {
-    await approvals.recordApproval(db, approval);
+  /** Records the answer to the action's current wait unless it has one already: the first answer stands (`recorded` false, `standing` the first). */
+  recordApproval(db: Db, approval: ApprovalRecord): Promise<ApprovalRecording> {
+    return approvals.recordApproval(db, approval);
   }
 
-  /** The newest answer to an approval action given at or after `since`. */
+  /** The first answer to an approval action given at or after `since` (the start of its wait): the one that stands. */
   findApproval(db: Db, key: { executionId: string; stage: string; action: string; since: string }): Promise<ApprovalRecord | undefined> {
     return approvals.findApproval(db, key);
   }

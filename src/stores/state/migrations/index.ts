@@ -8,6 +8,7 @@ import * as replicas from './006-replicas.js';
 import * as rollbacks from './007-rollbacks.js';
 import * as jobLabels from './008-job-labels.js';
 import * as halts from './009-halts.js';
+import * as approvalOnce from './010-approval-once.js';
 
 /** Every migration, in order. Names are permanent: never rename or edit a shipped one. */
 export const migrations: Record<string, Migration> = {
@@ -20,4 +21,5 @@ export const migrations: Record<string, Migration> = {
   '007-rollbacks': rollbacks,
   '008-job-labels': jobLabels,
   '009-halts': halts,
+  '010-approval-once': approvalOnce,
 };
