@@ -77,7 +77,7 @@ export class RemoteDispatch {
     try {
       const spec = await reader.prepare(job);
       appendLog(actionLogPath(this.core.stateDir, job.executionId, spec.stage, spec.action.name, job.attempt), [
-        `[agent ${agent.name} (${agent.id}) in ${agent.region} runs attempt ${job.attempt}]`,
+        `[agent ${agent.name} (${agent.sent}) in ${agent.region} runs attempt ${job.attempt}]`,
       ]);
       const own = spec.artifactStores[agent.region];
       return { ...spec, artifactStores: own === undefined ? {} : { [agent.region]: own } };

@@ -18,8 +18,14 @@ export class ForbiddenError extends Error {
 }
 
 export interface AgentIdentity {
-  /** `host:pid:nonce`, sent as `X-Meridian-Agent`: the owner of the leases this agent holds. */
+  /**
+   * The owner of the leases this agent holds: its token's name and the `host:pid:nonce` it
+   * sends as `X-Meridian-Agent`. The token is part of it, so another token of the region that
+   * sends the same header holds none of this agent's jobs.
+   */
   id: string;
+  /** The `host:pid:nonce` it sent. */
+  sent: string;
   /** Its token's name. */
   name: string;
   region: string;
@@ -35,7 +41,7 @@ export function agentOf(request: FastifyRequest): AgentIdentity {
   const id = request.headers['x-meridian-agent'];
   if (typeof id !== 'string' || !AGENT_ID.test(id))
     throw new MeridianError('BAD_INPUT', 'send X-Meridian-Agent: <host:pid:nonce>, the id this agent holds its leases under');
-  return { id, name: principal.name, region: principal.region };
+  return { id: `${principal.name}/${id}`, sent: id, name: principal.name, region: principal.region };
 }
 
 /** The job `agent` holds, after checking it is of the agent's region (403) and its lease is still the agent's (409). */

@@ -64,6 +64,7 @@ describe('residency: an agent gets only its own region', () => {
   let served: Served;
   let usAgent: StartedAgent;
   let euToken: string;
+  let euOtherToken: string;
   let stateDir: string;
 
   beforeAll(async () => {
@@ -87,6 +88,7 @@ describe('residency: an agent gets only its own region', () => {
     }
     const usToken = await makeAgentToken(stateDir, 'us-east-1');
     euToken = await makeAgentToken(stateDir, 'eu-west-1');
+    euOtherToken = await makeAgentToken(stateDir, 'eu-west-1', 'agent-eu-west-1-other');
     served = await startServe([
       '-f',
       path.join(dir, 'shipping.yaml'),
@@ -113,8 +115,9 @@ describe('residency: an agent gets only its own region', () => {
     route: string,
     body?: unknown,
     agentId = 'eu-test-host:1:abc',
+    token = euToken,
   ): Promise<{ status: number; text: string; headers: Headers; bytes: Buffer }> => {
-    const headers: Record<string, string> = { authorization: `Bearer ${euToken}`, 'x-meridian-agent': agentId };
+    const headers: Record<string, string> = { authorization: `Bearer ${token}`, 'x-meridian-agent': agentId };
     if (body !== undefined) headers['content-type'] = 'application/json';
     const response = await fetch(`${served.url}${route}`, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
     const bytes = Buffer.from(await response.arrayBuffer());
@@ -197,6 +200,14 @@ describe('residency: an agent gets only its own region', () => {
 
     // Another agent of the same region does not hold this job's lease.
     expect((await asEu('POST', `${own}/heartbeat`, {}, 'eu-other-host:9:fff')).status).toBe(409);
+    // Nor does another token of the region that sends this agent's id: a lease is the token's.
+    for (const [method, route, body] of [
+      ['POST', `${own}/heartbeat`, {}],
+      ['GET', `${own}/parameter?name=${encodeURIComponent('/geo/eu-west-1/db-url')}`, undefined],
+      ['POST', `${own}/complete`, { status: 'Failed', error: { code: 'ACTION_FAILED', message: 'forged' } }],
+    ] as const) {
+      expect((await asEu(method, route, body, 'eu-test-host:1:abc', euOtherToken)).status).toBe(409);
+    }
     expect((await asEu('POST', `${own}/heartbeat`, {})).status).toBe(200);
     expect((await asEu('POST', `${own}/log`, { lines: ['shipped from the test agent'] })).status).toBe(204);
     expect((await asEu('POST', `${own}/complete`, { status: 'Succeeded', summary: 'shipped' })).status).toBe(200);
