@@ -1,8 +1,19 @@
 import type { ExecutionSummary } from '../domain/execution.js';
 import type { ExecutionSnapshot } from '../domain/records.js';
+import { secretValuesOf } from '../domain/secret-fields.js';
+import { maskDeep, maskerOf } from '../lib/redact-pipeline.js';
 
-/** The execution summary (docs/server.md), the shape `run --json` and the API print. */
+/**
+ * The execution summary (docs/server.md), the shape `run --json` and the API print. A secret
+ * of the execution's definition that reached an output variable or an error shows as `****`:
+ * the summary is only ever shown, never read back by the engine.
+ */
 export function toSummary(snapshot: ExecutionSnapshot): ExecutionSummary {
+  const { execution } = snapshot;
+  return maskDeep(summaryOf(snapshot), maskerOf(secretValuesOf(execution.definition)));
+}
+
+function summaryOf(snapshot: ExecutionSnapshot): ExecutionSummary {
   const { execution } = snapshot;
   return {
     executionId: execution.id,

@@ -1,4 +1,6 @@
-/** Replaces secret values with `****` wherever they would be shown or stored. */
+import { SECRET_MARKER } from '../domain/secret-fields.js';
+
+/** Replaces secret values with SECRET_MARKER (`****`) wherever they would be shown or stored. */
 export class Masker {
   private readonly values = new Set<string>();
 
@@ -11,7 +13,7 @@ export class Masker {
   mask(text: string): string {
     let out = text;
     // Longest first, so a secret that contains another is hidden whole.
-    for (const value of [...this.values].sort((a, b) => b.length - a.length)) out = out.split(value).join('****');
+    for (const value of [...this.values].sort((a, b) => b.length - a.length)) out = out.split(value).join(SECRET_MARKER);
     return out;
   }
 

@@ -11,6 +11,7 @@ import type { ServerContext } from './context.js';
 import { makeErrorHandler } from './error-handler.js';
 import { ServerMetrics } from './metrics.js';
 import { refuseRepeatedQuery } from './query-params.js';
+import { registerSecretFilter } from './secret-filter.js';
 import { registerAgentRoutes } from './routes/agents.js';
 import { registerDashboard } from './routes/dashboard.js';
 import { registerExecutionRoutes } from './routes/executions.js';
@@ -46,6 +47,7 @@ export async function buildServer(context: ServerContext): Promise<BuiltServer> 
   });
   app.addHook('onRequest', makeAuthenticator(new TokenStore(context.core.db), context.settings.adminToken));
   app.addHook('preValidation', refuseRepeatedQuery);
+  registerSecretFilter(app, context.catalog);
 
   app.setErrorHandler(makeErrorHandler());
   app.setNotFoundHandler((request, reply) => reply.code(404).send(errorBody('NOT_FOUND', `no route ${request.method} ${request.url.split('?')[0] ?? ''}`)));

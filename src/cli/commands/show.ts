@@ -4,6 +4,8 @@ import { openMeridian } from '../open-meridian.js';
 import { SERVER_FLAGS, SERVER_HELP, ServerClient } from '../server-client.js';
 import type { ExecutionSummary } from '../../domain/execution.js';
 import type { EventRecord } from '../../domain/records.js';
+import { secretValuesOf } from '../../domain/secret-fields.js';
+import { maskDeep, maskerOf } from '../../lib/redact-pipeline.js';
 import { renderTree } from '../progress/live-tree.js';
 import { resolveStateDir, STATE_DIR_FLAGS, STATE_DIR_HELP } from '../state-dir.js';
 import type { RegisterCommand } from './index.js';
@@ -41,7 +43,8 @@ export const registerShow: RegisterCommand = (program: Command, io) => {
       try {
         const id = await meridian.store.resolveExecutionId(meridian.db, execution);
         const snapshot = await meridian.store.snapshot(meridian.db, id);
-        const events = options.events ? await meridian.store.events(meridian.db, id) : [];
+        // Events are masked as the server's answers are: with the secrets of the execution's definition.
+        const events = options.events ? maskDeep(await meridian.store.events(meridian.db, id), maskerOf(secretValuesOf(snapshot.execution.definition))) : [];
         if (options.json) {
           const summary = toSummary(snapshot);
           io.out(`${JSON.stringify(options.events ? { summary, events } : summary, null, 2)}\n`);

@@ -88,6 +88,15 @@ export const webhooks: Rule = (pipeline, locate) => {
         problem(at('secret'), `a webhook secret has 1 to ${MAX_AUTH_TEXT} characters (this one has ${secret.value.length})`, 'use a shorter secret'),
       );
     }
+    // The API shows a redacted secret as `****` (domain/secret-fields.ts): one copied back from it would let anyone sign.
+    if (secret?.kind === 'plain' && /^\*+$/.test(secret.value))
+      problems.push(
+        problem(
+          at('secret'),
+          'a webhook secret of only `*` is what Meridian shows for a redacted secret, not a secret',
+          'write the real secret, or keep it in the parameter or secret store',
+        ),
+      );
     const range = webhook.allowedIpRange;
     if (range !== undefined && (range.length > MAX_AUTH_TEXT || !isCidr(range))) {
       problems.push(

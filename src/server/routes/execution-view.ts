@@ -17,12 +17,13 @@
 import type { FastifyInstance } from 'fastify';
 import { LIVE_STREAM } from '../auth.js';
 import type { ServerContext } from '../context.js';
+import { maskForStream } from '../secret-filter.js';
 import { buildExecutionView } from '../views/execution-view.js';
 
 const HEARTBEAT_MS = 15_000;
 const OTHER_SERVERS_POLL_MS = 1000;
 
-export function registerExecutionViewRoutes(app: FastifyInstance, { core }: ServerContext): void {
+export function registerExecutionViewRoutes(app: FastifyInstance, { core, catalog }: ServerContext): void {
   const { store, db, engine } = core;
 
   app.get<{ Params: { id: string } }>('/api/executions/:id/view', { config: { role: 'viewer' } }, async (request) => {
@@ -41,7 +42,7 @@ export function registerExecutionViewRoutes(app: FastifyInstance, { core }: Serv
       'x-accel-buffering': 'no',
     });
     const send = (event: string, data: unknown): void => {
-      out.write(`event: ${event}\ndata: ${JSON.stringify(data)}\n\n`);
+      out.write(`event: ${event}\ndata: ${JSON.stringify(maskForStream(catalog, data))}\n\n`);
     };
 
     let lastEventId = 0;

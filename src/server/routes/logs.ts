@@ -12,8 +12,9 @@ import { followLogs } from '../../stores/logs/follow-logs.js';
 import { MeridianError } from '../../domain/errors.js';
 import { LIVE_STREAM } from '../auth.js';
 import type { ServerContext } from '../context.js';
+import { maskForStream } from '../secret-filter.js';
 
-export function registerLogRoutes(app: FastifyInstance, { core }: ServerContext): void {
+export function registerLogRoutes(app: FastifyInstance, { core, catalog }: ServerContext): void {
   const { store, db, stateDir, engine } = core;
 
   app.get<{ Params: { id: string; action: string }; Querystring: { attempt?: string } }>(
@@ -45,7 +46,7 @@ export function registerLogRoutes(app: FastifyInstance, { core }: ServerContext)
       'x-accel-buffering': 'no',
     });
     const send = (event: string, data: unknown): void => {
-      out.write(`event: ${event}\ndata: ${JSON.stringify(data)}\n\n`);
+      out.write(`event: ${event}\ndata: ${JSON.stringify(maskForStream(catalog, data))}\n\n`);
     };
     const closed = new AbortController();
     request.raw.on('close', () => closed.abort());

@@ -2,6 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import { MeridianError } from '../../domain/errors.js';
 import type { Pipeline } from '../../domain/pipeline.js';
+import { redactPipeline } from '../../lib/redact-pipeline.js';
 import { startExecution } from '../../engine/start-execution.js';
 import type { SourceOverride } from '../../domain/records.js';
 import { findDelivery, recordDelivery } from '../../stores/state/delivery-records.js';
@@ -46,7 +47,7 @@ export function registerPipelineRoutes(app: FastifyInstance, context: ServerCont
 
   app.get<{ Params: { name: string } }>('/api/pipelines/:name', { config: { role: 'viewer' } }, (request, reply) => {
     const pipeline = catalog.get(request.params.name);
-    return reply.send({ ...describePipeline(pipeline, catalog.fileOf(pipeline.name)), definition: pipeline });
+    return reply.send({ ...describePipeline(pipeline, catalog.fileOf(pipeline.name)), definition: redactPipeline(pipeline) });
   });
 
   app.post<{ Params: { name: string; stage: string } }>(
