@@ -3,8 +3,9 @@
  * then an Approve 50 ms later fails the execution and the Approve gets 409 naming the Reject;
  * of 10 answers at once exactly one is stored and answered 2xx, nine get 409, and the
  * execution ends as the stored answer says; `meridian approve` after a rejection exits non-zero
- * with who rejected and when, against the server and on the state itself; a comment with CR/LF
- * or other control characters is refused with 400 and records nothing.
+ * with who rejected and when, against the server and on the state itself; a retried stage is a
+ * new wait with its own first answer; a comment with CR/LF or other control characters is
+ * refused with 400 and records nothing.
  */
 import path from 'node:path';
 import SqliteDatabase from 'better-sqlite3';
@@ -164,6 +165,27 @@ describe.each(STORES)('an approval answered once on $name', ({ name, available }
 
     expect((await ended(served, id)).status).toBe('Failed');
     expect(await storedAnswers(id)).toHaveLength(1);
+  });
+
+  it.skipIf(!available)('a rejected wait stays answered, and a retry of its stage is a new wait that takes its own first answer', async () => {
+    const id = await waitingExecution();
+    expect((await answer(id, 'Rejected', alice, 'not yet')).status).toBe(200);
+    expect((await ended(served, id)).status).toBe('Failed');
+    // The ended wait: refused as today, naming the answer it had.
+    const late = await answer(id, 'Approved', bob);
+    expect(late.status).toBe(409);
+    expect(late.body.error.message).toMatch(/^go is Failed, not waiting for approval \(its last wait was rejected by alice at .*\)/);
+
+    expect((await served.api('POST', `/api/executions/${id}/retry`, { stage: 'Gate' }, alice)).status).toBe(200);
+    await eventually(
+      async () => (await served.api<Summary>('GET', `/api/executions/${id}`)).body.stages[1]?.actions[0]?.status === 'Waiting',
+      30_000,
+      'the retried approval to wait',
+    );
+    expect((await answer(id, 'Approved', bob, 'now')).status).toBe(200);
+    expect((await answer(id, 'Rejected', alice)).body.error.message).toContain('go was already approved by bob at ');
+    expect((await ended(served, id)).status).toBe('Succeeded');
+    expect((await storedAnswers(id)).map((a) => `${a.status} ${a.by}`)).toEqual(['Rejected alice', 'Approved bob']);
   });
 
   it.skipIf(!available)('a comment with CR, LF or another control character is refused with 400 and records nothing', async () => {
