@@ -9,6 +9,7 @@
 import { sign } from '@octokit/webhooks-methods';
 import type { EngineEvent } from '../engine/engine-events.js';
 import type { ServerContext } from './context.js';
+import { maskForStream } from './secret-filter.js';
 
 const NOTIFIED = new Set(['execution-started', 'execution-finished', 'stage-started', 'stage-finished']);
 
@@ -102,7 +103,8 @@ export class Notifier {
   }
 
   private async deliver(url: string, notification: Notification): Promise<void> {
-    const body = JSON.stringify(notification);
+    // A notification leaves the server as an answer does: with the loaded pipelines' secrets masked.
+    const body = JSON.stringify(maskForStream(this.context.catalog, notification));
     const headers: Record<string, string> = { 'content-type': 'application/json', 'user-agent': 'Meridian-Notifier' };
     if (this.options.secret) headers['x-meridian-signature-256'] = await sign(this.options.secret, body);
     const attempts = this.options.attempts ?? 5;

@@ -8,13 +8,15 @@
  * route table, so a route added later is read too.
  */
 import { createHmac, randomUUID } from 'node:crypto';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openMeridian } from '../../src/cli/open-meridian.js';
 import { SECRET_MARKER } from '../../src/domain/secret-fields.js';
 import { PipelineCatalog } from '../../src/server/pipeline-catalog.js';
 import { buildServer, type RouteInfo } from '../../src/server/server.js';
-import { runCli } from '../helpers/cli.js';
+import { eventually, runCli } from '../helpers/cli.js';
 import { git, makeRepo } from '../helpers/git-repo.js';
 import { ADMIN_TOKEN, ended, startServe, type Served } from '../helpers/serve.js';
 import { tempDir, writeFiles } from '../helpers/temp.js';
@@ -82,13 +84,13 @@ async function getRoutes(): Promise<RouteInfo[]> {
   }
 }
 
-/** Every URL a route stands for here: each value of each `:param`. */
-function expand(url: string, values: Record<string, string[]>): string[] {
+/** Every URL a route stands for here: each value of each `:param`, given the values chosen before it (an execution's own actions). */
+function expand(url: string, values: (param: string, chosen: Record<string, string>) => string[] | undefined, chosen: Record<string, string> = {}): string[] {
   const param = /:([A-Za-z]+)/.exec(url)?.[1];
   if (param === undefined) return [url];
-  const choices = values[param];
+  const choices = values(param, chosen);
   if (!choices) throw new Error(`${url}: the test knows no values for :${param}; add them to cover this route`);
-  return choices.flatMap((choice) => expand(url.replace(`:${param}`, encodeURIComponent(choice)), values));
+  return choices.flatMap((choice) => expand(url.replace(`:${param}`, encodeURIComponent(choice)), values, { ...chosen, [param]: choice }));
 }
 
 /** A body as text; a live stream is read until it has sent a view or its end, or 3 s. */
@@ -124,6 +126,9 @@ describe('viewers never receive secret material', () => {
   let head: string;
   const tokens: Record<string, string> = { admin: ADMIN_TOKEN };
   const executionIds: string[] = [];
+  const executionActions: Record<string, string[]> = {};
+  const notifications: string[] = [];
+  let receiver: Server;
 
   beforeAll(async () => {
     const repo = makeRepo({ VERSION: '1.0.0\n' });
@@ -141,7 +146,8 @@ sources:
 stages:
   - name: Build
     actions:
-      - { name: build, uses: commands, inputs: [app], commands: ['cat VERSION'] }
+      # A failed command is named in the error, the events and the notifications: with the secret pasted into it.
+      - { name: build, uses: commands, inputs: [app], commands: ['cat VERSION', 'test -z "${NATIVE_HOOK_SECRET}"'] }
 `,
     });
     const setup = [
@@ -158,7 +164,19 @@ stages:
       expect(made.code, made.stderr).toBe(0);
       tokens[role] = made.stdout.trim();
     }
+    // `serve --notify`: what it POSTs leaves the server too.
+    receiver = createServer((request, response) => {
+      let body = '';
+      request.on('data', (chunk: Buffer) => (body += chunk.toString()));
+      request.on('end', () => {
+        notifications.push(body);
+        response.writeHead(200).end();
+      });
+    });
+    await new Promise<void>((resolve) => receiver.listen(0, '127.0.0.1', resolve));
     served = await startServe([
+      '--notify',
+      `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/hook`,
       '-f',
       path.join(dir, 'shop.template.yaml'),
       '-f',
@@ -171,7 +189,13 @@ stages:
     const started = await served.api<{ executionId: string }>('POST', '/api/pipelines/shop/executions', {}, tokens.operator);
     expect(started.status).toBe(201);
     executionIds.push(started.body.executionId);
+    executionActions[started.body.executionId] = ['checkout', 'build'];
     expect((await ended(served, started.body.executionId)).status).toBe('Succeeded');
+    const native = await served.api<{ executionId: string }>('POST', '/api/pipelines/native/executions', {}, tokens.operator);
+    expect(native.status).toBe(201);
+    executionIds.push(native.body.executionId);
+    executionActions[native.body.executionId] = ['app', 'build'];
+    expect((await ended(served, native.body.executionId)).status).toBe('Failed');
 
     // The webhook still verifies deliveries with the real secret, and starts an execution.
     const body = JSON.stringify({ ref: 'refs/heads/main', after: head, commits: [], repository: { full_name: 'acme/shop' } });
@@ -186,10 +210,12 @@ stages:
     expect(delivered.status).toBe(202);
     const hooked = ((await delivered.json()) as { executionId: string }).executionId;
     executionIds.push(hooked);
+    executionActions[hooked] = ['checkout', 'build'];
     expect((await ended(served, hooked)).status).toBe('Succeeded');
   }, 120_000);
   afterAll(async () => {
     await served?.stop();
+    await new Promise((resolve) => receiver?.close(resolve));
   });
 
   it('shows each secret field of a definition as the marker, and references as written', async () => {
@@ -209,11 +235,12 @@ stages:
   it('answers no secret on any GET route, to a viewer or to the role the route needs', async () => {
     const routes = await getRoutes();
     expect(routes.map((r) => r.url)).toEqual(expect.arrayContaining(['/api/pipelines/:name', '/api/executions/:id/view', '/api/executions/:id/events']));
-    const values: Record<string, string[]> = {
-      name: ['shop', 'native'],
-      id: executionIds,
-      action: ['checkout', 'build'],
-    };
+    const values = (param: string, chosen: Record<string, string>): string[] | undefined =>
+      ({
+        name: ['shop', 'native'],
+        id: executionIds,
+        action: executionActions[chosen.id ?? ''] ?? [],
+      })[param];
     const read: string[] = [];
     for (const route of routes) {
       for (const url of expand(route.url, values)) {
@@ -228,6 +255,11 @@ stages:
     expect(view.text).toContain(`"LEAK":"${SECRET_MARKER}"`);
     expect(read.length).toBeGreaterThanOrEqual(15);
   }, 60_000);
+
+  it('notifies no secret', async () => {
+    await eventually(() => (notifications.some((n) => n.includes('"status":"Failed"')) ? true : undefined), 10_000, 'the failure to be notified');
+    for (const notification of notifications) for (const secret of SECRETS) expect(notification).not.toContain(secret);
+  });
 
   it('prints no secret with --json through the server or from the state dir', async () => {
     const env = { MERIDIAN_TOKEN: tokens.viewer ?? '' };
