@@ -24,6 +24,7 @@ import { meridianToolPath } from './tool-path.js';
 export async function executeJob(host: JobHost, registry: ProviderRegistry, spec: JobSpec, abort: AbortSignal): Promise<JobOutcome> {
   const { job, action } = spec;
   const masker = new Masker();
+  for (const value of spec.masked ?? []) masker.add(value);
   const log = new ActionLog(host.logFile, masker);
   if (host.onLogLine) log.onLine((line) => host.onLogLine?.(line));
   const controller = new AbortController();

@@ -12,8 +12,13 @@ export interface SourceOverride {
 
 /** Everything fixed when an execution starts besides the pipeline itself. */
 export interface ExecutionContext {
-  /** Template parameters, resolved (SSM-typed ones read from the parameter store). */
+  /** Template parameters, resolved (SSM-typed ones read from the parameter store), but for SecureStrings. */
   parameters: Record<string, string>;
+  /**
+   * Template parameters whose SSM parameter is a SecureString -> that parameter's name. Their
+   * values are never stored: each job that references one reads it when its spec is made.
+   */
+  secureParameters?: Record<string, string>;
   /** Pipeline variables (V2): defaults overridden by the start request. */
   variables: Record<string, string>;
   /** Source action name -> where to fetch from instead of the configured repository. */

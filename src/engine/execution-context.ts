@@ -36,7 +36,9 @@ export async function buildExecutionContext(pipeline: Pipeline, request: StartRe
     }
     const name = parameter.default ?? '';
     try {
-      context.parameters[parameter.name] = (await request.parameters.get(name)).value;
+      const read = await request.parameters.get(name);
+      if (read.type === 'SecureString') context.secureParameters = { ...context.secureParameters, [parameter.name]: name };
+      else context.parameters[parameter.name] = read.value;
     } catch (thrown) {
       const cause = coerceError(thrown);
       error ??= {

@@ -58,7 +58,7 @@ export class RemoteDispatch {
   async claim(agent: AgentIdentity, max: number, labels: string[]): Promise<JobSpec[]> {
     const jobs = await this.core.dispatch.claimMany(agent.id, { regions: [agent.region], labels }, max);
     if (jobs.length === 0) return [];
-    const reader = new JobSpecReader(this.core.store);
+    const reader = new JobSpecReader(this.core.store, this.core.parameters);
     const specs: JobSpec[] = [];
     for (const job of jobs) {
       const spec = await this.specFor(reader, job, agent);

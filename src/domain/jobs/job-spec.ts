@@ -37,4 +37,6 @@ export interface JobSpec {
    */
   approvalSince?: string;
   problem?: { code: ErrorCode; message: string };
+  /** Values the agent masks in all it shows or stores: SecureString template parameters the action references. */
+  masked?: string[];
 }

@@ -43,7 +43,7 @@ export class InProcessJobSource implements JobSource {
     const jobs = await this.deps.dispatch.claimMany(this.options.owner, filter, max);
     return Promise.all(
       jobs.map(async (job) => {
-        const spec = await prepareJob(this.deps.store, job);
+        const spec = await prepareJob(this.deps.store, job, this.deps.parameters);
         return { spec, host: new InProcessJobHost(this.deps, spec) };
       }),
     );

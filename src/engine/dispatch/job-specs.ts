@@ -13,10 +13,13 @@ import { resolveAction, resolveValue, type VariableScope } from '../../domain/va
 import type { ExecutionRecord, ExecutionSnapshot, JobRecord } from '../../domain/records.js';
 import type { JobSpec } from '../../domain/jobs/job-spec.js';
 import type { StateStore } from '../../stores/state/state-store.js';
+import type { ParameterReader } from '../../domain/jobs/host-services.js';
 import { variableScope } from '../variable-scope.js';
+import { readSecureParameters } from './secure-parameters.js';
 
-export async function prepareJob(store: StateStore, job: JobRecord): Promise<JobSpec> {
-  return new JobSpecReader(store).prepare(job);
+/** `parameters` reads the SecureString template parameters the job references (never stored with the execution). */
+export async function prepareJob(store: StateStore, job: JobRecord, parameters?: ParameterReader): Promise<JobSpec> {
+  return new JobSpecReader(store, parameters).prepare(job);
 }
 
 /**
@@ -31,7 +34,10 @@ export class JobSpecReader {
   /** Execution and the actions asked for -> their records. */
   private readonly actions = new Map<string, Promise<ExecutionSnapshot['actions']>>();
 
-  constructor(private readonly store: StateStore) {}
+  constructor(
+    private readonly store: StateStore,
+    private readonly parameters?: ParameterReader,
+  ) {}
 
   async prepare(job: JobRecord): Promise<JobSpec> {
     const { store } = this;
@@ -41,7 +47,7 @@ export class JobSpecReader {
     const declared = definition.stages[job.stageIndex]?.actions[job.actionIndex];
     const keys = declared === undefined ? [] : actionsReadBy(definition, declared);
     const actions = keys.length === 0 ? [] : await cached(this.actions, `${id} ${JSON.stringify(keys)}`, () => store.actionsAt(store.db, id, keys));
-    const spec = await specFrom(store, job, { execution, actions });
+    const spec = await specFrom(store, job, { execution, actions }, this.parameters);
     if (declared?.type.category === 'Approval') {
       const since = (await store.getAction(store.db, job)).startedAt ?? job.createdAt;
       spec.approvalSince = since;
@@ -89,12 +95,14 @@ interface SpecSource {
   actions: ExecutionSnapshot['actions'];
 }
 
-async function specFrom(store: StateStore, job: JobRecord, snapshot: SpecSource): Promise<JobSpec> {
+async function specFrom(store: StateStore, job: JobRecord, snapshot: SpecSource, parameters: ParameterReader | undefined): Promise<JobSpec> {
   const { execution } = snapshot;
   const stage = execution.definition.stages[job.stageIndex];
   const declared = stage?.actions[job.actionIndex];
   if (!stage || !declared) throw new MeridianError('INTERNAL', `job ${job.id} names an action that is not in the definition`);
   const scope = variableScope(snapshot);
+  const secure = await readSecureParameters(execution.context, declared, execution.definition.resources, parameters);
+  scope.parameters = { ...scope.parameters, ...secure.values };
   const resolution = resolveAction(declared, scope);
   const spec: JobSpec = {
     job: {
@@ -115,6 +123,12 @@ async function specFrom(store: StateStore, job: JobRecord, snapshot: SpecSource)
     artifactStores: execution.context.stores,
     timeoutMs: timeoutMinutes(declared) * 60_000,
   };
+  const masked = Object.values(secure.values).flatMap(withLines);
+  if (masked.length > 0) spec.masked = masked;
+  if (secure.problem !== undefined) {
+    spec.problem = { code: 'ACTION_FAILED', message: secure.problem };
+    return spec;
+  }
   const override = execution.context.sourceOverrides[declared.name];
   if (override) spec.sourceOverride = override;
   if (resolution.missing.length > 0) {
@@ -177,4 +191,10 @@ function resolveResources(resources: Pipeline['resources'], scope: VariableScope
       { ...resource, properties: resolveValue(resource.properties, scope, missing) as Record<string, ConfigValue> },
     ]),
   );
+}
+
+/** A value and, when it has several, each of its lines: the agent masks line by line (a PEM key). */
+function withLines(value: string): string[] {
+  const lines = value.split(/\r?\n/).filter((line) => line.trim().length >= 4);
+  return lines.length > 1 ? [value, ...lines] : [value];
 }
