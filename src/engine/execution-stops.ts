@@ -4,12 +4,14 @@
  * left to report, so its running jobs are abandoned here (`abandonOrphans`).
  */
 import { MeridianError } from '../domain/errors.js';
+import { checkOneLine } from '../domain/one-line-text.js';
 import type { JobOutcome } from '../domain/jobs/job-outcome.js';
 import type { JobRecord } from '../domain/records.js';
 import type { EngineCore } from './engine-core.js';
 
 export async function requestStop(core: EngineCore, executionId: string, abandon: boolean, reason?: string): Promise<void> {
   const { store, clock } = core;
+  if (reason !== undefined) checkOneLine('the reason for stopping (--reason)', reason);
   await core.write(executionId, async (tx, record) => {
     const execution = await store.getExecution(tx, executionId);
     if (execution.status !== 'InProgress' && execution.status !== 'Stopping') {

@@ -14,6 +14,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { MeridianError } from '../domain/errors.js';
+import { checkOneLine } from '../domain/one-line-text.js';
 import { isGatedByWindows } from '../domain/region-windows.js';
 import type { Clock } from '../lib/clock.js';
 import { activeHalts, liftHalt as liftHaltRecord, recordHalt, type Halt } from '../stores/state/halt-records.js';
@@ -145,8 +146,10 @@ function checked(request: Omit<HaltRequest, 'knownRegions'>): { region: string |
   if (reason === '')
     throw new MeridianError('BAD_INPUT', 'say why (--reason TEXT): the reason is kept with the halt and in the events of the executions it holds');
   if (reason.length > MAX_REASON) throw new MeridianError('BAD_INPUT', `the reason is ${reason.length} characters; keep it to ${MAX_REASON}`);
+  checkOneLine('the reason (--reason)', reason);
   const by = request.by.trim();
   if (by === '') throw new MeridianError('BAD_INPUT', 'say who halts (--by NAME)');
+  checkOneLine('who halts (--by)', by);
   const region = request.region === null ? null : request.region.trim();
   if (region === '' || region === '*')
     throw new MeridianError('BAD_INPUT', `no region named "${request.region ?? ''}": name a region, or none to halt every region`);

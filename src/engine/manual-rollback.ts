@@ -6,6 +6,7 @@
  * of the stage's actions, each to its last good run (rollback.ts), or all to `--to`.
  */
 import { MeridianError } from '../domain/errors.js';
+import { checkOneLine } from '../domain/one-line-text.js';
 import type { ExecutionSnapshot } from '../domain/records.js';
 import type { StateStore } from '../stores/state/state-store.js';
 import { planRollback } from './rollback.js';
@@ -25,6 +26,7 @@ const HISTORY = 200;
 
 /** The request to hand the engine; refuses, before anything is written, what cannot be rolled back. */
 export async function manualRollbackRequest(store: StateStore, ask: ManualRollback): Promise<RollbackRequest> {
+  checkOneLine('who rolls back (--by)', ask.by);
   const forward = await latestRunOfStage(store, ask.pipeline, ask.stage);
   if (forward.execution.status === 'InProgress' || forward.execution.status === 'Stopping') {
     throw new MeridianError(

@@ -5,11 +5,14 @@
  * why are recorded as an event.
  */
 import { MeridianError } from '../domain/errors.js';
+import { checkOneLine } from '../domain/one-line-text.js';
 import { recordWindowOverride } from '../stores/state/window-records.js';
 import type { EngineCore } from './engine-core.js';
 
 /** Returns the actions that were waiting. */
 export async function overrideWindow(core: EngineCore, executionId: string, region: string, by: string, reason: string): Promise<string[]> {
+  checkOneLine('the reason for overriding a window (--reason)', reason);
+  checkOneLine('who overrides (--by)', by);
   return core.write(executionId, async (tx, record) => {
     const snapshot = await core.store.snapshot(tx, executionId);
     const { execution } = snapshot;
