@@ -7,6 +7,7 @@
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import type { Kysely, Selectable } from 'kysely';
 import { MeridianError } from '../../domain/errors.js';
+import { hasControlCharacter } from '../../domain/one-line-text.js';
 import type { Database, TokensTable } from '../state/schema.js';
 
 export const ROLES = ['viewer', 'operator', 'admin', 'agent'] as const;
@@ -22,8 +23,6 @@ export interface TokenInfo {
   region: string | null;
 }
 
-/** C0 and C1 controls, DEL, and the Unicode line and paragraph separators. */
-const CONTROL_CHARACTER = /[\p{Cc}\u2028\u2029]/u;
 
 export function hashToken(token: string): string {
   return createHash('sha256').update(token).digest('hex');
@@ -40,7 +39,7 @@ export class TokenStore {
   async create(name: string, role: Role, at: string, region: string | null = null): Promise<TokenInfo & { token: string }> {
     if (name.trim() === '') throw new MeridianError('BAD_INPUT', 'a token needs a name, e.g. --name ci-bot');
     // The name goes into logs and events as who did what: a line break in it would forge lines.
-    if (CONTROL_CHARACTER.test(name))
+    if (hasControlCharacter(name))
       throw new MeridianError('BAD_INPUT', 'a token name is one line of printable text, without control characters (CR, LF, tab...): e.g. --name ci-bot');
     if (role === 'agent' && (region === null || region.trim() === ''))
       throw new MeridianError('BAD_INPUT', 'an agent token is scoped to one region: pass --region, e.g. --region eu-west-1');
