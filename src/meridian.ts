@@ -10,6 +10,7 @@ import { InProcessJobSource, type InProcessJobSourceOptions } from './engine/dis
 import { JobDispatch } from './engine/dispatch/job-dispatch.js';
 import { Engine } from './engine/engine.js';
 import { systemClock, type Clock } from './lib/clock.js';
+import { sweepLeftovers } from './engine/attempt-leftovers.js';
 import { makeOwnerId } from './lib/process-owner.js';
 import { registerBuiltinProviders } from './providers/builtin.js';
 import { ProviderRegistry } from './providers/registry.js';
@@ -76,6 +77,8 @@ export async function makeMeridian(options: MeridianOptions): Promise<Meridian> 
   const clock = options.clock ?? systemClock;
   const owner = makeOwnerId();
   const store = new StateStore(db);
+  // Programs and scratch folders of attempts a killed Meridian left behind, whose job is over.
+  await sweepLeftovers(db, stateDir);
   const key = loadMasterKey({ stateDir, envValue: options.masterKey });
   const parameters = chooseParameterStore(db, () => key, options.parameterStore ?? {});
   const secrets = new LocalSecretStore(db, key);

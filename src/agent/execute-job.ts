@@ -19,6 +19,8 @@ import { ActionLog } from '../stores/logs/action-log.js';
 import type { JobHost } from '../domain/jobs/job-host.js';
 import type { JobSpec } from '../domain/jobs/job-spec.js';
 import { Masker } from '../lib/masker.js';
+import { scratchFolder } from '../lib/attempt-scratch.js';
+import { withAttemptProcesses, type AttemptProcesses } from '../providers/attempt-processes.js';
 import { meridianToolPath } from './tool-path.js';
 
 export async function executeJob(host: JobHost, registry: ProviderRegistry, spec: JobSpec, abort: AbortSignal): Promise<JobOutcome> {
@@ -38,6 +40,8 @@ export async function executeJob(host: JobHost, registry: ProviderRegistry, spec
       ),
     );
   }, spec.timeoutMs);
+  const scratch = scratchFolder(host.root, job.id);
+  let closed = false;
   try {
     const provider = registry.get(actionTypeKey(action.type));
     if (spec.problem) throw new MeridianError(spec.problem.code, spec.problem.message);
@@ -70,6 +74,10 @@ export async function executeJob(host: JobHost, registry: ProviderRegistry, spec
         fs.mkdirSync(dir, { recursive: true });
         return Promise.resolve(dir);
       },
+      scratchDir: () => {
+        fs.mkdirSync(scratch, { recursive: true, mode: 0o700 });
+        return Promise.resolve(scratch);
+      },
       outputDir: (name) => {
         if (!action.outputArtifacts.includes(name)) {
           return Promise.reject(new MeridianError('INTERNAL', `${action.name} has no output artifact ${name}`));
@@ -88,7 +96,9 @@ export async function executeJob(host: JobHost, registry: ProviderRegistry, spec
       awaitApproval: () => host.awaitApproval(controller.signal),
     };
     if (spec.sourceOverride) ctx.sourceOverride = spec.sourceOverride;
-    const result = await provider.run(ctx);
+    // Once the log is closed, a late recording failure is not worth reopening it for.
+    const logUntilClosed = { write: (text: string) => void (closed || log.write(text)) };
+    const result = await withAttemptProcesses(attemptProcesses(host, scratch, logUntilClosed), () => provider.run(ctx));
     if (controller.signal.aborted) throw controller.signal.reason;
     for (const name of action.outputArtifacts) {
       const dir = outputs.get(name) ?? (await ctx.outputDir(name));
@@ -111,8 +121,27 @@ export async function executeJob(host: JobHost, registry: ProviderRegistry, spec
   } finally {
     clearTimeout(timer);
     abort.removeEventListener('abort', onAbort);
+    fs.rmSync(scratch, { recursive: true, force: true });
+    closed = true;
     log.close();
   }
+}
+
+/** Hands the process groups of the attempt's programs to the host to record (see JobHost.recordProcess). */
+function attemptProcesses(host: JobHost, scratch: string, log: { write(text: string): void }): AttemptProcesses {
+  return {
+    started: async (group) => {
+      try {
+        await host.recordProcess?.(group, scratch);
+      } catch (error) {
+        // The program runs on; only a retry after a crash could not end it first.
+        log.write(`[Meridian] could not record process group ${group.pgid}: ${coerceError(error).message}\n`);
+      }
+    },
+    ended: async (group) => {
+      await host.forgetProcess?.(group).catch(() => undefined);
+    },
+  };
 }
 
 /** An attempt's scratch folder, made (empty) when first asked for. */

@@ -7,6 +7,7 @@
 import type { ActionRecord, JobRecord } from '../domain/records.js';
 import { reclaimJob } from '../stores/state/adoption-records.js';
 import type { Db } from '../stores/state/state-store.js';
+import { endAttemptLeftovers, recordLeftovers } from './attempt-leftovers.js';
 import type { EngineCore } from './engine-core.js';
 import type { Recorder } from './execution-writes.js';
 import type { JobQueue } from './job-queue.js';
@@ -21,9 +22,12 @@ export class InterruptedJobs {
    */
   async recoverJob(job: JobRecord, repeatable: boolean): Promise<boolean> {
     const { store, clock, write } = this.deps.core;
+    // Before the next attempt can start: the dead holder's programs still run.
+    const leftovers = await endAttemptLeftovers(store.db, job);
     const recovered = await write(job.executionId, async (tx, record) => {
       if (!(await reclaimJob(tx, job))) return false;
       const action = await store.getAction(tx, keyOf(job));
+      await recordLeftovers(record, action, job, leftovers);
       await this.runAgainOrFail(tx, job, action, repeatable, clock.now().toISOString(), record, {
         requeued: 'was interrupted',
         failure: `interrupted while running and not safe to repeat; retry the stage with \`meridian retry ${job.executionId}\``,
@@ -41,6 +45,7 @@ export class InterruptedJobs {
    */
   async loseJob(job: JobRecord, repeatable: boolean, now: string): Promise<boolean> {
     const { store, clock, write } = this.deps.core;
+    const leftovers = await endAttemptLeftovers(store.db, job);
     const lost = await write(job.executionId, async (tx, record) => {
       if (!(await store.expireLease(tx, job.id, now))) return false;
       const action = await store.getAction(tx, keyOf(job));
@@ -52,6 +57,7 @@ export class InterruptedJobs {
         description: `${action.name} (${action.region}): agent ${agent} stopped renewing its lease (attempt ${job.attempt})`,
         data: { region: action.region, agent, attempt: job.attempt },
       });
+      await recordLeftovers(record, action, job, leftovers);
       await this.runAgainOrFail(tx, job, action, repeatable, clock.now().toISOString(), record, {
         requeued: 'lost its agent',
         failure: `agent lost: ${agent} stopped renewing its lease while running ${action.name}, which is not safe to repeat; retry the stage with \`meridian retry ${job.executionId}\``,

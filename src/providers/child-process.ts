@@ -6,6 +6,7 @@
 import { spawn } from 'node:child_process';
 import { MeridianError } from '../domain/errors.js';
 import { abortError } from './abort.js';
+import { recordGroup } from './attempt-processes.js';
 
 export interface ProcessOptions {
   cwd?: string;
@@ -34,6 +35,8 @@ export function runProcess(file: string, args: readonly string[], options: Proce
   if (signal.aborted) return Promise.reject(abortError(signal));
   return new Promise<ProcessResult>((resolve, reject) => {
     const child = spawn(file, args, { cwd: options.cwd, env: options.env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+    // The group outlives Meridian when Meridian is killed: recorded, a retry can end it first.
+    const forgetGroup = recordGroup(child.pid);
     const out = { stdout: '', stderr: '' };
     child.stdout.setEncoding('utf8');
     child.stderr.setEncoding('utf8');
@@ -73,6 +76,7 @@ export function runProcess(file: string, args: readonly string[], options: Proce
       );
     });
     child.once('close', () => {
+      forgetGroup();
       for (const timer of timers) clearTimeout(timer);
       signal.removeEventListener('abort', onAbort);
       if (signal.aborted) reject(abortError(signal));

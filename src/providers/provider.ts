@@ -40,6 +40,11 @@ export interface ActionContext {
   toolPath: string;
   /** A folder kept across executions for one cache key of this action's region (created on demand). */
   cacheDir(key: string): Promise<string>;
+  /**
+   * A private folder (0700) for the attempt's scripts and the files they write back, outside
+   * workDir; removed when the attempt ends, and by `resume` when Meridian was killed mid-way.
+   */
+  scratchDir(): Promise<string>;
   /** Creates (once) and returns the folder whose content becomes output artifact `name`. */
   outputDir(name: string): Promise<string>;
   log: LogSink;

@@ -69,6 +69,7 @@ export async function makeTestContext(options: TestContextOptions): Promise<Test
   const masked: string[] = [];
   const waiting: string[] = [];
   const outputs = new Map<string, string>();
+  let scratch: string | undefined;
   const controller = new AbortController();
   const parameters = new Map((options.parameters ?? []).map((parameter) => [parameter.name, parameter]));
   const secrets = new Map(Object.entries(options.secrets ?? {}));
@@ -89,6 +90,11 @@ export async function makeTestContext(options: TestContextOptions): Promise<Test
       const dir = join(workDir, 'cache', key);
       await mkdir(dir, { recursive: true });
       return dir;
+    },
+    async scratchDir() {
+      // Outside workDir, as the agent's is.
+      scratch ??= await makeTempDir('meridian-scratch-');
+      return scratch;
     },
     async outputDir(name) {
       const existing = outputs.get(name);

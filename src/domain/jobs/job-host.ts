@@ -13,6 +13,17 @@ export interface Replication {
   ms: number;
 }
 
+/**
+ * A process group one of an attempt's programs leads: its pgid, the host it runs on, and
+ * when its leader started (`boot-id:ticks`), which tells it from a later process given the
+ * same pid (lib/process-groups.ts reads and ends them).
+ */
+export interface ProcessGroup {
+  pgid: number;
+  host: string;
+  started: string;
+}
+
 export interface JobHost {
   /** Folder for work dirs, caches, temporary files and the `meridian` shim (providers see it as `stateDir`). */
   readonly root: string;
@@ -28,6 +39,15 @@ export interface JobHost {
   readonly secrets: SecretReader;
   setWaiting(reason: string): Promise<void>;
   awaitApproval(signal: AbortSignal): Promise<ApprovalOutcome>;
+  /**
+   * Records a process group of the attempt, and its scratch folder, with the job while it
+   * runs: if this process dies, whoever takes the job over ends the group and removes the
+   * folder before the action runs again. The embedded agent's host records them in the state
+   * database; a remote agent has none (it ends its groups itself when it loses the lease).
+   */
+  recordProcess?(group: ProcessGroup, scratch: string): Promise<void>;
+  /** The group ended on its own: nothing to end any more. */
+  forgetProcess?(group: ProcessGroup): Promise<void>;
 }
 
 export function describeReplication(input: InputArtifact, to: string, copy: Replication): string {

@@ -9,7 +9,8 @@ import type { ApprovalOutcome, LogSink, ParameterReader, SecretReader } from '..
 import { unzipTo } from '../../stores/artifacts/zip.js';
 import type { StateStore } from '../../stores/state/state-store.js';
 import { actionLogPath } from '../../stores/logs/action-log.js';
-import { describeReplication, type JobHost } from '../../domain/jobs/job-host.js';
+import { describeReplication, type JobHost, type ProcessGroup } from '../../domain/jobs/job-host.js';
+import { forgetJobProcess, recordJobProcess } from '../../stores/state/process-records.js';
 import type { InputArtifact, JobSpec } from '../../domain/jobs/job-spec.js';
 import { replicateInto, storeFor, type StoreOptions } from '../../stores/artifacts/region-stores.js';
 
@@ -63,6 +64,14 @@ export class InProcessJobHost implements JobHost {
       region: spec.action.region,
       producedBy: spec.action.name,
     });
+  }
+
+  recordProcess(group: ProcessGroup, scratch: string): Promise<void> {
+    return recordJobProcess(this.deps.store.db, { jobId: this.spec.job.id, ...group, scratch }, new Date().toISOString());
+  }
+
+  forgetProcess(group: ProcessGroup): Promise<void> {
+    return forgetJobProcess(this.deps.store.db, this.spec.job.id, group);
   }
 
   setWaiting(reason: string): Promise<void> {

@@ -7,7 +7,7 @@
  * action with the phase's message; RETRY runs the whole build again from fresh inputs.
  */
 import { mkdir, mkdtemp, rm } from 'node:fs/promises';
-import { hostname, tmpdir } from 'node:os';
+import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { MeridianError } from '../../domain/errors.js';
 import type { TestReport } from '../../domain/test-report.js';
@@ -34,7 +34,8 @@ export async function runBuild(parent: ActionContext): Promise<ActionResult> {
   const project = readProject(ctx.action, ctx.resources);
   const identity = await newBuildIdentity(ctx, project.name, new Date());
   const timeout = withProjectTimeout(ctx.signal, project.timeoutInMinutes);
-  const scratch = await mkdtemp(join(tmpdir(), 'meridian-codebuild-'));
+  // In the attempt's scratch folder: left behind by a killed Meridian, it is found and removed.
+  const scratch = await mkdtemp(join(await ctx.scratchDir(), 'codebuild-'));
   try {
     return await build(ctx, { log, project, identity, signal: timeout.signal, scratch, mask: (text) => masker.mask(text) });
   } catch (error) {

@@ -4,7 +4,6 @@
  * as it arrives (stderr merged into stdout, so their order is kept).
  */
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { MeridianError } from '../../domain/errors.js';
 import type { Action } from '../../domain/pipeline.js';
@@ -64,8 +63,9 @@ async function run(ctx: ActionContext): Promise<ActionResult> {
   const commands = action.commands ?? [];
   const primaryDir = ctx.inputs.values().next().value ?? ctx.workDir;
   const env = await commandsEnvironment(ctx, primaryDir);
-  // Outside workDir: with no input, workDir is the primary folder that `files` globs.
-  const scratch = await mkdtemp(join(tmpdir(), 'meridian-commands-'));
+  // Outside workDir: with no input, workDir is the primary folder that `files` globs. In the
+  // attempt's scratch folder: left behind by a killed Meridian, it is found and removed.
+  const scratch = await mkdtemp(join(await ctx.scratchDir(), 'commands-'));
   try {
     const paths: ScriptPaths = { status: join(scratch, 'status'), variables: join(scratch, 'variables') };
     const script = join(scratch, 'script.sh');

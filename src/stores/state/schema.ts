@@ -210,6 +210,18 @@ export interface JobLabelsTable {
   label: string;
 }
 
+/** A process group an attempt's program leads, while it runs: ended before the action runs again after a crash. */
+export interface JobProcessesTable {
+  job_id: string;
+  pgid: number;
+  host: string;
+  /** `boot-id:ticks` of the group leader's start: tells it from a later process given the same pid. */
+  started: string;
+  /** The attempt's scratch folder on that host. */
+  scratch: string;
+  recorded_at: string;
+}
+
 export interface Database {
   executions: ExecutionsTable;
   stage_executions: StageExecutionsTable;
@@ -230,4 +242,5 @@ export interface Database {
   agents: AgentsTable;
   rollbacks: RollbacksTable;
   job_labels: JobLabelsTable;
+  job_processes: JobProcessesTable;
 }

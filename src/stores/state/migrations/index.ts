@@ -9,6 +9,7 @@ import * as rollbacks from './007-rollbacks.js';
 import * as jobLabels from './008-job-labels.js';
 import * as halts from './009-halts.js';
 import * as approvalOnce from './010-approval-once.js';
+import * as jobProcesses from './011-job-processes.js';
 
 /** Every migration, in order. Names are permanent: never rename or edit a shipped one. */
 export const migrations: Record<string, Migration> = {
@@ -22,4 +23,5 @@ export const migrations: Record<string, Migration> = {
   '008-job-labels': jobLabels,
   '009-halts': halts,
   '010-approval-once': approvalOnce,
+  '011-job-processes': jobProcesses,
 };
