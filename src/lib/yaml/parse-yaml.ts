@@ -9,6 +9,7 @@ import type { Problem } from '../../domain/errors.js';
 import { intrinsicTags, SHORT_FORMS } from './intrinsic-tags.js';
 import { problem } from '../problems.js';
 import { listWords } from '../suggest.js';
+import { duplicateKeyErrors } from './duplicate-keys.js';
 import { aliasExcess, MAX_ALIAS_VALUES, MAX_ALIASES, MAX_NESTING, tooDeepOffset, type AliasExcess } from './limits.js';
 import { Locator } from './locator.js';
 
@@ -62,7 +63,8 @@ export function toData(doc: Document): unknown {
 
 /** As `parseDocument`, from tokens already parsed; errors keep their offsets (toProblem places them). */
 function compose(tokens: CST.Token[], text: string): Document {
-  const composer = new Composer({ customTags: intrinsicTags, uniqueKeys: true });
+  // Duplicate keys are found by duplicateKeyErrors in one pass; the library's check is quadratic.
+  const composer = new Composer({ customTags: intrinsicTags, uniqueKeys: false });
   let doc: Document | undefined;
   for (const next of composer.compose(tokens, true, text.length)) {
     if (!doc) doc = next;
@@ -78,7 +80,10 @@ function compose(tokens: CST.Token[], text: string): Document {
     }
   }
   // compose(..., true) always yields a document, an empty one for an empty file.
-  return doc ?? new Document(null);
+  if (!doc) return new Document(null);
+  const duplicates = duplicateKeyErrors(doc);
+  if (duplicates.length > 0) doc.errors = [...doc.errors, ...duplicates].sort((a, b) => a.pos[0] - b.pos[0]);
+  return doc;
 }
 
 function tooDeepProblem(locator: Locator, offset: number): Problem {

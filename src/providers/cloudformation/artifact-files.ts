@@ -1,7 +1,11 @@
-/** Reading `artifact::path` files out of the action's unpacked input artifacts. */
-import { readFile } from 'node:fs/promises';
+/**
+ * Reading `artifact::path` files out of the action's unpacked input artifacts, each at most
+ * MAX_ARTIFACT_FILE_BYTES: CloudFormation takes a template of at most 1 MB (from S3; 51,200
+ * bytes in the request), and a larger file would only make the parser hold the event loop.
+ */
 import { relative, resolve, sep } from 'node:path';
 import { MeridianError } from '../../domain/errors.js';
+import { bytesText, readTextWithin, type BoundedText } from '../../lib/bounded-read.js';
 import type { ActionContext } from '../provider.js';
 import type { ArtifactPath } from './configuration.js';
 
@@ -18,6 +22,8 @@ export function inputFolder(ctx: ActionContext, artifact: string, purpose: strin
   });
 }
 
+export const MAX_ARTIFACT_FILE_BYTES = 1024 * 1024;
+
 export async function readArtifactFile(ctx: ActionContext, ref: ArtifactPath, purpose: string): Promise<string> {
   const folder = inputFolder(ctx, ref.artifact, purpose);
   const file = resolve(folder, ref.path);
@@ -25,8 +31,9 @@ export async function readArtifactFile(ctx: ActionContext, ref: ArtifactPath, pu
   if (inside === '' || inside.startsWith('..') || inside.startsWith(sep)) {
     throw new MeridianError('ACTION_FAILED', `${purpose} ${ref.artifact}::${ref.path} points outside artifact ${ref.artifact}`, { fault: 'user' });
   }
+  let read: BoundedText;
   try {
-    return await readFile(file, 'utf8');
+    read = await readTextWithin(file, MAX_ARTIFACT_FILE_BYTES);
   } catch (error) {
     throw new MeridianError(
       'ACTION_FAILED',
@@ -35,4 +42,11 @@ export async function readArtifactFile(ctx: ActionContext, ref: ArtifactPath, pu
       { fault: 'user', cause: error },
     );
   }
+  if ('text' in read) return read.text;
+  throw new MeridianError(
+    'ACTION_FAILED',
+    `${purpose} ${ref.artifact}::${ref.path} is ${bytesText(read.tooLarge.size)}; Meridian reads at most ${bytesText(MAX_ARTIFACT_FILE_BYTES)}, ` +
+      `as CloudFormation takes a template of at most 1 MB (action ${ctx.action.name} in ${ctx.action.region})`,
+    { fault: 'user', details: { file: `${ref.artifact}::${ref.path}`, size: read.tooLarge.size, limit: MAX_ARTIFACT_FILE_BYTES } },
+  );
 }

@@ -6,6 +6,7 @@
  * objects with a `Type` (the seed's lost parameter name, docs/aws-behaviour.md §6).
  */
 import { LineCounter, isMap, isScalar, parseDocument, type Node } from 'yaml';
+import { duplicateKeyErrors } from '../../lib/yaml/duplicate-keys.js';
 import { intrinsicTags } from '../../lib/yaml/intrinsic-tags.js';
 import { MeridianError } from '../../domain/errors.js';
 
@@ -18,7 +19,10 @@ export interface StackTemplate {
 /** `where` names the file as the user wrote it, e.g. `src::infra/template.yaml`. */
 export function checkTemplate(body: string, where: string, context: string): StackTemplate {
   const lineCounter = new LineCounter();
-  const doc = parseDocument(body, { customTags: intrinsicTags, lineCounter, uniqueKeys: true });
+  // Duplicate keys in one pass (duplicate-keys.ts): the library's own check is quadratic in a mapping's keys.
+  const doc = parseDocument(body, { customTags: intrinsicTags, lineCounter, uniqueKeys: false });
+  const duplicates = duplicateKeyErrors(doc);
+  if (duplicates.length > 0) doc.errors = [...doc.errors, ...duplicates].sort((a, b) => a.pos[0] - b.pos[0]);
   const formatError = (message: string, node?: Node | null, offset?: number): MeridianError => {
     const at = offset ?? node?.range?.[0] ?? 0;
     const { line, col } = lineCounter.linePos(at);
