@@ -186,6 +186,8 @@ export interface TemplateParameter {
   type: TemplateParameterType;
   /** For `SSM`: the parameter-store name (`Default`), read when an execution starts. */
   default?: string;
+  /** `NoEcho: true`: the `Default` is a secret (domain/secret-fields.ts); for `SSM` it is a name, not one. */
+  noEcho?: true;
   location?: SourceLocation;
 }
 

@@ -6,7 +6,7 @@
  * is kept, not the secret, and is shown as written; a value written as text (or given by
  * `!ImportValue`) is the secret itself and is replaced by SECRET_MARKER.
  */
-import type { ConfigValue, Pipeline } from './pipeline.js';
+import type { ConfigValue, Pipeline, TemplateParameter } from './pipeline.js';
 
 /** What a redacted value shows: always this, never a prefix or a length. The Masker of action logs writes the same. */
 export const SECRET_MARKER = '****';
@@ -43,13 +43,19 @@ export function isSecretReference(value: string): boolean {
   return value.startsWith('{{resolve:') || /^\*+$/.test(value);
 }
 
-/** Every secret value written in the pipeline as text: webhook secrets, secret configuration properties, secret resource properties. */
+/** A template parameter declared `NoEcho: true` whose `Default` is its value (an SSM-typed one's `Default` is a name). */
+export function isSecretParameter(parameter: TemplateParameter): boolean {
+  return parameter.noEcho === true && parameter.type !== 'SSM';
+}
+
+/** Every secret value written in the pipeline as text: webhook secrets, NoEcho parameter defaults, secret configuration and resource properties. */
 export function secretValuesOf(pipeline: Pipeline): string[] {
   const values = new Set<string>();
   const keep = (value: ConfigValue | undefined): void => {
     if (typeof value === 'string' && value !== '' && !isSecretReference(value)) values.add(value);
   };
   for (const webhook of pipeline.webhooks) if (webhook.secret?.kind === 'plain') keep(webhook.secret.value);
+  for (const parameter of pipeline.parameters) if (isSecretParameter(parameter)) keep(parameter.default);
   for (const stage of pipeline.stages) for (const action of stage.actions) for (const key of SECRET_CONFIGURATION_KEYS) keep(action.configuration[key]);
   for (const resource of Object.values(pipeline.resources))
     for (const path of SECRET_RESOURCE_PROPERTIES[resource.type] ?? []) for (const value of valuesAt(resource.properties, path)) keep(value);

@@ -7,6 +7,7 @@
  */
 import type { ConfigValue, Pipeline } from '../domain/pipeline.js';
 import {
+  isSecretParameter,
   isSecretReference,
   MIN_SEARCHED_SECRET,
   SECRET_CONFIGURATION_KEYS,
@@ -20,6 +21,7 @@ import { Masker } from './masker.js';
 export function redactPipeline(pipeline: Pipeline): Pipeline {
   const copy = JSON.parse(JSON.stringify(pipeline)) as Pipeline;
   for (const webhook of copy.webhooks) if (webhook.secret?.kind === 'plain') webhook.secret = { kind: 'plain', value: SECRET_MARKER };
+  for (const parameter of copy.parameters) if (isSecretParameter(parameter) && parameter.default !== undefined) parameter.default = SECRET_MARKER;
   for (const stage of copy.stages)
     for (const action of stage.actions)
       for (const key of SECRET_CONFIGURATION_KEYS) if (isSecret(action.configuration[key])) action.configuration[key] = SECRET_MARKER;

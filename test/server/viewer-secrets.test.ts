@@ -26,7 +26,8 @@ const IMPORTED_HOOK_SECRET = 'imported-webhook-secret-0002';
 const TEXT_HOOK_SECRET = 'webhook-secret-written-as-text-0003';
 const NATIVE_HOOK_SECRET = 'native-webhook-secret-as-text-0004';
 const SECURE_STRING = 'secure-string-database-password-0005';
-const SECRETS = [OAUTH_TOKEN, IMPORTED_HOOK_SECRET, TEXT_HOOK_SECRET, NATIVE_HOOK_SECRET, SECURE_STRING];
+const NO_ECHO_DEFAULT = 'no-echo-parameter-default-0006';
+const SECRETS = [OAUTH_TOKEN, IMPORTED_HOOK_SECRET, TEXT_HOOK_SECRET, NATIVE_HOOK_SECRET, SECURE_STRING, NO_ECHO_DEFAULT];
 
 const hook = (id: string, token: string): string => `  ${id}:
     Type: AWS::CodePipeline::Webhook
@@ -40,6 +41,7 @@ const hook = (id: string, token: string): string => `  ${id}:
 
 const TEMPLATE = `Parameters:
   DbPassword: { Type: 'AWS::SSM::Parameter::Value<String>', Default: /shop/db-password }
+  ApiKey: { Type: String, NoEcho: true, Default: ${NO_ECHO_DEFAULT} }
 Resources:
   Shop:
     Type: AWS::CodePipeline::Pipeline
@@ -64,6 +66,7 @@ Resources:
               OutputVariables: [LEAK]
               EnvironmentVariables:
                 - { Name: DB_PASSWORD, Value: !Ref DbPassword }
+                - { Name: API_KEY, Value: !Ref ApiKey }
               InputArtifacts: [{ Name: code }]
 ${hook('TextHook', TEXT_HOOK_SECRET)}
 ${hook('ImportedHook', '!ImportValue ShopWebhookSecret')}

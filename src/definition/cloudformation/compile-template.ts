@@ -148,9 +148,13 @@ export function compileTemplate(root: YAMLMap, locator: Locator, context: LoadCo
 
   const parameters: TemplateParameter[] = [...scope.parameters.values()]
     .filter((declared) => resolver.usedParameters.has(declared.name))
-    .map(({ name, type, default: defaultValue, location }) =>
-      defaultValue === undefined ? { name, type, location } : { name, type, default: defaultValue, location },
-    );
+    .map(({ name, type, default: defaultValue, noEcho, location }) => ({
+      name,
+      type,
+      ...(defaultValue === undefined ? {} : { default: defaultValue }),
+      ...(noEcho ? { noEcho } : {}),
+      location,
+    }));
 
   const pipeline: Pipeline = {
     name: compiled.name,

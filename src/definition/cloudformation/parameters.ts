@@ -12,7 +12,7 @@
  * entry and, when some `!Ref` names a parameter that is declared nowhere, suggest that
  * name as the missing line.
  */
-import { isMap, type Node, type YAMLMap } from 'yaml';
+import { isMap, isScalar, type Node, type YAMLMap } from 'yaml';
 import type { Problem } from '../../domain/errors.js';
 import type { SourceLocation, TemplateParameterType } from '../../domain/pipeline.js';
 import { problem } from '../../lib/problems.js';
@@ -24,6 +24,8 @@ export interface ParameterDeclaration {
   name: string;
   type: TemplateParameterType;
   default?: string;
+  /** `NoEcho: true`: the value is a secret (domain/secret-fields.ts). */
+  noEcho?: true;
   location: SourceLocation;
 }
 
@@ -77,9 +79,12 @@ export function readParameters(section: Node | null | undefined, locator: Locato
 function readDeclaration(name: string, node: YAMLMap, location: SourceLocation, locator: Locator, problems: Problem[]): ParameterDeclaration | undefined {
   let typeText: string | undefined;
   let defaultText: string | undefined;
+  let noEcho = false;
   for (const { key, keyNode, value } of mapEntries(node)) {
     if (key === 'Type') typeText = plainString(value);
     else if (key === 'Default') defaultText = plainString(value);
+    // CloudFormation takes `true` and `'true'` alike.
+    else if (key === 'NoEcho') noEcho = isScalar(value) && String(value.value).toLowerCase() === 'true';
     else if (!(PARAMETER_PROPERTIES as readonly string[]).includes(key)) {
       const hint = didYouMean(key, PARAMETER_PROPERTIES) ?? `a parameter may have ${listWords(PARAMETER_PROPERTIES)}`;
       problems.push(problem(locator.ofNode(keyNode), `Invalid template parameter property '${key}'`, hint));
@@ -108,7 +113,7 @@ function readDeclaration(name: string, node: YAMLMap, location: SourceLocation, 
     );
     return undefined;
   }
-  return defaultText === undefined ? { name, type, location } : { name, type, default: defaultText, location };
+  return { name, type, ...(defaultText === undefined ? {} : { default: defaultText }), ...(noEcho ? { noEcho: true as const } : {}), location };
 }
 
 function parameterType(text: string): TemplateParameterType | undefined {

@@ -35,7 +35,7 @@ export function toCodePipeline(pipeline: Pipeline, extras: NativeExtras, source:
   const parameters: Record<string, unknown> = {};
   for (const p of pipeline.parameters) {
     if (p.type === 'SSM') parameters[p.name] = { Type: 'AWS::SSM::Parameter::Value<String>', Default: p.default ?? '' };
-    else parameters[p.name] = { Type: p.type, ...(p.default === undefined ? {} : { Default: p.default }) };
+    else parameters[p.name] = { Type: p.type, ...(p.default === undefined ? {} : { Default: p.default }), ...(p.noEcho ? { NoEcho: true } : {}) };
   }
 
   const stores = pipeline.regions.map((region) => {

@@ -44,7 +44,11 @@ export function toNative(pipeline: Pipeline, options: ToNativeOptions = {}): Nat
       p.name,
       p.type === 'SSM'
         ? { ssm: p.default ?? '' }
-        : { ...(p.default === undefined ? {} : { default: p.default }), ...(p.type === 'String' ? {} : { type: p.type }) },
+        : {
+            ...(p.default === undefined ? {} : { default: p.default }),
+            ...(p.type === 'String' ? {} : { type: p.type }),
+            ...(p.noEcho ? { noEcho: true } : {}),
+          },
     ]),
   );
   const variables = Object.fromEntries(

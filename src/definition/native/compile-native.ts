@@ -239,7 +239,7 @@ function compileParameters(definition: NativeDefinition, locator: Locator): Temp
     const location = locator.keyAt(['parameters', name]);
     if ('ssm' in value) return { name, type: 'SSM', default: value.ssm, location };
     const type = value.type ?? 'String';
-    return value.default === undefined ? { name, type, location } : { name, type, default: String(value.default), location };
+    return { name, type, ...(value.default === undefined ? {} : { default: String(value.default) }), ...(value.noEcho ? { noEcho: true } : {}), location };
   });
 }
 

@@ -47,6 +47,7 @@ export const parameterSchema = z
       z.strictObject({
         default: scalar.optional().describe('The value.'),
         type: z.enum(['String', 'Number', 'CommaDelimitedList']).optional().describe('As in a template. Default String.'),
+        noEcho: z.literal(true).optional().describe("The default is a secret (a template's NoEcho): the API and the dashboard show it as ****."),
       }),
     ],
     { error: 'a parameter is `{ ssm: /parameter/name }` or `{ default: value }`' },
