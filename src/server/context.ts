@@ -17,6 +17,8 @@ export interface ServerSettings {
   webhookRateLimit: number;
   /** Remote agents; defaults: see routes/agents.ts. */
   agents?: AgentSettings;
+  /** Told each unexpected error a request met (answered 500 without its message), with `requestId` set. */
+  onError?: (error: Error) => void;
 }
 
 export interface AgentSettings {

@@ -97,9 +97,11 @@ export const registerServe: RegisterCommand = (program: Command, io) => {
           webhookBodyLimit: wholeNumber(options.webhookBodyLimit, '--webhook-body-limit'),
           webhookRateLimit: wholeNumber(options.webhookRateLimit, '--webhook-rate-limit'),
           agents: remote.agents,
+          onError: (error: Error) => reportError(error),
         },
       };
-      const reportError = (error: Error): void => io.err(`error: ${error.message}\n`);
+      // An unexpected error answered with 500 gives the caller its request id; the log has the rest.
+      const reportError = (error: Error): void => io.err(`error: ${error.message}${'requestId' in error ? ` (request ${String(error.requestId)})` : ''}\n`);
       const out = burstWriter((text) => io.out(text));
       meridian.engine.onEvent((event) => out(plainLine(event)));
       // Fastify and the routes are loaded by `serve` alone, not evaluated by every command.
