@@ -4,7 +4,7 @@
  * holder died runs again, its groups on this host are ended — SIGTERM, ATTEMPT_END_GRACE_MS,
  * then SIGKILL — so the old attempt never runs beside the new one; at start, the leftovers of
  * attempts that are over are swept. Groups on another host cannot be reached from here: the
- * event says so (docs/agents.md, "A killed attempt").
+ * event says so (docs/several-machines.md, "A killed attempt").
  */
 import fs from 'node:fs';
 import path from 'node:path';
@@ -17,7 +17,7 @@ import { findJob } from '../stores/state/job-records.js';
 import { forgetJobProcesses, jobProcesses, leftoverProcesses, type JobProcess } from '../stores/state/process-records.js';
 import type { Recorder } from './execution-writes.js';
 
-/** Between SIGTERM and SIGKILL when ending a dead Meridian's attempt (docs/agents.md). */
+/** Between SIGTERM and SIGKILL when ending a dead Meridian's attempt (docs/several-machines.md). */
 export const ATTEMPT_END_GRACE_MS = 10_000;
 
 export interface Leftovers {
@@ -29,16 +29,15 @@ export interface Leftovers {
 
 /**
  * Ends the process groups `job`'s attempt left running on this host and removes its scratch
- * folders, when its holder is certainly gone (a dead pid on this host). A holder that lives
- * on (stalled) ends its own groups when it finds its lease lost; ending them under it here
- * could fail a job it goes on to report.
+ * folders, unless its holder still runs here: a holder that lives on (stalled) ends its own
+ * groups when it finds its lease lost, and ending them under it could fail a job it goes on
+ * to report. Groups on another host are only named (their host's next start sweeps them).
  */
 export async function endAttemptLeftovers(db: Db, job: Pick<JobRecord, 'id' | 'leaseOwner'>, graceMs = ATTEMPT_END_GRACE_MS): Promise<Leftovers> {
-  const leftovers: Leftovers = { ended: [], elsewhere: [] };
-  if (job.leaseOwner !== null && isOwnerAlive(job.leaseOwner)) return leftovers;
   const here = thisHost();
   const groups = await jobProcesses(db, job.id);
-  for (const group of groups) if (group.host !== here) leftovers.elsewhere.push({ pgid: group.pgid, host: group.host });
+  const leftovers: Leftovers = { ended: [], elsewhere: groups.filter((g) => g.host !== here).map(({ pgid, host }) => ({ pgid, host })) };
+  if (job.leaseOwner?.split(':')[0] === here && isOwnerAlive(job.leaseOwner)) return leftovers;
   leftovers.ended = await endGroups(
     groups.filter((group) => group.host === here),
     graceMs,
