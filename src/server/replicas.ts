@@ -12,6 +12,7 @@ import type pg from 'pg';
 import { advisoryLockHolders, endSession, tryAdvisoryLock } from '../stores/state/postgres/leader-session.js';
 import { loadPg } from '../stores/state/postgres/load-pg.js';
 import { heartbeats, pruneReplicas, recordHeartbeat, removeReplica } from '../stores/state/replica-records.js';
+import { isOwnerAlive } from '../lib/process-owner.js';
 import type { Meridian } from '../meridian.js';
 
 /** By default, a replica that has not said it is alive for this long is gone. */
@@ -48,12 +49,15 @@ export class Replicas {
     if (!this.leading) await this.tryToLead();
   }
 
-  /** Alive: this process, or a replica whose heartbeat is fresh. Unknown owners (a CLI run) count as alive. */
+  /**
+   * Alive: this process, or a replica whose heartbeat is fresh. An owner that sends no
+   * heartbeat (a CLI run) counts as alive unless it is a process of this host that is gone.
+   */
   isAlive(owner: string | null): boolean {
     if (owner === null) return false;
     if (owner === this.core.owner) return true;
     const heartbeat = this.seen.get(owner);
-    if (heartbeat === undefined) return true;
+    if (heartbeat === undefined) return isOwnerAlive(owner);
     return Date.now() - heartbeat < this.staleMs;
   }
 

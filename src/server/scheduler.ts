@@ -1,6 +1,6 @@
 /**
- * The server's heartbeat: on start it adopts executions whose process is gone (interrupted
- * jobs run again when safe), then keeps every execution it drives moving — advancing them
+ * The server's heartbeat: on start, and on every tick after, it adopts executions whose process
+ * is gone (interrupted jobs run again when safe), then keeps every execution it drives moving — advancing them
  * (stage locks, approvals answered elsewhere), aborting the jobs of an execution stopped with
  * abandon, waking the agent, handing on jobs whose agent's lease expired — and polls the
  * sources that ask for it.
@@ -9,6 +9,7 @@ import { adoptUnfinished } from '../engine/dispatch/adopt-unfinished.js';
 import { expireLeases } from '../engine/dispatch/lease-expiry.js';
 import { MeridianError } from '../domain/errors.js';
 import { coerceError } from '../lib/coerce-error.js';
+import { isOwnerAlive } from '../lib/process-owner.js';
 import type { ServerContext } from './context.js';
 import type { Replicas } from './replicas.js';
 import { SourcePoller } from './source-poller.js';
@@ -73,6 +74,10 @@ export class Scheduler {
       if (replicas) {
         await replicas.tick();
         if (replicas.isLeader) await this.adoptFromGoneReplicas(replicas);
+      } else {
+        // A `meridian run` or `resume` on this state dir that was killed or crashed leaves its
+        // executions InProgress: nothing but a live server would carry them on.
+        await this.adoptFromGone(isOwnerAlive);
       }
       const owned: string[] = [];
       for (const execution of await core.store.listExecutions(core.db, { unfinished: true })) {
@@ -100,12 +105,18 @@ export class Scheduler {
 
   /** The leader takes over executions whose server stopped saying it is alive, then forgets the servers that are gone. */
   private async adoptFromGoneReplicas(replicas: Replicas): Promise<void> {
+    await this.adoptFromGone((owner) => replicas.isAlive(owner));
+    await replicas.pruneGone();
+  }
+
+  /** Takes over the unfinished executions whose owner `isAlive` says is gone. */
+  private async adoptFromGone(isAlive: (owner: string | null) => boolean): Promise<void> {
     const { core } = this.context;
-    const deps = { ...core, isAlive: (owner: string | null) => replicas.isAlive(owner) };
+    const deps = { ...core, isAlive };
     for (const execution of await core.store.listExecutions(core.db, { unfinished: true })) {
-      if (execution.owner === core.owner || replicas.isAlive(execution.owner)) continue;
+      if (execution.owner === core.owner || isAlive(execution.owner)) continue;
+      // Losing the race to another adopter (a `meridian resume`) returns nothing: not an error.
       await adoptUnfinished(deps, execution.id).catch((error: unknown) => this.options.onError(coerceError(error)));
     }
-    await replicas.pruneGone();
   }
 }

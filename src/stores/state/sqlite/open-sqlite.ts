@@ -1,15 +1,21 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import SqliteDatabase from 'better-sqlite3';
-import { Kysely, Migrator, SqliteDialect } from 'kysely';
+import { Kysely, Migrator } from 'kysely';
 import { MeridianError } from '../../../domain/errors.js';
 import { migrations } from '../migrations/index.js';
 import type { Database } from '../schema.js';
+import { ImmediateSqliteDialect } from './immediate-dialect.js';
 import { withStatementCache } from './statement-cache.js';
+
+/** How long a statement waits for another process's write lock before failing with SQLITE_BUSY. */
+export const BUSY_TIMEOUT_MS = 10_000;
 
 /**
  * Opens (creating if needed) `<stateDir>/state.db` and brings its schema up to date.
- * WAL and a busy timeout let a second process (`meridian approve`) write while `run` works.
+ * WAL and a busy timeout let a second process (`meridian approve`, another `run`, `serve`)
+ * write while `run` works; write transactions take the write lock as they begin
+ * (immediate-dialect.ts), so they wait their turn rather than fail.
  */
 export async function openSqlite(stateDir: string): Promise<Kysely<Database>> {
   try {
@@ -22,19 +28,48 @@ export async function openSqlite(stateDir: string): Promise<Kysely<Database>> {
   }
   let sqlite: SqliteDatabase.Database;
   try {
-    sqlite = new SqliteDatabase(path.join(stateDir, 'state.db'));
+    // The busy timeout first: switching a new file to WAL takes a lock another process opening
+    // the same new state dir may hold.
+    sqlite = new SqliteDatabase(path.join(stateDir, 'state.db'), { timeout: BUSY_TIMEOUT_MS });
+    sqlite.pragma(`busy_timeout = ${BUSY_TIMEOUT_MS}`);
     sqlite.pragma('journal_mode = WAL');
-    sqlite.pragma('busy_timeout = 10000');
     sqlite.pragma('synchronous = NORMAL');
   } catch (cause) {
     throw new MeridianError('STATE_DIR', `cannot open ${path.join(stateDir, 'state.db')}: ${(cause as Error).message}`, { cause });
   }
-  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: withStatementCache(sqlite) }) });
-  const migrator = new Migrator({ db, provider: { getMigrations: () => Promise.resolve(migrations) } });
-  const { error } = await migrator.migrateToLatest();
-  if (error) {
+  const db = new Kysely<Database>({ dialect: new ImmediateSqliteDialect({ database: withStatementCache(sqlite) }) });
+  try {
+    if (pendingMigrations(sqlite)) await migrateUnderLock(sqlite, db);
+  } catch (error) {
     await db.destroy();
     throw new MeridianError('STATE_DIR', `cannot migrate ${stateDir}/state.db: ${(error as Error).message}`, { cause: error });
   }
   return db;
+}
+
+/** Whether any known migration is not applied yet (read without a lock: most opens find none). */
+function pendingMigrations(sqlite: SqliteDatabase.Database): boolean {
+  const table = sqlite.prepare("select 1 from sqlite_master where type = 'table' and name = 'kysely_migration'").get();
+  if (table === undefined) return true;
+  const applied = new Set((sqlite.prepare('select name from kysely_migration').all() as Array<{ name: string }>).map((row) => row.name));
+  return Object.keys(migrations).some((name) => !applied.has(name));
+}
+
+/**
+ * Runs the migrator inside one write transaction. Kysely takes no lock for SQLite, so two
+ * commands opening a new state dir at once both found nothing applied and both created the
+ * tables ("table already exists"). Holding the write lock, the migrator reads what is applied
+ * only once the other process has committed, and a migration that fails leaves nothing behind.
+ */
+async function migrateUnderLock(sqlite: SqliteDatabase.Database, db: Kysely<Database>): Promise<void> {
+  sqlite.exec('begin immediate');
+  try {
+    const migrator = new Migrator({ db, provider: { getMigrations: () => Promise.resolve(migrations) } });
+    const { error } = await migrator.migrateToLatest();
+    if (error) throw error as Error;
+    sqlite.exec('commit');
+  } catch (error) {
+    if (sqlite.inTransaction) sqlite.exec('rollback');
+    throw error;
+  }
 }
