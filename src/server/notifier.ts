@@ -9,7 +9,7 @@
 import { sign } from '@octokit/webhooks-methods';
 import type { EngineEvent } from '../engine/engine-events.js';
 import type { ServerContext } from './context.js';
-import { maskForStream } from './secret-filter.js';
+import { executionSecrets, maskForStream } from './secret-filter.js';
 
 const NOTIFIED = new Set(['execution-started', 'execution-finished', 'stage-started', 'stage-finished']);
 
@@ -103,8 +103,9 @@ export class Notifier {
   }
 
   private async deliver(url: string, notification: Notification): Promise<void> {
-    // A notification leaves the server as an answer does: with the loaded pipelines' secrets masked.
-    const body = JSON.stringify(maskForStream(this.context.catalog, notification));
+    // A notification leaves the server as an answer does: with the secrets of the loaded pipelines and of the execution's definition masked.
+    const secrets = await executionSecrets(this.context.core, notification.executionId);
+    const body = JSON.stringify(maskForStream(this.context.catalog, notification, secrets));
     const headers: Record<string, string> = { 'content-type': 'application/json', 'user-agent': 'Meridian-Notifier' };
     if (this.options.secret) headers['x-meridian-signature-256'] = await sign(this.options.secret, body);
     const attempts = this.options.attempts ?? 5;

@@ -47,7 +47,7 @@ export async function buildServer(context: ServerContext): Promise<BuiltServer> 
   });
   app.addHook('onRequest', makeAuthenticator(new TokenStore(context.core.db), context.settings.adminToken));
   app.addHook('preValidation', refuseRepeatedQuery);
-  registerSecretFilter(app, context.catalog);
+  registerSecretFilter(app, context.catalog, context.core);
 
   app.setErrorHandler(makeErrorHandler({ onUnexpected: context.settings.onError }));
   app.setNotFoundHandler((request, reply) => reply.code(404).send(errorBody('NOT_FOUND', `no route ${request.method} ${request.url.split('?')[0] ?? ''}`)));

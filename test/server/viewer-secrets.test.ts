@@ -25,9 +25,11 @@ const OAUTH_TOKEN = 'ghp_oauthTokenFromImportValue0001';
 const IMPORTED_HOOK_SECRET = 'imported-webhook-secret-0002';
 const TEXT_HOOK_SECRET = 'webhook-secret-written-as-text-0003';
 const NATIVE_HOOK_SECRET = 'native-webhook-secret-as-text-0004';
+/** What the native pipeline's secret is rotated to, with a reload, after its execution ran with the one above. */
+const ROTATED_HOOK_SECRET = 'rotated-native-webhook-secret-0007';
 const SECURE_STRING = 'secure-string-database-password-0005';
 const NO_ECHO_DEFAULT = 'no-echo-parameter-default-0006';
-const SECRETS = [OAUTH_TOKEN, IMPORTED_HOOK_SECRET, TEXT_HOOK_SECRET, NATIVE_HOOK_SECRET, SECURE_STRING, NO_ECHO_DEFAULT];
+const SECRETS = [OAUTH_TOKEN, IMPORTED_HOOK_SECRET, TEXT_HOOK_SECRET, NATIVE_HOOK_SECRET, SECURE_STRING, NO_ECHO_DEFAULT, ROTATED_HOOK_SECRET];
 
 const hook = (id: string, token: string): string => `  ${id}:
     Type: AWS::CodePipeline::Webhook
@@ -70,6 +72,20 @@ Resources:
               InputArtifacts: [{ Name: code }]
 ${hook('TextHook', TEXT_HOOK_SECRET)}
 ${hook('ImportedHook', '!ImportValue ShopWebhookSecret')}
+`;
+
+/** A native pipeline whose webhook secret is written as text, and whose failing command holds it. */
+const nativeDefinition = (repo: string, secret: string): string => `pipeline: native
+sources:
+  app:
+    git: ${repo}
+    branch: main
+    webhook: { secret: ${secret} }
+stages:
+  - name: Build
+    actions:
+      # A failed command is named in the error, the events and the notifications: with the secret pasted into it.
+      - { name: build, uses: commands, inputs: [app], commands: ['cat VERSION', 'test -z "${secret}"'] }
 `;
 
 const sign = (secret: string, body: string): string => `sha256=${createHmac('sha256', secret).update(body).digest('hex')}`;
@@ -127,6 +143,8 @@ describe('viewers never receive secret material', () => {
   let served: Served;
   let stateDir: string;
   let head: string;
+  let dir: string;
+  let repo: string;
   const tokens: Record<string, string> = { admin: ADMIN_TOKEN };
   const executionIds: string[] = [];
   const executionActions: Record<string, string[]> = {};
@@ -134,24 +152,13 @@ describe('viewers never receive secret material', () => {
   let receiver: Server;
 
   beforeAll(async () => {
-    const repo = makeRepo({ VERSION: '1.0.0\n' });
+    repo = makeRepo({ VERSION: '1.0.0\n' });
     head = git(repo, 'rev-parse', 'HEAD');
-    const dir = tempDir();
+    dir = tempDir();
     stateDir = path.join(dir, 'state');
     writeFiles(dir, {
       'shop.template.yaml': TEMPLATE,
-      'native.yaml': `pipeline: native
-sources:
-  app:
-    git: ${repo}
-    branch: main
-    webhook: { secret: ${NATIVE_HOOK_SECRET} }
-stages:
-  - name: Build
-    actions:
-      # A failed command is named in the error, the events and the notifications: with the secret pasted into it.
-      - { name: build, uses: commands, inputs: [app], commands: ['cat VERSION', 'test -z "${NATIVE_HOOK_SECRET}"'] }
-`,
+      'native.yaml': nativeDefinition(repo, NATIVE_HOOK_SECRET),
     });
     const setup = [
       ['exports', 'set', 'ShopGitHubToken', OAUTH_TOKEN],
@@ -215,6 +222,10 @@ stages:
     executionIds.push(hooked);
     executionActions[hooked] = ['checkout', 'build'];
     expect((await ended(served, hooked)).status).toBe('Succeeded');
+
+    // The native pipeline's secret is rotated: its failed execution's events still name the old one.
+    writeFiles(dir, { 'native.yaml': nativeDefinition(repo, ROTATED_HOOK_SECRET) });
+    expect((await served.api('POST', '/api/pipelines/native/reload')).status).toBe(200);
   }, 120_000);
   afterAll(async () => {
     await served?.stop();
@@ -267,7 +278,7 @@ stages:
   it('prints no secret with --json through the server or from the state dir', async () => {
     const env = { MERIDIAN_TOKEN: tokens.viewer ?? '' };
     const outputs = [
-      await runCli(['show', executionIds[0] ?? '', '--events', '--json', '--server', served.url], { env }),
+      await runCli(['show', executionIds[1] ?? '', '--events', '--json', '--server', served.url], { env }),
       await runCli(['executions', '--json', '--server', served.url], { env }),
       await runCli(['show', executionIds[1] ?? '', '--events', '--json', '--state-dir', stateDir]),
     ];

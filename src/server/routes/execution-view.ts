@@ -17,7 +17,7 @@
 import type { FastifyInstance } from 'fastify';
 import { LIVE_STREAM } from '../auth.js';
 import type { ServerContext } from '../context.js';
-import { maskForStream } from '../secret-filter.js';
+import { executionSecrets, maskForStream } from '../secret-filter.js';
 import { buildExecutionView } from '../views/execution-view.js';
 
 const HEARTBEAT_MS = 15_000;
@@ -33,6 +33,8 @@ export function registerExecutionViewRoutes(app: FastifyInstance, { core, catalo
 
   app.get<{ Params: { id: string } }>('/api/executions/:id/stream', { config: LIVE_STREAM }, async (request, reply) => {
     const id = await store.resolveExecutionId(db, request.params.id);
+    // The secrets of the definition this execution ran, which a reload may have changed since.
+    const secrets = await executionSecrets(core, id);
     reply.hijack();
     const out = reply.raw;
     out.writeHead(200, {
@@ -42,7 +44,7 @@ export function registerExecutionViewRoutes(app: FastifyInstance, { core, catalo
       'x-accel-buffering': 'no',
     });
     const send = (event: string, data: unknown): void => {
-      out.write(`event: ${event}\ndata: ${JSON.stringify(maskForStream(catalog, data))}\n\n`);
+      out.write(`event: ${event}\ndata: ${JSON.stringify(maskForStream(catalog, data, secrets))}\n\n`);
     };
 
     let lastEventId = 0;

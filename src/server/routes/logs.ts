@@ -12,7 +12,7 @@ import { followLogs } from '../../stores/logs/follow-logs.js';
 import { MeridianError } from '../../domain/errors.js';
 import { LIVE_STREAM } from '../auth.js';
 import type { ServerContext } from '../context.js';
-import { maskForStream } from '../secret-filter.js';
+import { executionSecrets, maskForStream } from '../secret-filter.js';
 
 export function registerLogRoutes(app: FastifyInstance, { core, catalog }: ServerContext): void {
   const { store, db, stateDir, engine } = core;
@@ -37,6 +37,8 @@ export function registerLogRoutes(app: FastifyInstance, { core, catalog }: Serve
     const first = await store.snapshot(db, id);
     if (only !== undefined && !first.actions.some((a) => a.name === only)) throw new MeridianError('NOT_FOUND', `execution ${id} has no action ${only}`);
 
+    // The secrets of the definition this execution ran, which a reload may have changed since.
+    const secrets = await executionSecrets(core, id);
     reply.hijack();
     const out = reply.raw;
     out.writeHead(200, {
@@ -46,7 +48,7 @@ export function registerLogRoutes(app: FastifyInstance, { core, catalog }: Serve
       'x-accel-buffering': 'no',
     });
     const send = (event: string, data: unknown): void => {
-      out.write(`event: ${event}\ndata: ${JSON.stringify(maskForStream(catalog, data))}\n\n`);
+      out.write(`event: ${event}\ndata: ${JSON.stringify(maskForStream(catalog, data, secrets))}\n\n`);
     };
     const closed = new AbortController();
     request.raw.on('close', () => closed.abort());
