@@ -9,6 +9,7 @@ import type { Engine } from '../engine.js';
 import type { JobOutcome } from '../../domain/jobs/job-outcome.js';
 import type { JobRecord } from '../../domain/records.js';
 import type { StateStore } from '../../stores/state/state-store.js';
+import { LoopStalls } from './loop-stalls.js';
 import { ReportQueue } from './report-queue.js';
 
 export interface JobFilter {
@@ -22,7 +23,11 @@ export interface JobFilter {
 export class JobDispatch {
   /** When this process started granting leases (wall clock, ms). */
   readonly startedAt = Date.now();
+  /** When this process's event loop stood still: the lease sweep does not count that time against agents. */
+  readonly stalls = new LoopStalls();
   private readonly reports: ReportQueue;
+  /** Jobs whose report has arrived and is being checked or recorded, with how many such reports. */
+  private readonly arriving = new Map<string, number>();
 
   constructor(
     private readonly deps: { store: StateStore; engine: Engine },
@@ -58,11 +63,36 @@ export class JobDispatch {
   }
 
   /** Reports a job's end; false (and nothing recorded) when `owner` no longer holds it. */
-  async report(jobId: string, owner: string, outcome: JobOutcome): Promise<boolean> {
-    const job = await this.held(jobId, owner);
-    if (!job) return false;
-    await this.reports.report(job, outcome);
-    return true;
+  report(jobId: string, owner: string, outcome: JobOutcome): Promise<boolean> {
+    return this.receiving([jobId], async () => {
+      const job = await this.held(jobId, owner);
+      if (!job) return false;
+      await this.reports.report(job, outcome);
+      return true;
+    });
+  }
+
+  /**
+   * Runs `receive` (a report's checks, then recording it) with its jobs marked as reported
+   * from the moment the report arrived: the lease sweep leaves a job to a report already
+   * received rather than deciding against it while the report waits for the database.
+   */
+  async receiving<T>(jobIds: readonly string[], receive: () => Promise<T>): Promise<T> {
+    for (const id of jobIds) this.arriving.set(id, (this.arriving.get(id) ?? 0) + 1);
+    try {
+      return await receive();
+    } finally {
+      for (const id of jobIds) {
+        const left = (this.arriving.get(id) ?? 1) - 1;
+        if (left > 0) this.arriving.set(id, left);
+        else this.arriving.delete(id);
+      }
+    }
+  }
+
+  /** Whether a report of the job has arrived and is not yet recorded or refused. */
+  isReported(jobId: string): boolean {
+    return this.arriving.has(jobId);
   }
 
   /** Reports the ends of several held jobs at once (an agent's batch): each execution's in one transaction. */

@@ -199,9 +199,12 @@ export function registerAgentRoutes(context: ServerContext): FastifyPluginCallba
       { config: { role: 'agent' } },
       async (request): Promise<{ recorded: true } & Partial<DispatchedJobs>> => {
         const agent = agentOf(request);
-        const job = await heldJob(core.store, agent, request.params.id);
         const { claimNext: max, labels, ...outcome } = parseBody(completeBody, request.body ?? {});
-        await record([{ job, outcome }]);
+        // Received: from here the lease sweep leaves the job to this report (lease-expiry.ts).
+        await core.dispatch.receiving([request.params.id], async () => {
+          const job = await heldJob(core.store, agent, request.params.id);
+          await record([{ job, outcome }]);
+        });
         return { recorded: true, ...(await claimNext(request, agent, max, labels)) };
       },
     );
@@ -213,22 +216,22 @@ export function registerAgentRoutes(context: ServerContext): FastifyPluginCallba
       async (request): Promise<{ results: CompleteResult[] } & Partial<DispatchedJobs>> => {
         const agent = agentOf(request);
         const { reports, claimNext: max, labels } = parseBody(completeManyBody, request.body ?? {});
-        const held = await heldJobs(
-          core.store,
-          agent,
-          reports.map((report) => report.jobId),
-        );
-        const ended: Array<{ job: JobRecord; outcome: Outcome }> = [];
-        const results: CompleteResult[] = reports.map(({ jobId, ...outcome }) => {
-          const job = held.get(jobId);
-          if (job === undefined || job instanceof Error) return { jobId, ...refusal(job ?? new MeridianError('NOT_FOUND', `no job ${jobId}`)) };
-          // A job named twice in one batch is recorded once; the second is as late as any report after the first.
-          if (ended.some((entry) => entry.job.id === jobId))
-            return { jobId, ...refusal(new MeridianError('CONFLICT', `job ${jobId} is reported twice in this request; its first outcome is recorded`)) };
-          ended.push({ job, outcome });
-          return { jobId, recorded: true };
+        const ids = reports.map((report) => report.jobId);
+        const results = await core.dispatch.receiving(ids, async () => {
+          const held = await heldJobs(core.store, agent, ids);
+          const ended: Array<{ job: JobRecord; outcome: Outcome }> = [];
+          const answers: CompleteResult[] = reports.map(({ jobId, ...outcome }) => {
+            const job = held.get(jobId);
+            if (job === undefined || job instanceof Error) return { jobId, ...refusal(job ?? new MeridianError('NOT_FOUND', `no job ${jobId}`)) };
+            // A job named twice in one batch is recorded once; the second is as late as any report after the first.
+            if (ended.some((entry) => entry.job.id === jobId))
+              return { jobId, ...refusal(new MeridianError('CONFLICT', `job ${jobId} is reported twice in this request; its first outcome is recorded`)) };
+            ended.push({ job, outcome });
+            return { jobId, recorded: true };
+          });
+          await record(ended);
+          return answers;
         });
-        await record(ended);
         return { results, ...(await claimNext(request, agent, max, labels)) };
       },
     );
