@@ -17,7 +17,8 @@ import { ProviderRegistry } from './providers/registry.js';
 import { ExportsStore } from './stores/exports/exports-store.js';
 import type { ParameterStore } from './stores/parameters/parameter-store.js';
 import { chooseParameterStore, type ParameterStoreSetting } from './stores/parameters/parameter-store-choice.js';
-import { loadMasterKey } from './stores/secrets/crypto.js';
+import { loadMasterKey, masterKeyFile } from './stores/secrets/crypto.js';
+import { hideFromActions } from './providers/action-shield.js';
 import { LocalSecretStore } from './stores/secrets/local-secret-store.js';
 import { openStateDb } from './stores/state/open-state-db.js';
 import { listenForJobs } from './stores/state/postgres/job-notifications.js';
@@ -80,6 +81,7 @@ export async function makeMeridian(options: MeridianOptions): Promise<Meridian> 
   // Programs and scratch folders of attempts a killed Meridian left behind, whose job is over.
   await sweepLeftovers(db, stateDir);
   const key = loadMasterKey({ stateDir, envValue: options.masterKey });
+  hideFromActions(masterKeyFile(stateDir));
   const parameters = chooseParameterStore(db, () => key, options.parameterStore ?? {});
   const secrets = new LocalSecretStore(db, key);
   const exports = new ExportsStore(db);

@@ -8,6 +8,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 
+import { shielded } from '../providers/action-shield.js';
 import type { RuleCommandResult, RuleCommandRunner } from '../domain/condition-rules.js';
 
 const OUTPUT_LIMIT = 2000;
@@ -16,7 +17,8 @@ export const runRuleCommands: RuleCommandRunner = async (commands, context) => {
   const dir = await mkdtemp(path.join(tmpdir(), 'meridian-rule-'));
   try {
     return await new Promise<RuleCommandResult>((resolve) => {
-      const child = spawn('bash', ['-e', '-c', commands.join('\n')], {
+      const program = shielded('bash', ['-e', '-c', commands.join('\n')]);
+      const child = spawn(program.file, program.args, {
         cwd: dir,
         env: { ...process.env, CODEPIPELINE_EXECUTION_ID: context.executionId, AWS_REGION: context.region },
         stdio: ['ignore', 'pipe', 'pipe'],

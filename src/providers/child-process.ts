@@ -6,6 +6,7 @@
 import { spawn } from 'node:child_process';
 import { MeridianError } from '../domain/errors.js';
 import { abortError } from './abort.js';
+import { shielded } from './action-shield.js';
 import { recordGroup } from './attempt-processes.js';
 
 export interface ProcessOptions {
@@ -16,6 +17,8 @@ export interface ProcessOptions {
   onOutput?: (text: string) => void;
   /** Between SIGTERM and SIGKILL after an abort. */
   killGraceMs?: number;
+  /** Pipeline code: run it where Meridian's own secrets are out of reach (action-shield.ts). */
+  shield?: boolean;
 }
 
 export interface ProcessResult {
@@ -34,7 +37,8 @@ export function runProcess(file: string, args: readonly string[], options: Proce
   const { signal } = options;
   if (signal.aborted) return Promise.reject(abortError(signal));
   return new Promise<ProcessResult>((resolve, reject) => {
-    const child = spawn(file, args, { cwd: options.cwd, env: options.env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+    const program = options.shield === true ? shielded(file, args) : { file, args };
+    const child = spawn(program.file, program.args, { cwd: options.cwd, env: options.env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
     // The group outlives Meridian when Meridian is killed: recorded, a retry can end it first.
     const forgetGroup = recordGroup(child.pid);
     const out = { stdout: '', stderr: '' };

@@ -59,10 +59,10 @@ export interface Summary {
 }
 
 /** Waits until the execution has ended; returns its summary. */
-export function ended(served: Served, executionId: string, ms = 60_000): Promise<Summary> {
+export function ended(served: Served, executionId: string, ms = 60_000, token = ADMIN_TOKEN): Promise<Summary> {
   return eventually(
     async () => {
-      const { body } = await served.api<Summary>('GET', `/api/executions/${executionId}`);
+      const { body } = await served.api<Summary>('GET', `/api/executions/${executionId}`, undefined, token);
       return ['Succeeded', 'Failed', 'Stopped', 'Superseded', 'Cancelled'].includes(body.status) ? body : undefined;
     },
     ms,

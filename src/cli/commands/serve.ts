@@ -11,6 +11,7 @@ import { apiTokenFromEnv, dbUrlFromEnv, notifySecretFromEnv } from '../environme
 import { triggerWarnings } from '../../definition/trigger-warnings.js';
 import { burstWriter, type CliIO } from '../io.js';
 import { printWarnings } from '../print-warnings.js';
+import { actionShield } from '../../providers/action-shield.js';
 import { loadForRun } from '../load.js';
 import { openMeridian } from '../open-meridian.js';
 import { collect } from '../options.js';
@@ -87,6 +88,11 @@ export const registerServe: RegisterCommand = (program: Command, io) => {
         io,
         catalog.list().flatMap((pipeline) => triggerWarnings(pipeline)),
       );
+      if (actionShield() === 'unavailable') {
+        io.err(
+          "warning: actions run without the shield (no mount namespaces here): their code can read this process's environment and the master key file; see docs/security.md\n",
+        );
+      }
       const overrides = sourceOverridesFor(catalog.list(), options.source);
       const context = {
         core: meridian,

@@ -60,6 +60,7 @@ export async function runPhases(plan: BuildPlan, options: PhasesOptions): Promis
     const result = await runProcess('bash', ['--noprofile', '--norc', script], {
       cwd: options.cwd,
       env: options.env,
+      shield: true,
       signal: options.signal,
       onOutput: options.onOutput,
     });

@@ -73,6 +73,7 @@ async function run(ctx: ActionContext): Promise<ActionResult> {
     const result = await runProcess('bash', ['--noprofile', '--norc', script], {
       cwd: primaryDir,
       env,
+      shield: true,
       signal: ctx.signal,
       onOutput: (text) => ctx.log.write(text),
     });

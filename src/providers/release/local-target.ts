@@ -78,6 +78,7 @@ async function exec(command: string, root: string, options: ExecOptions): Promis
   const result = await runProcess('bash', ['-c', command], {
     cwd: join(root, options.cwd),
     env: { ...inheritedEnvironment(), ...options.env },
+    shield: true,
     signal: options.signal,
     onOutput: options.onOutput,
   });

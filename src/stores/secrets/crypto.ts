@@ -37,6 +37,11 @@ export function parseMasterKey(text: string, source: string): MasterKey {
  * The master key: `envValue` when given, else `<stateDir>/master.key`, created if missing.
  * Synchronous: it runs once when a command opens its state dir.
  */
+/** Where the master key is kept when MERIDIAN_MASTER_KEY is not set. */
+export function masterKeyFile(stateDir: string): string {
+  return path.join(stateDir, KEY_FILE);
+}
+
 export function loadMasterKey(options: { stateDir: string; envValue?: string | undefined }): MasterKey {
   if (options.envValue !== undefined && options.envValue !== '') return parseMasterKey(options.envValue, 'MERIDIAN_MASTER_KEY');
   const file = path.join(options.stateDir, KEY_FILE);
