@@ -113,10 +113,13 @@ export class Scheduler {
   private async adoptFromGone(isAlive: (owner: string | null) => boolean): Promise<void> {
     const { core } = this.context;
     const deps = { ...core, isAlive };
-    for (const execution of await core.store.listExecutions(core.db, { unfinished: true })) {
+    for (const execution of await core.store.listExecutionHeads(core.db, { unfinished: true })) {
       if (execution.owner === core.owner || isAlive(execution.owner)) continue;
-      // Losing the race to another adopter (a `meridian resume`) returns nothing: not an error.
-      await adoptUnfinished(deps, execution.id).catch((error: unknown) => this.options.onError(coerceError(error)));
+      // Another adopter (a `meridian resume`) got there first, or the execution ended since
+      // the list was read (CONFLICT): nothing is wrong, it is simply not this server's.
+      await adoptUnfinished(deps, execution.id).catch((error: unknown) => {
+        if (!(error instanceof MeridianError && error.code === 'CONFLICT')) this.options.onError(coerceError(error));
+      });
     }
   }
 }

@@ -76,7 +76,7 @@ describe('concurrent processes on one SQLite state dir', () => {
       const executions = await listed(state);
       expect(executions.map((e) => e.status)).toEqual(['Succeeded', 'Succeeded', 'Succeeded', 'Succeeded']);
     }
-  });
+  }, 180_000);
 
   it('8 commands opening a new state dir at once all succeed', async () => {
     const state = path.join(tempDir(), 'state');
@@ -115,7 +115,7 @@ describe('concurrent processes on one SQLite state dir', () => {
     } finally {
       await served.stop();
     }
-  });
+  }, 120_000);
 
   it('a run killed with SIGKILL mid-action is carried on by the live serve, without a person', async () => {
     const dir = tempDir();
@@ -126,7 +126,7 @@ describe('concurrent processes on one SQLite state dir', () => {
     const served = await startServe(['-f', file, '--state-dir', state]);
     try {
       const run = startCli(['run', '-f', file, '--state-dir', state]);
-      await eventually(() => lines(marks).includes('started') || undefined, 20_000, 'the action to start');
+      await eventually(() => lines(marks).includes('started') || undefined, 30_000, 'the action to start');
       run.kill('SIGKILL');
       await finished(run);
       fs.writeFileSync(gate, '');
@@ -135,14 +135,16 @@ describe('concurrent processes on one SQLite state dir', () => {
           const all = await listed(state);
           return all[0]?.status === 'Succeeded' ? all : undefined;
         },
-        20_000,
+        30_000,
         'the server to carry the killed run on',
       );
       expect(execution?.status).toBe('Succeeded');
     } finally {
+      // The killed run's action (and any attempt after it) waits for the gate: let it end.
+      fs.writeFileSync(gate, '');
       await served.stop();
     }
-  });
+  }, 120_000);
 
   it('the next resume carries a killed run on; a second resume meanwhile says who has it', async () => {
     const dir = tempDir();
@@ -151,25 +153,27 @@ describe('concurrent processes on one SQLite state dir', () => {
     const file = writePipeline(dir, { gate, marks });
     const state = path.join(dir, 'state');
     const run = startCli(['run', '-f', file, '--state-dir', state]);
-    await eventually(() => lines(marks).includes('started') || undefined, 20_000, 'the action to start');
+    await eventually(() => lines(marks).includes('started') || undefined, 30_000, 'the action to start');
     run.kill('SIGKILL');
     await finished(run);
     const [killed] = await listed(state);
     expect(killed?.status).toBe('InProgress');
 
     const first = startCli(['resume', '--state-dir', state]);
-    // The interrupted action runs again under the resume, and waits at the gate again.
-    await eventually(() => lines(marks).filter((l) => l === 'started').length === 2 || undefined, 20_000, 'the resume to run the action');
-    const second = await runCli(['resume', '--state-dir', state]);
-    expect(second.stderr).not.toContain('every execution has ended');
-    expect(second.stderr).toContain(`execution ${killed!.executionId} is being run by`);
-    const named = await runCli(['resume', killed!.executionId, '--state-dir', state]);
-    expect(named.code).toBe(2);
-    expect(named.stderr).toContain(killed!.executionId);
-
-    fs.writeFileSync(gate, '');
+    try {
+      // The interrupted action runs again under the resume, and waits at the gate again.
+      await eventually(() => lines(marks).filter((l) => l === 'started').length === 2 || undefined, 30_000, 'the resume to run the action');
+      const second = await runCli(['resume', '--state-dir', state]);
+      expect(second.stderr).not.toContain('every execution has ended');
+      expect(second.stderr).toContain(`execution ${killed!.executionId} is being run by`);
+      const named = await runCli(['resume', killed!.executionId, '--state-dir', state]);
+      expect(named.code).toBe(2);
+      expect(named.stderr).toContain(killed!.executionId);
+    } finally {
+      fs.writeFileSync(gate, '');
+    }
     const resumed = await finished(first);
     expect(resumed.code, resumed.stderr).toBe(0);
     expect((await listed(state)).map((e) => e.status)).toEqual(['Succeeded']);
-  });
+  }, 120_000);
 });
