@@ -17,6 +17,7 @@ import { SECRET_MARKER } from '../../src/domain/secret-fields.js';
 import { PipelineCatalog } from '../../src/server/pipeline-catalog.js';
 import { buildServer, type RouteInfo } from '../../src/server/server.js';
 import { eventually, runCli } from '../helpers/cli.js';
+import { freshDatabase, hasPostgres } from '../helpers/postgres.js';
 import { git, makeRepo } from '../helpers/git-repo.js';
 import { ADMIN_TOKEN, ended, startServe, type Served } from '../helpers/serve.js';
 import { tempDir, writeFiles } from '../helpers/temp.js';
@@ -139,7 +140,14 @@ async function readBody(url: string, token: string): Promise<{ status: number; t
   }
 }
 
-describe('viewers never receive secret material', () => {
+const STORES = [
+  { name: 'SQLite', available: true },
+  { name: 'PostgreSQL', available: hasPostgres },
+] as const;
+
+describe.each(STORES)('viewers never receive secret material on $name', ({ name, available }) => {
+  /** MERIDIAN_DB for every command and the server: empty for SQLite in the state dir. */
+  let store: Record<string, string>;
   let served: Served;
   let stateDir: string;
   let head: string;
@@ -149,9 +157,11 @@ describe('viewers never receive secret material', () => {
   const executionIds: string[] = [];
   const executionActions: Record<string, string[]> = {};
   const notifications: string[] = [];
-  let receiver: Server;
+  let receiver: Server | undefined;
 
   beforeAll(async () => {
+    if (!available) return;
+    store = { MERIDIAN_DB: name === 'PostgreSQL' ? await freshDatabase() : '' };
     repo = makeRepo({ VERSION: '1.0.0\n' });
     head = git(repo, 'rev-parse', 'HEAD');
     dir = tempDir();
@@ -166,16 +176,16 @@ describe('viewers never receive secret material', () => {
       ['params', 'put', '/shop/db-password', SECURE_STRING, '--type', 'SecureString'],
     ];
     for (const args of setup) {
-      const result = await runCli([...args, '--state-dir', stateDir]);
+      const result = await runCli([...args, '--state-dir', stateDir], { env: store });
       expect(result.code, result.stderr).toBe(0);
     }
     for (const role of ['viewer', 'operator']) {
-      const made = await runCli(['tokens', 'create', '--role', role, '--name', `${role}-token`, '--state-dir', stateDir]);
+      const made = await runCli(['tokens', 'create', '--role', role, '--name', `${role}-token`, '--state-dir', stateDir], { env: store });
       expect(made.code, made.stderr).toBe(0);
       tokens[role] = made.stdout.trim();
     }
     // `serve --notify`: what it POSTs leaves the server too.
-    receiver = createServer((request, response) => {
+    const listening = createServer((request, response) => {
       let body = '';
       request.on('data', (chunk: Buffer) => (body += chunk.toString()));
       request.on('end', () => {
@@ -183,19 +193,23 @@ describe('viewers never receive secret material', () => {
         response.writeHead(200).end();
       });
     });
-    await new Promise<void>((resolve) => receiver.listen(0, '127.0.0.1', resolve));
-    served = await startServe([
-      '--notify',
-      `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/hook`,
-      '-f',
-      path.join(dir, 'shop.template.yaml'),
-      '-f',
-      path.join(dir, 'native.yaml'),
-      '--source',
-      `checkout=${repo}`,
-      '--state-dir',
-      stateDir,
-    ]);
+    receiver = listening;
+    await new Promise<void>((resolve) => listening.listen(0, '127.0.0.1', resolve));
+    served = await startServe(
+      [
+        '--notify',
+        `http://127.0.0.1:${(listening.address() as AddressInfo).port}/hook`,
+        '-f',
+        path.join(dir, 'shop.template.yaml'),
+        '-f',
+        path.join(dir, 'native.yaml'),
+        '--source',
+        `checkout=${repo}`,
+        '--state-dir',
+        stateDir,
+      ],
+      store,
+    );
     const started = await served.api<{ executionId: string }>('POST', '/api/pipelines/shop/executions', {}, tokens.operator);
     expect(started.status).toBe(201);
     executionIds.push(started.body.executionId);
@@ -229,10 +243,11 @@ describe('viewers never receive secret material', () => {
   }, 120_000);
   afterAll(async () => {
     await served?.stop();
-    await new Promise((resolve) => receiver?.close(resolve));
+    const listening = receiver;
+    if (listening) await new Promise((resolve) => listening.close(resolve));
   });
 
-  it('shows each secret field of a definition as the marker, and references as written', async () => {
+  it.skipIf(!available)('shows each secret field of a definition as the marker, and references as written', async () => {
     const { status, body } = await served.api<{
       definition: { stages: Array<{ actions: Array<{ configuration: Record<string, unknown> }> }>; webhooks: unknown[] };
     }>('GET', '/api/pipelines/shop', undefined, tokens.viewer);
@@ -246,41 +261,45 @@ describe('viewers never receive secret material', () => {
     expect(native.body.definition.webhooks).toMatchObject([{ secret: { kind: 'plain', value: SECRET_MARKER } }]);
   });
 
-  it('answers no secret on any GET route, to a viewer or to the role the route needs', async () => {
-    const routes = await getRoutes();
-    expect(routes.map((r) => r.url)).toEqual(expect.arrayContaining(['/api/pipelines/:name', '/api/executions/:id/view', '/api/executions/:id/events']));
-    const values = (param: string, chosen: Record<string, string>): string[] | undefined =>
-      ({
-        name: ['shop', 'native'],
-        id: executionIds,
-        action: executionActions[chosen.id ?? ''] ?? [],
-      })[param];
-    const read: string[] = [];
-    for (const route of routes) {
-      for (const url of expand(route.url, values)) {
-        const { status, text } = await readBody(`${served.url}${url}`, tokens[route.role === 'viewer' ? 'viewer' : (route.role ?? 'admin')] ?? ADMIN_TOKEN);
-        expect(status, `${url}: ${text.slice(0, 300)}`).toBeLessThan(400);
-        for (const secret of SECRETS) expect(text, `${route.method} ${url} holds a secret`).not.toContain(secret);
-        read.push(url);
+  it.skipIf(!available)(
+    'answers no secret on any GET route, to a viewer or to the role the route needs',
+    async () => {
+      const routes = await getRoutes();
+      expect(routes.map((r) => r.url)).toEqual(expect.arrayContaining(['/api/pipelines/:name', '/api/executions/:id/view', '/api/executions/:id/events']));
+      const values = (param: string, chosen: Record<string, string>): string[] | undefined =>
+        ({
+          name: ['shop', 'native'],
+          id: executionIds,
+          action: executionActions[chosen.id ?? ''] ?? [],
+        })[param];
+      const read: string[] = [];
+      for (const route of routes) {
+        for (const url of expand(route.url, values)) {
+          const { status, text } = await readBody(`${served.url}${url}`, tokens[route.role === 'viewer' ? 'viewer' : (route.role ?? 'admin')] ?? ADMIN_TOKEN);
+          expect(status, `${url}: ${text.slice(0, 300)}`).toBeLessThan(400);
+          for (const secret of SECRETS) expect(text, `${route.method} ${url} holds a secret`).not.toContain(secret);
+          read.push(url);
+        }
       }
-    }
-    // The answers were not empty: the execution view names the leak that was masked.
-    const view = await readBody(`${served.url}/api/executions/${executionIds[0]}`, tokens.viewer ?? '');
-    expect(view.text).toContain(`"LEAK":"${SECRET_MARKER}"`);
-    expect(read.length).toBeGreaterThanOrEqual(15);
-  }, 60_000);
+      // The answers were not empty: the execution view names the leak that was masked.
+      const view = await readBody(`${served.url}/api/executions/${executionIds[0]}`, tokens.viewer ?? '');
+      expect(view.text).toContain(`"LEAK":"${SECRET_MARKER}"`);
+      expect(read.length).toBeGreaterThanOrEqual(15);
+    },
+    60_000,
+  );
 
-  it('notifies no secret', async () => {
+  it.skipIf(!available)('notifies no secret', async () => {
     await eventually(() => (notifications.some((n) => n.includes('"status":"Failed"')) ? true : undefined), 10_000, 'the failure to be notified');
     for (const notification of notifications) for (const secret of SECRETS) expect(notification).not.toContain(secret);
   });
 
-  it('prints no secret with --json through the server or from the state dir', async () => {
-    const env = { MERIDIAN_TOKEN: tokens.viewer ?? '' };
+  it.skipIf(!available)('prints no secret with --json through the server or from the state dir', async () => {
+    const env = { ...store, MERIDIAN_TOKEN: tokens.viewer ?? '' };
     const outputs = [
       await runCli(['show', executionIds[1] ?? '', '--events', '--json', '--server', served.url], { env }),
       await runCli(['executions', '--json', '--server', served.url], { env }),
-      await runCli(['show', executionIds[1] ?? '', '--events', '--json', '--state-dir', stateDir]),
+      await runCli(['show', executionIds[1] ?? '', '--events', '--json', '--state-dir', stateDir], { env: store }),
     ];
     for (const output of outputs) {
       expect(output.code, output.stderr).toBe(0);
