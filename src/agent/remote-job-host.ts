@@ -12,7 +12,8 @@ import { sha256File } from '../stores/artifacts/blob-io.js';
 import { unzipTo } from '../stores/artifacts/zip.js';
 import { actionLogPath } from '../stores/logs/action-log.js';
 import type { AgentClient } from './agent-client.js';
-import { describeReplication, type JobHost } from '../domain/jobs/job-host.js';
+import { describeReplication, type JobHost, type ProcessGroup } from '../domain/jobs/job-host.js';
+import { AgentLedger } from './agent-ledger.js';
 import type { InputArtifact, JobSpec } from '../domain/jobs/job-spec.js';
 import type { LogShipper } from './log-shipper.js';
 
@@ -20,6 +21,7 @@ export class RemoteJobHost implements JobHost {
   readonly logFile: string;
   readonly parameters: ParameterReader;
   readonly secrets: SecretReader;
+  private readonly ledger: AgentLedger;
 
   constructor(
     private readonly client: AgentClient,
@@ -33,6 +35,18 @@ export class RemoteJobHost implements JobHost {
     this.logFile = actionLogPath(root, job.executionId, spec.stage, spec.action.name, job.attempt);
     this.parameters = { get: (name) => client.parameter(job.id, name) };
     this.secrets = { get: (reference) => client.secret(job.id, reference) };
+    this.ledger = new AgentLedger(root, client.agentId);
+  }
+
+  /** In the work dir's ledger: the server cannot end a group on this machine, the next agent here can. */
+  recordProcess(group: ProcessGroup, scratch: string): Promise<void> {
+    this.ledger.record(this.spec.job.id, group, scratch);
+    return Promise.resolve();
+  }
+
+  forgetProcess(group: ProcessGroup): Promise<void> {
+    this.ledger.forget(this.spec.job.id, group);
+    return Promise.resolve();
   }
 
   onLogLine(line: string): void {

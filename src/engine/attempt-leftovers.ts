@@ -11,14 +11,11 @@ import path from 'node:path';
 import type { ActionRecord, JobRecord } from '../domain/records.js';
 import { scratchRoot } from '../lib/attempt-scratch.js';
 import { isOwnerAlive } from '../lib/process-owner.js';
-import { endProcessGroup, thisHost, type GroupEnd } from '../lib/process-groups.js';
+import { ATTEMPT_END_GRACE_MS, endProcessGroup, thisHost, type GroupEnd } from '../lib/process-groups.js';
 import type { Db } from '../stores/state/db.js';
 import { findJob } from '../stores/state/job-records.js';
 import { forgetJobProcesses, jobProcesses, leftoverProcesses, type JobProcess } from '../stores/state/process-records.js';
 import type { Recorder } from './execution-writes.js';
-
-/** Between SIGTERM and SIGKILL when ending a dead Meridian's attempt (docs/several-machines.md). */
-export const ATTEMPT_END_GRACE_MS = 10_000;
 
 export interface Leftovers {
   /** Groups that still ran here, and how they ended. */

@@ -15,6 +15,9 @@ export type { ProcessGroup };
 /** How ending a group went: it ended on SIGTERM, needed SIGKILL, was already gone, runs on another host, or cannot be checked here (no /proc). */
 export type GroupEnd = 'terminated' | 'killed' | 'gone' | 'elsewhere' | 'unknown';
 
+/** Between SIGTERM and SIGKILL when ending the groups of an attempt whose Meridian died (docs/several-machines.md). */
+export const ATTEMPT_END_GRACE_MS = 10_000;
+
 const POLL_MS = 50;
 /** After SIGKILL: how long to wait for the kernel to take the group down. */
 const KILL_WAIT_MS = 2_000;

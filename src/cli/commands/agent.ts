@@ -1,6 +1,7 @@
 import path from 'node:path';
 import type { Command } from 'commander';
 import { AgentClient } from '../../agent/agent-client.js';
+import { sweepAgentLeftovers } from '../../agent/agent-ledger.js';
 import { RemoteAgent } from '../../agent/remote-agent.js';
 import { RemoteJobSource } from '../../agent/remote-job-source.js';
 import { MeridianError } from '../../domain/errors.js';
@@ -49,7 +50,11 @@ export const registerAgent: RegisterCommand = (program: Command, io) => {
       const say = burstWriter((text) => io.out(text));
       const client = new AgentClient(options.server.replace(/\/+$/, ''), token, id);
       const onError = (error: Error): void => io.err(`${new Date().toISOString()} error: ${error.message}\n`);
-      const source = new RemoteJobSource(client, { region: options.region, labels, concurrency, root: path.resolve(options.workDir), onError });
+      const root = path.resolve(options.workDir);
+      // Before claiming: an agent killed here may have left its attempts running.
+      const ended = (await sweepAgentLeftovers(root)).filter((how) => how === 'terminated' || how === 'killed');
+      if (ended.length > 0) say(`Ended ${ended.length} process group(s) that a killed agent left running in ${root}\n`);
+      const source = new RemoteJobSource(client, { region: options.region, labels, concurrency, root, onError });
       const registry = registerBuiltinProviders(new ProviderRegistry());
       const agent = new RemoteAgent({ source, registry }, { concurrency, say: (line) => say(`${new Date().toISOString()} ${line}\n`), onError });
       say(

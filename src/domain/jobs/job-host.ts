@@ -43,7 +43,8 @@ export interface JobHost {
    * Records a process group of the attempt, and its scratch folder, with the job while it
    * runs: if this process dies, whoever takes the job over ends the group and removes the
    * folder before the action runs again. The embedded agent's host records them in the state
-   * database; a remote agent has none (it ends its groups itself when it loses the lease).
+   * database; a remote agent's in its work dir, for the next agent started there (the server
+   * cannot reach its machine; a live agent ends its own groups when it loses the lease).
    */
   recordProcess?(group: ProcessGroup, scratch: string): Promise<void>;
   /** The group ended on its own: nothing to end any more. */
