@@ -47,12 +47,17 @@ export async function openSqlite(stateDir: string): Promise<Kysely<Database>> {
   return db;
 }
 
-/** Whether any known migration is not applied yet (read without a lock: most opens find none). */
+/**
+ * Whether the migrator has work: a known migration not applied yet, or an applied one this
+ * version does not know (the migrator refuses that database). Read without a lock: most opens
+ * find neither.
+ */
 function pendingMigrations(sqlite: SqliteDatabase.Database): boolean {
   const table = sqlite.prepare("select 1 from sqlite_master where type = 'table' and name = 'kysely_migration'").get();
   if (table === undefined) return true;
-  const applied = new Set((sqlite.prepare('select name from kysely_migration').all() as Array<{ name: string }>).map((row) => row.name));
-  return Object.keys(migrations).some((name) => !applied.has(name));
+  const applied = (sqlite.prepare('select name from kysely_migration').all() as Array<{ name: string }>).map((row) => row.name);
+  const known = Object.keys(migrations);
+  return known.length !== applied.length || known.some((name) => !applied.includes(name));
 }
 
 /**
