@@ -11,7 +11,7 @@ export interface ServerSettings {
   adminToken?: string;
   /** `--source NAME=...` of `serve`, per pipeline: where its source actions fetch from. */
   sourceOverrides: (pipeline: string) => Record<string, SourceOverride>;
-  /** Largest webhook body accepted, in bytes (GitHub sends at most 25 MB). */
+  /** Largest webhook body accepted, in bytes (default 5 MB; GitHub sends at most 25 MB); bodies in flight hold at most 8 times this (webhooks/body-budget.ts). */
   webhookBodyLimit: number;
   /** Webhook requests one address may make per minute before getting 429. */
   webhookRateLimit: number;

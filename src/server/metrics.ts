@@ -8,7 +8,7 @@ import { executionCountsByStatus } from '../stores/state/execution-records.js';
 import { registerAgentMetrics } from './agent-metrics.js';
 import type { ServerContext } from './context.js';
 
-export type DeliveryOutcome = 'started' | 'duplicate' | 'ignored' | 'unauthorized' | 'malformed' | 'too_large' | 'rate_limited' | 'not_found';
+export type DeliveryOutcome = 'started' | 'duplicate' | 'ignored' | 'unauthorized' | 'malformed' | 'too_large' | 'rate_limited' | 'not_found' | 'busy';
 
 export class ServerMetrics {
   readonly registry = new Registry();

@@ -53,7 +53,7 @@ export const registerServe: RegisterCommand = (program: Command, io) => {
     .option('--db <url>', 'state database: postgres://… (also MERIDIAN_DB); default SQLite in the state dir')
     .option('--grace <seconds>', 'on SIGTERM, how long running actions may take to finish', '30')
     .option('--concurrency <n>', 'actions run at the same time', '64')
-    .option('--webhook-body-limit <bytes>', 'largest webhook body accepted', String(25 * 1024 * 1024))
+    .option('--webhook-body-limit <bytes>', 'largest webhook body accepted (8 such bodies are received at once at most)', String(5 * 1024 * 1024))
     .option('--webhook-rate-limit <n>', 'webhook requests per minute from one address', '1200')
     .option('--replica-timeout <seconds>', 'with PostgreSQL: a server silent this long is gone and another adopts its executions', '15')
     .option('--notify <url>', 'POST execution and stage status changes here (repeatable; signed with MERIDIAN_NOTIFY_SECRET)', collect, [])

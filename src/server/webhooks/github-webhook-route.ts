@@ -1,10 +1,11 @@
 /**
  * `POST /webhooks/github/{pipeline}`: a GitHub delivery, checked before anything else is
- * done (rate limit per address, body size, the webhook's authentication over the raw body),
+ * done (rate limit per address, the memory of bodies in flight, body size and time, the
+ * webhook's authentication over the raw body),
  * then judged (event, shape, redelivery, deletion, the webhook's filters and the source
  * action's trigger) and, when it passes, an execution of the pushed commit. The delivery is
  * recorded in the same transaction as the execution, so a redelivery starts nothing new.
- * Answers: 202 { executionId }, 200 { ignored: reason }, 400, 401, 404, 413, 429.
+ * Answers: 202 { executionId }, 200 { ignored: reason }, 400, 401, 404, 408, 413, 429, 503.
  */
 import rateLimit from '@fastify/rate-limit';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
@@ -14,6 +15,7 @@ import { errorBody } from '../auth.js';
 import type { ServerContext } from '../context.js';
 import { makeErrorHandler } from '../error-handler.js';
 import type { DeliveryOutcome, ServerMetrics } from '../metrics.js';
+import { BodyBudget } from './body-budget.js';
 import { parsePush, type GithubPush } from './github-push.js';
 import { matchTrigger } from './trigger-filters.js';
 import { authenticate } from './webhook-auth.js';
@@ -35,6 +37,11 @@ export function registerGithubWebhook(context: ServerContext, metrics: ServerMet
         };
       },
     });
+    // Bodies are read before their sender is known: their memory is bounded (body-budget.ts).
+    app.addHook(
+      'onRequest',
+      new BodyBudget(settings.webhookBodyLimit).hook(() => metrics.delivery('busy')),
+    );
     // The signature covers the raw bytes: keep them, parse later.
     app.removeAllContentTypeParsers();
     app.addContentTypeParser('*', { parseAs: 'buffer', bodyLimit: settings.webhookBodyLimit }, (_request, body, done) => done(null, body));
