@@ -144,7 +144,10 @@ export type RollbackPolicy = 'region' | 'wave' | 'all-previous';
 export interface Rollout {
   waves: string[][];
   bakeMs: number;
+  /** As written (`${region...}` unsubstituted): what export writes back. */
   checks: RolloutCheck[];
+  /** Region -> its checks with `${region}`, `${region.timezone}` and `${region.KEY}` substituted; absent in definitions stored before it. */
+  regionChecks?: Record<string, RolloutCheck[]>;
   rollback: RollbackPolicy;
   /** How many regions of a wave deploy at once; absent: all. */
   maxParallel?: number;

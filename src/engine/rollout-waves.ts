@@ -69,7 +69,7 @@ export class RolloutWaves {
     if (!due || (last !== undefined && !last.recorded)) return;
     const outcomes: CheckOutcome[] = [];
     for (const region of bake.regions) {
-      for (const check of rollout.checks) outcomes.push(await runCheck(check, region, executionId, this.deps.ruleCommands));
+      for (const check of rollout.regionChecks?.[region] ?? rollout.checks) outcomes.push(await runCheck(check, region, executionId, this.deps.ruleCommands));
     }
     this.rounds.set(key, { at: now, outcomes, recorded: false });
     if (outcomes.every((o) => o.passed)) this.passedUntil.set(key, now);

@@ -21,7 +21,7 @@
  * Everything but `Values` is in the model, so the compiler reads it, with the native
  * format's own rules and messages (at the positions inside the metadata): Meridian runs an
  * exported template with the same windows and rollout as the native file. `Values` (the
- * region values of `${region.KEY}`) only matter to `meridian import`.
+ * region values of `${region.KEY}`) matter to `meridian import` and to rollout checks.
  */
 import { isMap, type Node } from 'yaml';
 import { z } from 'zod';
@@ -148,7 +148,15 @@ export function applyWindowMetadata(
   const out: { windowPolicy?: WindowPolicy; rollout?: Rollout; problems: Problem[] } = { problems };
   const policy = compileWindows(definition, pipeline.regions, { locator: view, problems });
   if (policy !== undefined) out.windowPolicy = policy;
-  const rollout = compileRollout(definition, pipeline.regions, { locator: view, problems });
+  // A rollout check's `${region.KEY}` reads the region's Values, as a native check reads `values:`.
+  const values = Object.fromEntries(
+    pipeline.regions.map((region) => {
+      const entry = isPlain(regionData[region.name]) ? (regionData[region.name] as Record<string, unknown>) : {};
+      const written = isPlain(entry.Values) ? entry.Values : {};
+      return [region.name, Object.fromEntries(Object.entries(written).map(([key, value]) => [key, String(value)]))];
+    }),
+  );
+  const rollout = compileRollout(definition, pipeline.regions, values, { locator: view, problems });
   if (rollout !== undefined) out.rollout = rollout;
   const durations = isPlain(data.ExpectedDurations) ? data.ExpectedDurations : {};
   for (const [stageName, actions] of Object.entries(durations)) {

@@ -73,7 +73,7 @@ export function compileNative(doc: Document, locator: Locator, context: LoadCont
   compileActionStarts(definition, stages, { locator, trace, problems }, starts, source !== undefined);
   applyExpectedDurations(definition, stages, regions);
   const windowPolicy = compileWindows(definition, regions, { locator, problems });
-  const rollout = compileRollout(definition, regions, { locator, problems });
+  const rollout = compileRollout(definition, regions, regionValues, { locator, problems });
 
   if (context.pipelineName !== undefined && context.pipelineName !== definition.pipeline) {
     problems.push(

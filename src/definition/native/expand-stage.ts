@@ -5,6 +5,7 @@
  * namespace, commands and environment; every copy points at the entry it came from.
  * Outside forEach the same placeholders mean the action's own region.
  */
+import { substituteRegion } from './region-substitution.js';
 import type { Problem } from '../../domain/errors.js';
 import type { Action, ConfigValue, EnvironmentVariable, Region, Stage } from '../../domain/pipeline.js';
 import { problem } from '../../lib/problems.js';
@@ -95,14 +96,7 @@ function compileAction(entry: NativeAction, path: Path, region: Region, type: Ac
   const { locator } = ctx;
   const values = ctx.regionValues[region.name] ?? {};
   const unknown = new Set<string>();
-  const sub = (text: string): string =>
-    text.replace(/\$\{region(?:\.([A-Za-z0-9_-]+))?\}/g, (whole, key: string | undefined) => {
-      if (key === undefined) return region.name;
-      if (key === 'timezone') return region.timezone;
-      const value = values[key];
-      if (value === undefined) unknown.add(key);
-      return value ?? whole;
-    });
+  const sub = (text: string): string => substituteRegion(text, region, values, unknown);
   const trace: ActionTrace = { at: locator.at(path), fields: {} };
   const field = (model: string, ...written: Array<string | number>): void => {
     const fieldPath = [...path, ...written];

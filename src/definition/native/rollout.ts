@@ -7,6 +7,7 @@ import type { Region, Rollout, RolloutCheck, Stage } from '../../domain/pipeline
 import { problem } from '../../lib/problems.js';
 import { didYouMean, listWords } from '../../lib/suggest.js';
 import type { Locator } from '../../lib/yaml/locator.js';
+import { substituteRegion } from './region-substitution.js';
 import type { NativeDefinition } from './schema.js';
 
 const UNIT_MS = { s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 } as const;
@@ -18,7 +19,12 @@ export function durationMs(text: string): number {
   return Math.round(Number(match[1]) * UNIT_MS[match[2] as keyof typeof UNIT_MS]);
 }
 
-export function compileRollout(definition: NativeDefinition, regions: readonly Region[], ctx: { locator: Locator; problems: Problem[] }): Rollout | undefined {
+export function compileRollout(
+  definition: NativeDefinition,
+  regions: readonly Region[],
+  regionValues: Record<string, Record<string, string>>,
+  ctx: { locator: Locator; problems: Problem[] },
+): Rollout | undefined {
   const rollout = definition.rollout;
   if (rollout === undefined) return undefined;
   const names = regions.map((r) => r.name);
@@ -61,6 +67,7 @@ export function compileRollout(definition: NativeDefinition, regions: readonly R
     waves,
     bakeMs: rollout.bake === undefined ? 0 : durationMs(rollout.bake),
     checks,
+    regionChecks: regionChecks(checks, regions, regionValues, ctx),
     rollback: rollout.rollback ?? 'region',
     location: ctx.locator.keyAt(['rollout']),
   };
@@ -86,4 +93,38 @@ export function applyExpectedDurations(definition: NativeDefinition, stages: Sta
       }
     }
   });
+}
+
+/** Each region's checks, substituted; a `${region.KEY}` some region has no value for is a problem at its check. */
+function regionChecks(
+  checks: RolloutCheck[],
+  regions: readonly Region[],
+  regionValues: Record<string, Record<string, string>>,
+  ctx: { locator: Locator; problems: Problem[] },
+): Record<string, RolloutCheck[]> {
+  const byRegion: Record<string, RolloutCheck[]> = {};
+  const missing = checks.map(() => new Map<string, string[]>());
+  for (const region of regions) {
+    const values = regionValues[region.name] ?? {};
+    byRegion[region.name] = checks.map((check, i): RolloutCheck => {
+      const unknown = new Set<string>();
+      const sub = (text: string): string => substituteRegion(text, region, values, unknown);
+      const done: RolloutCheck = check.kind === 'http' ? { kind: 'http', url: sub(check.url) } : { kind: 'command', command: sub(check.command) };
+      for (const key of unknown) missing[i]?.set(key, [...(missing[i]?.get(key) ?? []), region.name]);
+      return done;
+    });
+  }
+  missing.forEach((keys, i) => {
+    for (const [key, without] of keys) {
+      const known = [...new Set(regions.flatMap((r) => Object.keys(regionValues[r.name] ?? {})))];
+      ctx.problems.push(
+        problem(
+          ctx.locator.at(['rollout', 'checks', i]),
+          `\`\${region.${key}}\` names no value of region ${listWords(without, 'and')}, so this check could not be run there`,
+          didYouMean(key, known) ?? `give each region \`values: { ${key}: ... }\`, or use \`\${region}\` or \`\${region.timezone}\``,
+        ),
+      );
+    }
+  });
+  return byRegion;
 }
