@@ -23,7 +23,6 @@ export interface TokenInfo {
   region: string | null;
 }
 
-
 export function hashToken(token: string): string {
   return createHash('sha256').update(token).digest('hex');
 }
