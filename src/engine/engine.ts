@@ -27,7 +27,7 @@ import type { EngineListener } from './engine-events.js';
 import { ExecutionAdvance } from './execution-advance.js';
 import { adopt } from './execution-ownership.js';
 import { beginExecution, failExecutionAtStart } from './execution-starts.js';
-import { abandonOrphans, requestStop } from './execution-stops.js';
+import { requestStop } from './execution-stops.js';
 import { ExecutionWrites } from './execution-writes.js';
 import { haltDeploys, liftHalt, type HaltDeps, type HaltRequest, type HaltResult } from './halts.js';
 import { InterruptedJobs } from './interrupted-jobs.js';
@@ -213,9 +213,9 @@ export class Engine {
     await requestStop(this.core, executionId, abandon, reason);
   }
 
-  /** Abandons the running actions of an execution whose driver is gone (no agent will report). */
-  async abandonOrphans(executionId: string): Promise<void> {
-    await abandonOrphans(this.core, executionId, (job, outcome) => this.completeJob(job, outcome));
+  /** Abandons a running job of an execution stopped with abandon whose runner is gone, ending what it left running (interrupted-jobs.ts). */
+  async abandonJob(job: JobRecord, message: string): Promise<void> {
+    await this.interrupted.abandonJob(job, message, (outcome) => this.completeJob(job, outcome));
   }
 
   /** RetryStageExecution: re-runs the failed stage of a Failed or Stopped execution, same id. */

@@ -1,12 +1,10 @@
 /**
  * Stopping an execution: stop and wait (running actions finish, nothing new starts) or stop
- * and abandon (running actions are abandoned). An execution whose driver is gone has no agent
- * left to report, so its running jobs are abandoned here (`abandonOrphans`).
+ * and abandon (running actions are abandoned). The running jobs of an abandoned execution
+ * whose runner is gone are abandoned by whoever finds them (interrupted-jobs.ts, `abandonJob`).
  */
 import { MeridianError } from '../domain/errors.js';
 import { checkOneLine } from '../domain/one-line-text.js';
-import type { JobOutcome } from '../domain/jobs/job-outcome.js';
-import type { JobRecord } from '../domain/records.js';
 import type { EngineCore } from './engine-core.js';
 
 export async function requestStop(core: EngineCore, executionId: string, abandon: boolean, reason?: string): Promise<void> {
@@ -25,17 +23,4 @@ export async function requestStop(core: EngineCore, executionId: string, abandon
     const how = abandon ? 'stop and abandon' : 'stop and wait';
     await record({ type: 'execution-stopping', description: `Stop requested (${how})${reason ? `: ${reason}` : ''}`, data: { status: 'Stopping' } });
   });
-}
-
-/** Abandons the running actions of an execution whose driver is gone (no agent will report). */
-export async function abandonOrphans(
-  core: EngineCore,
-  executionId: string,
-  completeJob: (job: JobRecord, outcome: JobOutcome) => Promise<void>,
-): Promise<void> {
-  const jobs = await core.store.jobs(core.store.db, executionId, 'running');
-  for (const job of jobs) {
-    await completeJob(job, { status: 'Abandoned', error: { code: 'INTERRUPTED', message: 'abandoned by a stop request' } });
-  }
-  await core.advance(executionId);
 }

@@ -2,8 +2,10 @@
  * Jobs whose runner is gone: one held by a process that died, found when its execution is
  * adopted (`recoverJob`, dispatch/adopt-unfinished.ts), or one whose agent stopped renewing
  * its lease (`loseJob`, dispatch/lease-expiry.ts). The action runs again when its provider is
- * safe to repeat, else it fails, to be retried by an operator.
+ * safe to repeat, else it fails, to be retried by an operator; when its execution is being
+ * stopped with abandon, it is abandoned (`abandonJob`).
  */
+import type { JobOutcome } from '../domain/jobs/job-outcome.js';
 import type { ActionRecord, JobRecord } from '../domain/records.js';
 import { reclaimJob } from '../stores/state/adoption-records.js';
 import type { Db } from '../stores/state/state-store.js';
@@ -66,6 +68,23 @@ export class InterruptedJobs {
     });
     if (lost) await this.deps.core.advance(job.executionId);
     return lost;
+  }
+
+  /**
+   * A running job of an execution stopped with abandon, whose runner is gone: what its attempt
+   * left running on this host is ended first (and recorded), so abandoning the action stops
+   * its programs now rather than at this host's next start; then it is `complete`d as Abandoned.
+   */
+  async abandonJob(job: JobRecord, message: string, complete: (outcome: JobOutcome) => Promise<void>): Promise<void> {
+    const { store, write } = this.deps.core;
+    const leftovers = await endAttemptLeftovers(store.db, job);
+    if (leftovers.ended.length > 0 || leftovers.elsewhere.length > 0) {
+      await write(job.executionId, async (tx, record) => {
+        const action = await store.getAction(tx, keyOf(job));
+        await recordLeftovers(record, action, job, leftovers);
+      });
+    }
+    await complete({ status: 'Abandoned', error: { code: 'INTERRUPTED', message } });
   }
 
   /** Queues the action's next attempt (handed on from the interrupted one) when `repeatable`, else fails it with `say.failure`. */

@@ -142,6 +142,39 @@ describe.each(STORES)('a killed attempt ($name)', ({ available, env: makeEnv }) 
   );
 });
 
+describe('a killed attempt of an execution then stopped with --abandon', () => {
+  it('is ended by the stop that abandons it, not left running until the next start', async () => {
+    const dir = tempDir();
+    const state = path.join(dir, 'state');
+    const file = path.join(dir, 'marks');
+    const stop = path.join(dir, 'stop');
+    const children: Cli[] = [];
+    onTestFinished(() => endEverything(file, stop, children));
+    fs.writeFileSync(path.join(dir, 'meridian.yaml'), pipeline(makeRepo({ 'a.txt': 'a\n' }), file, stop));
+
+    const run = startCli(['run', '-f', path.join(dir, 'meridian.yaml'), '--state-dir', state]);
+    children.push(run);
+    const old = await eventually(() => (marks(file).length >= 3 ? marks(file)[0] : undefined), 20_000, 'the action to start');
+    run.kill('SIGKILL');
+    await finished(run);
+    const [execution] = JSON.parse((await runCli(['executions', '--state-dir', state, '--json'])).stdout) as Array<{ executionId: string }>;
+    const id = execution!.executionId;
+    expect(groupAlive(old.pid)).toBe(true);
+
+    // No process runs the execution: the stop abandons its action itself.
+    const stopped = await runCli(['stop', id, '--abandon', '--reason', 'bad release', '--state-dir', state]);
+    expect(stopped.code, stopped.stderr).toBe(0);
+    // The killed attempt's programs are gone once the stop has abandoned it (before this change
+    // they ran on until a later command started with this state dir).
+    expect(groupAlive(old.pid)).toBe(false);
+    const shown = JSON.parse((await runCli(['show', id, '--json', '--state-dir', state])).stdout) as { status: string };
+    expect(shown.status).toBe('Stopped');
+    const events = await runCli(['show', id, '--events', '--state-dir', state]);
+    expect(events.stdout).toMatch(new RegExp(`ended attempt 1, still running after its Meridian died: process group ${old.pid}`));
+    expect(events.stdout).toContain('abandoned by a stop request');
+  }, 60_000);
+});
+
 describe('a remote agent killed with -9', () => {
   it('has its attempt ended by the next agent started in its work dir, before that agent runs it again', async () => {
     const dir = tempDir();

@@ -49,7 +49,7 @@ export async function adoptUnfinished(meridian: AdoptDeps, execution: string | u
     for (const job of await store.jobs(db, record.id, 'running')) {
       if (!holderGone(job, meridian.owner, alive, now)) continue;
       if (record.stopMode === 'abandon') {
-        await engine.completeJob(job, { status: 'Abandoned', error: { code: 'INTERRUPTED', message: 'abandoned by a stop request' } });
+        await engine.abandonJob(job, 'abandoned by a stop request');
         continue;
       }
       const action = record.definition.stages[job.stageIndex]?.actions[job.actionIndex];

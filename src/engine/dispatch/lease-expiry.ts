@@ -42,10 +42,7 @@ export async function expireLeases(deps: LeaseExpiryDeps, now: Date = new Date()
     if (stillHeld(job, deps.dispatch, now)) continue;
     const execution = await store.getExecution(store.db, job.executionId);
     if (execution.stopMode === 'abandon') {
-      await engine.completeJob(job, {
-        status: 'Abandoned',
-        error: { code: 'INTERRUPTED', message: 'abandoned by a stop request; its agent stopped renewing its lease' },
-      });
+      await engine.abandonJob(job, 'abandoned by a stop request; its agent stopped renewing its lease');
       handled++;
       continue;
     }
