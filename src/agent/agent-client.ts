@@ -41,7 +41,7 @@ export class AgentClient {
   constructor(
     readonly url: string,
     private readonly token: string,
-    /** `host:pid:nonce`: the owner of this agent's leases. */
+    /** `host:pid:nonce:start`: the owner of this agent's leases. */
     readonly agentId: string,
   ) {
     const parsed = new URL(url);

@@ -34,6 +34,18 @@ export function processGroupOf(pid: number): ProcessGroup | undefined {
   return { pgid: pid, host: thisHost(), started: `${boot}:${stat.startTicks}` };
 }
 
+/**
+ * When process `pid` started, as `BOOT.TICKS` (the first 8 characters of the boot id, the start
+ * time in clock ticks), or undefined when it cannot be read (gone, or no /proc). A later
+ * process given the same pid, in this boot or another, has another stamp.
+ */
+export function processStart(pid: number): string | undefined {
+  const stat = readStat(pid);
+  const boot = bootId();
+  if (!stat || boot === undefined) return undefined;
+  return `${boot.slice(0, 8)}.${stat.startTicks}`;
+}
+
 /** The pids still running in `group` (zombies do not count: they run nothing). */
 export function groupMembers(group: ProcessGroup): number[] {
   const [boot, ticksText] = group.started.split(':');

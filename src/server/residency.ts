@@ -19,12 +19,12 @@ export class ForbiddenError extends Error {
 
 export interface AgentIdentity {
   /**
-   * The owner of the leases this agent holds: its token's name and the `host:pid:nonce` it
+   * The owner of the leases this agent holds: its token's name and the `host:pid:nonce:start` it
    * sends as `X-Meridian-Agent`. The token is part of it, so another token of the region that
    * sends the same header holds none of this agent's jobs.
    */
   id: string;
-  /** The `host:pid:nonce` it sent. */
+  /** The `host:pid:nonce:start` it sent. */
   sent: string;
   /** Its token's name. */
   name: string;
@@ -40,7 +40,7 @@ export function agentOf(request: FastifyRequest): AgentIdentity {
     throw new ForbiddenError('only an agent token scoped to a region may use the agent protocol');
   const id = request.headers['x-meridian-agent'];
   if (typeof id !== 'string' || !AGENT_ID.test(id))
-    throw new MeridianError('BAD_INPUT', 'send X-Meridian-Agent: <host:pid:nonce>, the id this agent holds its leases under');
+    throw new MeridianError('BAD_INPUT', 'send X-Meridian-Agent: <host:pid:nonce:start>, the id this agent holds its leases under');
   return { id: `${principal.name}/${id}`, sent: id, name: principal.name, region: principal.region };
 }
 

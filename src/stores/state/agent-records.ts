@@ -6,7 +6,7 @@
 import type { Db } from './state-store.js';
 
 export interface AgentRecord {
-  /** `host:pid:nonce`, the owner written on the leases it holds. */
+  /** `host:pid:nonce:start`, the owner written on the leases it holds. */
   id: string;
   /** Its token's name. */
   name: string;

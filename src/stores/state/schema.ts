@@ -13,7 +13,7 @@ export interface ExecutionsTable {
   context: string; // JSON: resolved template parameters, pipeline variables, source overrides
   started_at: string;
   ended_at: string | null;
-  /** The process that drives this execution: `host:pid:nonce`. */
+  /** The process that drives this execution: `host:pid:nonce:start`. */
   owner: string | null;
   /** Set by a stop request: `wait` lets running actions finish, `abandon` aborts them. */
   stop_mode: string | null;
@@ -135,7 +135,7 @@ export interface TokensTable {
 
 /** A remote agent, as it last presented itself when polling for jobs or renewing a lease. */
 export interface AgentsTable {
-  /** `host:pid:nonce`, the owner written on the leases it holds. */
+  /** `host:pid:nonce:start`, the owner written on the leases it holds. */
   id: string;
   /** The name of its token. */
   name: string;
