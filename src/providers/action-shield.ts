@@ -69,8 +69,7 @@ function wrap(current: 'root' | 'user', file: string, args: readonly string[]): 
 /** /proc/<pid> of this process and each ancestor but init, and /proc/<tid> of each of their threads (readable by thread id too). */
 function hiddenProcEntries(): string[] {
   const entries: string[] = [];
-  let pid = process.pid;
-  for (let depth = 0; pid > 1 && depth < 64; depth++) {
+  for (const pid of lineage()) {
     let tasks: string[] = [];
     try {
       tasks = fs.readdirSync(`/proc/${pid}/task`).filter((tid) => tid !== String(pid));
@@ -78,9 +77,27 @@ function hiddenProcEntries(): string[] {
       // Gone, or not ours to read: nothing of it to hide.
     }
     entries.push(`/proc/${pid}`, ...tasks.map((tid) => `/proc/${tid}`));
-    pid = parentOf(pid);
   }
   return entries;
+}
+
+let ancestry: { parent: number; pids: number[] } | undefined;
+
+/**
+ * This process and its ancestors but init, read once and again only when this process's
+ * parent changes (it died, and this process was re-parented): threads come and go, and are
+ * read for every action, but the chain of parents does not.
+ */
+function lineage(): number[] {
+  if (ancestry?.parent === process.ppid) return ancestry.pids;
+  const pids: number[] = [];
+  let pid = process.pid;
+  for (let depth = 0; pid > 1 && depth < 64; depth++) {
+    pids.push(pid);
+    pid = parentOf(pid);
+  }
+  ancestry = { parent: process.ppid, pids };
+  return pids;
 }
 
 function parentOf(pid: number): number {
