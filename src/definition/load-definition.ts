@@ -31,6 +31,12 @@ export interface LoadOptions {
   pipelineName?: string;
   /** Values for `!ImportValue` (`meridian exports set`). */
   exports?: Record<string, string>;
+  /**
+   * `warn`: an `!ImportValue` of an export not set is a warning, not a problem, and the rest
+   * is checked as if the export held its own name (`meridian validate` on a machine whose
+   * state lacks it). Default `refuse`: what runs needs every export.
+   */
+  missingExports?: 'refuse' | 'warn';
   /** `Category/Owner/Provider` keys of the registered providers; unknown action types are problems. */
   knownActionTypes?: string[];
   /** The providers' configuration checks (`Provider.validate`); what they find are problems. */
@@ -47,6 +53,8 @@ export async function loadDefinition(file: string, options: LoadOptions = {}): P
 export interface LocatedPipeline {
   pipeline: Pipeline;
   locate: PipelineLocator;
+  /** What the definition needs from the machine's state and does not find (with `missingExports: 'warn'`). */
+  warnings: Problem[];
 }
 
 export async function loadLocatedDefinition(file: string, options: LoadOptions = {}): Promise<LocatedPipeline> {
@@ -97,7 +105,7 @@ function compileLocated(text: string, file: string, options: LoadOptions): Locat
   if (problems.length > 0 || !result.pipeline) throw definitionError(file, problems);
   // Every format's compiler returns a trace with its pipeline; a missing one places everything at the file's start.
   const trace = result.trace ?? { at: parsed.locator.start(), fields: {}, stages: [] };
-  return { pipeline: result.pipeline, locate: new PipelineLocator(trace) };
+  return { pipeline: result.pipeline, locate: new PipelineLocator(trace), warnings: result.warnings ?? [] };
 }
 
 /** The format of parsed data; a file that is none of them is a problem. */
@@ -128,6 +136,7 @@ function parseChecked(text: string, file: string): ParsedYaml {
 
 function makeContext(file: string, options: LoadOptions): LoadContext {
   const context: LoadContext = { file, absoluteFile: resolve(file), exports: options.exports ?? {} };
+  if (options.missingExports !== undefined) context.missingExports = options.missingExports;
   if (options.pipelineName !== undefined) context.pipelineName = options.pipelineName;
   return context;
 }

@@ -63,6 +63,7 @@ function readTemplate(root: YAMLMap, locator: Locator, context: LoadContext): Te
     resources: sections.resources,
     mappings: mapGet(root, 'Mappings'),
     exports: context.exports,
+    ...(context.missingExports === undefined ? {} : { missingExports: context.missingExports }),
     homeRegion: metadataHomeRegion(root, resource.node)?.name ?? firstStoreRegion(resource) ?? DEFAULT_REGION,
     stackName,
     unresolvedHint: lost === undefined ? undefined : (name) => (undeclared.includes(name) ? lost : undefined),
@@ -175,7 +176,7 @@ export function compileTemplate(root: YAMLMap, locator: Locator, context: LoadCo
   };
   // Triggers and webhooks leave the stages whole: their problems do not stop the rules.
   problems.push(...resolver.problems, ...reader.problems, ...compiled.triggerProblems, ...webhookReader.problems);
-  return { pipeline, trace: compiled.trace, problems, blocking: reader.problems.length > 0 || reader.sawUnresolved };
+  return { pipeline, trace: compiled.trace, problems, warnings: resolver.warnings, blocking: reader.problems.length > 0 || reader.sawUnresolved };
 }
 
 function choosePipeline(template: Template, locator: Locator, wanted: string | undefined, problems: Problem[]): ResourceInfo | undefined {

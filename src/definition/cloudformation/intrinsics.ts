@@ -20,6 +20,8 @@ export interface IntrinsicHost {
   content(node: Node | null | undefined): Resolved;
   at(node: Node | null | undefined): SourceLocation;
   report(location: SourceLocation, message: string, hint?: string): typeof UNRESOLVED;
+  /** Something the machine's state lacks, not the definition: a warning, the value stands in. */
+  warn(location: SourceLocation, message: string, hint?: string): void;
   ref(name: string, location: SourceLocation, shown: string): Resolved;
   getAtt(id: string, attribute: string, location: SourceLocation, shown: string): Resolved;
 }
@@ -53,8 +55,11 @@ export function callIntrinsic(host: IntrinsicHost, call: IntrinsicCall): Resolve
       if (name === UNRESOLVED) return UNRESOLVED;
       if (typeof name !== 'string') return host.report(where, `${call.shown} needs the name of an export`, 'write `!ImportValue EXPORT_NAME`');
       const value = host.scope.exports[name];
-      if (value === undefined) return host.report(where, `export ${name} is not defined`, `add it with \`meridian exports set ${name} VALUE\``);
-      return value;
+      if (value !== undefined) return value;
+      const hint = `add it with \`meridian exports set ${name} VALUE\``;
+      if (host.scope.missingExports !== 'warn') return host.report(where, `export ${name} is not defined`, hint);
+      host.warn(where, `export ${name} is not set on this machine`, `${hint} before \`meridian run\` or \`meridian serve\``);
+      return name;
     }
     case 'Fn::Sub':
       return sub(host, call, where);

@@ -7,7 +7,8 @@
  *   from the parameter store, plain ones from their Default);
  * - a resource -> its name (`Name`, or `<Type>Name` like `BucketName`, else the logical id);
  * - `AWS::Region` -> the pipeline's home region, `AWS::AccountId` -> `000000000000`;
- * - `!ImportValue X` -> `exports[X]` (`meridian exports set X VALUE`);
+ * - `!ImportValue X` -> `exports[X]` (`meridian exports set X VALUE`); for `meridian validate`, an
+ *   export not set is a warning and stands for its own name;
  * - `!GetAtt Pipeline.Version` -> `1`, `!GetAtt Project.Arn` -> a local ARN.
  * Conditions (`!If`, `!Equals`...) and `!GetAZs` are refused: there is nothing to evaluate them against.
  */
@@ -28,6 +29,7 @@ export const ACCOUNT_ID = '000000000000';
 
 export class Resolver implements IntrinsicHost {
   readonly problems: Problem[] = [];
+  readonly warnings: Problem[] = [];
   readonly usedParameters = new Set<string>();
   private lenientDepth = 0;
   private readonly naming = new Set<string>();
@@ -61,6 +63,10 @@ export class Resolver implements IntrinsicHost {
   report(location: SourceLocation, message: string, hint?: string): typeof UNRESOLVED {
     this.problems.push(problem(location, message, hint));
     return UNRESOLVED;
+  }
+
+  warn(location: SourceLocation, message: string, hint?: string): void {
+    this.warnings.push(problem(location, message, hint));
   }
 
   /** `Ref NAME`, shared by `Ref` and `Fn::Sub`. */
@@ -127,11 +133,15 @@ export class Resolver implements IntrinsicHost {
 
   private call(fn: string, argument: Node | null, at: Node, shown: string, shortForm: boolean): Resolved {
     const before = this.problems.length;
+    const warned = this.warnings.length;
     const result = callIntrinsic(this, { fn, argument, at, shown: shortForm ? shown : fn, shortForm });
-    if (this.lenientDepth > 0 && this.problems.length > before) {
+    // What Meridian does not act on keeps its functions, unreported and unwarned.
+    if (this.lenientDepth > 0 && (this.problems.length > before || this.warnings.length > warned)) {
       this.problems.length = before;
+      this.warnings.length = warned;
       const kept = this.node(argument, shortForm);
       this.problems.length = before;
+      this.warnings.length = warned;
       return { [fn]: kept === NO_VALUE ? null : kept };
     }
     return result;

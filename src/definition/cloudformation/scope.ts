@@ -21,6 +21,8 @@ export interface ResolveScope {
   mappings: Node | null | undefined;
   /** `!ImportValue` values, as set with `meridian exports set`. */
   exports: Readonly<Record<string, string>>;
+  /** `warn`: an export not set is a warning and stands for its own name, so the rest is still checked. */
+  missingExports?: 'refuse' | 'warn';
   homeRegion: string;
   stackName: string;
   /** A better hint for a `Ref` to an undeclared name (the lost-parameter-name case). */
