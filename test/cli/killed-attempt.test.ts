@@ -8,11 +8,11 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it, onTestFinished } from 'vitest';
-import { makeAgentToken, startAgent } from '../helpers/agent.js';
+import { makeAgentToken, serveForAgents, startAgent } from '../helpers/agent.js';
 import { eventually, finished, runCli, startCli } from '../helpers/cli.js';
 import { makeRepo } from '../helpers/git-repo.js';
 import { freshDatabase, hasPostgres } from '../helpers/postgres.js';
-import { ended, startServe } from '../helpers/serve.js';
+import { ended } from '../helpers/serve.js';
 import { tempDir } from '../helpers/temp.js';
 
 interface Mark {
@@ -186,18 +186,7 @@ describe('a remote agent killed with -9', () => {
     const home = 'home: eu-west-1\nregions:\n  eu-west-1: { timezone: Europe/Dublin }\n';
     fs.writeFileSync(path.join(dir, 'meridian.yaml'), pipeline(makeRepo({ 'a.txt': 'a\n' }), file, stop, home));
     const token = await makeAgentToken(state, 'eu-west-1');
-    const served = await startServe([
-      '-f',
-      path.join(dir, 'meridian.yaml'),
-      '--state-dir',
-      state,
-      '--remote-regions',
-      'eu-west-1',
-      '--lease',
-      '2',
-      '--agent-poll',
-      '2',
-    ]);
+    const served = await serveForAgents(path.join(dir, 'meridian.yaml'), state);
     onTestFinished(() => served.stop('SIGKILL').then(() => undefined));
     const first = await startAgent(served.url, 'eu-west-1', token, work);
     const { body } = await served.api<{ executionId: string }>('POST', '/api/pipelines/killed/executions', {});

@@ -11,35 +11,19 @@ import { toCodePipeline } from '../../src/definition/convert/to-codepipeline.js'
 import { compileDefinition, loadDefinition } from '../../src/definition/load-definition.js';
 import { SECRET_CONFIGURATION_KEYS, SECRET_MARKER, SECRET_RESOURCE_PROPERTIES, secretValuesOf } from '../../src/domain/secret-fields.js';
 import { redactPipeline } from '../../src/lib/redact-pipeline.js';
+import { CODEBUILD_STAGE_START, githubPipelineStart, hmacAuthentication, webhookResource } from '../helpers/codepipeline-template.js';
 import { problemsOf, tempDefinition } from './helpers.js';
 
 const TEMPLATE = `Parameters:
   HookDefault: { Type: String, Default: hook-secret-from-a-default }
   ApiKey: { Type: String, NoEcho: true, Default: api-key-no-echo-9999 }
   Region: { Type: String, Default: eu-west-1 }
-Resources:
-  Web:
-    Type: AWS::CodePipeline::Pipeline
-    Properties:
-      Name: web
-      ArtifactStore: { Type: S3, Location: web-artifacts }
-      Stages:
-        - Name: Source
-          Actions:
-            - Name: checkout
-              ActionTypeId: { Category: Source, Owner: ThirdParty, Provider: GitHub, Version: 1 }
-              Configuration: { Owner: acme, Repo: web, Branch: main, OAuthToken: !ImportValue WebToken, PollForSourceChanges: false }
-              OutputArtifacts: [{ Name: code }]
+${githubPipelineStart('Web', '!ImportValue WebToken')}
             - Name: schemas
               ActionTypeId: { Category: Source, Owner: ThirdParty, Provider: GitHub, Version: 1 }
               Configuration: { Owner: acme, Repo: schemas, Branch: main, OAuthToken: '{{resolve:secretsmanager:github:SecretString:token}}', PollForSourceChanges: false }
               OutputArtifacts: [{ Name: schemas }]
-        - Name: Build
-          Actions:
-            - Name: build
-              ActionTypeId: { Category: Build, Owner: AWS, Provider: CodeBuild, Version: 1 }
-              Configuration: { ProjectName: !Ref Project }
-              InputArtifacts: [{ Name: code }]
+${CODEBUILD_STAGE_START}
             - Name: call
               ActionTypeId: { Category: Compute, Owner: AWS, Provider: Commands, Version: 1 }
               Commands: [echo called]
@@ -51,15 +35,7 @@ Resources:
       Name: web-build
       Source: { Type: CODEPIPELINE, Auth: { Type: OAUTH, Resource: codebuild-source-token-1234 } }
       Environment: { Type: LINUX_CONTAINER, Image: aws/codebuild/standard:7.0, ComputeType: BUILD_GENERAL1_SMALL, EnvironmentVariables: [{ Name: HINT, Value: 'the token is github-oauth-token-5678' }] }
-  Hook:
-    Type: AWS::CodePipeline::Webhook
-    Properties:
-      Authentication: GITHUB_HMAC
-      AuthenticationConfiguration: { SecretToken: !Ref HookDefault }
-      Filters: [{ JsonPath: $.ref, MatchEquals: 'refs/heads/{Branch}' }]
-      TargetPipeline: !Ref Web
-      TargetAction: checkout
-      TargetPipelineVersion: !GetAtt Web.Version
+${webhookResource('Hook', 'Web', hmacAuthentication('!Ref HookDefault'))}
 `;
 
 describe('secret fields of a definition', () => {

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { loadDefinition } from '../../src/definition/load-definition.js';
+import { CODEBUILD_STAGE_START, githubPipelineStart, hmacAuthentication, webhookResource } from '../helpers/codepipeline-template.js';
 import { problemAt, problemsOf, tempDefinition } from './helpers.js';
 
 /** A GitHub (v1) pipeline `web` (logical id Web); `webhooks` are resources written from line 27 on. */
@@ -7,42 +8,18 @@ const template = (webhooks: string): string => `Parameters:
   HookParameter: { Type: 'AWS::SSM::Parameter::Value<String>', Default: /web/hook }
   HookDefault: { Type: String, Default: from-default }
   HookNoDefault: { Type: String }
-Resources:
-  Web:
-    Type: AWS::CodePipeline::Pipeline
-    Properties:
-      Name: web
-      ArtifactStore: { Type: S3, Location: web-artifacts }
-      Stages:
-        - Name: Source
-          Actions:
-            - Name: checkout
-              ActionTypeId: { Category: Source, Owner: ThirdParty, Provider: GitHub, Version: 1 }
-              Configuration: { Owner: acme, Repo: web, Branch: main, OAuthToken: t, PollForSourceChanges: false }
-              OutputArtifacts: [{ Name: code }]
-        - Name: Build
-          Actions:
-            - Name: build
-              ActionTypeId: { Category: Build, Owner: AWS, Provider: CodeBuild, Version: 1 }
-              Configuration: { ProjectName: !Ref Project }
-              InputArtifacts: [{ Name: code }]
+${githubPipelineStart('Web', 't')}
+${CODEBUILD_STAGE_START}
   Project:
     Type: AWS::CodeBuild::Project
     Properties: { Name: web-build, Source: { Type: CODEPIPELINE } }
 ${webhooks}
 `;
 
-/** One webhook resource with the given authentication lines (indented under Properties). */
-const hook = (id: string, lines: string, target = 'checkout'): string => `  ${id}:
-    Type: AWS::CodePipeline::Webhook
-    Properties:
-${lines}
-      Filters: [{ JsonPath: $.ref, MatchEquals: 'refs/heads/{Branch}' }]
-      TargetPipeline: !Ref Web
-      TargetAction: ${target}
-      TargetPipelineVersion: !GetAtt Web.Version`;
+/** One webhook resource of Web with the given authentication lines (indented under Properties). */
+const hook = (id: string, lines: string, target = 'checkout'): string => webhookResource(id, 'Web', lines, target);
 
-const hmac = (token: string): string => `      Authentication: GITHUB_HMAC\n      AuthenticationConfiguration: { SecretToken: ${token} }`;
+const hmac = hmacAuthentication;
 
 async function check(text: string) {
   const file = await tempDefinition('template.yaml', text);

@@ -14,38 +14,18 @@ import type { JobRecord } from '../../src/domain/records.js';
 import { JobDispatch } from '../../src/engine/dispatch/job-dispatch.js';
 import { expireLeases, type LeaseExpiryDeps } from '../../src/engine/dispatch/lease-expiry.js';
 import { Engine } from '../../src/engine/engine.js';
-import { ProviderRegistry } from '../../src/providers/registry.js';
 import type { Database } from '../../src/stores/state/schema.js';
 import { StateStore } from '../../src/stores/state/state-store.js';
 import { fakeClock } from '../helpers/fake-clock.js';
-import { testPipeline } from '../helpers/pipeline.js';
+import { chargeCardAction, onceProviderRegistry } from '../helpers/once-provider.js';
+import { oneActionPipeline } from '../helpers/pipeline.js';
 import { BACKENDS } from '../helpers/state-backends.js';
 
 const LEASE_MS = 300;
 const SERVER = 'server-host:1:aaa';
 const AGENT = 'agent-host:2:bbb';
 
-const pipeline: Pipeline = testPipeline({
-  name: 'stalled',
-  homeRegion: 'eu-west-1',
-  regions: [{ name: 'eu-west-1', timezone: 'UTC', store: { kind: 'folder', location: 'stores/eu-west-1' } }],
-  stages: [
-    {
-      name: 'Deploy',
-      actions: [
-        {
-          name: 'charge-card',
-          type: { category: 'Deploy', owner: 'Custom', provider: 'Once', version: '1' },
-          runOrder: 1,
-          region: 'eu-west-1',
-          configuration: {},
-          inputArtifacts: [],
-          outputArtifacts: [],
-        },
-      ],
-    },
-  ],
-});
+const pipeline: Pipeline = oneActionPipeline('stalled', 'Deploy', chargeCardAction());
 
 /** What a long synchronous parse does to the server: nothing else runs meanwhile. */
 function blockEventLoop(ms: number): void {
@@ -71,11 +51,7 @@ for (const backend of BACKENDS) {
       store = new StateStore(db);
       const engine = new Engine({ store, clock: fakeClock('2026-12-05T23:00:00.000Z'), owner: SERVER });
       // Not safe to repeat: a lease expiry fails the action, so a wrong expiry cannot hide.
-      const registry = new ProviderRegistry().register({
-        types: ['Deploy/Custom/Once'],
-        capabilities: { idempotent: false, cancellable: false },
-        run: () => Promise.resolve({}),
-      });
+      const registry = onceProviderRegistry();
       executionId = await engine.start(pipeline, { type: 'cli' }, { parameters: {}, variables: {}, sourceOverrides: {}, stores: {} });
       dispatch = new JobDispatch({ store, engine }, LEASE_MS);
       deps = { store, engine, registry, owner: SERVER, dispatch };

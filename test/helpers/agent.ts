@@ -5,6 +5,7 @@
 import type { ChildProcess } from 'node:child_process';
 import { expect } from 'vitest';
 import { eventually, finished, runCli, startCli, type CliResult } from './cli.js';
+import { startServe, type Served } from './serve.js';
 
 export interface StartedAgent {
   region: string;
@@ -47,4 +48,30 @@ export async function startAgent(url: string, region: string, token: string, wor
       return exited;
     },
   };
+}
+
+/**
+ * `meridian serve` of the definition `file` whose region eu-west-1 runs on remote agents, with
+ * a lease of 2 s and agents told to poll every 2 s.
+ */
+export function serveForAgents(file: string, stateDir: string): Promise<Served> {
+  return startServe(['-f', file, '--state-dir', stateDir, '--remote-regions', 'eu-west-1', '--lease', '2', '--agent-poll', '2']);
+}
+
+/** A pipeline `name` at home in eu-west-1 whose one action, `slow` of stage Deploy on source `src` (`repo`), sleeps `seconds` and echoes done. */
+export function slowDefinition(name: string, repo: string, seconds: number): string {
+  return `pipeline: ${name}
+home: eu-west-1
+regions:
+  eu-west-1: { timezone: Europe/Dublin }
+sources:
+  src: { git: ${repo} }
+stages:
+  - name: Deploy
+    actions:
+      - name: slow
+        uses: commands
+        inputs: [src]
+        commands: ["sleep ${seconds}", "echo done"]
+`;
 }

@@ -4,7 +4,7 @@
  * parameters, triggers, webhooks, polls or resources), PARALLEL, native, from a file that
  * does not exist.
  */
-import type { Pipeline } from '../../src/domain/pipeline.js';
+import type { Action, Pipeline } from '../../src/domain/pipeline.js';
 
 export function testPipeline(parts: Pick<Pipeline, 'name' | 'stages'> & Partial<Pipeline>): Pipeline {
   return {
@@ -21,4 +21,14 @@ export function testPipeline(parts: Pick<Pipeline, 'name' | 'stages'> & Partial<
     format: 'native',
     ...parts,
   };
+}
+
+/** A pipeline of one stage with one action, at home in eu-west-1 (whose store is a folder). */
+export function oneActionPipeline(name: string, stage: string, action: Action): Pipeline {
+  return testPipeline({
+    name,
+    homeRegion: 'eu-west-1',
+    regions: [{ name: 'eu-west-1', timezone: 'UTC', store: { kind: 'folder', location: 'stores/eu-west-1' } }],
+    stages: [{ name: stage, actions: [action] }],
+  });
 }

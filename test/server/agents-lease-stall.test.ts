@@ -6,10 +6,10 @@
  */
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { makeAgentToken, startAgent, type StartedAgent } from '../helpers/agent.js';
+import { makeAgentToken, serveForAgents, slowDefinition, startAgent, type StartedAgent } from '../helpers/agent.js';
 import { eventually } from '../helpers/cli.js';
 import { makeRepo } from '../helpers/git-repo.js';
-import { ended, startServe, type Served } from '../helpers/serve.js';
+import { ended, type Served } from '../helpers/serve.js';
 import { tempDir, writeFiles } from '../helpers/temp.js';
 
 describe("a lease across the server's own stall", () => {
@@ -21,35 +21,9 @@ describe("a lease across the server's own stall", () => {
   it('keeps the job of an agent that reported while the server was paused', async () => {
     const dir = tempDir();
     const stateDir = path.join(dir, 'state');
-    writeFiles(dir, {
-      'paused.yaml': `pipeline: paused
-home: eu-west-1
-regions:
-  eu-west-1: { timezone: Europe/Dublin }
-sources:
-  src: { git: ${makeRepo({ 'README.md': 'x' })} }
-stages:
-  - name: Deploy
-    actions:
-      - name: slow
-        uses: commands
-        inputs: [src]
-        commands: ["sleep 2", "echo done"]
-`,
-    });
+    writeFiles(dir, { 'paused.yaml': slowDefinition('paused', makeRepo({ 'README.md': 'x' }), 2) });
     const token = await makeAgentToken(stateDir, 'eu-west-1', 'eu-a');
-    const served = await startServe([
-      '-f',
-      path.join(dir, 'paused.yaml'),
-      '--state-dir',
-      stateDir,
-      '--remote-regions',
-      'eu-west-1',
-      '--lease',
-      '2',
-      '--agent-poll',
-      '2',
-    ]);
+    const served = await serveForAgents(path.join(dir, 'paused.yaml'), stateDir);
     started.push(served);
     const agent = await startAgent(served.url, 'eu-west-1', token, path.join(dir, 'a'));
     started.push(agent);

@@ -12,35 +12,20 @@ import { prepareJob } from '../../src/engine/dispatch/job-specs.js';
 import { expireLeases } from '../../src/engine/dispatch/lease-expiry.js';
 import { InProcessJobHost } from '../../src/engine/dispatch/in-process-job-host.js';
 import { executeJob } from '../../src/agent/execute-job.js';
-import type { Pipeline } from '../../src/domain/pipeline.js';
 import { Engine } from '../../src/engine/engine.js';
 import { systemClock } from '../../src/lib/clock.js';
 import { registerBuiltinProviders } from '../../src/providers/builtin.js';
 import { ProviderRegistry } from '../../src/providers/registry.js';
 import { openSqlite } from '../../src/stores/state/sqlite/open-sqlite.js';
 import { StateStore } from '../../src/stores/state/state-store.js';
-import { makeAgentToken, startAgent, type StartedAgent } from '../helpers/agent.js';
+import { makeAgentToken, serveForAgents, slowDefinition, startAgent, type StartedAgent } from '../helpers/agent.js';
 import { eventually } from '../helpers/cli.js';
 import { fakeClock } from '../helpers/fake-clock.js';
-import { testPipeline } from '../helpers/pipeline.js';
+import { chargeCardAction, onceProviderRegistry } from '../helpers/once-provider.js';
+import { oneActionPipeline } from '../helpers/pipeline.js';
 import { makeRepo } from '../helpers/git-repo.js';
-import { ended, startServe, type Served } from '../helpers/serve.js';
+import { ended, type Served } from '../helpers/serve.js';
 import { tempDir, writeFiles } from '../helpers/temp.js';
-
-const definition = (repo: string): string => `pipeline: slow
-home: eu-west-1
-regions:
-  eu-west-1: { timezone: Europe/Dublin }
-sources:
-  src: { git: ${repo} }
-stages:
-  - name: Deploy
-    actions:
-      - name: slow
-        uses: commands
-        inputs: [src]
-        commands: ["sleep 4", "echo done"]
-`;
 
 describe('agent leases', () => {
   const started: Array<Served | StartedAgent> = [];
@@ -51,21 +36,10 @@ describe('agent leases', () => {
   it('an agent killed mid-action: its lease runs out and the other agent of the region runs the action again', async () => {
     const dir = tempDir();
     const stateDir = path.join(dir, 'state');
-    writeFiles(dir, { 'slow.yaml': definition(makeRepo({ 'README.md': 'x' })) });
+    writeFiles(dir, { 'slow.yaml': slowDefinition('slow', makeRepo({ 'README.md': 'x' }), 4) });
     const first = await makeAgentToken(stateDir, 'eu-west-1', 'eu-a');
     const second = await makeAgentToken(stateDir, 'eu-west-1', 'eu-b');
-    const served = await startServe([
-      '-f',
-      path.join(dir, 'slow.yaml'),
-      '--state-dir',
-      stateDir,
-      '--remote-regions',
-      'eu-west-1',
-      '--lease',
-      '2',
-      '--agent-poll',
-      '2',
-    ]);
+    const served = await serveForAgents(path.join(dir, 'slow.yaml'), stateDir);
     started.push(served);
     const agents = [
       await startAgent(served.url, 'eu-west-1', first, path.join(dir, 'a')),
@@ -101,20 +75,8 @@ describe('agent leases', () => {
     try {
       const store = new StateStore(db);
       const engine = new Engine({ store, clock: systemClock, owner: 'server-host:1:aaa' });
-      const registry = new ProviderRegistry().register({
-        types: ['Deploy/Custom/Once'],
-        capabilities: { idempotent: false, cancellable: false },
-        run: () => Promise.resolve({}),
-      });
-      const pipeline = onePipeline('once', 'Deploy', {
-        name: 'charge-card',
-        type: { category: 'Deploy', owner: 'Custom', provider: 'Once', version: '1' },
-        runOrder: 1,
-        region: 'eu-west-1',
-        configuration: {},
-        inputArtifacts: [],
-        outputArtifacts: [],
-      });
+      const registry = onceProviderRegistry();
+      const pipeline = oneActionPipeline('once', 'Deploy', chargeCardAction());
       const id = await engine.start(pipeline, { type: 'cli' }, { parameters: {}, variables: {}, sourceOverrides: {}, stores: {} });
       const dispatch = new JobDispatch({ store, engine }, 50);
       const job = await dispatch.claim('agent-host:2:bbb', { regions: ['eu-west-1'] });
@@ -147,7 +109,7 @@ describe('agent leases', () => {
       const clock = fakeClock('2026-11-27T09:00:00.000Z');
       const engine = new Engine({ store, clock, owner: 'server-host:1:aaa' });
       const registry = registerBuiltinProviders(new ProviderRegistry());
-      const pipeline = onePipeline('gate', 'Gate', {
+      const pipeline = oneActionPipeline('gate', 'Gate', {
         name: 'sign-off',
         type: { category: 'Approval', owner: 'AWS', provider: 'Manual', version: '1' },
         runOrder: 1,
@@ -195,16 +157,6 @@ describe('agent leases', () => {
     }
   });
 });
-
-/** A pipeline of one stage with one action, in eu-west-1. */
-function onePipeline(name: string, stage: string, action: Pipeline['stages'][number]['actions'][number]): Pipeline {
-  return testPipeline({
-    name,
-    homeRegion: 'eu-west-1',
-    regions: [{ name: 'eu-west-1', timezone: 'UTC', store: { kind: 'folder', location: 'stores/eu-west-1' } }],
-    stages: [{ name: stage, actions: [action] }],
-  });
-}
 
 const noValues = {
   get: (name: string): Promise<never> => Promise.reject(new Error(`no value ${name} in this test`)),

@@ -17,6 +17,7 @@ import { SECRET_MARKER } from '../../src/domain/secret-fields.js';
 import { PipelineCatalog } from '../../src/server/pipeline-catalog.js';
 import { buildServer, type RouteInfo } from '../../src/server/server.js';
 import { eventually, runCli } from '../helpers/cli.js';
+import { githubPipelineStart, hmacAuthentication, webhookResource } from '../helpers/codepipeline-template.js';
 import { freshDatabase, hasPostgres } from '../helpers/postgres.js';
 import { git, makeRepo } from '../helpers/git-repo.js';
 import { ADMIN_TOKEN, ended, startServe, type Served } from '../helpers/serve.js';
@@ -32,32 +33,12 @@ const SECURE_STRING = 'secure-string-database-password-0005';
 const NO_ECHO_DEFAULT = 'no-echo-parameter-default-0006';
 const SECRETS = [OAUTH_TOKEN, IMPORTED_HOOK_SECRET, TEXT_HOOK_SECRET, NATIVE_HOOK_SECRET, SECURE_STRING, NO_ECHO_DEFAULT, ROTATED_HOOK_SECRET];
 
-const hook = (id: string, token: string): string => `  ${id}:
-    Type: AWS::CodePipeline::Webhook
-    Properties:
-      Authentication: GITHUB_HMAC
-      AuthenticationConfiguration: { SecretToken: ${token} }
-      Filters: [{ JsonPath: $.ref, MatchEquals: 'refs/heads/{Branch}' }]
-      TargetPipeline: !Ref Shop
-      TargetAction: checkout
-      TargetPipelineVersion: !GetAtt Shop.Version`;
+const hook = (id: string, token: string): string => webhookResource(id, 'Shop', hmacAuthentication(token));
 
 const TEMPLATE = `Parameters:
   DbPassword: { Type: 'AWS::SSM::Parameter::Value<String>', Default: /shop/db-password }
   ApiKey: { Type: String, NoEcho: true, Default: ${NO_ECHO_DEFAULT} }
-Resources:
-  Shop:
-    Type: AWS::CodePipeline::Pipeline
-    Properties:
-      Name: shop
-      ArtifactStore: { Type: S3, Location: shop-artifacts }
-      Stages:
-        - Name: Source
-          Actions:
-            - Name: checkout
-              ActionTypeId: { Category: Source, Owner: ThirdParty, Provider: GitHub, Version: 1 }
-              Configuration: { Owner: acme, Repo: shop, Branch: main, OAuthToken: !ImportValue ShopGitHubToken, PollForSourceChanges: false }
-              OutputArtifacts: [{ Name: code }]
+${githubPipelineStart('Shop', '!ImportValue ShopGitHubToken')}
         - Name: Build
           Actions:
             - Name: build

@@ -12,6 +12,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { migrations } from '../../src/stores/state/migrations/index.js';
 import type { Database } from '../../src/stores/state/schema.js';
 import { StateStore } from '../../src/stores/state/state-store.js';
+import { insertWaitingApproval } from '../helpers/approval-wait.js';
 import { freshDatabase, hasPostgres } from '../helpers/postgres.js';
 import { tempDir } from '../helpers/temp.js';
 
@@ -56,22 +57,7 @@ describe.each(STORES)('migration 010-approval-once on $name', ({ available, open
       .insertInto('events')
       .values([started(0), started(10)])
       .execute();
-    await db
-      .insertInto('action_executions')
-      .values({
-        execution_id: 'e1',
-        stage_index: 1,
-        action_index: 0,
-        stage: 'Gate',
-        name: 'go',
-        region: 'eu-west-1',
-        run_order: 1,
-        status: 'Waiting',
-        attempts: 2,
-        started_at: at(10),
-        output_variables: '{}',
-      })
-      .execute();
+    await insertWaitingApproval(db, at(10), 2);
     // Before 010 every answer was stored: two to the first wait, three to the current one (two at the same instant).
     const before = [answer('Rejected', 'bob', 1), answer('Approved', 'carol', 2), answer('Rejected', 'alice', 11), answer('Approved', 'dave', 12)];
     await db

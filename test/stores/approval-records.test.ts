@@ -8,6 +8,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { Kysely } from 'kysely';
 import type { Database } from '../../src/stores/state/schema.js';
 import { StateStore } from '../../src/stores/state/state-store.js';
+import { insertWaitingApproval } from '../helpers/approval-wait.js';
 import { BACKENDS } from '../helpers/state-backends.js';
 
 const at = (second: number): string => `2026-12-05T10:00:${String(second).padStart(2, '0')}.000Z`;
@@ -22,28 +23,14 @@ describe.each(BACKENDS)('recording approvals on $name', (backend) => {
   it.skipIf(!backend.available)('records the first of ten answers given at once to one wait, and tells the others which stands, without an error', async () => {
     db = (await backend.open()).db;
     const store = new StateStore(db);
-    await db
-      .insertInto('action_executions')
-      .values({
-        execution_id: 'e1',
-        stage_index: 1,
-        action_index: 0,
-        stage: 'Gate',
-        name: 'go',
-        region: 'eu-west-1',
-        run_order: 1,
-        status: 'Waiting',
-        attempts: 1,
-        started_at: at(0),
-        ended_at: null,
-        waiting_reason: 'approval',
-        output_variables: '{}',
-        error: null,
-        reports: null,
-        waiting_for: null,
-        opens_at: null,
-      })
-      .execute();
+    await insertWaitingApproval(db, at(0), 1, {
+      ended_at: null,
+      waiting_reason: 'approval',
+      error: null,
+      reports: null,
+      waiting_for: null,
+      opens_at: null,
+    });
     const answer = (i: number) => ({
       executionId: 'e1',
       stage: 'Gate',
