@@ -4,11 +4,13 @@ import { coerceError } from '../lib/coerce-error.js';
 import { exitCodeFor } from './exit-code.js';
 import { processIO, type CliIO } from './io.js';
 import { commands } from './commands/index.js';
+import { meridianVersion } from './version.js';
 
 /** Runs the CLI and returns the exit code. Never throws. */
 export async function main(argv: string[], io: CliIO = processIO(argv.includes('--debug'))): Promise<number> {
   const program = new Command('meridian')
     .description('Cross-region deployment pipelines: build once, roll out region by region.')
+    .version(meridianVersion(), '-V, --version', 'print the version')
     .option('--debug', 'print stack traces')
     .exitOverride()
     .configureOutput({ writeOut: (s) => io.out(s), writeErr: (s) => io.err(s) });
