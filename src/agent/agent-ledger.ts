@@ -3,12 +3,13 @@
  * state database, and the server cannot reach its machine. One file per job
  * (`WORK_DIR/processes/JOB_ID`), a JSON line per group naming the agent that started it. An
  * agent that starts in that work dir ends the groups of agents that are gone (killed with
- * -9) and removes their scratch folders: the orphans of a killed agent run no longer than
+ * -9) and removes their scratch and work folders: the orphans of a killed agent run no longer than
  * until the next agent starts there, which ends them before it can claim the job again.
  */
 import fs from 'node:fs';
 import path from 'node:path';
 import type { ProcessGroup } from '../domain/jobs/job-host.js';
+import { workFolderOf } from '../lib/attempt-scratch.js';
 import { ATTEMPT_END_GRACE_MS, endProcessGroup, type GroupEnd } from '../lib/process-groups.js';
 import { isOwnerAlive } from '../lib/process-owner.js';
 
@@ -53,7 +54,10 @@ export async function sweepAgentLeftovers(root: string, graceMs = ATTEMPT_END_GR
     // Another agent still working in this dir keeps its own.
     if (entries.some((entry) => isOwnerAlive(entry.agent))) continue;
     ends.push(...(await Promise.all(entries.map((entry) => endProcessGroup(entry, graceMs)))));
-    for (const scratch of new Set(entries.map((entry) => entry.scratch))) fs.rmSync(scratch, { recursive: true, force: true });
+    for (const scratch of new Set(entries.map((entry) => entry.scratch))) {
+      fs.rmSync(scratch, { recursive: true, force: true });
+      fs.rmSync(workFolderOf(scratch), { recursive: true, force: true });
+    }
     fs.rmSync(file, { force: true });
   }
   return ends;

@@ -19,7 +19,7 @@ import { ActionLog } from '../stores/logs/action-log.js';
 import type { JobHost } from '../domain/jobs/job-host.js';
 import type { JobSpec } from '../domain/jobs/job-spec.js';
 import { Masker } from '../lib/masker.js';
-import { scratchFolder } from '../lib/attempt-scratch.js';
+import { scratchFolder, workFolder } from '../lib/attempt-scratch.js';
 import { withAttemptProcesses, type AttemptProcesses } from '../providers/attempt-processes.js';
 import { meridianToolPath } from './tool-path.js';
 
@@ -40,12 +40,16 @@ export async function executeJob(host: JobHost, registry: ProviderRegistry, spec
       ),
     );
   }, spec.timeoutMs);
-  const scratch = scratchFolder(host.root, job.id);
+  let scratch: string | undefined;
+  // Outside the state dir, which is often inside a project: a build sees no folder of it (attempt-scratch.ts).
+  const work = new WorkDir(() => workFolder(host.root, job.id));
   let closed = false;
   try {
+    // Refused (a failed attempt, not a crash) when the temp dir holds a folder of another user's.
+    const attemptScratch = scratchFolder(host.root, job.id);
+    scratch = attemptScratch;
     const provider = registry.get(actionTypeKey(action.type));
     if (spec.problem) throw new MeridianError(spec.problem.code, spec.problem.message);
-    const work = new WorkDir(path.join(host.root, 'work', job.executionId, spec.stage, `${action.name}.${job.attempt}`));
     const inputs = new Map<string, string>();
     for (const input of spec.inputs) {
       const folder = path.join(work.path, 'inputs', input.name);
@@ -75,8 +79,8 @@ export async function executeJob(host: JobHost, registry: ProviderRegistry, spec
         return Promise.resolve(dir);
       },
       scratchDir: () => {
-        fs.mkdirSync(scratch, { recursive: true, mode: 0o700 });
-        return Promise.resolve(scratch);
+        fs.mkdirSync(attemptScratch, { recursive: true, mode: 0o700 });
+        return Promise.resolve(attemptScratch);
       },
       outputDir: (name) => {
         if (!action.outputArtifacts.includes(name)) {
@@ -98,13 +102,12 @@ export async function executeJob(host: JobHost, registry: ProviderRegistry, spec
     if (spec.sourceOverride) ctx.sourceOverride = spec.sourceOverride;
     // Once the log is closed, a late recording failure is not worth reopening it for.
     const logUntilClosed = { write: (text: string) => void (closed || log.write(text)) };
-    const result = await withAttemptProcesses(attemptProcesses(host, scratch, logUntilClosed), () => provider.run(ctx));
+    const result = await withAttemptProcesses(attemptProcesses(host, attemptScratch, logUntilClosed), () => provider.run(ctx));
     if (controller.signal.aborted) throw controller.signal.reason;
     for (const name of action.outputArtifacts) {
       const dir = outputs.get(name) ?? (await ctx.outputDir(name));
       await storeOutput(host, name, dir);
     }
-    work.remove();
     const outcome: JobOutcome = { status: 'Succeeded', outputVariables: masker.maskRecord(result.outputVariables ?? {}) };
     if (result.summary) outcome.summary = masker.mask(result.summary);
     if (result.reports) outcome.reports = result.reports.map((report) => maskReport(report, masker));
@@ -121,7 +124,9 @@ export async function executeJob(host: JobHost, registry: ProviderRegistry, spec
   } finally {
     clearTimeout(timer);
     abort.removeEventListener('abort', onAbort);
-    fs.rmSync(scratch, { recursive: true, force: true });
+    // A failed attempt's folder too: it lies in the temp dir, where nobody would look for it.
+    work.remove();
+    if (scratch !== undefined) fs.rmSync(scratch, { recursive: true, force: true });
     closed = true;
     log.close();
   }
@@ -144,26 +149,27 @@ function attemptProcesses(host: JobHost, scratch: string, log: { write(text: str
   };
 }
 
-/** An attempt's scratch folder, made (empty) when first asked for. */
+/** An attempt's work folder, made (empty) when first asked for. */
 class WorkDir {
-  private made = false;
+  private dir: string | undefined;
 
-  constructor(private readonly dir: string) {}
+  constructor(private readonly where: () => string) {}
 
   get path(): string {
-    if (!this.made) {
+    if (this.dir === undefined) {
+      const dir = this.where();
       // Nothing new was made: a folder of an earlier try of this attempt is there; start empty.
-      if (fs.mkdirSync(this.dir, { recursive: true }) === undefined) {
-        fs.rmSync(this.dir, { recursive: true, force: true });
-        fs.mkdirSync(this.dir, { recursive: true });
+      if (fs.mkdirSync(dir, { recursive: true }) === undefined) {
+        fs.rmSync(dir, { recursive: true, force: true });
+        fs.mkdirSync(dir, { recursive: true });
       }
-      this.made = true;
+      this.dir = dir;
     }
     return this.dir;
   }
 
   remove(): void {
-    if (this.made) fs.rmSync(this.dir, { recursive: true, force: true });
+    if (this.dir !== undefined) fs.rmSync(this.dir, { recursive: true, force: true });
   }
 }
 

@@ -9,7 +9,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { ActionRecord, JobRecord } from '../domain/records.js';
-import { scratchRoot } from '../lib/attempt-scratch.js';
+import { scratchRoot, workFolderOf, workRoot } from '../lib/attempt-scratch.js';
 import { isOwnerAlive } from '../lib/process-owner.js';
 import { ATTEMPT_END_GRACE_MS, endProcessGroup, thisHost, type GroupEnd } from '../lib/process-groups.js';
 import type { Db } from '../stores/state/db.js';
@@ -26,7 +26,7 @@ export interface Leftovers {
 
 /**
  * Ends the process groups `job`'s attempt left running on this host and removes its scratch
- * folders, unless its holder still runs here: a holder that lives on (stalled) ends its own
+ * and work folders, unless its holder still runs here: a holder that lives on (stalled) ends its own
  * groups when it finds its lease lost, and ending them under it could fail a job it goes on
  * to report. Groups on another host are only named (their host's next start sweeps them).
  */
@@ -69,7 +69,7 @@ export async function recordLeftovers(record: Recorder, action: ActionRecord, jo
 
 /**
  * At start: ends the groups still recorded on this host for attempts that are over (their job
- * ended or was handed on), and removes the scratch folders under `root` of jobs that no
+ * ended or was handed on), and removes the scratch and work folders of `root` of jobs that no
  * longer run. Jobs still running are left to their holder, or to adoption.
  */
 export async function sweepLeftovers(db: Db, root: string, graceMs = ATTEMPT_END_GRACE_MS): Promise<void> {
@@ -77,21 +77,32 @@ export async function sweepLeftovers(db: Db, root: string, graceMs = ATTEMPT_END
   const groups = await leftoverProcesses(db, here);
   await endGroups(groups, graceMs);
   for (const jobId of new Set(groups.map((group) => group.jobId))) await forgetJobProcesses(db, jobId, here);
-  const folder = scratchRoot(root);
-  let entries: string[];
+  let folders: string[];
   try {
-    entries = fs.readdirSync(folder);
+    folders = [scratchRoot(root), workRoot(root)];
   } catch {
+    // A temp folder Meridian may not use (another user's) holds nothing of its attempts.
     return;
   }
-  for (const jobId of entries) {
-    const job = await findJob(db, jobId);
-    if (job?.status !== 'running') fs.rmSync(path.join(folder, jobId), { recursive: true, force: true });
+  for (const folder of folders) {
+    let entries: string[];
+    try {
+      entries = fs.readdirSync(folder);
+    } catch {
+      continue;
+    }
+    for (const jobId of entries) {
+      const job = await findJob(db, jobId);
+      if (job?.status !== 'running') fs.rmSync(path.join(folder, jobId), { recursive: true, force: true });
+    }
   }
 }
 
 async function endGroups(groups: JobProcess[], graceMs: number): Promise<Leftovers['ended']> {
   const ends = await Promise.all(groups.map(async (group) => ({ pgid: group.pgid, how: await endProcessGroup(group, graceMs) })));
-  for (const scratch of new Set(groups.map((group) => group.scratch))) fs.rmSync(scratch, { recursive: true, force: true });
+  for (const scratch of new Set(groups.map((group) => group.scratch))) {
+    fs.rmSync(scratch, { recursive: true, force: true });
+    fs.rmSync(workFolderOf(scratch), { recursive: true, force: true });
+  }
   return ends.filter(({ how }) => how === 'terminated' || how === 'killed');
 }

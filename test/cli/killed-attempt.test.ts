@@ -6,8 +6,10 @@
  * agent killed with -9: the next agent started in its work dir ends the group first.
  */
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it, onTestFinished } from 'vitest';
+import { scratchRoot, workRoot } from '../../src/lib/attempt-scratch.js';
 import { makeAgentToken, serveForAgents, startAgent } from '../helpers/agent.js';
 import { eventually, finished, runCli, startCli } from '../helpers/cli.js';
 import { makeRepo } from '../helpers/git-repo.js';
@@ -134,9 +136,15 @@ describe.each(STORES)('a killed attempt ($name)', ({ available, env: makeEnv }) 
       expect(events.stdout).toMatch(
         new RegExp(`long \\(\\S+\\): ended attempt 1, still running after its Meridian died: process group ${old.pid} \\(SIGTERM\\)`),
       );
-      // Neither attempt left a scratch folder: not in the state dir, not in TMPDIR.
-      expect(fs.existsSync(path.join(state, 'scratch')) ? fs.readdirSync(path.join(state, 'scratch')) : []).toEqual([]);
-      expect(fs.readdirSync(tmp).filter((name) => name.startsWith('meridian-'))).toEqual([]);
+      // Neither attempt left a scratch folder: not in the state dir's attempts folder
+      // (TMPDIR/meridian-UID/HASH/scratch, attempt-scratch.ts), not elsewhere in TMPDIR.
+      const user = `meridian-${process.getuid?.() ?? os.userInfo().username}`;
+      expect(fs.readdirSync(tmp).filter((name) => name.startsWith('meridian-'))).toEqual([user]);
+      const [attempts, ...others] = fs.readdirSync(path.join(tmp, user));
+      expect(others).toEqual([]);
+      // Nor a work folder: the killed attempt's went with its group, the next one's at its end.
+      for (const folder of ['scratch', 'work']) expect(fs.readdirSync(path.join(tmp, user, attempts!, folder))).toEqual([]);
+      expect(fs.existsSync(path.join(state, 'scratch'))).toBe(false);
     },
     60_000,
   );
@@ -203,6 +211,8 @@ describe('a remote agent killed with -9', () => {
     expect((await ended(served, body.executionId, 20_000)).status).toBe('Succeeded');
 
     expectNoInterleaving(marks(file), old, next);
-    for (const folder of ['scratch', 'processes']) expect(fs.existsSync(path.join(work, folder)) ? fs.readdirSync(path.join(work, folder)) : []).toEqual([]);
+    for (const folder of [scratchRoot(work), workRoot(work), path.join(work, 'processes')]) {
+      expect(fs.existsSync(folder) ? fs.readdirSync(folder) : []).toEqual([]);
+    }
   }, 60_000);
 });

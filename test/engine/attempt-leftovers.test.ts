@@ -1,7 +1,8 @@
 /**
  * What a killed Meridian's attempts leave behind, found through the recorded process groups:
  * ended (SIGTERM, then SIGKILL after the grace) when their attempt is over or their holder
- * is dead, never when the pid now names another process; scratch folders removed with them.
+ * is dead, never when the pid now names another process; scratch folders removed with them,
+ * and at start the work folders of attempts that are over.
  * Real process groups, real databases (both stores).
  */
 import { spawn } from 'node:child_process';
@@ -9,6 +10,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it, onTestFinished } from 'vitest';
 import { endAttemptLeftovers, sweepLeftovers } from '../../src/engine/attempt-leftovers.js';
+import { attemptsRoot, scratchFolder, scratchRoot, workFolder, workRoot } from '../../src/lib/attempt-scratch.js';
 import { groupMembers, processGroupOf, type ProcessGroup } from '../../src/lib/process-groups.js';
 import type { Db } from '../../src/stores/state/db.js';
 import { claimJobs, finishJobs, insertJobs } from '../../src/stores/state/job-records.js';
@@ -38,15 +40,17 @@ async function addJob(db: Db, id: string, status: 'running' | 'done'): Promise<v
   if (status === 'done') await finishJobs(db, [id]);
 }
 
+/** A job's scratch folder where executeJob makes it (outside `root`), removed with the test. */
 function scratchOf(root: string, jobId: string): string {
-  const dir = path.join(root, 'scratch', jobId);
+  const dir = scratchFolder(root, jobId);
+  onTestFinished(() => fs.rmSync(attemptsRoot(root), { recursive: true, force: true }));
   fs.mkdirSync(dir, { recursive: true });
   fs.writeFileSync(path.join(dir, 'script.sh'), 'sleep 30\n');
   return dir;
 }
 
 describe.each(BACKENDS)('attempt leftovers ($name)', (backend) => {
-  it.skipIf(!backend.available)('at start: ends the groups of attempts that are over and removes their scratch folders, and keeps a running one', async () => {
+  it.skipIf(!backend.available)('at start: ends the groups of attempts that are over and removes their folders, and keeps a running one', async () => {
     const { db } = await backend.open();
     onTestFinished(() => db.destroy());
     const root = tempDir();
@@ -58,12 +62,15 @@ describe.each(BACKENDS)('attempt leftovers ($name)', (backend) => {
     await recordJobProcess(db, { jobId: 'over', ...over, scratch: scratchOf(root, 'over') }, at);
     await recordJobProcess(db, { jobId: 'busy', ...busy, scratch: scratchOf(root, 'busy') }, at);
     scratchOf(root, 'unknown-job');
+    // Work folders of attempts killed with Meridian (an attempt's end removes its own).
+    for (const jobId of ['over', 'busy', 'unknown-job']) fs.mkdirSync(path.join(workFolder(root, jobId), 'inputs'), { recursive: true });
 
     await sweepLeftovers(db, root, 2_000);
 
     expect(groupMembers(over)).toEqual([]);
     expect(groupMembers(busy)).not.toEqual([]);
-    expect(fs.readdirSync(path.join(root, 'scratch'))).toEqual(['busy']);
+    expect(fs.readdirSync(scratchRoot(root))).toEqual(['busy']);
+    expect(fs.readdirSync(workRoot(root))).toEqual(['busy']);
     expect((await jobProcesses(db, 'over')).length).toBe(0);
     expect((await jobProcesses(db, 'busy')).map((p) => p.pgid)).toEqual([busy.pgid]);
   });
@@ -75,6 +82,7 @@ describe.each(BACKENDS)('attempt leftovers ($name)', (backend) => {
     await addJob(db, 'stubborn', 'running');
     const group = await startGroup("trap '' TERM; while true; do sleep 0.1; done");
     const scratch = scratchOf(root, 'stubborn');
+    fs.mkdirSync(workFolder(root, 'stubborn'), { recursive: true });
     await recordJobProcess(db, { jobId: 'stubborn', ...group, scratch }, new Date().toISOString());
 
     // This very process holds it: it ends its own groups when it loses the lease.
@@ -88,6 +96,7 @@ describe.each(BACKENDS)('attempt leftovers ($name)', (backend) => {
     expect(performance.now() - started).toBeGreaterThanOrEqual(300);
     expect(groupMembers(group)).toEqual([]);
     expect(fs.existsSync(scratch)).toBe(false);
+    expect(fs.existsSync(workFolder(root, 'stubborn'))).toBe(false);
     expect(await jobProcesses(db, 'stubborn')).toEqual([]);
   });
 

@@ -10,6 +10,7 @@ import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { MeridianError } from '../../domain/errors.js';
+import { makeStateDir } from '../state-dir.js';
 
 export type MasterKey = Buffer;
 
@@ -46,7 +47,7 @@ export function loadMasterKey(options: { stateDir: string; envValue?: string | u
   if (options.envValue !== undefined && options.envValue !== '') return parseMasterKey(options.envValue, 'MERIDIAN_MASTER_KEY');
   const file = path.join(options.stateDir, KEY_FILE);
   try {
-    fs.mkdirSync(options.stateDir, { recursive: true });
+    makeStateDir(options.stateDir);
     if (!fs.existsSync(file)) createKeyFile(file);
     checkPrivate(file);
     return parseMasterKey(fs.readFileSync(file, 'utf8'), file);

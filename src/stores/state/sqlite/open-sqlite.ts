@@ -3,6 +3,7 @@ import path from 'node:path';
 import SqliteDatabase from 'better-sqlite3';
 import { Kysely, Migrator } from 'kysely';
 import { MeridianError } from '../../../domain/errors.js';
+import { makeStateDir } from '../../state-dir.js';
 import { migrations } from '../migrations/index.js';
 import type { Database } from '../schema.js';
 import { ImmediateSqliteDialect } from './immediate-dialect.js';
@@ -19,7 +20,7 @@ export const BUSY_TIMEOUT_MS = 10_000;
  */
 export async function openSqlite(stateDir: string): Promise<Kysely<Database>> {
   try {
-    fs.mkdirSync(stateDir, { recursive: true });
+    makeStateDir(stateDir);
     fs.accessSync(stateDir, fs.constants.R_OK | fs.constants.W_OK);
   } catch (cause) {
     throw new MeridianError('STATE_DIR', `cannot use state dir ${stateDir}: ${(cause as Error).message}. Pass --state-dir with a folder you can write to.`, {
