@@ -146,6 +146,7 @@ function attemptProcesses(host: JobHost, scratch: string, log: { write(text: str
     ended: async (group) => {
       await host.forgetProcess?.(group).catch(() => undefined);
     },
+    note: (text) => log.write(text),
   };
 }
 

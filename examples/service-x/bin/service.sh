@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
-# bin/service.sh start|stop|restart|status: runs service-x from the release folder this
-# script sits in, as a process of its own (its own session, so it outlives the deploy that
-# started it). The release action's hooks call it with TARGET_ROOT set; the port and the
-# region come from shared/service.env, written by the infrastructure step.
+# bin/service.sh start|stop|restart|status: runs service-x in the background from the
+# release folder this script sits in. The release action's hooks call it with TARGET_ROOT
+# set; what a hook that succeeds leaves running keeps running after the deploy (docs/formats.md,
+# "Services started by hooks"). The port and the region come from shared/service.env,
+# written by the infrastructure step.
 set -euo pipefail
 release_dir="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 root="${TARGET_ROOT:-$(cd "$release_dir/../.." && pwd)}"
@@ -34,11 +35,10 @@ start() {
   [[ -f "$env_file" ]] || { echo "no $env_file: run the infrastructure step for this region first" >&2; exit 1; }
   set -a; source "$env_file"; set +a
   cd "$release_dir"
-  setsid node server.js >>"$log_file" 2>&1 </dev/null &
+  nohup node server.js >>"$log_file" 2>&1 </dev/null &
   local pid=$!
   echo "$pid" >"$pid_file"
-  # Return once it listens: by then it runs in a session of its own, so the end of the hook
-  # that started it (which ends the hook's process group) cannot take it down.
+  # Return once it listens, so that a port already taken fails the hook (and the deploy).
   for _ in $(seq 100); do
     if (exec 3<>"/dev/tcp/127.0.0.1/$PORT") 2>/dev/null; then
       echo "started service-x $(basename "$release_dir") for $SERVICE_REGION on http://127.0.0.1:$PORT (pid $pid, log $log_file)"

@@ -51,7 +51,13 @@ async function once(check: HealthCheck, target: ReleaseTarget, cwd: string, env:
     return { ok: true, last: `${check.url} answered ${response.status}` };
   }
   let output = '';
-  const code = await target.exec(check.command ?? 'true', { cwd, env, signal, onOutput: (text) => (output = (output + text).slice(-500)) });
+  const code = await target.exec(check.command ?? 'true', {
+    cwd,
+    env,
+    signal,
+    onOutput: (text) => (output = (output + text).slice(-500)),
+    leftovers: 'end',
+  });
   const said = output.trim().replace(/\s+/g, ' ');
   return { ok: code === 0, last: `\`${check.command ?? ''}\` exited with ${String(code)}${said === '' ? '' : `: ${said}`}` };
 }

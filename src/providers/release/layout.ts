@@ -169,7 +169,14 @@ async function hook(
   const command = config.hooks[name];
   if (command === undefined) return;
   ctx.log.write(`Running ${name} hook for ${id}: ${command}\n`);
-  const code = await target.exec(command, { cwd: `${RELEASES}/${id}`, env: hookEnv(target, id, previous), signal, onOutput: (text) => ctx.log.write(text) });
+  const code = await target.exec(command, {
+    cwd: `${RELEASES}/${id}`,
+    env: hookEnv(target, id, previous),
+    signal,
+    onOutput: (text) => ctx.log.write(text),
+    // What the hook starts in the background and leaves running is the service it starts.
+    leftovers: 'keep-on-success',
+  });
   if (code !== 0) throw new MeridianError('ACTION_FAILED', `the ${name} hook of release ${id} exited with ${String(code)}; see the log`);
 }
 

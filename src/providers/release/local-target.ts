@@ -81,6 +81,7 @@ async function exec(command: string, root: string, options: ExecOptions): Promis
     shield: true,
     signal: options.signal,
     onOutput: options.onOutput,
+    leftovers: options.leftovers,
   });
   return result.exitCode;
 }

@@ -9,6 +9,7 @@
 import { runProcess } from '../child-process.js';
 import { inheritedEnvironment } from '../inherited-environment.js';
 import type { ReleaseConfig } from './config.js';
+import { quote, remoteCommand } from './remote-command.js';
 import { sshError } from './ssh-errors.js';
 import { startMaster, type SshMaster } from './ssh-master.js';
 import type { ExecOptions, ReleaseEntry, ReleaseTarget } from './target.js';
@@ -36,11 +37,6 @@ export interface SshTargetOptions {
  * essential); without it the upload is only slower.
  */
 const WIDEN_STDIN_PIPE = 'fcntl(STDIN, 1031, 1 << 20); exec @ARGV; print STDERR "cannot run $ARGV[0]: $!\\n"; exit 127';
-
-/** Single-quotes a word for a POSIX shell. */
-export function quote(word: string): string {
-  return `'${word.replaceAll("'", `'\\''`)}'`;
-}
 
 export function makeSshTarget(options: SshTargetOptions): ReleaseTarget {
   const { root } = options;
@@ -122,10 +118,8 @@ function sshArguments(options: SshTargetOptions): string[] {
 }
 
 async function exec(command: string, sshArgs: string[], cwd: string, options: ExecOptions, where: SshTargetOptions): Promise<number | null> {
-  const exports = Object.entries(options.env).map(([name, value]) => `export ${name}=${quote(value)}`);
-  const text = [...exports, `cd ${cwd}`, command].join('\n');
   let stderr = '';
-  const result = await runProcess('ssh', [...sshArgs, `bash -c ${quote(text)}`], {
+  const result = await runProcess('ssh', [...sshArgs, remoteCommand(command, cwd, options.env, options.leftovers)], {
     signal: options.signal,
     env: inheritedEnvironment(),
     onOutput: (chunk) => {

@@ -2,6 +2,8 @@
  * Where releases live: a folder on this machine or on a host reached over SSH. The layout
  * logic (layout.ts) speaks only this interface; paths are relative to the target's root.
  */
+import type { Leftovers } from '../child-process.js';
+
 export interface ReleaseEntry {
   name: string;
   mtimeMs: number;
@@ -13,6 +15,12 @@ export interface ExecOptions {
   env: Record<string, string>;
   signal: AbortSignal;
   onOutput: (text: string) => void;
+  /**
+   * What becomes of processes the command leaves running: `end` (a health check's) or
+   * `keep-on-success` (a hook's: what it starts in the background and leaves running when it
+   * exits 0 is the service, and outlives the action; docs/formats.md, "Services started by hooks").
+   */
+  leftovers: Leftovers;
 }
 
 export interface ReleaseTarget {
