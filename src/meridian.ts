@@ -12,6 +12,7 @@ import { Engine } from './engine/engine.js';
 import { systemClock, type Clock } from './lib/clock.js';
 import { sweepLeftovers } from './engine/attempt-leftovers.js';
 import { makeOwnerId } from './lib/process-owner.js';
+import { removeEmptyAttemptsRoot } from './lib/attempt-scratch.js';
 import { registerBuiltinProviders } from './providers/builtin.js';
 import { ProviderRegistry } from './providers/registry.js';
 import { ExportsStore } from './stores/exports/exports-store.js';
@@ -134,6 +135,7 @@ export async function makeMeridian(options: MeridianOptions): Promise<Meridian> 
       await agent.close(new Error('closing'));
       await listener?.close();
       await db.destroy();
+      removeEmptyAttemptsRoot(stateDir);
     },
   };
 }

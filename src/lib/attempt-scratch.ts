@@ -22,7 +22,11 @@ import { MeridianError } from '../domain/errors.js';
  * `TMPDIR/meridian-UID/HASH`, HASH from the folder's real path.
  */
 export function attemptsRoot(root: string): string {
-  return path.join(userFolder(), createHash('sha256').update(realPath(root)).digest('hex').slice(0, 16));
+  return path.join(userFolder(), hashOf(root));
+}
+
+function hashOf(root: string): string {
+  return createHash('sha256').update(realPath(root)).digest('hex').slice(0, 16);
 }
 
 /** The folder holding every attempt's scratch folder of a state dir (or an agent's root). */
@@ -50,13 +54,29 @@ export function workFolderOf(scratch: string): string {
 }
 
 /**
+ * Removes the attempts folder of `root` when no attempt holds anything in it (as a Meridian
+ * closes): every state dir would otherwise leave two empty folders in the temp dir. An attempt
+ * starting meanwhile makes its folders again.
+ */
+export function removeEmptyAttemptsRoot(root: string): void {
+  const folder = path.join(userFolderPath(), hashOf(root));
+  for (const dir of [path.join(folder, 'work'), path.join(folder, 'scratch'), folder]) {
+    try {
+      fs.rmdirSync(dir);
+    } catch {
+      // Not empty (an attempt of another Meridian on this state dir), or already gone.
+    }
+  }
+}
+
+/**
  * `TMPDIR/meridian-UID`, which only this user may enter: the temp dir is shared, and a folder
  * another user made (or a link) there could read or change what a build runs. Checked on every
  * call, since a temp cleaner may remove it between attempts.
  */
 function userFolder(): string {
   const uid = process.getuid?.();
-  const folder = path.join(os.tmpdir(), `meridian-${uid ?? os.userInfo().username}`);
+  const folder = userFolderPath();
   try {
     fs.mkdirSync(folder, { mode: 0o700 });
   } catch (error) {
@@ -68,6 +88,10 @@ function userFolder(): string {
     throw cannotUse(folder, `it belongs to uid ${stat.uid} with mode ${(stat.mode & 0o777).toString(8)}, not to uid ${uid} alone (0700)`);
   }
   return folder;
+}
+
+function userFolderPath(): string {
+  return path.join(os.tmpdir(), `meridian-${process.getuid?.() ?? os.userInfo().username}`);
 }
 
 function cannotUse(folder: string, why: string): MeridianError {

@@ -1,14 +1,14 @@
 /**
  * The attempts folder of a state dir lies outside it, in a folder of the temp dir that only
  * this user may enter: one per state dir, the same through any path to it, and refused when
- * the temp dir holds another user's folder (or a link) under its name.
+ * the temp dir holds another user's folder (or a link) under its name; removed when empty.
  */
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { MeridianError } from '../../src/domain/errors.js';
-import { attemptsRoot, scratchFolder, workFolder } from '../../src/lib/attempt-scratch.js';
+import { attemptsRoot, removeEmptyAttemptsRoot, scratchFolder, workFolder } from '../../src/lib/attempt-scratch.js';
 import { tempDir } from '../helpers/temp.js';
 
 const user = `meridian-${process.getuid?.() ?? os.userInfo().username}`;
@@ -43,6 +43,19 @@ describe('attemptsRoot', () => {
     expect(attemptsRoot(other)).not.toBe(root);
     expect(workFolder(state, 'job-1')).toBe(path.join(root, 'work', 'job-1'));
     expect(scratchFolder(state, 'job-1')).toBe(path.join(root, 'scratch', 'job-1'));
+  });
+
+  it('is removed as a Meridian closes only when no attempt holds anything in it', () => {
+    const state = tempDir();
+    fs.mkdirSync(workFolder(state, 'running-job'), { recursive: true });
+    fs.mkdirSync(scratchFolder(state, 'running-job'), { recursive: true });
+    removeEmptyAttemptsRoot(state);
+    expect(fs.readdirSync(attemptsRoot(state)).sort()).toEqual(['scratch', 'work']);
+
+    fs.rmdirSync(workFolder(state, 'running-job'));
+    fs.rmdirSync(scratchFolder(state, 'running-job'));
+    removeEmptyAttemptsRoot(state);
+    expect(fs.readdirSync(path.join(tmp, user))).toEqual([]);
   });
 
   it.skipIf(process.getuid === undefined)('refuses a folder others may enter, or a link, naming it and what to do', () => {
