@@ -83,6 +83,7 @@ export async function driveAndReport(
     for (const summary of summaries) {
       const took = summary.endedAt ? ` in ${formatDuration(Date.parse(summary.endedAt) - Date.parse(summary.startedAt))}` : '';
       io.out(`Execution ${summary.executionId} ${summary.status}${took}.\n`);
+      let explained = false;
       for (const stage of summary.stages) {
         // Released services say where they answer (the release action's `url`).
         for (const action of stage.actions.filter((a) => a.status === 'Succeeded' && a.outputVariables?.Url !== undefined)) {
@@ -91,8 +92,16 @@ export async function driveAndReport(
         for (const action of stage.actions.filter((a) => a.status === 'Failed' || a.status === 'Abandoned')) {
           io.out(`  ${stage.name}/${action.name} (${action.region}) ${action.status}: ${action.error?.message ?? 'no error recorded'}\n`);
           io.out(`  Log: meridian logs ${summary.executionId} ${action.name}${stateDirFlag(meridian)}\n`);
+          explained = true;
+        }
+        // A stage failed by its health checks or a condition, stopped, or rolled back says why.
+        const failedActions = stage.actions.some((a) => a.status === 'Failed' || a.status === 'Abandoned');
+        if (stage.error && (!failedActions || stage.error.rollback !== undefined)) {
+          io.out(`  Stage ${stage.name} ${stage.status}: ${stage.error.message}\n`);
+          explained = true;
         }
       }
+      if (summary.error && !explained) io.out(`  ${summary.error.message}\n`);
     }
   }
   const allSucceeded = summaries.every((s) => s.status === 'Succeeded');

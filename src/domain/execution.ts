@@ -25,6 +25,29 @@ export interface ActionError {
   message: string;
 }
 
+/**
+ * Why a stage or an execution failed or stopped (docs/server.md), besides its actions' errors:
+ * `code` is the failed action's (ACTION_FAILED, TIMEOUT...) or one of HEALTH_CHECK_FAILED,
+ * CONDITION_FAILED, STOPPED, SUPERSEDED; `message` is one line that names what failed, where,
+ * and what it said.
+ */
+export interface StageError extends ActionError {
+  /** The regions it concerns: those whose actions or health checks failed. */
+  regions?: string[];
+  /** The rollback the failure started: what each region went back to. */
+  rollback?: RolledBack[];
+}
+
+/** One region of a rollback: the execution (and release) it went back to; `execution` null: nothing to go back to there. */
+export interface RolledBack {
+  region: string;
+  execution: string | null;
+  /** The release re-activated there, for release actions. */
+  release?: string;
+  /** The rollback execution that runs it. */
+  rollbackExecution?: string;
+}
+
 /** The execution summary: `run --json` and `GET /api/executions/{id}` (docs/server.md). */
 export interface ExecutionSummary {
   executionId: string;
@@ -33,9 +56,13 @@ export interface ExecutionSummary {
   startedAt: string;
   endedAt: string | null;
   trigger: Trigger;
+  /** Why it failed, stopped or was superseded; null otherwise. */
+  error: StageError | null;
   stages: Array<{
     name: string;
     status: StageStatus;
+    /** Why it failed or stopped (a failed action, health check or condition, a stop); null otherwise. */
+    error: StageError | null;
     actions: Array<{
       name: string;
       region: string;

@@ -7,15 +7,15 @@
  * action held for its window or a halt has not started: it is let go). A stage in region
  * lanes orders runOrder per region instead (domain/region-lanes.ts).
  */
-import type { ActionError, ActionStatus, ExecutionStatus, StageStatus } from './execution.js';
+import type { ActionError, ActionStatus, ExecutionStatus, StageError, StageStatus } from './execution.js';
 import { TERMINAL_EXECUTION } from './execution.js';
 import type { LaneFailurePolicy } from './pipeline.js';
 import { heldAfterFailure, startableInLanes } from './region-lanes.js';
 
 export interface StepInput {
   status: ExecutionStatus;
-  /** `lanes`: the stage runs in region lanes for this execution, with `onLaneFailure`. */
-  stages: Array<{ index: number; status: StageStatus; lanes?: boolean; onLaneFailure?: LaneFailurePolicy }>;
+  /** `lanes`: the stage runs in region lanes for this execution, with `onLaneFailure`; `error`: why it failed or stopped. */
+  stages: Array<{ index: number; status: StageStatus; lanes?: boolean; onLaneFailure?: LaneFailurePolicy; name?: string; error?: StageError | null }>;
   /** `lane`: the action's region lane, null when stage-wide; `waitingFor`: what a Waiting action waits for. */
   actions: Array<{
     stageIndex: number;
@@ -35,7 +35,7 @@ export type Step =
   /** Actions held for a window or a halt that will not start, because the stage failed: back to Pending. */
   | { kind: 'release-held'; stageIndex: number; actionIndexes: number[]; because: string }
   | { kind: 'finish-stage'; stageIndex: number; status: 'Succeeded' | 'Failed' | 'Stopped' }
-  | { kind: 'finish-execution'; status: 'Succeeded' | 'Failed' | 'Stopped'; error: ActionError | null }
+  | { kind: 'finish-execution'; status: 'Succeeded' | 'Failed' | 'Stopped'; error: StageError | null }
   | { kind: 'wait' }
   | { kind: 'done' };
 
@@ -50,12 +50,12 @@ export function nextStep(input: StepInput): Step {
     return stopping ? { kind: 'finish-execution', status: 'Stopped', error: null } : { kind: 'finish-execution', status: 'Succeeded', error: null };
   }
   if (current.status === 'Failed' || current.status === 'Stopped') {
+    // The failed action's error; else, or when the failure started a rollback, the stage's own
+    // reason (a health check, a condition, a stop), which names the failed actions too.
     const failed = input.actions.find((a) => a.stageIndex === current.index && UNSUCCESSFUL.has(a.status));
-    return {
-      kind: 'finish-execution',
-      status: current.status,
-      error: failed?.error ? { ...failed.error, message: `${failed.name}: ${failed.error.message}` } : null,
-    };
+    const byAction = failed?.error ? { ...failed.error, message: `${failed.name}: ${failed.error.message}` } : null;
+    const byStage = current.error ? { ...current.error, message: `stage ${current.name ?? current.index}: ${current.error.message}` } : null;
+    return { kind: 'finish-execution', status: current.status, error: byStage?.rollback !== undefined ? byStage : (byAction ?? byStage) };
   }
   const actions = input.actions.filter((a) => a.stageIndex === current.index);
   const running = actions.filter((a) => RUNNING.has(a.status));

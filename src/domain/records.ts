@@ -1,5 +1,5 @@
 /** What the state store hands out: rows decoded into domain shapes. */
-import type { ActionError, ActionStatus, ExecutionStatus, StageStatus, Trigger } from './execution.js';
+import type { ActionError, ActionStatus, ExecutionStatus, StageError, StageStatus, Trigger } from './execution.js';
 import type { Pipeline } from './pipeline.js';
 import type { TestReport } from './test-report.js';
 
@@ -40,7 +40,8 @@ export interface ExecutionRecord {
   endedAt: string | null;
   owner: string | null;
   stopMode: 'wait' | 'abandon' | null;
-  error: ActionError | null;
+  /** Why it failed, stopped (from the stop request on) or was superseded. */
+  error: StageError | null;
   /** Later executions have higher numbers (execution modes: newest, oldest). */
   seq: number;
 }
@@ -52,6 +53,8 @@ export interface StageRecord {
   status: StageStatus;
   startedAt: string | null;
   endedAt: string | null;
+  /** Why it failed or stopped; null while it runs or when it succeeded. */
+  error: StageError | null;
 }
 
 export interface ActionRecord {

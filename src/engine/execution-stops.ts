@@ -5,6 +5,7 @@
  */
 import { MeridianError } from '../domain/errors.js';
 import { checkOneLine } from '../domain/one-line-text.js';
+import { stopRequested } from '../domain/stage-errors.js';
 import type { EngineCore } from './engine-core.js';
 
 export async function requestStop(core: EngineCore, executionId: string, abandon: boolean, reason?: string): Promise<void> {
@@ -18,7 +19,10 @@ export async function requestStop(core: EngineCore, executionId: string, abandon
     if (execution.status === 'Stopping' && !abandon) {
       throw new MeridianError('CONFLICT', `execution ${executionId} is already stopping; pass --abandon to abandon its running actions`);
     }
-    await store.setExecutionStatus(tx, executionId, 'Stopping', clock.now().toISOString());
+    // The request is the execution's error from now on (the summary shows it); a second one
+    // (--abandon after a stop and wait) without a reason keeps the first one's.
+    const earlier = execution.status === 'Stopping' && reason === undefined ? execution.error : null;
+    await store.setExecutionStatus(tx, executionId, 'Stopping', clock.now().toISOString(), earlier ?? stopRequested(abandon, reason));
     await store.setStopMode(tx, executionId, abandon ? 'abandon' : 'wait');
     const how = abandon ? 'stop and abandon' : 'stop and wait';
     await record({ type: 'execution-stopping', description: `Stop requested (${how})${reason ? `: ${reason}` : ''}`, data: { status: 'Stopping' } });

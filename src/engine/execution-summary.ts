@@ -22,9 +22,11 @@ function summaryOf(snapshot: ExecutionSnapshot): ExecutionSummary {
     startedAt: execution.startedAt,
     endedAt: execution.endedAt,
     trigger: execution.trigger,
+    error: execution.error,
     stages: snapshot.stages.map((stage) => ({
       name: stage.name,
       status: stage.status,
+      error: stage.error,
       actions: snapshot.actions
         .filter((action) => action.stageIndex === stage.index)
         .map((action) => ({

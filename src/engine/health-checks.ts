@@ -14,6 +14,15 @@ export interface CheckOutcome {
 }
 
 const HTTP_TIMEOUT_MS = 5000;
+const BODY_SHOWN = 200;
+
+/** fetch says only "fetch failed"; its cause says what happened (`connect ECONNREFUSED 127.0.0.1:8080`). */
+function describeFetchError(thrown: unknown): string {
+  if (!(thrown instanceof Error)) return String(thrown);
+  const cause = thrown.cause as { message?: unknown; code?: unknown } | undefined;
+  const why = typeof cause?.message === 'string' && cause.message !== '' ? cause.message : typeof cause?.code === 'string' ? cause.code : undefined;
+  return why === undefined ? thrown.message : `${thrown.message} (${why})`;
+}
 
 export async function runCheck(check: RolloutCheck, region: string, executionId: string, commands: RuleCommandRunner | undefined): Promise<CheckOutcome> {
   const sub = (text: string): string => text.replaceAll('${region}', region);
@@ -21,10 +30,12 @@ export async function runCheck(check: RolloutCheck, region: string, executionId:
     const url = sub(check.url);
     try {
       const response = await fetch(url, { signal: AbortSignal.timeout(HTTP_TIMEOUT_MS) });
-      await response.arrayBuffer();
-      return { region, check: `GET ${url}`, passed: response.ok, detail: `answered ${response.status}` };
+      const body = await response.text();
+      // A failing answer's body often says why (the reason a failed stage shows).
+      const said = response.ok || body.trim() === '' ? '' : `: ${body.trim().slice(0, BODY_SHOWN)}`;
+      return { region, check: `GET ${url}`, passed: response.ok, detail: `answered ${response.status}${said}` };
     } catch (thrown) {
-      return { region, check: `GET ${url}`, passed: false, detail: `no answer: ${(thrown as Error).message}` };
+      return { region, check: `GET ${url}`, passed: false, detail: `no answer: ${describeFetchError(thrown)}` };
     }
   }
   const command = sub(check.command);

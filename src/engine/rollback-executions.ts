@@ -6,7 +6,7 @@
  * before that leaves them InProgress, to be adopted like any other unfinished execution.
  */
 import { randomUUID } from 'node:crypto';
-import type { Trigger } from '../domain/execution.js';
+import type { RolledBack, Trigger } from '../domain/execution.js';
 import { recordRollback } from '../stores/state/rollback-records.js';
 import type { Db, NewEvent, StateStore } from '../stores/state/state-store.js';
 import { planRollback } from './rollback.js';
@@ -22,19 +22,24 @@ export interface RollbackRequest {
   target?: string;
 }
 
-/** Creates the rollback executions; resolves with their ids. */
+/** Creates the rollback executions; resolves with their ids and what each region goes back to. */
 export async function startRollback(
   tx: Db,
   deps: { store: StateStore; owner: string; at: string },
   request: RollbackRequest,
   record: (event: NewEvent, about?: string) => Promise<void>,
-): Promise<string[]> {
+): Promise<{ ids: string[]; rolledBack: RolledBack[] }> {
   const { store, owner, at } = deps;
   const forward = await store.snapshot(tx, request.executionId);
   const plan = await planRollback(store, tx, forward, request.stageIndex, request.regions, request.target);
   const ids: string[] = [];
+  const rolledBack: RolledBack[] = [];
   for (const group of plan.groups) {
     const id = randomUUID();
+    for (const region of group.regions) {
+      const release = group.releases[region];
+      rolledBack.push({ region, execution: group.target, ...(release === undefined ? {} : { release }), rollbackExecution: id });
+    }
     const back = group.regions
       .map((region) => `${region} back to ${group.releases[region] === undefined ? `execution ${group.target}` : `release ${group.releases[region]}`}`)
       .join(', ');
@@ -50,6 +55,7 @@ export async function startRollback(
     });
     ids.push(id);
   }
+  for (const region of plan.without) rolledBack.push({ region, execution: null });
   if (plan.without.length > 0) {
     await record({
       type: 'rollback-started',
@@ -67,5 +73,5 @@ export async function startRollback(
     requestedAt: at,
     rollbackExecutions: ids,
   });
-  return ids;
+  return { ids, rolledBack };
 }

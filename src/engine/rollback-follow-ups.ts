@@ -19,8 +19,9 @@ export class RollbackFollowUps {
   /** Starts rollback executions inside the caller's transaction, to be advanced after its commit. */
   readonly asker: RollbackAsker = async (tx, request, record) => {
     const { store, owner, clock } = this.core;
-    const created = await startRollback(tx, { store, owner, at: clock.now().toISOString() }, request, record);
-    this.created.set(request.executionId, [...(this.created.get(request.executionId) ?? []), ...created]);
+    const { ids, rolledBack } = await startRollback(tx, { store, owner, at: clock.now().toISOString() }, request, record);
+    this.created.set(request.executionId, [...(this.created.get(request.executionId) ?? []), ...ids]);
+    return rolledBack;
   };
 
   /** As a write of the execution begins: the undo forgets what a write that did not commit created. */
@@ -45,8 +46,9 @@ export class RollbackFollowUps {
   async rollbackStage(ask: ManualRollback): Promise<string[]> {
     const { store, owner, clock } = this.core;
     const request = await manualRollbackRequest(store, ask);
-    const created = await this.core.write(request.executionId, (tx, record) =>
-      startRollback(tx, { store, owner, at: clock.now().toISOString() }, request, record),
+    const created = await this.core.write(
+      request.executionId,
+      async (tx, record) => (await startRollback(tx, { store, owner, at: clock.now().toISOString() }, request, record)).ids,
     );
     for (const id of created) await this.core.advance(id);
     return created;

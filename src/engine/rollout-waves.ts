@@ -12,7 +12,9 @@
  * a restart loses only a round nothing acted on yet, and runs it again.
  */
 import { laneStep, isRolloutStage, type LaneStep } from '../domain/rollout-step.js';
+import type { RolledBack } from '../domain/execution.js';
 import type { Step } from '../domain/next-step.js';
+import { healthChecksFailed, withRollback } from '../domain/stage-errors.js';
 import { formatSpan } from '../domain/window-gate.js';
 import type { Clock } from '../lib/clock.js';
 import type { ExecutionSnapshot } from '../domain/records.js';
@@ -38,7 +40,7 @@ export type RollbackAsker = (
   tx: Db,
   request: { executionId: string; stageIndex: number; stage: string; regions: string[]; reason: string },
   record: (event: NewEvent, about?: string) => Promise<void>,
-) => Promise<void>;
+) => Promise<RolledBack[]>;
 
 const MAX_CHECK_INTERVAL_MS = 5 * 60_000;
 
@@ -139,9 +141,8 @@ export class RolloutWaves {
     const waves = rollout?.waves ?? [];
     const policy = rollout?.rollback ?? 'region';
     const regions = policy === 'region' ? failing : policy === 'wave' ? (waves[failed.wave] ?? failing) : waves.slice(0, failed.wave + 1).flat();
-    const what = failed.failures.map((f) => `${f.check} in ${f.region}: ${f.detail}`).join('; ');
-    const reason = `health check failed during the bake of wave ${failed.wave + 1}: ${what}`;
-    await this.deps.store.setStageStatus(tx, execution.id, failed.stageIndex, 'Failed', this.deps.clock.now().toISOString());
+    const error = healthChecksFailed(failed.wave + 1, failed.failures);
+    const reason = error.message;
     await record({
       type: 'stage-finished',
       ...(stage === undefined ? {} : { stage }),
@@ -149,11 +150,13 @@ export class RolloutWaves {
       data: { status: 'Failed', wave: failed.wave + 1, rollback: regions, policy },
     });
     this.rounds.delete(key);
-    await this.deps.requestRollback(
+    const rolledBack = await this.deps.requestRollback(
       tx,
       { executionId: execution.id, stageIndex: failed.stageIndex, stage: stage ?? String(failed.stageIndex), regions, reason },
       record,
     );
+    const at = this.deps.clock.now().toISOString();
+    await this.deps.store.setStageStatus(tx, execution.id, failed.stageIndex, 'Failed', at, withRollback(error, rolledBack));
   }
 
   private async recordRound(key: string, stage: string | undefined, wave: number, record: (event: NewEvent) => Promise<void>): Promise<void> {

@@ -15,7 +15,9 @@
  */
 import type { RuleCommandRunner } from '../domain/condition-rules.js';
 import { conditionMet, describeCondition, evaluateDeploymentWindow, evaluateVariableCheck, type RuleOutcome } from '../domain/condition-rules.js';
+import type { StageError } from '../domain/execution.js';
 import { nextStep } from '../domain/next-step.js';
+import { actionsFailed, conditionFailed, oneLine, withRollback } from '../domain/stage-errors.js';
 import { stepInput } from './step-input.js';
 import type { ConditionRule, Stage, StageCondition } from '../domain/pipeline.js';
 import type { Clock } from '../lib/clock.js';
@@ -100,7 +102,8 @@ export class StageConditions {
       });
       return 'decided';
     }
-    await this.deps.store.setStageStatus(tx, snapshot.execution.id, stageIndex, 'Failed', at);
+    const error = conditionFailed(describeCondition('BeforeEntry', unmet.index, unmet.condition, unmet.outcomes));
+    await this.deps.store.setStageStatus(tx, snapshot.execution.id, stageIndex, 'Failed', at, error);
     await record({
       type: 'stage-finished',
       stage: stage.name,
@@ -125,6 +128,11 @@ export class StageConditions {
     if (result === undefined) return 'finish';
     const why = met ? `${phase} condition ${met.index + 1} (${result}) met` : `${phase} result ${result}`;
     const at = this.deps.clock.now().toISOString();
+    // OnFailure: the stage failed by its actions, which the reason names first; OnSuccess: by the condition.
+    const condition = met ? describeCondition(phase, met.index, met.condition, met.outcomes) : why;
+    const failedBy = actionsFailed(snapshot.actions.filter((a) => a.stageIndex === stageIndex));
+    const error: StageError =
+      phase === 'OnFailure' && failedBy !== null ? { ...failedBy, message: `${failedBy.message}; ${oneLine(condition)}` } : conditionFailed(condition);
     if (result === 'RETRY') {
       const inStage = snapshot.actions.filter((a) => a.stageIndex === stageIndex);
       if (inStage.some((a) => a.attempts > 1)) return 'finish'; // CodePipeline retries automatically once
@@ -148,18 +156,22 @@ export class StageConditions {
       const regions = [
         ...new Set(snapshot.actions.filter((a) => a.stageIndex === stageIndex && a.status !== 'Pending' && a.status !== 'Skipped').map((a) => a.region)),
       ];
-      await this.deps.store.setStageStatus(tx, snapshot.execution.id, stageIndex, 'Failed', at);
       await record({
         type: 'stage-finished',
         stage: stage.name,
         description: `Stage ${stage.name} failed: ${why}; rolling back ${regions.join(', ')}`,
         data: { status: 'Failed', phase, result, rollback: regions },
       });
-      await this.deps.requestRollback(tx, { executionId: snapshot.execution.id, stageIndex, stage: stage.name, regions, reason: why }, record);
+      const rolledBack = await this.deps.requestRollback(
+        tx,
+        { executionId: snapshot.execution.id, stageIndex, stage: stage.name, regions, reason: why },
+        record,
+      );
+      await this.deps.store.setStageStatus(tx, snapshot.execution.id, stageIndex, 'Failed', at, withRollback(error, rolledBack));
       return 'decided';
     }
     if (status === 'Failed') return 'finish';
-    await this.deps.store.setStageStatus(tx, snapshot.execution.id, stageIndex, 'Failed', at);
+    await this.deps.store.setStageStatus(tx, snapshot.execution.id, stageIndex, 'Failed', at, error);
     await record({ type: 'stage-finished', stage: stage.name, description: `Stage ${stage.name} failed: ${why}`, data: { status: 'Failed', phase, result } });
     return 'decided';
   }

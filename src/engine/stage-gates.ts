@@ -8,6 +8,7 @@
  */
 import { stageGate } from '../domain/execution-modes.js';
 import type { ExecutionSnapshot } from '../domain/records.js';
+import { superseded } from '../domain/stage-errors.js';
 import { isOwnerAlive } from '../lib/process-owner.js';
 import type { Db } from '../stores/state/state-store.js';
 import type { EngineCore } from './engine-core.js';
@@ -90,7 +91,7 @@ export class StageGates {
     const { store } = this.core;
     const at = this.core.clock.now().toISOString();
     await skipPending(store, tx, executionId, at);
-    await store.setExecutionStatus(tx, executionId, 'Superseded', at);
+    await store.setExecutionStatus(tx, executionId, 'Superseded', at, superseded(by, stage));
     await store.setOwner(tx, executionId, null);
     this.waitingReasons.delete(executionId);
     const execution = await store.getExecution(tx, executionId);

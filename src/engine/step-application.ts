@@ -4,10 +4,12 @@
  * are queued, a stage finishes, the execution finishes. Each is written with its event.
  */
 import { MeridianError } from '../domain/errors.js';
+import type { StageError } from '../domain/execution.js';
 import type { Step } from '../domain/next-step.js';
 import type { Action } from '../domain/pipeline.js';
 import type { ExecutionSnapshot } from '../domain/records.js';
 import { mayRunInLanes } from '../domain/region-lanes.js';
+import { actionsFailed } from '../domain/stage-errors.js';
 import type { Db } from '../stores/state/state-store.js';
 import type { EngineCore } from './engine-core.js';
 import type { Recorder } from './execution-writes.js';
@@ -65,11 +67,12 @@ export class StepApplication {
       case 'finish-stage': {
         this.deps.gates.stageLeft(execution.pipeline);
         const stage = snapshot.stages[step.stageIndex];
-        await store.setStageStatus(tx, execution.id, step.stageIndex, step.status, at);
+        const error = stageError(snapshot, step.stageIndex, step.status);
+        await store.setStageStatus(tx, execution.id, step.stageIndex, step.status, at, error);
         await record({
           type: 'stage-finished',
           stage: stage?.name,
-          description: `Stage ${stage?.name} ${step.status.toLowerCase()}`,
+          description: `Stage ${stage?.name} ${step.status.toLowerCase()}${error ? `: ${error.message}` : ''}`,
           data: { status: step.status },
         });
         return;
@@ -77,9 +80,11 @@ export class StepApplication {
       case 'finish-execution': {
         this.deps.gates.executionEnded(execution.pipeline, execution.id);
         await skipPending(store, tx, execution.id, at);
-        await store.setExecutionStatus(tx, execution.id, step.status, at, step.error);
+        // A stopped execution keeps the reason its stop request recorded.
+        const error = step.status === 'Stopped' && execution.error !== null ? execution.error : step.error;
+        await store.setExecutionStatus(tx, execution.id, step.status, at, error);
         await store.setOwner(tx, execution.id, null);
-        const why = step.error ? `: ${step.error.message}` : '';
+        const why = error ? `: ${error.message}` : '';
         await record({ type: 'execution-finished', description: `Execution ${step.status.toLowerCase()}${why}`, data: { status: step.status } });
         return;
       }
@@ -114,6 +119,13 @@ export class StepApplication {
     }
     await jobs.queueAttempts(tx, execution.id, step.stageIndex, starts, at);
   }
+}
+
+/** Why a stage ends Failed (its failed actions) or Stopped (the stop request's reason); null when it succeeded. */
+function stageError(snapshot: ExecutionSnapshot, stageIndex: number, status: 'Succeeded' | 'Failed' | 'Stopped'): StageError | null {
+  if (status === 'Succeeded') return null;
+  if (status === 'Stopped') return snapshot.execution.error ?? { code: 'STOPPED', message: 'stopped' };
+  return actionsFailed(snapshot.actions.filter((a) => a.stageIndex === stageIndex));
 }
 
 function describeWave(action: Action): string {

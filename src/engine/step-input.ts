@@ -11,7 +11,7 @@ export function stepInput(snapshot: ExecutionSnapshot): StepInput {
     stages: snapshot.stages.map((s) => {
       const stage = pipeline.stages[s.index];
       const lanes = stage !== undefined && mayRunInLanes(pipeline, stage) && stageOrder(snapshot, s.index).order === 'region';
-      return { index: s.index, status: s.status, ...(lanes ? { lanes, onLaneFailure: stage.onLaneFailure ?? 'stop' } : {}) };
+      return { index: s.index, status: s.status, name: s.name, error: s.error, ...(lanes ? { lanes, onLaneFailure: stage.onLaneFailure ?? 'stop' } : {}) };
     }),
     actions: snapshot.actions.map((a) => {
       const action = pipeline.stages[a.stageIndex]?.actions[a.actionIndex];

@@ -107,6 +107,25 @@ describe.each(BACKENDS)('state store on $name', (backend) => {
     expect(positions[0]).toMatchObject({ status: 'InProgress', owner: 'owner-0', stages: ['Pending'] });
     expect((await store.listExecutions(store.db, { pipeline: 'order' })).map((e) => e.id)).toEqual([...ids].reverse());
   });
+
+  it.skipIf(!backend.available)("keeps a stage's reason while it is Failed, and forgets it when it starts again", async () => {
+    const store = await open();
+    const id = randomUUID();
+    await store.transaction((tx) =>
+      store.createExecution(tx, { id, pipeline: pipeline('reasons'), trigger: { type: 'cli' }, context, at: '2026-11-27T10:00:00.000Z', owner: 'me' }),
+    );
+    expect((await store.snapshot(store.db, id)).stages[0]?.error).toBeNull();
+    const error = {
+      code: 'HEALTH_CHECK_FAILED',
+      message: 'health check failed during the bake of wave 1: GET http://127.0.0.1:1/health in eu-west-1: no answer',
+      regions: ['eu-west-1'],
+      rollback: [{ region: 'eu-west-1', execution: null }],
+    };
+    await store.setStageStatus(store.db, id, 0, 'Failed', '2026-11-27T10:01:00.000Z', error);
+    expect((await store.snapshot(store.db, id)).stages[0]).toMatchObject({ status: 'Failed', endedAt: '2026-11-27T10:01:00.000Z', error });
+    await store.setStageStatus(store.db, id, 0, 'InProgress', '2026-11-27T10:02:00.000Z');
+    expect((await store.snapshot(store.db, id)).stages[0]).toMatchObject({ status: 'InProgress', error: null });
+  });
 });
 
 describe.skipIf(!hasPostgres)('the PostgreSQL schema', () => {

@@ -27,9 +27,13 @@ export const registerShow: RegisterCommand = (program: Command, io) => {
           io.out(`${JSON.stringify(options.events ? { summary, events } : summary, null, 2)}\n`);
           return;
         }
-        io.out(`Execution ${summary.executionId} of ${summary.pipeline}: ${summary.status}\n`);
+        // A server older than the stage reasons answers without `error`.
+        const stageReason = summary.stages.some((s) => s.error);
+        io.out(
+          `Execution ${summary.executionId} of ${summary.pipeline}: ${summary.status}${summary.error && !stageReason ? ` — ${summary.error.message}` : ''}\n`,
+        );
         for (const stage of summary.stages) {
-          io.out(`  ${stage.name}: ${stage.status}\n`);
+          io.out(`  ${stage.name}: ${stage.status}${stage.error ? ` — ${stage.error.message}` : ''}\n`);
           for (const action of stage.actions)
             io.out(`    ${action.name} (${action.region}, runOrder ${action.runOrder}) ${action.status}${action.error ? `: ${action.error.message}` : ''}\n`);
         }

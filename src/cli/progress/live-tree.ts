@@ -10,11 +10,14 @@ import type { ActionRecord, ExecutionSnapshot } from '../../domain/records.js';
 export function renderTree(snapshot: ExecutionSnapshot, now: Date, failingLogs: Map<string, string[]>): string {
   const { execution } = snapshot;
   const lines: string[] = [];
+  // Why the execution stopped or was superseded, unless a stage says it.
+  const why = execution.error && !snapshot.stages.some((s) => s.error) ? pc.red(` ${execution.error.message}`) : '';
   lines.push(
-    `${pc.bold(execution.pipeline)} ${pc.dim(execution.id)} ${colour(execution.status, execution.status)} ${pc.dim(elapsed(execution.startedAt, execution.endedAt, now))}`,
+    `${pc.bold(execution.pipeline)} ${pc.dim(execution.id)} ${colour(execution.status, execution.status)} ${pc.dim(elapsed(execution.startedAt, execution.endedAt, now))}${why}`,
   );
   for (const stage of snapshot.stages) {
-    lines.push(`${statusIcon(stage.status)} ${pc.bold(stage.name)} ${colour(stage.status, stage.status)}`);
+    const error = stage.error ? pc.red(` ${stage.error.message}`) : '';
+    lines.push(`${statusIcon(stage.status)} ${pc.bold(stage.name)} ${colour(stage.status, stage.status)}${error}`);
     const actions = snapshot.actions.filter((a) => a.stageIndex === stage.index);
     const orders = [...new Set(actions.map((a) => a.runOrder))].sort((a, b) => a - b);
     for (const order of orders) {

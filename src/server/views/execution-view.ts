@@ -46,7 +46,6 @@ export async function buildExecutionView(core: Pick<Meridian, 'store' | 'db'>, e
   });
   return {
     ...summary,
-    error: snapshot.execution.error,
     stages: stages.map((stage, stageIndex) => ({
       ...stage,
       lanes: lanesOf(stage.actions, orders[stageIndex] ?? 'stage'),

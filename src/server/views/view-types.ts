@@ -3,7 +3,7 @@
  * the domain model: the dashboard (web/src/api/types.ts) imports them without pulling the
  * server, its stores or Node's types into the browser build.
  */
-import type { ActionError, ExecutionSummary } from '../../domain/execution.js';
+import type { ExecutionSummary, StageError } from '../../domain/execution.js';
 import type { StageOrder } from '../../domain/region-lanes.js';
 import type { WaitsFor } from '../../domain/waits-for.js';
 
@@ -31,9 +31,11 @@ export interface ActionView extends SummaryAction {
   waitsFor?: WaitsFor | null;
 }
 
-export type StageView = Omit<ExecutionSummary['stages'][number], 'actions'> & {
+export type StageView = Omit<ExecutionSummary['stages'][number], 'actions' | 'error'> & {
   startedAt: string | null;
   endedAt: string | null;
+  /** Why it failed or stopped (always set by the server; absent, from a view made by hand or an older server: none). */
+  error?: StageError | null;
   /** How its runOrders go for this execution: in region lanes, stage-wide, or by rollout waves; null for a stage of one region (always set by the server; absent: null). */
   lanes?: StageOrder | null;
   actions: ActionView[];
@@ -50,7 +52,6 @@ export interface Holders {
 export type ArtifactView = { name: string; digest: string; size: number; region: string; producedBy: string } & Holders;
 
 export interface ExecutionView extends Omit<ExecutionSummary, 'stages'> {
-  error: ActionError | null;
   stages: StageView[];
   /** The execution waits to enter this stage (execution modes: another execution holds it). */
   stageWait: { stage: string; reason: string; lockedBy: string | null } | null;

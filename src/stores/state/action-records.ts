@@ -2,7 +2,7 @@
  * Stage and action rows of executions: written with the execution, then each status change,
  * attempt and end, and the reads the engine and the views make of them.
  */
-import type { ActionError, StageStatus } from '../../domain/execution.js';
+import type { ActionError, StageError, StageStatus } from '../../domain/execution.js';
 import type { Pipeline } from '../../domain/pipeline.js';
 import type { ActionRecord, StageRecord } from '../../domain/records.js';
 import type { TestReport } from '../../domain/test-report.js';
@@ -31,6 +31,7 @@ export async function insertStagesAndActions(tx: Db, id: string, pipeline: Pipel
     status: 'Pending',
     started_at: null,
     ended_at: null,
+    error: null,
   }));
   if (stageRows.length > 0) await tx.insertInto('stage_executions').values(stageRows).execute();
   const actionRows = pipeline.stages.flatMap((stage, stageIndex) =>
@@ -70,8 +71,13 @@ export async function stagesAndActions(db: Db, id: string): Promise<{ stages: St
   return { stages: stages.map(toStage), actions: actions.map(toAction) };
 }
 
-export async function setStageStatus(db: Db, id: string, stageIndex: number, status: StageStatus, at: string): Promise<void> {
-  const patch: { status: string; started_at?: string; ended_at: string | null } = { status, ended_at: null };
+/** A stage's status; its error is `error` (a stage that starts again or succeeds has none). */
+export async function setStageStatus(db: Db, id: string, stageIndex: number, status: StageStatus, at: string, error: StageError | null): Promise<void> {
+  const patch: { status: string; started_at?: string; ended_at: string | null; error: string | null } = {
+    status,
+    ended_at: null,
+    error: error === null ? null : JSON.stringify(error),
+  };
   if (status === 'InProgress') patch.started_at = at;
   else if (status !== 'Pending' && status !== 'Stopping') patch.ended_at = at;
   await db.updateTable('stage_executions').set(patch).where('execution_id', '=', id).where('stage_index', '=', stageIndex).execute();

@@ -4,7 +4,7 @@
  * pipeline across servers sharing a PostgreSQL database.
  */
 import { sql } from 'kysely';
-import type { ActionError, ExecutionStatus, StageStatus, Trigger } from '../../domain/execution.js';
+import type { ExecutionStatus, StageError, StageStatus, Trigger } from '../../domain/execution.js';
 import { MeridianError } from '../../domain/errors.js';
 import type { ExecutionPosition } from '../../domain/execution-modes.js';
 import type { Pipeline } from '../../domain/pipeline.js';
@@ -181,7 +181,7 @@ export async function laterEntrant(db: Db, pipeline: string, seq: number, stageI
   return row?.id;
 }
 
-export async function setExecutionStatus(db: Db, id: string, status: ExecutionStatus, at: string, error: ActionError | null): Promise<void> {
+export async function setExecutionStatus(db: Db, id: string, status: ExecutionStatus, at: string, error: StageError | null): Promise<void> {
   const ended = status === 'InProgress' || status === 'Stopping' ? null : at;
   await db
     .updateTable('executions')

@@ -1,6 +1,6 @@
 /** Rows of the state database as the records of src/domain/records.ts: JSON columns parsed, names camel-cased. */
 import type { Selectable } from 'kysely';
-import type { ActionError, ActionStatus, ExecutionStatus, StageStatus, Trigger } from '../../domain/execution.js';
+import type { ActionError, ActionStatus, ExecutionStatus, StageError, StageStatus, Trigger } from '../../domain/execution.js';
 import type { Pipeline } from '../../domain/pipeline.js';
 import type { TestReport } from '../../domain/test-report.js';
 import type {
@@ -40,7 +40,7 @@ export function toExecutionHead(row: Omit<Row<'executions'>, 'definition' | 'con
     endedAt: row.ended_at,
     owner: row.owner,
     stopMode: row.stop_mode as ExecutionRecord['stopMode'],
-    error: parseJson<ActionError>(row.error),
+    error: parseJson<StageError>(row.error),
     seq: row.seq,
   };
 }
@@ -53,6 +53,7 @@ export function toStage(row: Row<'stage_executions'>): StageRecord {
     status: row.status as StageStatus,
     startedAt: row.started_at,
     endedAt: row.ended_at,
+    error: parseJson<StageError>(row.error),
   };
 }
 

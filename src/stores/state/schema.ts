@@ -17,7 +17,7 @@ export interface ExecutionsTable {
   owner: string | null;
   /** Set by a stop request: `wait` lets running actions finish, `abandon` aborts them. */
   stop_mode: string | null;
-  error: string | null; // JSON ActionError
+  error: string | null; // JSON StageError
   /** Order among the executions of all pipelines: later executions have higher numbers. */
   seq: number;
 }
@@ -29,6 +29,7 @@ export interface StageExecutionsTable {
   status: string;
   started_at: string | null;
   ended_at: string | null;
+  error: string | null; // JSON StageError
 }
 
 export interface ActionExecutionsTable {

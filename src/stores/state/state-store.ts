@@ -9,7 +9,7 @@
  * regions each transaction announced, and whether the database is PostgreSQL.
  */
 import type { Kysely, Transaction } from 'kysely';
-import type { ActionError, ExecutionStatus, StageStatus, Trigger } from '../../domain/execution.js';
+import type { ExecutionStatus, StageError, StageStatus, Trigger } from '../../domain/execution.js';
 import { MeridianError } from '../../domain/errors.js';
 import type { ExecutionPosition } from '../../domain/execution-modes.js';
 import type { Pipeline } from '../../domain/pipeline.js';
@@ -145,7 +145,7 @@ export class StateStore {
     return executions.laterEntrant(db, pipeline, seq, stageIndex);
   }
 
-  async setExecutionStatus(db: Db, id: string, status: ExecutionStatus, at: string, error: ActionError | null = null): Promise<void> {
+  async setExecutionStatus(db: Db, id: string, status: ExecutionStatus, at: string, error: StageError | null = null): Promise<void> {
     await executions.setExecutionStatus(db, id, status, at, error);
   }
 
@@ -157,8 +157,9 @@ export class StateStore {
     await executions.setOwner(db, id, owner);
   }
 
-  async setStageStatus(db: Db, id: string, stageIndex: number, status: StageStatus, at: string): Promise<void> {
-    await actions.setStageStatus(db, id, stageIndex, status, at);
+  /** `error`: why a stage failed or stopped; every other status clears it. */
+  async setStageStatus(db: Db, id: string, stageIndex: number, status: StageStatus, at: string, error: StageError | null = null): Promise<void> {
+    await actions.setStageStatus(db, id, stageIndex, status, at, error);
   }
 
   async updateAction(db: Db, key: ActionKey, patch: ActionPatch): Promise<void> {

@@ -10,6 +10,7 @@ import * as jobLabels from './008-job-labels.js';
 import * as halts from './009-halts.js';
 import * as approvalOnce from './010-approval-once.js';
 import * as jobProcesses from './011-job-processes.js';
+import * as stageErrors from './012-stage-errors.js';
 
 /** Every migration, in order. Names are permanent: never rename or edit a shipped one. */
 export const migrations: Record<string, Migration> = {
@@ -24,4 +25,5 @@ export const migrations: Record<string, Migration> = {
   '009-halts': halts,
   '010-approval-once': approvalOnce,
   '011-job-processes': jobProcesses,
+  '012-stage-errors': stageErrors,
 };
