@@ -48,7 +48,20 @@ stages:
 
     const listed = await cli(['executions', '--json']);
     expect(listed.code, listed.stderr).toBe(0);
-    expect(JSON.parse(listed.stdout)).toEqual([{ executionId, pipeline: 'steer', status: 'InProgress', startedAt: expect.any(String) }]);
+    expect(JSON.parse(listed.stdout)).toEqual([
+      {
+        executionId,
+        pipeline: 'steer',
+        status: 'InProgress',
+        startedAt: expect.any(String),
+        endedAt: null,
+        trigger: expect.objectContaining({ type: 'api' }) as unknown,
+        commit: expect.stringMatching(/^[0-9a-f]{40}$/) as unknown,
+      },
+    ]);
+    const table = (await cli(['executions'])).stdout.trimEnd().split('\n');
+    expect(table[0]!.split(/\s{2,}/)).toEqual(['EXECUTION', 'PIPELINE', 'STATUS', 'STARTED', 'DURATION', 'TRIGGER', 'COMMIT']);
+    expect(table[1]!.split(/\s{2,}/)).toEqual([executionId, 'steer', 'InProgress', expect.any(String), '-', 'api', expect.stringMatching(/^[0-9a-f]{7}$/)]);
 
     // Follow the logs from before the action runs to the end of the execution.
     const follow = startCli(['logs', executionId, 'build', '-f', '--server', served.url], { env: { MERIDIAN_TOKEN: ADMIN_TOKEN } });

@@ -15,7 +15,7 @@ function withExports<T>(options: StateOptions, fn: (store: ExportsStore) => Prom
 }
 
 export const registerExports: RegisterCommand = (program: Command, io: CliIO) => {
-  const exports = program.command('exports').description('exports: named values for !ImportValue, like CloudFormation exports');
+  const exports = program.command('exports').description('named values for !ImportValue, like CloudFormation exports');
 
   exports
     .command('set <name> <value>')
@@ -23,6 +23,8 @@ export const registerExports: RegisterCommand = (program: Command, io: CliIO) =>
     .option(STATE_DIR_FLAGS, STATE_DIR_HELP)
     .action(async (name: string, value: string, options: StateOptions) => {
       await withExports(options, (store) => store.set(name, value));
+      // Confirms as `params put` does, in the shape `exports list` prints.
+      printJson(io, { Export: { Name: name, Value: value } });
     });
 
   exports

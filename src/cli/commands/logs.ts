@@ -19,7 +19,7 @@ interface LogsOptions {
 export const registerLogs: RegisterCommand = (program: Command, io, setExit) => {
   program
     .command('logs <execution> [action]')
-    .description("print an execution's action logs (secrets masked); -f follows them live")
+    .description("print an execution's action logs (secrets masked); ACTION is its name or Stage/name, as run prints it; -f follows them live")
     .option('--attempt <n>', 'which attempt (default: the latest)')
     .option('-f, --follow', 'keep printing new lines until the execution ends')
     .option(STATE_DIR_FLAGS, STATE_DIR_HELP)
@@ -35,18 +35,20 @@ export const registerLogs: RegisterCommand = (program: Command, io, setExit) => 
       try {
         const id = await meridian.store.resolveExecutionId(meridian.db, execution);
         const snapshot = await meridian.store.snapshot(meridian.db, id);
-        if (actionName && !snapshot.actions.some((a) => a.name === actionName)) {
-          throw new MeridianError('NOT_FOUND', `execution ${id} has no action ${actionName}; its actions: ${snapshot.actions.map((a) => a.name).join(', ')}`);
+        const chosen = actionName === undefined ? undefined : snapshot.actions.filter((a) => namesAction(actionName, a.stage, a.name));
+        if (actionName !== undefined && chosen?.length === 0) {
+          const known = snapshot.actions.map((a) => `${a.stage}/${a.name}`).join(', ');
+          throw new MeridianError('NOT_FOUND', `execution ${id} has no action ${actionName}; its actions: ${known}`);
         }
         if (options.follow) {
           const status = await followLogs(meridian, id, printer(io, actionName), {
             signal: new AbortController().signal,
-            ...(actionName === undefined ? {} : { action: actionName }),
+            ...(chosen?.[0] === undefined ? {} : { action: chosen[0].name }),
           });
           setExit(status === 'Succeeded' ? 0 : 1);
           return;
         }
-        const actions = actionName ? snapshot.actions.filter((a) => a.name === actionName) : snapshot.actions.filter((a) => a.attempts > 0);
+        const actions = chosen ?? snapshot.actions.filter((a) => a.attempts > 0);
         for (const action of actions) {
           const attempt = options.attempt ? Number(options.attempt) : action.attempts;
           const file = actionLogPath(stateDir, id, action.stage, action.name, attempt);
@@ -60,9 +62,23 @@ export const registerLogs: RegisterCommand = (program: Command, io, setExit) => 
     });
 };
 
+/** The action a `logs` argument names: `ACTION`, or `Stage/ACTION` as the run summary prints it. */
+export function namesAction(argument: string, stage: string, action: string): boolean {
+  return argument === action || argument === `${stage}/${action}`;
+}
+
+/** The action name to ask a server for: the part after `Stage/`. */
+function serverActionName(argument: string): string {
+  const slash = argument.indexOf('/');
+  return slash < 0 ? argument : argument.slice(slash + 1);
+}
+
 /** One action: its lines as they are; several: each line after a `stage/action` prefix. */
 function printer(io: CliIO, actionName: string | undefined): (line: LogLine) => void {
-  return (line) => io.out(actionName === undefined ? `${line.stage}/${line.action} | ${line.line}\n` : `${line.line}\n`);
+  return (line) => {
+    if (actionName === undefined) io.out(`${line.stage}/${line.action} | ${line.line}\n`);
+    else if (namesAction(actionName, line.stage, line.action)) io.out(`${line.line}\n`);
+  };
 }
 
 async function serverLogs(
@@ -76,12 +92,13 @@ async function serverLogs(
   const id = encodeURIComponent(execution);
   if (!options.follow && actionName !== undefined) {
     const attempt = options.attempt === undefined ? '' : `?attempt=${encodeURIComponent(options.attempt)}`;
-    io.out(await server.text(`/api/executions/${id}/actions/${encodeURIComponent(actionName)}/log${attempt}`));
+    io.out(await server.text(`/api/executions/${id}/actions/${encodeURIComponent(serverActionName(actionName))}/log${attempt}`));
     return;
   }
   const print = printer(io, actionName);
   let status: string | undefined;
-  await server.stream(`/api/executions/${id}/logs${actionName === undefined ? '' : `?action=${encodeURIComponent(actionName)}`}`, (event, data) => {
+  const only = actionName === undefined ? '' : `?action=${encodeURIComponent(serverActionName(actionName))}`;
+  await server.stream(`/api/executions/${id}/logs${only}`, (event, data) => {
     if (event === 'log') print(data as LogLine);
     else if (event === 'end') status = (data as { status: string }).status;
   });

@@ -23,7 +23,7 @@ async function withSecrets<T>(options: StateOptions, fn: (store: LocalSecretStor
 }
 
 export const registerSecrets: RegisterCommand = (program: Command, io: CliIO) => {
-  const secrets = program.command('secrets').description('secrets: encrypted, versioned values, addressed like Secrets Manager');
+  const secrets = program.command('secrets').description('encrypted, versioned values, addressed like Secrets Manager');
 
   secrets
     .command('put <id> [value]')
