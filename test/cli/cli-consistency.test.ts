@@ -101,10 +101,11 @@ describe('meridian logs and executions', () => {
 });
 
 describe('meridian exports and help texts', () => {
-  it('exports set confirms what it set, as params put does', async () => {
+  it('exports set confirms what it set, as params put does, without echoing the value', async () => {
     const stateDir = tempDir();
     const out = ok(await runCli(['exports', 'set', 'OrdersDeployRole', 'arn:aws:iam::000000000000:role/deploy', '--state-dir', stateDir]));
-    expect(JSON.parse(out)).toEqual({ Export: { Name: 'OrdersDeployRole', Value: 'arn:aws:iam::000000000000:role/deploy' } });
+    expect(JSON.parse(out)).toEqual({ Name: 'OrdersDeployRole' });
+    expect(out).not.toContain('role/deploy');
     expect(JSON.parse(ok(await runCli(['params', 'put', '/a', 'b', '--state-dir', stateDir])))).toEqual({ Version: 1, Tier: 'Standard' });
   });
 

@@ -171,9 +171,7 @@ describe('meridian secrets', () => {
 describe('meridian exports', () => {
   it('sets and lists exports', async () => {
     const stateDir = tempDir();
-    expect(json(await meridian(stateDir, ['exports', 'set', 'service-x-Bucket', 'bucket-1']))).toEqual({
-      Export: { Name: 'service-x-Bucket', Value: 'bucket-1' },
-    });
+    expect(json(await meridian(stateDir, ['exports', 'set', 'service-x-Bucket', 'bucket-1']))).toEqual({ Name: 'service-x-Bucket' });
     await meridian(stateDir, ['exports', 'set', 'service-x-Bucket', 'bucket-2']);
     await meridian(stateDir, ['exports', 'set', 'Alpha', 'a']);
     expect(json(await meridian(stateDir, ['exports', 'list']))).toEqual({

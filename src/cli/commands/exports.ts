@@ -23,8 +23,8 @@ export const registerExports: RegisterCommand = (program: Command, io: CliIO) =>
     .option(STATE_DIR_FLAGS, STATE_DIR_HELP)
     .action(async (name: string, value: string, options: StateOptions) => {
       await withExports(options, (store) => store.set(name, value));
-      // Confirms as `params put` does, in the shape `exports list` prints.
-      printJson(io, { Export: { Name: name, Value: value } });
+      // Confirms as `params put` does, without echoing the value: an export may hold a token, and output ends up in CI logs.
+      printJson(io, { Name: name });
     });
 
   exports
