@@ -5,8 +5,12 @@ import type { ProviderRegistry } from '../providers/registry.js';
 import type { Meridian } from '../meridian.js';
 
 /** What the providers check in a definition: their action types, and each one's configuration. */
-export function providerChecks(registry: ProviderRegistry): Pick<LoadOptions, 'knownActionTypes' | 'checkAction'> {
-  return { knownActionTypes: registry.types(), checkAction: (action) => registry.checkConfiguration(action) };
+export function providerChecks(registry: ProviderRegistry): Pick<LoadOptions, 'knownActionTypes' | 'checkAction' | 'outputVariablesOf'> {
+  return {
+    knownActionTypes: registry.types(),
+    checkAction: (action) => registry.checkConfiguration(action),
+    outputVariablesOf: (action) => registry.outputVariablesOf(action),
+  };
 }
 
 /** Loads a definition with what the state dir knows: exports for `!ImportValue`, the providers' checks. */

@@ -20,6 +20,7 @@ import type { CompileResult, LoadContext } from './compile-result.js';
 import { compileNative } from './native/compile-native.js';
 import { definitionError, problem } from '../lib/problems.js';
 import type { ActionConfigCheck } from './rules/action-config.js';
+import type { OutputVariablesOf } from './rules/variable-references.js';
 import { runRules, type RuleOptions } from './rules/index.js';
 import { prototypeKeyProblems } from './prototype-keys.js';
 import { PipelineLocator } from './trace.js';
@@ -41,6 +42,8 @@ export interface LoadOptions {
   knownActionTypes?: string[];
   /** The providers' configuration checks (`Provider.validate`); what they find are problems. */
   checkAction?: ActionConfigCheck;
+  /** The output variables each action sets, where its provider knows them before it runs (`#{Src.CommitID}` is then refused). */
+  outputVariablesOf?: OutputVariablesOf;
 }
 
 export type DefinitionFormat = Pipeline['format'];
@@ -100,6 +103,7 @@ function compileLocated(text: string, file: string, options: LoadOptions): Locat
     const rules: RuleOptions = {};
     if (options.knownActionTypes) rules.knownActionTypes = options.knownActionTypes;
     if (options.checkAction) rules.checkAction = options.checkAction;
+    if (options.outputVariablesOf) rules.outputVariablesOf = options.outputVariablesOf;
     problems.push(...runRules(result.pipeline, new PipelineLocator(result.trace), rules));
   }
   if (problems.length > 0 || !result.pipeline) throw definitionError(file, problems);

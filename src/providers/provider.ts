@@ -7,6 +7,7 @@
  */
 import type { Action, Pipeline } from '../domain/pipeline.js';
 import type { TestReport } from '../domain/test-report.js';
+import type { ConfigSchema } from './config-schema.js';
 
 export interface ProviderCapabilities {
   /** Safe to run again after the process running it died mid-way. */
@@ -77,13 +78,28 @@ export interface ConfigProblem {
   field: string;
   message: string;
   hint?: string;
+  /** For an unknown key: the key as written and the keys known at its level, to suggest in the format's own spelling. */
+  unknownKey?: { written: string; known: readonly string[] };
 }
 
 export interface Provider {
   /** Action type keys this provider runs, e.g. `Compute/AWS/Commands`. */
   readonly types: readonly string[];
   readonly capabilities: ProviderCapabilities;
-  /** Checks the configuration before anything runs. */
+  /**
+   * The configuration each of its types accepts (config-schema.ts), by type key: checked
+   * strictly before anything runs, and the source of `meridian schema` and docs/reference/.
+   * A type without one takes any configuration.
+   */
+  readonly configuration?: Readonly<Record<string, ConfigSchema>>;
+  /**
+   * The names of the output variables an action of this provider sets, when they are known
+   * before it runs (a source's CommitId...; a Commands action's declared `outputVariables`);
+   * undefined when only the run can tell (a build's `exported-variables`, a stack's outputs).
+   * `#{Namespace.Name}` of another name is refused at validation, with the nearest name.
+   */
+  outputVariables?(action: Action): readonly string[] | undefined;
+  /** Checks the configuration before anything runs, beyond what its schema says. */
   validate?(action: Action): ConfigProblem[];
   /** Does the work. Throws a MeridianError (ACTION_FAILED, TIMEOUT, ...) to fail the action. */
   run(ctx: ActionContext): Promise<ActionResult>;

@@ -1,7 +1,10 @@
+import { mkdirSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
 import type { Command } from 'commander';
 import { STATUS_WORDS, SUPPORT, type SupportEntry } from '../../definition/support.js';
 import { registerBuiltinProviders } from '../../providers/builtin.js';
 import { ProviderRegistry } from '../../providers/registry.js';
+import { referencePages } from '../provider-reference.js';
 import type { RegisterCommand } from './index.js';
 
 /** The support table, with any registered type it does not list (a third-party provider) as running. */
@@ -17,8 +20,17 @@ export const registerProviders: RegisterCommand = (program: Command, io) => {
     .command('providers')
     .description('list every CodePipeline action type and stage-condition rule with what Meridian does with it')
     .option('--json', 'print the table as JSON: [{ type, status, note, alternative? }]')
-    .action((options: { json?: boolean }) => {
-      const table = supportTable(registerBuiltinProviders(new ProviderRegistry()).types());
+    .option('--reference <dir>', "write the action reference pages (every type's configuration keys) into this folder instead")
+    .action((options: { json?: boolean; reference?: string }) => {
+      const registry = registerBuiltinProviders(new ProviderRegistry());
+      if (options.reference !== undefined) {
+        const pages = referencePages(registry);
+        mkdirSync(options.reference, { recursive: true });
+        for (const [file, text] of pages) writeFileSync(path.join(options.reference, file), text);
+        io.out(`wrote ${pages.size} pages in ${options.reference}\n`);
+        return;
+      }
+      const table = supportTable(registry.types());
       if (options.json) {
         io.out(`${JSON.stringify(table, null, 2)}\n`);
         return;

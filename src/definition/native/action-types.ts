@@ -102,3 +102,9 @@ export function friendlyKey(type: ActionTypeId, key: string): string {
   const aliases = Object.entries(ALIASES[actionTypeKey(type)] ?? {}).filter(([, target]) => target === key);
   return aliases[aliases.length - 1]?.[0] ?? key;
 }
+
+/** Every `with:` key that sets CodePipeline configuration key `key` of this type: its aliases, then the key itself. */
+export function withKeysOf(type: ActionTypeId, key: string): string[] {
+  const aliases = Object.entries(ALIASES[actionTypeKey(type)] ?? {}).filter(([, target]) => target === key);
+  return [...aliases.map(([alias]) => alias), key];
+}

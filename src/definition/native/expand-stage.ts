@@ -124,6 +124,7 @@ function compileAction(entry: NativeAction, path: Path, region: Region, type: Ac
   for (const [key, value] of Object.entries(mapped.configuration)) {
     configuration[key] = substitute(value, sub);
     field(`configuration.${key}`, 'with', mapped.writtenAs[key] ?? key);
+    nestedFields(value, `configuration.${key}`, ['with', mapped.writtenAs[key] ?? key], field);
   }
   const action: Action = {
     name: sub(entry.name),
@@ -183,4 +184,13 @@ function toMinutes(timeout: number | string): number {
   if (typeof timeout === 'number') return timeout;
   const unit = timeout.slice(-1);
   return Number(timeout.slice(0, -1)) * (MINUTES_PER_UNIT[unit] ?? 1);
+}
+
+/** Where the keys of a map inside `with:` were written (`healthCheck.url`), a few levels deep. */
+function nestedFields(value: ConfigValue, model: string, written: string[], field: (model: string, ...written: string[]) => void, depth = 0): void {
+  if (depth > 3 || value === null || typeof value !== 'object' || Array.isArray(value)) return;
+  for (const [key, item] of Object.entries(value)) {
+    field(`${model}.${key}`, ...written, key);
+    nestedFields(item, `${model}.${key}`, [...written, key], field, depth + 1);
+  }
 }

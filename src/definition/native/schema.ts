@@ -154,14 +154,43 @@ export type NativeStage = z.infer<typeof stageSchema>;
 export type NativeSource = z.infer<typeof sourceSchema>;
 
 /** The JSON Schema of the native format, for editors (`meridian schema`). */
-export function nativeJsonSchema(): Record<string, unknown> {
-  const schema = z.toJSONSchema(nativeSchema, { io: 'input', target: 'draft-2020-12' });
+/** The JSON Schema of an action's `with:` for the `uses:` values that name one type. */
+export interface WithSchema {
+  uses: readonly string[];
+  schema: Record<string, unknown>;
+}
+
+/**
+ * The JSON Schema of the native format. With `withSchemas` (the providers' configuration,
+ * src/cli/with-schemas.ts), each action's `with:` is checked as its `uses:` says, strictly.
+ */
+export function nativeJsonSchema(withSchemas: readonly WithSchema[] = []): Record<string, unknown> {
+  const schema = z.toJSONSchema(nativeSchema, { io: 'input', target: 'draft-2020-12' }) as Record<string, unknown>;
+  if (withSchemas.length > 0) attachWithSchemas(schema, withSchemas);
   return { ...schema, title: 'Meridian pipeline' };
 }
 
+/** Adds to every action object (one with `uses` and `with`) an if/then per type. */
+function attachWithSchemas(node: unknown, withSchemas: readonly WithSchema[]): void {
+  if (Array.isArray(node)) {
+    for (const item of node) attachWithSchemas(item, withSchemas);
+    return;
+  }
+  if (node === null || typeof node !== 'object') return;
+  const object = node as Record<string, unknown>;
+  const properties = object.properties as Record<string, unknown> | undefined;
+  if (properties && 'uses' in properties && 'with' in properties) {
+    object.allOf = withSchemas.map(({ uses, schema }) => ({
+      if: { properties: { uses: { enum: [...uses] } }, required: ['uses'] },
+      then: { properties: { with: schema } },
+    }));
+  }
+  for (const value of Object.values(object)) attachWithSchemas(value, withSchemas);
+}
+
 /** Writes the JSON Schema (default `schema/meridian.schema.json`), creating the folder. */
-export async function writeNativeJsonSchema(file = 'schema/meridian.schema.json'): Promise<string> {
+export async function writeNativeJsonSchema(file = 'schema/meridian.schema.json', withSchemas: readonly WithSchema[] = []): Promise<string> {
   await mkdir(dirname(file), { recursive: true });
-  await writeFile(file, `${JSON.stringify(nativeJsonSchema(), null, 2)}\n`, 'utf8');
+  await writeFile(file, `${JSON.stringify(nativeJsonSchema(withSchemas), null, 2)}\n`, 'utf8');
   return file;
 }

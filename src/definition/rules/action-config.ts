@@ -6,15 +6,17 @@
  * on the providers.
  *
  * A value holding a reference resolved when the execution starts (`#{...}`, a template
- * parameter, `{{resolve:...}}`) is not judged: only its resolved value can be wrong. In the
- * native format the CodePipeline key names a provider speaks of are said as the `with:` keys
- * the author writes; an action expanded once per region is reported once.
+ * parameter, `{{resolve:...}}`) is not judged: only its resolved value can be wrong. Only
+ * that value waits — the key next to it, or inside the same map, is still checked — and an
+ * unknown key is refused whatever its value. In the native format the CodePipeline key names
+ * a provider speaks of are said as the `with:` keys the author writes; an action expanded
+ * once per region is reported once.
  */
 import type { Problem } from '../../domain/errors.js';
-import type { Action, Pipeline } from '../../domain/pipeline.js';
+import { actionTypeKey, type Action, type ConfigValue, type Pipeline } from '../../domain/pipeline.js';
 import { friendlyKey } from '../native/action-types.js';
 import { problem } from '../../lib/problems.js';
-import { listWords } from '../../lib/suggest.js';
+import { didYouMean, listWords } from '../../lib/suggest.js';
 import type { PipelineLocator } from '../trace.js';
 import { byFormat, placedActions, type Rule } from './rule.js';
 
@@ -24,6 +26,8 @@ export interface ConfigIssue {
   field: string;
   message: string;
   hint?: string;
+  /** For an unknown key: the key as written and the keys known at its level, to suggest in the format's own spelling. */
+  unknownKey?: { written: string; known: readonly string[] };
 }
 
 export type ActionConfigCheck = (action: Action) => readonly ConfigIssue[];
@@ -38,7 +42,7 @@ export function actionConfiguration(check: ActionConfigCheck): Rule {
     for (const placed of placedActions(pipeline)) {
       const { action } = placed;
       for (const issue of check(action)) {
-        if (resolvedLater(action, issue.field)) continue;
+        if (issue.unknownKey === undefined && resolvedLater(action, issue.field)) continue;
         const found = issueProblem(pipeline, locate, placed.stage, placed.index, action, issue);
         const key = `${found.location.line}:${found.location.col}:${found.message.split(action.name).join('\0')}`;
         const group = grouped.get(key);
@@ -54,26 +58,35 @@ export function actionConfiguration(check: ActionConfigCheck): Rule {
 
 function issueProblem(pipeline: Pipeline, locate: PipelineLocator, stage: number, index: number, action: Action, issue: ConfigIssue): Problem {
   const key = topKey(issue.field);
-  const words = (text: string): string => (pipeline.format === 'native' ? withKeys(action, text) : text);
+  const words = (text: string): string => (pipeline.format === 'native' ? withKeys(action, text).replace('in the configuration of ', 'in `with:` of ') : text);
   const missing = key !== '' && !MODEL_FIELDS.includes(key) && isEmpty(action.configuration[key]);
   const hint =
-    issue.hint !== undefined
-      ? words(issue.hint)
-      : missing
-        ? byFormat(pipeline, {
-            native: `add \`${friendlyKey(action.type, key)}: …\` under \`with:\``,
-            template: `add \`${key}: …\` under the action's \`Configuration:\``,
-            json: `add "${key}" to the action's "configuration"`,
-          })
-        : undefined;
+    issue.unknownKey !== undefined && pipeline.format === 'native' && !issue.field.includes('.')
+      ? nativeKeyHint(action, issue.unknownKey)
+      : issue.hint !== undefined
+        ? words(issue.hint)
+        : missing
+          ? byFormat(pipeline, {
+              native: `add \`${friendlyKey(action.type, key)}: …\` under \`with:\``,
+              template: `add \`${key}: …\` under the action's \`Configuration:\``,
+              json: `add "${key}" to the action's "configuration"`,
+            })
+          : undefined;
   return problem(locate.action(stage, index, traceField(action, issue.field)), words(issue.message), hint);
+}
+
+/** For an unknown `with:` key: the nearest key in the spelling `with:` takes (aliases first), or the list of them. */
+function nativeKeyHint(action: Action, unknown: NonNullable<ConfigIssue['unknownKey']>): string {
+  const keys = unknown.known.map((key) => friendlyKey(action.type, key));
+  const all = [...new Set([...keys, ...unknown.known])];
+  return didYouMean(unknown.written, all) ?? `\`with:\` of ${actionTypeKey(action.type)} takes ${listWords(keys)}`;
 }
 
 /** CodePipeline's key names said as the native `with:` keys (`StackName` -> `stack`). */
 function withKeys(action: Action, text: string): string {
-  return text.replace(/\b[A-Z][A-Za-z]+\b/g, (word) => {
+  return text.replace(/`?\b([A-Z][A-Za-z]+)\b`?/g, (whole, word: string) => {
     const friendly = friendlyKey(action.type, word);
-    return friendly === word ? word : `\`${friendly}\``;
+    return friendly === word ? whole : `\`${friendly}\``;
   });
 }
 
@@ -94,11 +107,32 @@ function topKey(field: string): string {
   return field.split(/[.[]/)[0] ?? '';
 }
 
+/** Whether the value at `field` (`healthCheck.url`: inside a map, or its JSON text) holds a reference resolved later. */
 function resolvedLater(action: Action, field: string): boolean {
   const key = topKey(field);
   if (key === '' || MODEL_FIELDS.includes(key)) return false;
-  const value = action.configuration[key];
-  return value !== undefined && RUNTIME_REFERENCE.test(JSON.stringify(value));
+  let value: ConfigValue | undefined = action.configuration[key];
+  for (const part of field.split('.').slice(1)) {
+    const map = structured(value);
+    value = isMap(map) ? map[part] : undefined;
+  }
+  // A reference inside a map changes none of its keys: what is said of the map as a whole stands.
+  if (value === undefined || isMap(structured(value))) return false;
+  return RUNTIME_REFERENCE.test(JSON.stringify(value));
+}
+
+function isMap(value: ConfigValue | undefined): value is Record<string, ConfigValue> {
+  return value !== null && typeof value === 'object' && !Array.isArray(value);
+}
+
+/** A map or list given as JSON text (a CodePipeline configuration value) as the value itself. */
+function structured(value: ConfigValue | undefined): ConfigValue | undefined {
+  if (typeof value !== 'string' || !/^\s*[[{]/.test(value)) return value;
+  try {
+    return JSON.parse(value) as ConfigValue;
+  } catch {
+    return value;
+  }
 }
 
 function isEmpty(value: unknown): boolean {

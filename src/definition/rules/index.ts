@@ -15,7 +15,7 @@ import { runOrder } from './run-order.js';
 import { stageStructure } from './stage-structure.js';
 import { triggers } from './triggers.js';
 import { uniqueNames } from './unique-names.js';
-import { variableReferences } from './variable-references.js';
+import { variableReferences, type OutputVariablesOf } from './variable-references.js';
 import { webhooks } from './webhooks.js';
 
 export const RULES: readonly Rule[] = [
@@ -25,7 +25,6 @@ export const RULES: readonly Rule[] = [
   runOrder,
   artifacts,
   namespaces,
-  variableReferences,
   crossRegion,
   commandsAction,
   triggers,
@@ -38,10 +37,13 @@ export interface RuleOptions {
   knownActionTypes?: readonly string[];
   /** The providers' own configuration checks. */
   checkAction?: ActionConfigCheck;
+  /** The output variables each action sets, where its provider knows them before it runs. */
+  outputVariablesOf?: OutputVariablesOf;
 }
 
 export function runRules(pipeline: Pipeline, locate: PipelineLocator, options: RuleOptions = {}): Problem[] {
-  const rules = options.knownActionTypes ? [...RULES, knownActionTypes(options.knownActionTypes)] : RULES;
+  const rules = [...RULES, variableReferences(options.outputVariablesOf)];
+  if (options.knownActionTypes) rules.push(knownActionTypes(options.knownActionTypes));
   const problems = rules.flatMap((rule) => rule(pipeline, locate));
   if (!options.checkAction) return problems;
   // A provider often checks what a rule already did (a Commands action's commands): one problem per place.

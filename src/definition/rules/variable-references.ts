@@ -2,6 +2,9 @@
  * `#{NAMESPACE.VARIABLE}` references in configuration, commands and environment values:
  * the namespace must be declared by an action that runs before (variables exist only
  * once their action succeeded); `#{variables.X}` and `#{parameters.X}` must be declared.
+ * Where the producing action's variables are known before it runs (`OutputVariablesOf`,
+ * from its provider: a source's CommitId, a Commands action's `outputVariables`), the name
+ * must be one of them, spelt as it is (`CommitID` is refused with "did you mean CommitId").
  */
 import type { Problem } from '../../domain/errors.js';
 import type { Action, ConfigValue, Pipeline } from '../../domain/pipeline.js';
@@ -11,19 +14,43 @@ import { byFormat, describeAction, placedActions, runsBefore, type PlacedAction,
 
 const REFERENCE = /#\{([^}.\s]+)\.([^}\s]+)\}/g;
 
-export const variableReferences: Rule = (pipeline, locate) => {
-  const problems: Problem[] = [];
-  const placed = placedActions(pipeline);
-  for (const entry of placed) {
-    for (const { field, text } of referenceFields(entry.action)) {
-      for (const match of text.matchAll(REFERENCE)) {
-        const found = check(pipeline, placed, entry, match[1]!, match[2]!);
-        if (found) problems.push(problem(locate.action(entry.stage, entry.index, field), found.message, found.hint));
+/** The output variables an action sets, when known before it runs; undefined when only the run can tell. */
+export type OutputVariablesOf = (action: Action) => readonly string[] | undefined;
+
+export function variableReferences(outputVariablesOf: OutputVariablesOf = () => undefined): Rule {
+  return (pipeline, locate) => {
+    const problems: Problem[] = [];
+    const placed = placedActions(pipeline);
+    for (const entry of placed) {
+      for (const { field, text } of referenceFields(entry.action)) {
+        for (const match of text.matchAll(REFERENCE)) {
+          const found = check(pipeline, placed, entry, match[1]!, match[2]!) ?? checkName(placed, match[1]!, match[2]!, outputVariablesOf);
+          if (found) problems.push(problem(locate.action(entry.stage, entry.index, field), found.message, found.hint));
+        }
       }
     }
-  }
-  return problems;
-};
+    return problems;
+  };
+}
+
+/** A variable of a namespace whose producer's variables are known: one of them, spelt as it is. */
+function checkName(
+  placed: PlacedAction[],
+  namespace: string,
+  variable: string,
+  outputVariablesOf: OutputVariablesOf,
+): { message: string; hint?: string } | undefined {
+  if (namespace === 'codepipeline' || namespace === 'variables' || namespace === 'parameters') return undefined;
+  const producer = placed.find((other) => other.action.namespace === namespace);
+  const names = producer === undefined ? undefined : outputVariablesOf(producer.action);
+  if (producer === undefined || names === undefined || names.includes(variable)) return undefined;
+  return {
+    message: `#{${namespace}.${variable}}: action ${describeAction(producer)} sets no variable ${variable}`,
+    hint:
+      didYouMean(variable, names) ??
+      (names.length === 0 ? 'it sets no output variables' : `its variables are ${names.map((name) => `\`${name}\``).join(', ')}`),
+  };
+}
 
 function check(
   pipeline: Pipeline,

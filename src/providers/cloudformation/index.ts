@@ -16,9 +16,11 @@ import { makeClient, type StackSession } from './session.js';
 import { createOrUpdate, deleteStack } from './stack-modes.js';
 import type { StackDeployment } from './stack-request.js';
 import { checkTemplate } from './template.js';
+import { CLOUDFORMATION_SCHEMA } from './schema.js';
 
 export const cloudFormationProvider: Provider = {
   types: ['Deploy/AWS/CloudFormation'],
+  configuration: { 'Deploy/AWS/CloudFormation': CLOUDFORMATION_SCHEMA },
   // Every mode converges on the same stack when run again, and polling stops on abort.
   capabilities: { idempotent: true, cancellable: true },
   validate: validateConfig,

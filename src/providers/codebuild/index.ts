@@ -8,9 +8,11 @@ import { configString } from '../config.js';
 import type { ConfigProblem, Provider } from '../provider.js';
 import { projectProblems } from './project.js';
 import { runBuild } from './run-build.js';
+import { CODEBUILD_SCHEMA } from './schema.js';
 
 export const codeBuildProvider: Provider = {
   types: ['Build/AWS/CodeBuild', 'Test/AWS/CodeBuild'],
+  configuration: { 'Build/AWS/CodeBuild': CODEBUILD_SCHEMA, 'Test/AWS/CodeBuild': CODEBUILD_SCHEMA },
   capabilities: { idempotent: true, cancellable: true },
   validate,
   run: runBuild,

@@ -13,6 +13,7 @@ import type { ActionContext, ActionResult, ConfigProblem, Provider } from '../pr
 import { commandsEnvironment } from './environment.js';
 import { copyOutputFiles, patternProblem } from './output-files.js';
 import { DONE, parseVariables, renderScript, type ScriptPaths } from './script.js';
+import { COMMANDS_SCHEMA } from './schema.js';
 
 const MAX_COMMANDS = 50;
 const MAX_COMMAND_LENGTH = 1000;
@@ -23,6 +24,8 @@ const TYPES = ['PLAINTEXT', 'PARAMETER_STORE', 'SECRETS_MANAGER'];
 
 export const commandsProvider: Provider = {
   types: ['Compute/AWS/Commands'],
+  configuration: { 'Compute/AWS/Commands': COMMANDS_SCHEMA },
+  outputVariables: (action) => action.outputVariables ?? [],
   capabilities: { idempotent: true, cancellable: true },
   validate,
   run,

@@ -11,12 +11,15 @@ import { booleanProblems, configString, missingKeys } from '../config.js';
 import type { ActionContext, ActionResult, ConfigProblem, Provider } from '../provider.js';
 import { displayLocation, fetchSource, isBranchName, isUrl, type SourceRequest } from './fetch-source.js';
 import { commitInfo } from './git.js';
-import { SOURCE_TYPES, type SourceType } from './source-types.js';
+import { COMMIT_VARIABLES, SOURCE_TYPES, type SourceType } from './source-types.js';
+import { GIT_SOURCE_SCHEMAS } from './schema.js';
 
 const OUTPUT_FORMATS = ['CODE_ZIP', 'CODEBUILD_CLONE_REF'];
 
 export const gitSourceProvider: Provider = {
   types: Object.keys(SOURCE_TYPES),
+  configuration: GIT_SOURCE_SCHEMAS,
+  outputVariables: (action) => [...COMMIT_VARIABLES, ...sourceTypeOf(action).variableNames],
   capabilities: { idempotent: true, cancellable: true },
   validate,
   run,
@@ -84,6 +87,7 @@ async function run(ctx: ActionContext): Promise<ActionResult> {
     ctx.log.write(`exported ${commit.commitId} (${fetched.branch}) into ${output}${request.fullClone ? ' with its .git' : ''}\n`);
     return {
       outputVariables: {
+        // COMMIT_VARIABLES, which validation knows of.
         CommitId: commit.commitId,
         BranchName: fetched.branch,
         CommitMessage: commit.message,

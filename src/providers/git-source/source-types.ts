@@ -20,7 +20,12 @@ export interface SourceType {
   cloneRef: boolean;
   /** Variables beyond CommitId, BranchName, CommitMessage and AuthorDate. */
   variables(action: Action, commit: CommitInfo, location: string): Record<string, string>;
+  /** The names `variables` gives, known before the source runs. */
+  variableNames: readonly string[];
 }
+
+/** The variables every source type sets. */
+export const COMMIT_VARIABLES = ['CommitId', 'BranchName', 'CommitMessage', 'AuthorDate'] as const;
 
 const text = (action: Action, key: string): string => configString(action, key) ?? '';
 
@@ -35,6 +40,7 @@ export const SOURCE_TYPES: Readonly<Record<string, SourceType>> = {
       CommitterDate: commit.committerDate,
       RepositoryName: repositoryName(location),
     }),
+    variableNames: ['CommitterDate', 'RepositoryName'],
   },
   'Source/ThirdParty/GitHub': {
     required: ['Owner', 'Repo', 'Branch'],
@@ -47,6 +53,7 @@ export const SOURCE_TYPES: Readonly<Record<string, SourceType>> = {
       CommitUrl: `https://api.github.com/repos/${text(action, 'Owner')}/${text(action, 'Repo')}/git/commits/${commit.commitId}`,
       RepositoryName: text(action, 'Repo'),
     }),
+    variableNames: ['CommitterDate', 'CommitUrl', 'RepositoryName'],
   },
   'Source/AWS/CodeStarSourceConnection': {
     required: ['ConnectionArn', 'FullRepositoryId', 'BranchName'],
@@ -58,6 +65,7 @@ export const SOURCE_TYPES: Readonly<Record<string, SourceType>> = {
       ConnectionArn: text(action, 'ConnectionArn'),
       FullRepositoryName: text(action, 'FullRepositoryId'),
     }),
+    variableNames: ['ConnectionArn', 'FullRepositoryName'],
   },
   'Source/AWS/CodeCommit': {
     required: ['RepositoryName', 'BranchName'],
@@ -69,6 +77,7 @@ export const SOURCE_TYPES: Readonly<Record<string, SourceType>> = {
       CommitterDate: commit.committerDate,
       RepositoryName: text(action, 'RepositoryName'),
     }),
+    variableNames: ['CommitterDate', 'RepositoryName'],
   },
 };
 

@@ -9,12 +9,15 @@ import type { Action } from '../../domain/pipeline.js';
 import { raceAbort } from '../abort.js';
 import { configString } from '../config.js';
 import type { ActionContext, ActionResult, ConfigProblem, Provider } from '../provider.js';
+import { APPROVAL_SCHEMA } from './schema.js';
 
 /** PutApprovalResult's `summary` limit. */
 const MAX_CUSTOM_DATA = 512;
 
 export const manualApprovalProvider: Provider = {
   types: ['Approval/AWS/Manual'],
+  configuration: { 'Approval/AWS/Manual': APPROVAL_SCHEMA },
+  outputVariables: () => [],
   capabilities: { idempotent: true, cancellable: true },
   validate,
   run,

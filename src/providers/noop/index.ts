@@ -7,9 +7,12 @@ import type { Action } from '../../domain/pipeline.js';
 import { sleep } from '../abort.js';
 import { configString } from '../config.js';
 import type { ActionContext, ActionResult, ConfigProblem, Provider } from '../provider.js';
+import { NOOP_SCHEMA } from './schema.js';
 
 export const noopProvider: Provider = {
   types: ['Compute/Meridian/Noop'],
+  configuration: { 'Compute/Meridian/Noop': NOOP_SCHEMA },
+  outputVariables: () => [],
   capabilities: { idempotent: true, cancellable: true },
   validate,
   run,

@@ -15,9 +15,12 @@ import { activateRelease, prepareRelease, releaseToActivate, type Step } from '.
 import { makeLocalTarget } from './local-target.js';
 import { makeSshTarget } from './ssh-target.js';
 import type { ReleaseTarget } from './target.js';
+import { RELEASE_SCHEMA } from './schema.js';
 
 export const releaseProvider: Provider = {
   types: ['Deploy/Meridian/Release'],
+  configuration: { 'Deploy/Meridian/Release': RELEASE_SCHEMA },
+  outputVariables: (action) => (action.configuration.url === undefined ? ['ReleaseId'] : ['ReleaseId', 'Url']),
   capabilities: { idempotent: true, cancellable: true },
   validate,
   run,
