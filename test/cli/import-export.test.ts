@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { runCli } from '../helpers/cli.js';
 import { tempDir } from '../helpers/temp.js';
 
-const SEED_SHAPE = fileURLToPath(new URL('../fixtures/seed-shape/orders.template.yaml', import.meta.url));
+const SEED_SHAPE = fileURLToPath(new URL('../../examples/orders/orders.template.yaml', import.meta.url));
 const TERMS = fileURLToPath(new URL('../fixtures/definitions/convert/codepipeline-terms.meridian.yaml', import.meta.url));
 const EXPORTS = {
   OrdersBuildRole: 'arn:aws:iam::111122223333:role/orders-build',

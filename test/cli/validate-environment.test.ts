@@ -9,7 +9,7 @@ import { describe, expect, it } from 'vitest';
 import { REPO_ROOT, runCli } from '../helpers/cli.js';
 import { tempDir } from '../helpers/temp.js';
 
-const SEED = path.join(REPO_ROOT, 'test/fixtures/seed-shape/orders.template.yaml');
+const SEED = path.join(REPO_ROOT, 'examples/orders/orders.template.yaml');
 const NO_KEY = { MERIDIAN_MASTER_KEY: '' };
 
 describe('meridian validate and the machine state', () => {

@@ -11,7 +11,7 @@ import type { Pipeline } from '../../src/domain/pipeline.js';
 import { BUILTIN_PROVIDERS } from '../../src/providers/builtin.js';
 import { fixture, problemAt, problemsOf, tempDefinition } from './helpers.js';
 
-const SEED_SHAPE = fileURLToPath(new URL('../fixtures/seed-shape/orders.template.yaml', import.meta.url));
+const SEED_SHAPE = fileURLToPath(new URL('../../examples/orders/orders.template.yaml', import.meta.url));
 const SEED_EXPORTS = {
   OrdersBuildRole: 'arn:aws:iam::111122223333:role/orders-build',
   OrdersPipelineRole: 'arn:aws:iam::111122223333:role/orders-pipeline',

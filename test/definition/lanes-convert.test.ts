@@ -10,7 +10,7 @@ import { parseYaml } from '../../src/lib/yaml/parse-yaml.js';
 import type { Pipeline } from '../../src/domain/pipeline.js';
 import { tempDefinition } from './helpers.js';
 
-const SEED_SHAPE = fileURLToPath(new URL('../fixtures/seed-shape/orders.template.yaml', import.meta.url));
+const SEED_SHAPE = fileURLToPath(new URL('../../examples/orders/orders.template.yaml', import.meta.url));
 const SEED_EXPORTS = {
   OrdersBuildRole: 'arn:aws:iam::111122223333:role/orders-build',
   OrdersPipelineRole: 'arn:aws:iam::111122223333:role/orders-pipeline',

@@ -18,7 +18,7 @@ import { runCli } from '../helpers/cli.js';
 import { makeRepo } from '../helpers/git-repo.js';
 import { tempDir } from '../helpers/temp.js';
 
-const FIXTURE = fileURLToPath(new URL('../fixtures/seed-shape/', import.meta.url));
+const FIXTURE = fileURLToPath(new URL('../../examples/orders/', import.meta.url));
 const TEMPLATE = path.join(FIXTURE, 'orders.template.yaml');
 const REGIONS = ['eu-west-1', 'us-east-1', 'ap-southeast-2'];
 const BUCKETS: Record<string, string> = { eu: 'orders-eu-artifacts', us: 'orders-us-artifacts', ap: 'orders-ap-artifacts' };
