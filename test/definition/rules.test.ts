@@ -72,7 +72,7 @@ describe('validation rules', () => {
     const quote = '("You cannot use fractions, decimals, negative numbers, or zero")';
     expect(at(15, 25).message).toBe(`runOrder 0 is not valid: it must be a whole number from 1 to 999 ${quote}`);
     expect(at(18, 25).message).toBe(`runOrder 1.5 is not valid: it must be a whole number from 1 to 999 ${quote}`);
-    expect(at(20, 33).message).toBe('timeout 0 is not valid: it must be a whole number of minutes from 1 to 86400 (60 days)');
+    expect(at(20, 33).message).toBe("timeout 0 is not valid: a Manual approval's TimeoutInMinutes is a whole number from 5 to 86400 (60 days)");
   });
 
   it('namespaces are unique, not reserved, not artifact names; references need an earlier namespace', async () => {

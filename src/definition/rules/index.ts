@@ -5,6 +5,7 @@ import type { PipelineLocator } from '../trace.js';
 import { actionConfiguration, type ActionConfigCheck } from './action-config.js';
 import { knownActionTypes } from './action-types.js';
 import { artifacts } from './artifacts.js';
+import { codePipelineQuotas } from './codepipeline-quotas.js';
 import { commandsAction } from './commands-action.js';
 import { crossRegion } from './cross-region.js';
 import { lanes } from './lanes.js';
@@ -27,6 +28,7 @@ export const RULES: readonly Rule[] = [
   namespaces,
   crossRegion,
   commandsAction,
+  codePipelineQuotas,
   triggers,
   webhooks,
   lanes,

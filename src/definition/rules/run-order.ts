@@ -1,4 +1,7 @@
-/** `runOrder` is a whole number from 1 to 999; a timeout is a whole number of minutes up to 60 days. */
+/**
+ * `runOrder` is a whole number from 1 to 999; a native `timeout:` is from 1 second to 60 days.
+ * CodePipeline's own `TimeoutInMinutes` (Manual approval only, 5–86400) is codepipeline-quotas.ts's.
+ */
 import type { Problem } from '../../domain/errors.js';
 import { problem } from '../../lib/problems.js';
 import { placedActions, type Rule } from './rule.js';
@@ -20,14 +23,12 @@ export const runOrder: Rule = (pipeline, locate) => {
       );
     }
     const timeout = action.timeoutInMinutes;
-    // CodePipeline takes whole minutes; the native format also takes seconds (`timeout: 30s`).
-    const whole = pipeline.format !== 'native';
-    if (timeout !== undefined && ((whole && !Number.isInteger(timeout)) || timeout < (whole ? 1 : 1 / 60) || timeout > MAX_TIMEOUT_MINUTES)) {
+    if (pipeline.format === 'native' && timeout !== undefined && (timeout < 1 / 60 || timeout > MAX_TIMEOUT_MINUTES)) {
       problems.push(
         problem(
           locate.action(stage, index, 'timeoutInMinutes'),
-          `timeout ${timeout} is not valid: it must be a whole number of minutes from 1 to ${MAX_TIMEOUT_MINUTES} (60 days)`,
-          'e.g. 60 for one hour',
+          `timeout ${timeout} minutes is not valid: it must be from 1 second to ${MAX_TIMEOUT_MINUTES} minutes (60 days)`,
+          'e.g. `timeout: 30m`',
         ),
       );
     }
