@@ -58,6 +58,13 @@ export async function buildExecutionContext(pipeline: Pipeline, request: StartRe
       const known = pipeline.variables.map((v) => v.name).join(', ') || 'none';
       throw new MeridianError('BAD_INPUT', `pipeline ${pipeline.name} has no variable ${name}; its variables: ${known}`);
     }
+    // StartPipelineExecution: a variable's value is "anything except an empty string" (docs/aws-behaviour.md §1.13).
+    if (value === '') {
+      throw new MeridianError(
+        'BAD_INPUT',
+        `pipeline variable ${name} is given an empty value, which CodePipeline refuses; pass --variable ${name}=VALUE, or leave it out to use its default`,
+      );
+    }
     context.variables[name] = value;
   }
   for (const variable of pipeline.variables) {
