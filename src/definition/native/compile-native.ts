@@ -26,6 +26,7 @@ import { SHORT_NAMES } from './action-types.js';
 import { compileActionStarts } from './action-starts.js';
 import { expandStage } from './expand-stage.js';
 import { emptyRegionProblems } from './region-names.js';
+import { misplacedRegionReferences, regionValuesOf, substituteStores } from './region-places.js';
 import { applyExpectedDurations, compileRollout } from './rollout.js';
 import { nativeSchema, type NativeDefinition } from './schema.js';
 import { compileSourceStarts, NATIVE_TRIGGER_PROVIDER, type SourceStarts, type StartsContext, type StartSubject } from './source-triggers.js';
@@ -64,7 +65,9 @@ export function compileNative(doc: Document, locator: Locator, context: LoadCont
     stages.push(source.stage);
     trace.stages.push(source.trace);
   }
-  const regionValues = Object.fromEntries(Object.entries(definition.regions ?? {}).map(([name, region]) => [name, region?.values ?? {}]));
+  const regionValues = regionValuesOf(definition, regions, locator, problems);
+  substituteStores(definition, regions, regionValues, locator, problems);
+  misplacedRegionReferences(definition, locator, problems);
   definition.stages.forEach((stageDefinition, i) => {
     const { stage, trace: stageTrace } = expandStage(stageDefinition, i, { regions, regionValues, homeRegion, locator, problems });
     stages.push(stage);
@@ -72,7 +75,7 @@ export function compileNative(doc: Document, locator: Locator, context: LoadCont
   });
   compileActionStarts(definition, stages, { locator, trace, problems }, starts, source !== undefined);
   applyExpectedDurations(definition, stages, regions);
-  const windowPolicy = compileWindows(definition, regions, { locator, problems });
+  const windowPolicy = compileWindows(definition, regions, { locator, problems }, regionValues);
   const rollout = compileRollout(definition, regions, regionValues, { locator, problems });
 
   if (context.pipelineName !== undefined && context.pipelineName !== definition.pipeline) {

@@ -5,7 +5,7 @@
  * namespace, commands and environment; every copy points at the entry it came from.
  * Outside forEach the same placeholders mean the action's own region.
  */
-import { substituteRegion } from './region-substitution.js';
+import { substituteRegion, unknownValueProblem } from './region-substitution.js';
 import type { Problem } from '../../domain/errors.js';
 import type { Action, ConfigValue, EnvironmentVariable, Region, Stage } from '../../domain/pipeline.js';
 import { problem } from '../../lib/problems.js';
@@ -95,8 +95,16 @@ function regionNamed(name: string, path: Path, ctx: ExpandContext): Region {
 function compileAction(entry: NativeAction, path: Path, region: Region, type: Action['type'], ctx: ExpandContext): { action: Action; trace: ActionTrace } {
   const { locator } = ctx;
   const values = ctx.regionValues[region.name] ?? {};
-  const unknown = new Set<string>();
-  const sub = (text: string): string => substituteRegion(text, region, values, unknown);
+  // Each `${region.KEY}` the region has no value for, with the first field that holds it.
+  const unknown = new Map<string, Path>();
+  const sub =
+    (...written: Array<string | number>) =>
+    (text: string, k?: number): string => {
+      const missing = new Set<string>();
+      const done = substituteRegion(text, region, values, missing);
+      for (const key of missing) if (!unknown.has(key)) unknown.set(key, [...path, ...written, ...(k === undefined ? [] : [k])]);
+      return done;
+    };
   const trace: ActionTrace = { at: locator.at(path), fields: {} };
   const field = (model: string, ...written: Array<string | number>): void => {
     const fieldPath = [...path, ...written];
@@ -122,26 +130,26 @@ function compileAction(entry: NativeAction, path: Path, region: Region, type: Ac
   }
   const configuration: Record<string, ConfigValue> = {};
   for (const [key, value] of Object.entries(mapped.configuration)) {
-    configuration[key] = substitute(value, sub);
+    configuration[key] = substitute(value, (text, at) => sub('with', mapped.writtenAs[key] ?? key, ...at)(text));
     field(`configuration.${key}`, 'with', mapped.writtenAs[key] ?? key);
     nestedFields(value, `configuration.${key}`, ['with', mapped.writtenAs[key] ?? key], field);
   }
   const action: Action = {
-    name: sub(entry.name),
+    name: sub('name')(entry.name),
     type,
     runOrder: entry.runOrder ?? 1,
     region: region.name,
     configuration,
-    inputArtifacts: (entry.inputs ?? []).map(sub),
-    outputArtifacts: (entry.outputs ?? []).map(sub),
+    inputArtifacts: (entry.inputs ?? []).map((text, k) => sub('inputs')(text, k)),
+    outputArtifacts: (entry.outputs ?? []).map((text, k) => sub('outputs')(text, k)),
     location: trace.at,
   };
   (entry.inputs ?? []).forEach((_, k) => field(`inputArtifacts.${k}`, 'inputs', k));
   (entry.outputs ?? []).forEach((_, k) => field(`outputArtifacts.${k}`, 'outputs', k));
-  if (entry.namespace !== undefined) action.namespace = sub(entry.namespace);
+  if (entry.namespace !== undefined) action.namespace = sub('namespace')(entry.namespace);
   if (entry.timeout !== undefined) action.timeoutInMinutes = toMinutes(entry.timeout);
   if (entry.commands !== undefined) {
-    action.commands = entry.commands.map(sub);
+    action.commands = entry.commands.map((text, k) => sub('commands')(text, k));
     entry.commands.forEach((_, k) => field(`commands.${k}`, 'commands', k));
   }
   if (entry.outputVariables !== undefined) action.outputVariables = [...entry.outputVariables];
@@ -149,30 +157,26 @@ function compileAction(entry: NativeAction, path: Path, region: Region, type: Ac
   if (entry.env !== undefined) {
     action.environmentVariables = Object.entries(entry.env).map(([name, value], k): EnvironmentVariable => {
       field(`environmentVariables.${k}`, 'env', name);
+      // A parameter's or a secret's name is per region as a plain value is (`/app/${region}/token`).
       if (typeof value === 'object') {
-        return 'parameter' in value ? { name, value: value.parameter, type: 'PARAMETER_STORE' } : { name, value: value.secret, type: 'SECRETS_MANAGER' };
+        return 'parameter' in value
+          ? { name, value: sub('env', name, 'parameter')(value.parameter), type: 'PARAMETER_STORE' }
+          : { name, value: sub('env', name, 'secret')(value.secret), type: 'SECRETS_MANAGER' };
       }
-      return { name, value: sub(String(value)), type: 'PLAINTEXT' };
+      return { name, value: sub('env', name)(String(value)), type: 'PLAINTEXT' };
     });
   }
-  for (const key of unknown) {
-    const known = Object.keys(values);
-    ctx.problems.push(
-      problem(
-        trace.at,
-        `\`\${region.${key}}\` names no value of region ${region.name}`,
-        didYouMean(key, known) ?? `give each region \`values: { ${key}: ... }\`, or use \`\${region}\` or \`\${region.timezone}\``,
-      ),
-    );
-  }
+  const known = [...new Set(ctx.regions.flatMap((r) => Object.keys(ctx.regionValues[r.name] ?? {})))];
+  for (const [key, at] of unknown) ctx.problems.push(unknownValueProblem(locator.has(at) ? locator.at(at) : trace.at, key, [region.name], known));
   return { action, trace };
 }
 
-function substitute(value: ConfigValue, sub: (text: string) => string): ConfigValue {
-  if (typeof value === 'string') return sub(value);
-  if (Array.isArray(value)) return value.map((item) => substitute(item, sub));
+/** `value` with every string substituted; `sub` is told where inside the value the string is. */
+function substitute(value: ConfigValue, sub: (text: string, at: Array<string | number>) => string, at: Array<string | number> = []): ConfigValue {
+  if (typeof value === 'string') return sub(value, at);
+  if (Array.isArray(value)) return value.map((item, k) => substitute(item, sub, [...at, k]));
   if (value !== null && typeof value === 'object') {
-    return Object.fromEntries(Object.entries(value).map(([key, item]) => [key, substitute(item, sub)]));
+    return Object.fromEntries(Object.entries(value).map(([key, item]) => [key, substitute(item, sub, [...at, key])]));
   }
   return value;
 }

@@ -7,7 +7,7 @@ import type { Region, Rollout, RolloutCheck, Stage } from '../../domain/pipeline
 import { problem } from '../../lib/problems.js';
 import { didYouMean, listWords } from '../../lib/suggest.js';
 import type { Locator } from '../../lib/yaml/locator.js';
-import { substituteRegion } from './region-substitution.js';
+import { substituteRegion, unknownValueProblem, variableNotHereProblem, variableReferenceIn } from './region-substitution.js';
 import type { NativeDefinition } from './schema.js';
 
 const UNIT_MS = { s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 } as const;
@@ -114,17 +114,22 @@ function regionChecks(
       return done;
     });
   }
+  const known = [...new Set(regions.flatMap((r) => Object.keys(regionValues[r.name] ?? {})))];
   missing.forEach((keys, i) => {
-    for (const [key, without] of keys) {
-      const known = [...new Set(regions.flatMap((r) => Object.keys(regionValues[r.name] ?? {})))];
-      ctx.problems.push(
-        problem(
-          ctx.locator.at(['rollout', 'checks', i]),
-          `\`\${region.${key}}\` names no value of region ${listWords(without, 'and')}, so this check could not be run there`,
-          didYouMean(key, known) ?? `give each region \`values: { ${key}: ... }\`, or use \`\${region}\` or \`\${region.timezone}\``,
-        ),
-      );
-    }
+    const at = ctx.locator.at(['rollout', 'checks', i]);
+    for (const [key, without] of keys) ctx.problems.push(unknownValueProblem(at, key, without, known, ', so this check could not be run there'));
+  });
+  // A `#{...}` written in the check or brought by a region's value would be sent as written.
+  checks.forEach((_, i) => {
+    const reference = regions
+      .map((r) => byRegion[r.name]?.[i])
+      .map((c) => (c === undefined ? undefined : variableReferenceIn(checkText(c))))
+      .find(Boolean);
+    if (reference !== undefined) ctx.problems.push(variableNotHereProblem(ctx.locator.at(['rollout', 'checks', i]), reference, 'a rollout check'));
   });
   return byRegion;
+}
+
+function checkText(check: RolloutCheck): string {
+  return check.kind === 'http' ? check.url : check.command;
 }
