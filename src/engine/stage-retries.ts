@@ -2,9 +2,11 @@
  * RetryStageExecution: an operator re-runs the failed (or stopped) stage of a Failed or
  * Stopped execution, same id, its failed actions (FAILED_ACTIONS) or all of them
  * (ALL_ACTIONS); the later stages run again after it. Refused under SUPERSEDED and QUEUED
- * once a later execution entered that stage.
+ * once a later execution entered that stage, and in every mode once a later execution started
+ * from a pipeline whose structure (stages and actions) differs from this one's.
  */
 import { MeridianError } from '../domain/errors.js';
+import { structureOf } from '../domain/pipeline-structure.js';
 import type { EngineCore } from './engine-core.js';
 
 export interface RetryOptions {
@@ -40,6 +42,13 @@ export async function retryStage(core: EngineCore, executionId: string, options:
           `execution ${later} entered stage ${stage.name} after this one, so this execution can no longer be retried there (${execution.definition.executionMode}); start a new execution instead`,
         );
       }
+    }
+    const [latest] = (await store.listExecutions(tx, { pipeline: execution.pipeline, limit: 20 })).filter((e) => e.trigger.type !== 'rollback');
+    if (latest && latest.seq > execution.seq && structureOf(latest.definition) !== structureOf(execution.definition)) {
+      throw new MeridianError(
+        'CONFLICT',
+        `the structure of pipeline ${execution.pipeline} changed since execution ${executionId} (execution ${latest.id} runs the new one), so it can no longer be retried; start a new execution instead`,
+      );
     }
     const at = clock.now().toISOString();
     for (const action of snapshot.actions) {
