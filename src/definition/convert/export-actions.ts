@@ -12,6 +12,7 @@
  */
 import { actionTypeKey, type Action, type ConfigValue, type Pipeline } from '../../domain/pipeline.js';
 import { DEFAULT_POLL_SECONDS } from '../codepipeline/triggers.js';
+import { configurationLengths } from '../rules/codepipeline-quotas.js';
 import { cfnText, configText, pascal, tagged } from './cfn-values.js';
 
 export interface ExportContext {
@@ -31,6 +32,12 @@ const PROJECT_KEYS = ['BuildSpec', 'Environment', 'TimeoutInMinutes', 'Cache', '
 const GITHUB = /github\.com[/:]([^/\s]+)\/([^/\s]+?)(?:\.git)?\/?$/;
 
 export function exportAction(action: Action, ctx: ExportContext): Record<string, unknown> {
+  const declaration = declare(action, ctx);
+  quotaNotes(action, declaration, ctx);
+  return declaration;
+}
+
+function declare(action: Action, ctx: ExportContext): Record<string, unknown> {
   const key = actionTypeKey(action.type);
   if (key === 'Source/Meridian/Git') return gitSource(action, ctx);
   const declaration = baseDeclaration(action);
@@ -60,6 +67,29 @@ export function exportAction(action: Action, ctx: ExportContext): Record<string,
     declaration.OutputArtifacts = action.outputArtifacts.map((name, i) => (i === 0 ? { Name: name, Files: files.map(String) } : { Name: name }));
   }
   return declaration;
+}
+
+/**
+ * What CodePipeline would refuse (rules/codepipeline-quotas.ts): a timeout on anything but the
+ * Manual approval is left out, an approval's is raised to 5 minutes; a configuration key or
+ * value beyond CodePipeline's lengths is written as it is, with a note.
+ */
+function quotaNotes(action: Action, declaration: Record<string, unknown>, ctx: ExportContext): void {
+  const timeout = declaration.TimeoutInMinutes;
+  if (typeof timeout === 'number' && actionTypeKey(action.type) !== 'Approval/AWS/Manual') {
+    delete declaration.TimeoutInMinutes;
+    ctx.notes.push(
+      `action ${action.name}: its timeout (${timeout} min) is left out: CodePipeline takes TimeoutInMinutes on the Manual approval only and gives ${actionTypeKey(action.type)} its fixed timeout`,
+    );
+  } else if (typeof timeout === 'number' && timeout < 5) {
+    declaration.TimeoutInMinutes = 5;
+    ctx.notes.push(`action ${action.name}: its timeout is raised to 5 minutes, the least CodePipeline takes for a Manual approval`);
+  }
+  const configuration = (declaration.Configuration ?? {}) as Record<string, unknown>;
+  const texts = Object.fromEntries(Object.entries(configuration).filter((entry): entry is [string, string] => typeof entry[1] === 'string'));
+  for (const found of configurationLengths({ ...action, configuration: texts })) {
+    ctx.notes.push(`action ${action.name}: CodePipeline would refuse this template: ${found.message} (${found.hint})`);
+  }
 }
 
 function baseDeclaration(action: Action): Record<string, unknown> {
