@@ -1,5 +1,5 @@
 /**
- * CodePipeline's quotas (docs/aws-behaviour.md §1.3, §1.12, §1.14), so that what validates
+ * CodePipeline's quotas (docs/aws-behaviour.md §1.12, §1.14), so that what validates
  * here deploys there: at most 50 actions per stage and 500 per pipeline (every format), and
  * for the CodePipeline formats a configuration key of 1–50 characters and a value of 1–1000,
  * a CloudFormation `ParameterOverrides` of at most 1 KB, `TimeoutInMinutes` only on the Manual
