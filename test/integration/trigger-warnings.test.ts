@@ -48,9 +48,9 @@ describe('validate warns about a V2 trigger that nothing delivers pushes to', ()
     for (const file of [hooked, polled]) {
       const result = await runCli(['validate', '-f', file]);
       expect(result.code).toBe(0);
-      // Only the unset webhook secret parameter is warned of, not the trigger.
-      expect(result.stderr).toContain('warning: parameter /orders/webhook-secret');
+      // What the machine lacks (the webhook secret parameter) may be warned of; the trigger is not.
       expect(result.stderr).not.toContain('trigger');
+      expect(result.stderr.split('\n').filter((line) => line.includes('warning:') && !line.includes('is not set on this machine'))).toEqual([]);
     }
   });
 
