@@ -51,6 +51,11 @@ export const GIT_SOURCE_SCHEMAS: Readonly<Record<string, ConfigSchema>> = {
       FullRepositoryId: { type: 'string', required: true, description: '`owner/repository`.', example: 'acme/service-x' },
       BranchName: { type: 'string', required: true, description: 'The branch.', example: 'main' },
       OutputArtifactFormat: cloneRef,
+      PollForSourceChanges: {
+        ...poll,
+        description:
+          '`true`: Meridian polls the branch and starts an execution when it moves. Meridian only: CodePipeline takes it on GitHub (version 1) and CodeCommit sources, and refuses it here.',
+      },
       DetectChanges: { type: 'boolean', default: true, description: 'Whether a push starts the pipeline (through its webhook), as CodePipeline does.' },
     },
     example: { ConnectionArn: 'arn:aws:codeconnections:eu-west-1:123456789012:connection/abc', FullRepositoryId: 'acme/service-x', BranchName: 'main' },
