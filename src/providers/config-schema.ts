@@ -13,6 +13,7 @@
  */
 import type { ConfigValue } from '../domain/pipeline.js';
 import { didYouMean, listWords } from '../lib/suggest.js';
+import { structuredValue } from './config.js';
 import type { ConfigProblem } from './provider.js';
 
 export type ConfigType = 'string' | 'integer' | 'number' | 'boolean' | 'list' | 'object' | 'map' | 'json';
@@ -86,7 +87,7 @@ function checkObject(
 
 function checkValue(field: ConfigField, value: ConfigValue, path: string, problems: ConfigProblem[]): void {
   if (value === null || value === undefined) return;
-  const structured = field.type === 'object' || field.type === 'map' || field.type === 'list' ? parsedJson(value) : value;
+  const structured = field.type === 'object' || field.type === 'map' || field.type === 'list' ? (structuredValue(value) ?? null) : value;
   // An object's own keys are checked even when one of its values waits for a variable.
   if (field.type === 'object' && isRecord(structured)) {
     checkObject(field.fields ?? {}, structured, `${path}.`, `\`${path}\``, problems);
@@ -133,18 +134,6 @@ function exampleHint(path: string, field: ConfigField): string | undefined {
   if (field.example === undefined) return undefined;
   const key = path.split('.').pop() ?? path;
   return `e.g. ${key}: ${JSON.stringify(field.example)}`;
-}
-
-/** Native YAML gives maps and lists; a CodePipeline template gives them as JSON text. */
-function parsedJson(value: ConfigValue): ConfigValue {
-  if (typeof value !== 'string') return value;
-  const text = value.trim();
-  if (!text.startsWith('{') && !text.startsWith('[')) return value;
-  try {
-    return JSON.parse(text) as ConfigValue;
-  } catch {
-    return value;
-  }
 }
 
 function isRecord(value: ConfigValue): value is Record<string, ConfigValue> {

@@ -43,6 +43,18 @@ export function booleanProblems(action: Action, key: string): ConfigProblem[] {
   return [{ field: key, message: `${key} must be true or false`, hint: `write ${key}: false` }];
 }
 
+/** A map or list as the value itself: native YAML gives it so, a CodePipeline template as JSON text. Other values as they are. */
+export function structuredValue(value: ConfigValue | undefined): ConfigValue | undefined {
+  if (typeof value !== 'string') return value;
+  const text = value.trim();
+  if (!text.startsWith('{') && !text.startsWith('[')) return value;
+  try {
+    return JSON.parse(text) as ConfigValue;
+  } catch {
+    return value;
+  }
+}
+
 function scalarText(value: ConfigValue): string {
   return value === null || typeof value === 'object' ? '' : String(value);
 }

@@ -1,5 +1,4 @@
 import type { Command } from 'commander';
-import type { Trigger } from '../../domain/execution.js';
 import { commitOf, executionsTable, type ExecutionRow } from '../executions-table.js';
 import { openMeridian } from '../open-meridian.js';
 import { SERVER_FLAGS, SERVER_HELP, ServerClient } from '../server-client.js';
@@ -14,14 +13,8 @@ interface ExecutionsOptions {
   json?: boolean;
 }
 
-interface ListedExecution {
-  executionId: string;
-  pipeline: string;
-  status: string;
-  startedAt: string;
-  endedAt: string | null;
-  trigger: Trigger;
-}
+/** A row before its commit is looked up. */
+type ListedExecution = Omit<ExecutionRow, 'commit'>;
 
 export const registerExecutions: RegisterCommand = (program: Command, io) => {
   program

@@ -4,7 +4,7 @@
  * `hooks`, `healthCheck`) are also accepted as JSON text.
  */
 import type { Action, ConfigValue } from '../../domain/pipeline.js';
-import { configBoolean, configString } from '../config.js';
+import { configBoolean, configString, structuredValue } from '../config.js';
 import type { ConfigProblem } from '../provider.js';
 
 export const RELEASE_MODES = ['prepare', 'activate', 'deploy'] as const;
@@ -134,24 +134,12 @@ function trimSlash(path: string): string {
   return path.length > 1 ? path.replace(/\/+$/, '') : path;
 }
 
-/** Native YAML gives the value itself; a template gives JSON text. */
-function structured(value: ConfigValue | undefined): ConfigValue | undefined {
-  if (typeof value !== 'string') return value;
-  const text = value.trim();
-  if (!text.startsWith('{') && !text.startsWith('[')) return value;
-  try {
-    return JSON.parse(text) as ConfigValue;
-  } catch {
-    return value;
-  }
-}
-
 function isRecord(value: ConfigValue | undefined): value is Record<string, ConfigValue> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
 function parseShared(raw: ConfigValue | undefined, problems: ConfigProblem[]): string[] {
-  const value = structured(raw);
+  const value = structuredValue(raw);
   if (value === undefined || value === null) return [];
   const items = Array.isArray(value)
     ? value.map((item) => (typeof item === 'object' ? '' : String(item)))
@@ -168,7 +156,7 @@ function parseShared(raw: ConfigValue | undefined, problems: ConfigProblem[]): s
 }
 
 function parseHooks(raw: ConfigValue | undefined, problems: ConfigProblem[]): Hooks {
-  const value = structured(raw);
+  const value = structuredValue(raw);
   if (value === undefined || value === null) return {};
   if (!isRecord(value)) {
     problems.push({ field: 'hooks', message: 'hooks must be a map of hook name to shell command', hint: 'e.g. hooks: { activate: "systemctl restart app" }' });
@@ -188,7 +176,7 @@ function parseHooks(raw: ConfigValue | undefined, problems: ConfigProblem[]): Ho
 }
 
 function parseHealthCheck(raw: ConfigValue | undefined, problems: ConfigProblem[]): HealthCheck | undefined {
-  const value = structured(raw);
+  const value = structuredValue(raw);
   if (value === undefined || value === null) return undefined;
   const hint = 'e.g. healthCheck: { url: "http://127.0.0.1:8080/health", retries: 10 }';
   if (!isRecord(value)) {
